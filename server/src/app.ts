@@ -1,0 +1,172 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ERRORS, type ErrorCode } from '@piaojue/shared';
+import Fastify, { type FastifyError } from 'fastify';
+import type { Config } from './config.ts';
+import type { Db } from './db/database.ts';
+import { guardPlugin, SESSION_COOKIE } from './auth/guard.ts';
+import { AppError, errorBody } from './lib/errors.ts';
+import { AuthService } from './modules/auth/auth.service.ts';
+import { authRoutes } from './modules/auth/auth.routes.ts';
+import { CyclesService } from './modules/cycles/cycles.service.ts';
+import { cyclesRoutes } from './modules/cycles/cycles.routes.ts';
+import { healthRoutes } from './modules/health/health.routes.ts';
+import { PollsService } from './modules/polls/polls.service.ts';
+import { pollsRoutes } from './modules/polls/polls.routes.ts';
+import { SessionsService } from './modules/sessions/sessions.service.ts';
+import { sessionsRoutes } from './modules/sessions/sessions.routes.ts';
+import { Hub } from './realtime/hub.ts';
+import { NoticeListener } from './realtime/listener.ts';
+import { TurnoutNotifier } from './realtime/notify.ts';
+
+export interface Services {
+  config: Config;
+  db: Db;
+  auth: AuthService;
+  cycles: CyclesService;
+  sessions: SessionsService;
+  polls: PollsService;
+  hub: Hub;
+}
+
+export interface BuildOptions {
+  config: Config;
+  db: Db;
+  databaseUrl: string;
+  /** A stream to write the request log to (tests read it to prove no ballot appears). */
+  logStream?: NodeJS.WritableStream;
+}
+
+const PG_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
+
+function toAppError(err: FastifyError & { hint?: string; validation?: unknown }): AppError | null {
+  if (err instanceof AppError) return err;
+  if (err.hint && err.hint in ERRORS) return new AppError(err.hint as ErrorCode);
+  if (err.validation) return new AppError('VALIDATION', err.validation);
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('PAYLOAD_TOO_LARGE');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError('BAD_REQUEST');
+    case '23505':
+    case '40001':
+    case '40P01':
+      return null;
+    default:
+      break;
+  }
+  if (err.statusCode === 429) return new AppError('RATE_LIMITED');
+  if (err.code && PG_UNAVAILABLE.has(err.code)) return new AppError('DB_UNAVAILABLE');
+  if (/timeout exceeded when trying to connect|Connection terminated/i.test(err.message)) return new AppError('DB_UNAVAILABLE');
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new AppError('BAD_REQUEST');
+  return null;
+}
+
+export async function buildApp(opts: BuildOptions) {
+  const { config, db } = opts;
+  const app = Fastify({
+    logger: {
+      level: config.LOG_LEVEL,
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
+      // Method and route only: never a body, never a query string, never a cookie.
+      serializers: {
+        req: (req) => ({ method: req.method, url: req.routeOptions?.url ?? req.url.split('?')[0] }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+    },
+    trustProxy: false,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const turnoutNotifier = new TurnoutNotifier(db);
+  const auth = new AuthService(db, config);
+  const cycles = new CyclesService(db);
+  const sessions = new SessionsService(db, config);
+  const polls = new PollsService(db, turnoutNotifier);
+  const hub = new Hub(
+    {
+      hall: async (id) => ({ kind: 'hall', state: await polls.hallState(id) }),
+      staff: async (id) => ({ kind: 'staff', state: await polls.staffState(id) }),
+      turnout: (id) => polls.focusTurnout(id),
+    },
+    app.log,
+  );
+  const services: Services = { config, db, auth, cycles, sessions, polls, hub };
+  const listener = new NoticeListener(opts.databaseUrl, (n) => hub.notice(n), () => hub.refreshAll(), app.log);
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const appErr = toAppError(err);
+    if (appErr) {
+      if (appErr.status >= 500) req.log.warn({ code: appErr.code }, 'request failed');
+      return reply.status(appErr.status).send(errorBody(appErr.code, appErr.details, appErr.messages));
+    }
+    req.log.error({ err: { message: err.message, code: err.code, stack: err.stack } }, 'unhandled error');
+    return reply.status(500).send(errorBody('INTERNAL'));
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false, errorResponseBuilder: () => ({ statusCode: 429, ...errorBody('RATE_LIMITED') }) });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Piaojue 票决 API', version: '0.1.0', description: '民生实事项目人大代表票决系统 · People’s-livelihood project vote' },
+      components: { securitySchemes: { cookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 8192 } });
+  await app.register(guardPlugin, { auth });
+
+  for (const routes of [healthRoutes, authRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes]) await app.register(routes, { services });
+
+  app.get('/api/ws', { websocket: true, config: { roles: ['public'] } }, (socket, req) => {
+    hub.attach(socket, req.principal);
+  });
+
+  const webDist = path.resolve(config.WEB_DIST);
+  const hasWeb = fs.existsSync(path.join(webDist, 'index.html'));
+  if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'] });
+
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/api/') || !hasWeb || req.method !== 'GET') return reply.status(404).send(errorBody('NOT_FOUND'));
+    // A client-side route: the single-page app handles it.
+    return reply.type('text/html').sendFile('index.html');
+  });
+
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    reply.header('x-frame-options', 'DENY');
+    return payload;
+  });
+
+  const sweeper = setInterval(() => {
+    polls.closeDue().catch((err) => app.log.warn({ err: String(err) }, 'countdown sweep failed'));
+  }, 1000);
+  sweeper.unref();
+
+  app.addHook('onReady', async () => {
+    await listener.start();
+  });
+  app.addHook('preClose', async () => {
+    clearInterval(sweeper);
+    turnoutNotifier.stop();
+    hub.close();
+    await listener.stop();
+  });
+
+  return Object.assign(app, { services });
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,50 @@
+import path from 'node:path';
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+const ConfigSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  /** Any PostgreSQL ≥ 15. Unset: an embedded PostgreSQL with its data under DATA_DIR/pg. */
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  EMBEDDED_PG_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 54329 }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  /** The address people type or scan (seat-card QR codes, setup link). Defaults to http://HOST:PORT. */
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** Mark cookies Secure; set when the server is reached through TLS. */
+  COOKIE_SECURE: Type.Boolean({ default: false }),
+  /** Hours a login stays valid. */
+  SESSION_HOURS: Type.Number({ exclusiveMinimum: 0, default: 12 }),
+  DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  /** Where the built web client lives; the server serves it when present. */
+  WEB_DIST: Type.String({ default: 'web/dist' }),
+});
+
+export type Config = Static<typeof ConfigSchema> & { publicUrl: string; dataDir: string };
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment once at boot; an invalid setting stops the start. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(ConfigSchema.properties)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') raw[key] = v;
+  }
+  const converted = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, raw));
+  if (!Value.Check(ConfigSchema, converted)) {
+    const errors = [...Value.Errors(ConfigSchema, converted)].map((e) => `${e.instancePath || '/'} ${e.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${errors.join('\n  ')}`);
+  }
+  const cfg = converted as Static<typeof ConfigSchema>;
+  const shownHost = cfg.HOST === '0.0.0.0' || cfg.HOST === '::' ? 'localhost' : cfg.HOST;
+  return {
+    ...cfg,
+    dataDir: path.resolve(cfg.DATA_DIR),
+    publicUrl: (cfg.PUBLIC_URL ?? `http://${shownHost}:${cfg.PORT}`).replace(/\/$/, ''),
+  };
+}

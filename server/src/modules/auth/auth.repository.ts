@@ -1,0 +1,70 @@
+import type { DbOrTx } from '../../db/database.ts';
+
+export const authRepository = {
+  countUsers(db: DbOrTx) {
+    return db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  },
+  userByName(db: DbOrTx, username: string) {
+    return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  },
+  insertUser(db: DbOrTx, u: { username: string; display_name: string; password_hash: string; roles: string[] }) {
+    return db.insertInto('users').values(u).returningAll().executeTakeFirstOrThrow();
+  },
+  listUsers(db: DbOrTx) {
+    return db.selectFrom('users').selectAll().orderBy('created_at').execute();
+  },
+  insertSetupToken(db: DbOrTx, tokenHash: string) {
+    return db.insertInto('setup_tokens').values({ token_hash: tokenHash }).execute();
+  },
+  openSetupTokenCount(db: DbOrTx) {
+    return db
+      .selectFrom('setup_tokens')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('used_at', 'is', null)
+      .executeTakeFirstOrThrow();
+  },
+  useSetupToken(db: DbOrTx, tokenHash: string) {
+    return db
+      .updateTable('setup_tokens')
+      .set({ used_at: new Date() })
+      .where('token_hash', '=', tokenHash)
+      .where('used_at', 'is', null)
+      .returning('token_hash')
+      .executeTakeFirst();
+  },
+  insertSession(db: DbOrTx, s: { token_hash: string; user_id?: string; deputy_id?: string; expires_at: Date }) {
+    return db.insertInto('auth_sessions').values(s).execute();
+  },
+  deleteSession(db: DbOrTx, tokenHash: string) {
+    return db.deleteFrom('auth_sessions').where('token_hash', '=', tokenHash).execute();
+  },
+  deleteUserSessions(db: DbOrTx, userId: string) {
+    return db.deleteFrom('auth_sessions').where('user_id', '=', userId).execute();
+  },
+  deleteDeputySessions(db: DbOrTx, deputyId: string) {
+    return db.deleteFrom('auth_sessions').where('deputy_id', '=', deputyId).execute();
+  },
+  /** One query resolves a cookie to its user or deputy. */
+  resolveSession(db: DbOrTx, tokenHash: string) {
+    return db
+      .selectFrom('auth_sessions as s')
+      .leftJoin('users as u', 'u.id', 's.user_id')
+      .leftJoin('deputies as d', 'd.id', 's.deputy_id')
+      .select([
+        's.expires_at',
+        'u.id as user_id',
+        'u.username',
+        'u.display_name',
+        'u.roles',
+        'u.disabled_at',
+        'd.id as deputy_id',
+        'd.name as deputy_name',
+        'd.delegation',
+        'd.seat',
+        'd.session_id',
+      ])
+      .where('s.token_hash', '=', tokenHash)
+      .where('s.expires_at', '>', new Date())
+      .executeTakeFirst();
+  },
+};

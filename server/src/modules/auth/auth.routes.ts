@@ -1,0 +1,87 @@
+import {
+  CreateUserBody,
+  DeputyLoginBody,
+  LoginBody,
+  Me,
+  Ok,
+  SetupBody,
+  SetupStatus,
+  User,
+  UserList,
+} from '@piaojue/shared';
+import type { FastifyReply } from 'fastify';
+import { SESSION_COOKIE } from '../../auth/guard.ts';
+import type { RoutesPlugin } from '../../lib/routes.ts';
+
+export const authRoutes: RoutesPlugin = async (app, { services }) => {
+  const { auth, config } = services;
+  const setCookie = (reply: FastifyReply, token: string) =>
+    reply.setCookie(SESSION_COOKIE, token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: config.COOKIE_SECURE,
+      maxAge: Math.floor(auth.sessionMs / 1000),
+    });
+  const loginLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
+
+  app.get('/api/setup/status', { config: { roles: ['public'] }, schema: { tags: ['auth'], response: { 200: SetupStatus } } }, async () => ({
+    needsSetup: await auth.needsSetup(),
+  }));
+
+  app.post(
+    '/api/setup',
+    { config: { roles: ['public'], ...loginLimit }, schema: { tags: ['auth'], summary: '首次设置管理员 · First administrator', body: SetupBody, response: { 200: Me } } },
+    async (req, reply) => {
+      const user = await auth.setup(req.body);
+      setCookie(reply, await auth.startUserSession(user.id));
+      return { kind: 'user' as const, user };
+    },
+  );
+
+  app.post(
+    '/api/auth/login',
+    { config: { roles: ['public'], ...loginLimit }, schema: { tags: ['auth'], body: LoginBody, response: { 200: Me } } },
+    async (req, reply) => {
+      await auth.logout(req.cookies[SESSION_COOKIE]);
+      const user = await auth.verifyPassword(req.body.username, req.body.password);
+      setCookie(reply, await auth.startUserSession(user.id));
+      return { kind: 'user' as const, user };
+    },
+  );
+
+  app.post(
+    '/api/auth/deputy-login',
+    { config: { roles: ['public'], ...loginLimit }, schema: { tags: ['auth'], summary: '代表登录码登录 · Deputy login', body: DeputyLoginBody, response: { 200: Me } } },
+    async (req, reply) => {
+      await auth.logout(req.cookies[SESSION_COOKIE]);
+      const { token, deputy } = await auth.deputyLogin(req.body.code);
+      setCookie(reply, token);
+      return { kind: 'deputy' as const, deputy };
+    },
+  );
+
+  app.post('/api/auth/logout', { config: { roles: ['public'] }, schema: { tags: ['auth'], response: { 200: Ok } } }, async (req, reply) => {
+    await auth.logout(req.cookies[SESSION_COOKIE]);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return { ok: true as const };
+  });
+
+  app.post(
+    '/api/auth/logout-all',
+    { config: { roles: ['admin', 'staff', 'presidium', 'scrutineer', 'department', 'deputy'] }, schema: { tags: ['auth'], response: { 200: Ok } } },
+    async (req, reply) => {
+      await auth.logoutEverywhere(req.principal);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { ok: true as const };
+    },
+  );
+
+  app.get('/api/auth/me', { config: { roles: ['public'] }, schema: { tags: ['auth'], response: { 200: Me } } }, async (req) => req.principal);
+
+  app.get('/api/users', { config: { roles: ['admin'] }, schema: { tags: ['auth'], response: { 200: UserList } } }, async () => auth.listUsers());
+
+  app.post('/api/users', { config: { roles: ['admin'] }, schema: { tags: ['auth'], body: CreateUserBody, response: { 200: User } } }, async (req) =>
+    auth.createUser(req.principal, req.body),
+  );
+};

@@ -1,0 +1,150 @@
+import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
+import type { CreateUserBody, DeputyIdentity, Me, StaffRole, User } from '@piaojue/shared';
+import type { Config } from '../../config.ts';
+import type { Db } from '../../db/database.ts';
+import type { UserRow } from '../../db/types.ts';
+import { normaliseCode, randomToken, sha256 } from '../../lib/crypto.ts';
+import { AppError } from '../../lib/errors.ts';
+import { appendAudit } from '../audit/audit.service.ts';
+import { authRepository as repo } from './auth.repository.ts';
+
+export type Principal =
+  | { kind: 'user'; user: User }
+  | { kind: 'deputy'; deputy: DeputyIdentity }
+  | { kind: 'anonymous' };
+
+// argon2id, OWASP's minimum profile: 19 MiB, 2 passes.
+const ARGON = { algorithm: 2 as const, memoryCost: 19456, timeCost: 2, parallelism: 1 };
+const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$4k0u9Eq3gq0Bq0w6Xq9m6N4tqkTZ5a2bH5yQ2b7t0sY';
+
+export const toUser = (u: Pick<UserRow, 'id' | 'username' | 'display_name' | 'roles'>): User => ({
+  id: u.id,
+  username: u.username,
+  displayName: u.display_name,
+  roles: u.roles as StaffRole[],
+});
+
+export const actorOf = (p: Principal): string =>
+  p.kind === 'user' ? `user:${p.user.username}` : p.kind === 'deputy' ? `deputy:${p.deputy.id}` : 'anonymous';
+
+export function checkPasswordStrength(pw: string) {
+  if ([...pw].length < 10) throw new AppError('WEAK_PASSWORD');
+}
+
+export class AuthService {
+  constructor(
+    private readonly db: Db,
+    private readonly config: Config,
+  ) {}
+
+  get sessionMs() {
+    return this.config.SESSION_HOURS * 3600_000;
+  }
+
+  async needsSetup(): Promise<boolean> {
+    return (await repo.countUsers(this.db)).n === 0;
+  }
+
+  /** On an empty system: a one-time token with which the first administrator sets a password. */
+  async ensureSetupToken(): Promise<string | null> {
+    if (!(await this.needsSetup())) return null;
+    const token = randomToken(24);
+    await repo.insertSetupToken(this.db, sha256(token));
+    return token;
+  }
+
+  async setup(body: { token: string; username: string; displayName: string; password: string }) {
+    checkPasswordStrength(body.password);
+    const passwordHash = await argonHash(body.password, ARGON);
+    return this.db.transaction().execute(async (trx) => {
+      if ((await repo.countUsers(trx)).n > 0) throw new AppError('SETUP_DONE');
+      const used = await repo.useSetupToken(trx, sha256(body.token));
+      if (!used) throw new AppError('BAD_SETUP_TOKEN');
+      const row = await repo.insertUser(trx, {
+        username: body.username,
+        display_name: body.displayName,
+        password_hash: passwordHash,
+        roles: ['admin', 'staff'],
+      });
+      await appendAudit(trx, { actor: `user:${row.username}`, action: 'setup.admin_created', subject: `user:${row.id}` });
+      return toUser(row);
+    });
+  }
+
+  async createUser(actor: Principal, body: CreateUserBody): Promise<User> {
+    checkPasswordStrength(body.password);
+    const passwordHash = await argonHash(body.password, ARGON);
+    return this.db.transaction().execute(async (trx) => {
+      if (await repo.userByName(trx, body.username)) throw new AppError('USERNAME_TAKEN');
+      const row = await repo.insertUser(trx, {
+        username: body.username,
+        display_name: body.displayName,
+        password_hash: passwordHash,
+        roles: body.roles,
+      });
+      await appendAudit(trx, { actor: actorOf(actor), action: 'user.created', subject: `user:${row.id}`, details: { roles: body.roles } });
+      return toUser(row);
+    });
+  }
+
+  async listUsers(): Promise<User[]> {
+    return (await repo.listUsers(this.db)).map(toUser);
+  }
+
+  /** Verifies a password; returns the user or throws BAD_CREDENTIALS (same time either way). */
+  async verifyPassword(username: string, password: string): Promise<User> {
+    const row = await repo.userByName(this.db, username);
+    const ok = await argonVerify(row?.password_hash ?? DUMMY_HASH, password).catch(() => false);
+    if (!row || !row.password_hash || row.disabled_at || !ok) throw new AppError('BAD_CREDENTIALS');
+    return toUser(row);
+  }
+
+  /** Starts a new session; a fresh token on every login (no fixation). */
+  async startUserSession(userId: string): Promise<string> {
+    const token = randomToken();
+    await repo.insertSession(this.db, { token_hash: sha256(token), user_id: userId, expires_at: new Date(Date.now() + this.sessionMs) });
+    return token;
+  }
+
+  async deputyLogin(code: string): Promise<{ token: string; deputy: DeputyIdentity }> {
+    const norm = normaliseCode(code);
+    const d = await this.db
+      .selectFrom('deputies')
+      .select(['id', 'name', 'delegation', 'seat', 'session_id'])
+      .where('login_code_hash', '=', sha256(norm))
+      .executeTakeFirst();
+    if (!d) throw new AppError('BAD_LOGIN_CODE');
+    const token = randomToken();
+    await repo.insertSession(this.db, { token_hash: sha256(token), deputy_id: d.id, expires_at: new Date(Date.now() + this.sessionMs) });
+    return { token, deputy: { id: d.id, name: d.name, delegation: d.delegation, seat: d.seat, sessionId: d.session_id } };
+  }
+
+  async resolve(token: string | undefined): Promise<Principal> {
+    if (!token || token.length > 100) return { kind: 'anonymous' };
+    const r = await repo.resolveSession(this.db, sha256(token));
+    if (!r) return { kind: 'anonymous' };
+    if (r.user_id && r.username && r.roles && !r.disabled_at) {
+      return { kind: 'user', user: toUser({ id: r.user_id, username: r.username, display_name: r.display_name ?? '', roles: r.roles }) };
+    }
+    if (r.deputy_id && r.session_id) {
+      return {
+        kind: 'deputy',
+        deputy: { id: r.deputy_id, name: r.deputy_name ?? '', delegation: r.delegation ?? '', seat: r.seat ?? '', sessionId: r.session_id },
+      };
+    }
+    return { kind: 'anonymous' };
+  }
+
+  async logout(token: string | undefined) {
+    if (token) await repo.deleteSession(this.db, sha256(token));
+  }
+
+  async logoutEverywhere(p: Principal) {
+    if (p.kind === 'user') await repo.deleteUserSessions(this.db, p.user.id);
+    if (p.kind === 'deputy') await repo.deleteDeputySessions(this.db, p.deputy.id);
+  }
+
+  me(p: Principal): Me {
+    return p;
+  }
+}

@@ -1,0 +1,214 @@
+import type {
+  Candidate,
+  CreateCandidateBody,
+  CreateCycleBody,
+  Cycle,
+  FreezeBody,
+  UpdateCandidateBody,
+  UpdateCycleBody,
+} from '@piaojue/shared';
+import type { Db, DbOrTx } from '../../db/database.ts';
+import type { CandidateRow, CycleRow } from '../../db/types.ts';
+import { canonicalJson, sha256 } from '../../lib/crypto.ts';
+import { AppError } from '../../lib/errors.ts';
+import { appendAudit } from '../audit/audit.service.ts';
+import { actorOf, type Principal } from '../auth/auth.service.ts';
+import { cyclesRepository as repo } from './cycles.repository.ts';
+
+export function toCycle(r: CycleRow & { candidate_count?: number | null }): Cycle {
+  return {
+    id: r.id,
+    level: r.level as Cycle['level'],
+    name: r.name,
+    year: r.year,
+    chooseN: r.choose_n,
+    ballotType: r.ballot_type as Cycle['ballotType'],
+    passThreshold: r.pass_threshold as Cycle['passThreshold'],
+    quorumRule: r.quorum_rule as Cycle['quorumRule'],
+    tieRule: r.tie_rule as Cycle['tieRule'],
+    minExtraRatio: Number(r.min_extra_ratio),
+    maxExtraRatio: Number(r.max_extra_ratio),
+    frozenAt: r.frozen_at?.toISOString() ?? null,
+    frozenHash: r.frozen_hash,
+    freezeDecision: r.freeze_decision,
+    candidateCount: Number(r.candidate_count ?? 0),
+  };
+}
+
+export function toCandidate(r: CandidateRow): Candidate {
+  return {
+    id: r.id,
+    cycleId: r.cycle_id,
+    position: r.position,
+    name: r.name,
+    content: r.content,
+    targets: r.targets,
+    department: r.department,
+    investmentWan: r.investment_wan === null ? null : Number(r.investment_wan),
+    fundingSource: r.funding_source,
+    deadline: r.deadline,
+    location: r.location,
+    category: r.category,
+    subItems: r.sub_items,
+  };
+}
+
+/** The content a frozen list's hash covers: every field of every candidate, in ballot order. */
+export function candidateListHash(candidates: Candidate[]): string {
+  return sha256(canonicalJson(candidates.map(({ cycleId: _c, ...rest }) => rest)));
+}
+
+function candidateColumns(b: UpdateCandidateBody) {
+  return {
+    ...(b.name !== undefined && { name: b.name }),
+    ...(b.content !== undefined && { content: b.content }),
+    ...(b.targets !== undefined && { targets: b.targets }),
+    ...(b.department !== undefined && { department: b.department }),
+    ...(b.investmentWan !== undefined && { investment_wan: b.investmentWan }),
+    ...(b.fundingSource !== undefined && { funding_source: b.fundingSource }),
+    ...(b.deadline !== undefined && { deadline: b.deadline }),
+    ...(b.location !== undefined && { location: b.location }),
+    ...(b.category !== undefined && { category: b.category }),
+    ...(b.subItems !== undefined && { sub_items: JSON.stringify(b.subItems) }),
+  };
+}
+
+function checkRatio(min: number, max: number) {
+  if (min > max) throw new AppError('VALIDATION', { field: 'minExtraRatio', reason: 'minExtraRatio > maxExtraRatio' });
+}
+
+export class CyclesService {
+  constructor(private readonly db: Db) {}
+
+  async list(): Promise<Cycle[]> {
+    return (await repo.list(this.db)).map(toCycle);
+  }
+
+  async get(id: string, db: DbOrTx = this.db): Promise<Cycle> {
+    const row = await repo.get(db, id);
+    if (!row) throw new AppError('NOT_FOUND');
+    return toCycle(row);
+  }
+
+  async create(actor: Principal, b: CreateCycleBody): Promise<Cycle> {
+    const min = b.minExtraRatio ?? 0.1;
+    const max = b.maxExtraRatio ?? 0.5;
+    checkRatio(min, max);
+    return this.db.transaction().execute(async (trx) => {
+      const { id } = await repo.insert(trx, {
+        level: b.level,
+        name: b.name,
+        year: b.year,
+        choose_n: b.chooseN,
+        ballot_type: b.ballotType,
+        pass_threshold: b.passThreshold,
+        quorum_rule: b.quorumRule,
+        tie_rule: b.tieRule,
+        min_extra_ratio: min,
+        max_extra_ratio: max,
+      });
+      await appendAudit(trx, { actor: actorOf(actor), action: 'cycle.created', subject: `cycle:${id}`, details: { ...b } });
+      return this.get(id, trx);
+    });
+  }
+
+  async update(actor: Principal, id: string, b: UpdateCycleBody): Promise<Cycle> {
+    return this.db.transaction().execute(async (trx) => {
+      const cur = await repo.lock(trx, id);
+      if (!cur) throw new AppError('NOT_FOUND');
+      // The rules are part of what was frozen: once fixed they do not move.
+      if (cur.frozen_at) throw new AppError('LIST_FROZEN');
+      checkRatio(b.minExtraRatio ?? Number(cur.min_extra_ratio), b.maxExtraRatio ?? Number(cur.max_extra_ratio));
+      await repo.update(trx, id, {
+        ...(b.name !== undefined && { name: b.name }),
+        ...(b.year !== undefined && { year: b.year }),
+        ...(b.chooseN !== undefined && { choose_n: b.chooseN }),
+        ...(b.ballotType !== undefined && { ballot_type: b.ballotType }),
+        ...(b.passThreshold !== undefined && { pass_threshold: b.passThreshold }),
+        ...(b.quorumRule !== undefined && { quorum_rule: b.quorumRule }),
+        ...(b.tieRule !== undefined && { tie_rule: b.tieRule }),
+        ...(b.minExtraRatio !== undefined && { min_extra_ratio: b.minExtraRatio }),
+        ...(b.maxExtraRatio !== undefined && { max_extra_ratio: b.maxExtraRatio }),
+      });
+      await appendAudit(trx, { actor: actorOf(actor), action: 'cycle.updated', subject: `cycle:${id}`, details: { ...b } });
+      return this.get(id, trx);
+    });
+  }
+
+  async candidates(cycleId: string, db: DbOrTx = this.db): Promise<Candidate[]> {
+    await this.get(cycleId, db);
+    return (await repo.candidates(db, cycleId)).map(toCandidate);
+  }
+
+  async addCandidate(actor: Principal, cycleId: string, b: CreateCandidateBody): Promise<Candidate> {
+    return this.db.transaction().execute(async (trx) => {
+      const cycle = await repo.lock(trx, cycleId);
+      if (!cycle) throw new AppError('NOT_FOUND');
+      if (cycle.frozen_at) throw new AppError('LIST_FROZEN');
+      const { max } = await repo.maxPosition(trx, cycleId);
+      const row = await repo.insertCandidate(trx, { cycle_id: cycleId, position: Number(max) + 1, ...candidateColumns(b), name: b.name });
+      await appendAudit(trx, { actor: actorOf(actor), action: 'candidate.created', subject: `candidate:${row.id}`, details: { cycleId, name: b.name } });
+      return toCandidate(row);
+    });
+  }
+
+  async updateCandidate(actor: Principal, id: string, b: UpdateCandidateBody): Promise<Candidate> {
+    return this.db.transaction().execute(async (trx) => {
+      const cur = await repo.candidate(trx, id);
+      if (!cur) throw new AppError('NOT_FOUND');
+      const cycle = await repo.lock(trx, cur.cycle_id);
+      if (cycle?.frozen_at) throw new AppError('LIST_FROZEN');
+      const row = await repo.updateCandidate(trx, id, { ...candidateColumns(b), updated_at: new Date() });
+      await appendAudit(trx, { actor: actorOf(actor), action: 'candidate.updated', subject: `candidate:${id}`, details: { fields: Object.keys(b) } });
+      return toCandidate(row);
+    });
+  }
+
+  async deleteCandidate(actor: Principal, id: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const cur = await repo.candidate(trx, id);
+      if (!cur) throw new AppError('NOT_FOUND');
+      const cycle = await repo.lock(trx, cur.cycle_id);
+      if (cycle?.frozen_at) throw new AppError('LIST_FROZEN');
+      await repo.deleteCandidate(trx, id);
+      await appendAudit(trx, { actor: actorOf(actor), action: 'candidate.deleted', subject: `candidate:${id}`, details: { name: cur.name } });
+    });
+  }
+
+  async reorder(actor: Principal, cycleId: string, ids: string[]): Promise<Candidate[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const cycle = await repo.lock(trx, cycleId);
+      if (!cycle) throw new AppError('NOT_FOUND');
+      if (cycle.frozen_at) throw new AppError('LIST_FROZEN');
+      const current = await repo.candidates(trx, cycleId);
+      const known = new Set(current.map((c) => c.id));
+      if (ids.length !== current.length || !ids.every((id) => known.has(id))) {
+        throw new AppError('VALIDATION', { field: 'ids', reason: 'must list every candidate of the cycle exactly once' });
+      }
+      for (const [i, id] of ids.entries()) await repo.updateCandidate(trx, id, { position: i + 1 });
+      await appendAudit(trx, { actor: actorOf(actor), action: 'candidate.reordered', subject: `cycle:${cycleId}` });
+      return (await repo.candidates(trx, cycleId)).map(toCandidate);
+    });
+  }
+
+  /** Fixes the list (主任会议 decision): from now on the database refuses any change to it. */
+  async freeze(actor: Principal, cycleId: string, b: FreezeBody): Promise<Cycle> {
+    return this.db.transaction().execute(async (trx) => {
+      const cycle = await repo.lock(trx, cycleId);
+      if (!cycle) throw new AppError('NOT_FOUND');
+      if (cycle.frozen_at) throw new AppError('LIST_FROZEN');
+      const list = (await repo.candidates(trx, cycleId)).map(toCandidate);
+      if (list.length === 0) throw new AppError('LIST_EMPTY');
+      if (list.length <= cycle.choose_n) throw new AppError('TOO_FEW_CANDIDATES', { candidates: list.length, places: cycle.choose_n });
+      const hash = candidateListHash(list);
+      await repo.update(trx, cycleId, { frozen_at: new Date(), frozen_hash: hash, freeze_decision: b.decision });
+      await appendAudit(trx, {
+        actor: actorOf(actor),
+        action: 'cycle.frozen',
+        subject: `cycle:${cycleId}`,
+        details: { decision: b.decision, hash, candidates: list.length, places: cycle.choose_n },
+      });
+      return this.get(cycleId, trx);
+    });
+  }
+}

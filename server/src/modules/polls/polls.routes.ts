@@ -1,0 +1,70 @@
+import {
+  CancelPollBody,
+  CastBody,
+  CastReceipt,
+  CreatePollBody,
+  HallState,
+  IdParams,
+  OpenPollBody,
+  Poll,
+  StaffTurnout,
+  Trackers,
+} from '@piaojue/shared';
+import { Type } from 'typebox';
+import { requireDeputy } from '../../auth/guard.ts';
+import type { RoutesPlugin } from '../../lib/routes.ts';
+
+const STAFF = ['staff', 'presidium'] as const;
+const READERS = ['staff', 'presidium', 'scrutineer'] as const;
+
+export const pollsRoutes: RoutesPlugin = async (app, { services }) => {
+  const { polls } = services;
+  const tags = ['polls'];
+
+  app.get('/api/sessions/:id/polls', { config: { roles: READERS }, schema: { tags, params: IdParams, response: { 200: Type.Array(Poll) } } }, (req) =>
+    polls.list(req.params.id),
+  );
+  app.post(
+    '/api/sessions/:id/polls',
+    { config: { roles: ['staff'] }, schema: { tags, summary: '新建表决 · New poll', params: IdParams, body: CreatePollBody, response: { 200: Poll } } },
+    (req) => polls.create(req.principal, req.params.id, req.body),
+  );
+  app.get('/api/polls/:id', { config: { roles: [...READERS, 'deputy'] }, schema: { tags, params: IdParams, response: { 200: Poll } } }, (req) =>
+    polls.get(req.principal, req.params.id),
+  );
+  app.post(
+    '/api/polls/:id/open',
+    { config: { roles: STAFF }, schema: { tags, summary: '开始表决 · Open', params: IdParams, body: Type.Optional(OpenPollBody), response: { 200: Poll } } },
+    (req) => polls.open(req.principal, req.params.id, req.body?.countdownSeconds),
+  );
+  app.post('/api/polls/:id/close', { config: { roles: STAFF }, schema: { tags, summary: '结束表决并计票 · Close and count', params: IdParams, response: { 200: Poll } } }, (req) =>
+    polls.close(req.principal, req.params.id),
+  );
+  app.post('/api/polls/:id/cancel', { config: { roles: STAFF }, schema: { tags, params: IdParams, body: CancelPollBody, response: { 200: Poll } } }, (req) =>
+    polls.cancel(req.principal, req.params.id, req.body.reason),
+  );
+  app.post('/api/polls/:id/certify', { config: { roles: ['presidium'] }, schema: { tags, summary: '主席团确认结果 · Certify', params: IdParams, response: { 200: Poll } } }, (req) =>
+    polls.certify(req.principal, req.params.id),
+  );
+  app.post('/api/polls/:id/runoff', { config: { roles: STAFF }, schema: { tags, summary: '并列项目再次投票 · Run-off', params: IdParams, response: { 200: Poll } } }, (req) =>
+    polls.runoff(req.principal, req.params.id),
+  );
+  app.get('/api/polls/:id/turnout', { config: { roles: READERS }, schema: { tags, params: IdParams, response: { 200: StaffTurnout } } }, (req) =>
+    polls.staffTurnout(req.params.id),
+  );
+  app.get('/api/polls/:id/trackers', { config: { roles: [...READERS, 'deputy'] }, schema: { tags, params: IdParams, response: { 200: Trackers } } }, (req) =>
+    polls.trackers(req.principal, req.params.id),
+  );
+  app.post(
+    '/api/polls/:id/ballots',
+    {
+      config: { roles: ['deputy'] },
+      bodyLimit: 64 * 1024,
+      schema: { tags, summary: '投票（无记名）· Cast a secret ballot', params: IdParams, body: CastBody, response: { 200: CastReceipt } },
+    },
+    (req) => polls.cast(requireDeputy(req).deputy, req.params.id, req.body.idempotencyKey, req.body.ballot),
+  );
+  app.get('/api/sessions/:id/hall', { config: { roles: ['public'] }, schema: { tags: ['display'], summary: '大屏状态 · Hall display state', params: IdParams, response: { 200: HallState } } }, (req) =>
+    polls.hallState(req.params.id),
+  );
+};

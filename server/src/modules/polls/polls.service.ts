@@ -1,0 +1,426 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import {
+  quorumMet,
+  tally,
+  validateBallot,
+  type BallotBody,
+  type Candidate,
+  type CreatePollBody,
+  type DeputyIdentity,
+  type DeputyState,
+  type HallState,
+  type Poll,
+  type PollCandidate,
+  type PollResult,
+  type PollRules,
+  type QuorumRule,
+  type StaffState,
+  type StaffTurnout,
+  type Turnout,
+} from '@piaojue/shared';
+import type { Db, DbOrTx } from '../../db/database.ts';
+import type { PollRow } from '../../db/types.ts';
+import { canonicalJson, sha256 } from '../../lib/crypto.ts';
+import { AppError } from '../../lib/errors.ts';
+import { notifyInTx, type TurnoutNotifier } from '../../realtime/notify.ts';
+import { appendAudit } from '../audit/audit.service.ts';
+import { actorOf, type Principal } from '../auth/auth.service.ts';
+import { cyclesRepository } from '../cycles/cycles.repository.ts';
+import { toCandidate } from '../cycles/cycles.service.ts';
+import { attendanceOf } from '../sessions/sessions.service.ts';
+import { sessionsRepository } from '../sessions/sessions.repository.ts';
+import { pollsRepository as repo } from './polls.repository.ts';
+
+const BASE32 = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/**
+ * The receipt is derived from the tablet's own idempotency key, so a retry yields the same
+ * receipt without the server keeping anything that ties the deputy's roll entry to it: the roll
+ * stores a different one-way hash of the key.
+ */
+export function trackerFor(pollId: string, key: string): string {
+  const digest = createHash('sha256').update(`receipt:${pollId}:${key}`).digest();
+  let s = '';
+  for (let i = 0; i < 12; i++) s += BASE32[digest[i]! % 32];
+  return `${s.slice(0, 4)}-${s.slice(4, 8)}-${s.slice(8)}`;
+}
+
+const toPollCandidate = (c: Candidate): PollCandidate => ({
+  id: c.id,
+  name: c.name,
+  department: c.department,
+  investmentWan: c.investmentWan,
+  deadline: c.deadline,
+  content: c.content,
+  targets: c.targets,
+  location: c.location,
+  category: c.category,
+});
+
+const rollKeyHash = (pollId: string, key: string) => sha256(`roll:${pollId}:${key}`);
+
+export const rulesOf = (p: PollRow): PollRules => ({
+  ballotType: p.ballot_type as PollRules['ballotType'],
+  choose: p.choose_n,
+  passThreshold: p.pass_threshold as PollRules['passThreshold'],
+  tieRule: p.tie_rule as PollRules['tieRule'],
+});
+
+export class PollsService {
+  constructor(
+    private readonly db: Db,
+    private readonly turnoutNotifier: TurnoutNotifier,
+  ) {}
+
+  private async candidatesOf(db: DbOrTx, ids: string[]): Promise<PollCandidate[]> {
+    const rows = await cyclesRepository.candidatesByIds(db, ids);
+    const byId = new Map(rows.map((r) => [r.id, toCandidate(r)]));
+    return ids.flatMap((id) => {
+      const c = byId.get(id);
+      return c ? [toPollCandidate(c)] : [];
+    });
+  }
+
+  async toPoll(db: DbOrTx, p: PollRow): Promise<Poll> {
+    const showResult = p.status === 'closed' || p.status === 'certified' || p.status === 'published';
+    return {
+      id: p.id,
+      sessionId: p.session_id,
+      kind: p.kind as Poll['kind'],
+      parentPollId: p.parent_poll_id,
+      title: p.title,
+      status: p.status as Poll['status'],
+      ballotType: p.ballot_type as Poll['ballotType'],
+      chooseN: p.choose_n,
+      passThreshold: p.pass_threshold as Poll['passThreshold'],
+      tieRule: p.tie_rule as Poll['tieRule'],
+      listHash: p.list_hash,
+      candidates: await this.candidatesOf(db, p.candidate_ids),
+      countdownSeconds: p.countdown_seconds,
+      openedAt: p.opened_at?.toISOString() ?? null,
+      closesAt: p.closes_at?.toISOString() ?? null,
+      closedAt: p.closed_at?.toISOString() ?? null,
+      certifiedAt: p.certified_at?.toISOString() ?? null,
+      cancelledAt: p.cancelled_at?.toISOString() ?? null,
+      result: showResult ? ((p.result as PollResult | null) ?? null) : null,
+    };
+  }
+
+  private async mustGet(db: DbOrTx, id: string, lock = false): Promise<PollRow> {
+    const p = lock ? await repo.lock(db, id) : await repo.get(db, id);
+    if (!p) throw new AppError('NOT_FOUND');
+    return p;
+  }
+
+  /** A deputy sees only the polls of the session they sit in. */
+  private checkReader(principal: Principal, p: PollRow) {
+    if (principal.kind === 'deputy' && principal.deputy.sessionId !== p.session_id) throw new AppError('NOT_FOUND');
+  }
+
+  async get(principal: Principal, id: string): Promise<Poll> {
+    const p = await this.mustGet(this.db, id);
+    this.checkReader(principal, p);
+    return this.toPoll(this.db, p);
+  }
+
+  async list(sessionId: string): Promise<Poll[]> {
+    if (!(await sessionsRepository.get(this.db, sessionId))) throw new AppError('NOT_FOUND');
+    const rows = await repo.listBySession(this.db, sessionId);
+    return Promise.all(rows.map((r) => this.toPoll(this.db, r)));
+  }
+
+  async create(actor: Principal, sessionId: string, b: CreatePollBody): Promise<Poll> {
+    return this.db.transaction().execute(async (trx) => {
+      const session = await sessionsRepository.lock(trx, sessionId);
+      if (!session) throw new AppError('NOT_FOUND');
+      const cycle = await cyclesRepository.get(trx, session.cycle_id);
+      if (!cycle) throw new AppError('NOT_FOUND');
+      if (!cycle.frozen_at || !cycle.frozen_hash) throw new AppError('LIST_NOT_FROZEN');
+      const candidates = await cyclesRepository.candidates(trx, cycle.id);
+      const p = await repo.insert(trx, {
+        session_id: sessionId,
+        cycle_id: cycle.id,
+        kind: 'vote',
+        title: b.title ?? `${cycle.name}票决`,
+        ballot_type: cycle.ballot_type,
+        choose_n: cycle.choose_n,
+        pass_threshold: cycle.pass_threshold,
+        tie_rule: cycle.tie_rule,
+        candidate_ids: JSON.stringify(candidates.map((c) => c.id)),
+        list_hash: cycle.frozen_hash,
+        countdown_seconds: b.countdownSeconds ?? null,
+      });
+      await appendAudit(trx, { actor: actorOf(actor), action: 'poll.created', subject: `poll:${p.id}`, details: { sessionId, title: p.title, listHash: p.list_hash } });
+      await notifyInTx(trx, { sessionId, what: 'state' });
+      return this.toPoll(trx, p);
+    });
+  }
+
+  /** Opens the poll: needs the quorum; every deputy present is issued one ballot. */
+  async open(actor: Principal, id: string, countdownSeconds?: number | null): Promise<Poll> {
+    return this.db.transaction().execute(async (trx) => {
+      const p = await this.mustGet(trx, id, true);
+      if (p.status !== 'draft') throw new AppError('POLL_STATE', { status: p.status });
+      const session = await sessionsRepository.lock(trx, p.session_id);
+      const cycle = await cyclesRepository.get(trx, p.cycle_id);
+      if (!session || !cycle) throw new AppError('NOT_FOUND');
+      if (p.kind === 'vote' && (!cycle.frozen_hash || cycle.frozen_hash !== p.list_hash)) throw new AppError('LIST_NOT_FROZEN');
+      if (await sessionsRepository.openPoll(trx, p.session_id)) throw new AppError('ANOTHER_POLL_OPEN');
+      const att = await attendanceOf(trx, p.session_id, cycle.quorum_rule as QuorumRule);
+      if (!quorumMet(cycle.quorum_rule as QuorumRule, att.seated, att.present)) throw new AppError('QUORUM_NOT_MET', att);
+      await repo.issueToPresent(trx, id, p.session_id);
+      const countdown = countdownSeconds === undefined ? p.countdown_seconds : countdownSeconds;
+      const now = new Date();
+      const row = await repo.update(trx, id, {
+        status: 'open',
+        opened_at: now,
+        closes_at: countdown ? new Date(now.getTime() + countdown * 1000) : null,
+        countdown_seconds: countdown ?? null,
+        seated: att.seated,
+        present: att.present,
+      });
+      await appendAudit(trx, { actor: actorOf(actor), action: 'poll.opened', subject: `poll:${id}`, details: { seated: att.seated, present: att.present, countdown: countdown ?? null } });
+      await notifyInTx(trx, { sessionId: p.session_id, what: 'state' });
+      return this.toPoll(trx, row);
+    });
+  }
+
+  /**
+   * Casts one ballot. The roll entry (who) and the ballot (what) are written in one
+   * transaction and share nothing: no key, no time, no order.
+   */
+  async cast(deputy: DeputyIdentity, pollId: string, key: string, rawBallot: unknown): Promise<{ receipt: string; duplicate: boolean }> {
+    const p = await this.mustGet(this.db, pollId);
+    if (p.session_id !== deputy.sessionId) throw new AppError('NOT_FOUND');
+    const receipt = trackerFor(pollId, key);
+    const keyHash = rollKeyHash(pollId, key);
+    const prior = await repo.rollEntry(this.db, pollId, deputy.id);
+    if (prior?.voted) {
+      if (prior.key_hash === keyHash) return { receipt, duplicate: true };
+      throw new AppError('ALREADY_VOTED');
+    }
+    const checked = validateBallot(rawBallot, rulesOf(p), p.candidate_ids);
+    if (!checked.ok) throw new AppError('INVALID_BALLOT', { reason: checked.code }, checked.message);
+    const result = await this.db.transaction().execute(async (trx) => {
+      if (!(await repo.castLock(trx, pollId))) throw new AppError('POLL_STATE');
+      const marked = await repo.markVoted(trx, pollId, deputy.id, keyHash);
+      if (!marked) {
+        const entry = await repo.rollEntry(trx, pollId, deputy.id);
+        if (!entry) throw new AppError('NOT_ISSUED');
+        if (entry.key_hash === keyHash) return { receipt, duplicate: true };
+        throw new AppError('ALREADY_VOTED');
+      }
+      await repo.insertBallot(trx, pollId, receipt, checked.ballot);
+      return { receipt, duplicate: false };
+    });
+    if (!result.duplicate) this.turnoutNotifier.changed(p.session_id);
+    return result;
+  }
+
+  /** Closes the poll and counts it; callable by staff or by the countdown sweeper (actor null). */
+  async close(actor: Principal | null, id: string): Promise<Poll> {
+    const poll = await this.db.transaction().execute(async (trx) => {
+      const p = await this.mustGet(trx, id, true);
+      if (p.status !== 'open') {
+        if (actor === null) return null;
+        throw new AppError('POLL_STATE', { status: p.status });
+      }
+      const result = await this.count(trx, p);
+      await repo.reseal(trx, id);
+      const row = await repo.update(trx, id, { status: 'closed', closed_at: new Date(), result: JSON.stringify(result) });
+      await appendAudit(trx, {
+        actor: actor ? actorOf(actor) : 'system:countdown',
+        action: 'poll.closed',
+        subject: `poll:${id}`,
+        details: { record: result.record, chosen: result.chosen, tie: result.tie },
+      });
+      await notifyInTx(trx, { sessionId: p.session_id, what: 'state' });
+      return this.toPoll(trx, row);
+    });
+    if (!poll) return this.get({ kind: 'anonymous' }, id);
+    // Reclaim the dead tuples the reseal left, so the pre-shuffle row versions do not linger.
+    sql`vacuum poll_box`.execute(this.db).catch(() => undefined);
+    return poll;
+  }
+
+  private async count(trx: DbOrTx, p: PollRow): Promise<PollResult> {
+    const [box, turnout, seatedRow] = await Promise.all([
+      repo.ballots(trx, p.id),
+      repo.turnout(trx, p.id),
+      sessionsRepository.attendance(trx, p.session_id),
+    ]);
+    if (box.length !== turnout.voted) {
+      // Roll and box are written together; a mismatch means tampering or a bug: never certify it.
+      throw new Error(`roll/box mismatch on poll ${p.id}: ${turnout.voted} voted, ${box.length} ballots`);
+    }
+    const candidates = await this.candidatesOf(trx, p.candidate_ids);
+    const valid = box.filter((b) => b.valid).map((b) => b.body as BallotBody);
+    return tally({
+      rules: rulesOf(p),
+      candidates: candidates.map((c) => ({ id: c.id, name: c.name })),
+      ballots: valid,
+      invalid: box.length - valid.length,
+      seated: p.seated ?? seatedRow.seated,
+      // 实到 for the record and the "present" threshold: everyone handed a ballot, late arrivals included.
+      present: turnout.issued,
+      issued: turnout.issued,
+    });
+  }
+
+  async closeDue(): Promise<void> {
+    for (const { id } of await repo.dueForClose(this.db)) await this.close(null, id);
+  }
+
+  async cancel(actor: Principal, id: string, reason: string): Promise<Poll> {
+    return this.db.transaction().execute(async (trx) => {
+      const p = await this.mustGet(trx, id, true);
+      if (p.status !== 'draft' && p.status !== 'open') throw new AppError('POLL_STATE', { status: p.status });
+      const row = await repo.update(trx, id, { status: 'cancelled', cancelled_at: new Date() });
+      await appendAudit(trx, { actor: actorOf(actor), action: 'poll.cancelled', subject: `poll:${id}`, details: { reason, wasOpen: p.status === 'open' } });
+      await notifyInTx(trx, { sessionId: p.session_id, what: 'state' });
+      return this.toPoll(trx, row);
+    });
+  }
+
+  async certify(actor: Principal, id: string): Promise<Poll> {
+    return this.db.transaction().execute(async (trx) => {
+      const p = await this.mustGet(trx, id, true);
+      if (p.status !== 'closed') throw new AppError('POLL_STATE', { status: p.status });
+      const row = await repo.update(trx, id, { status: 'certified', certified_at: new Date() });
+      await appendAudit(trx, { actor: actorOf(actor), action: 'poll.certified', subject: `poll:${id}`, details: { resultHash: sha256(canonicalJson(p.result)) } });
+      await notifyInTx(trx, { sessionId: p.session_id, what: 'state' });
+      return this.toPoll(trx, row);
+    });
+  }
+
+  /** A new draft poll among the candidates tied at the cut-off, for the places still open. */
+  async runoff(actor: Principal, id: string): Promise<Poll> {
+    return this.db.transaction().execute(async (trx) => {
+      const p = await this.mustGet(trx, id, true);
+      if (p.status !== 'closed' && p.status !== 'certified') throw new AppError('POLL_STATE', { status: p.status });
+      const result = p.result as PollResult | null;
+      if (!result?.tie || result.tie.resolution !== 'runoff') throw new AppError('NO_TIE');
+      const existing = (await repo.listBySession(trx, p.session_id)).find((x) => x.parent_poll_id === id && x.status !== 'cancelled');
+      if (existing) return this.toPoll(trx, existing);
+      const ids = p.candidate_ids.filter((c) => result.tie!.candidateIds.includes(c));
+      const row = await repo.insert(trx, {
+        session_id: p.session_id,
+        cycle_id: p.cycle_id,
+        parent_poll_id: id,
+        kind: 'runoff',
+        title: `${p.title}（再次投票）`,
+        ballot_type: p.ballot_type,
+        choose_n: result.tie.places,
+        pass_threshold: p.pass_threshold,
+        tie_rule: p.tie_rule,
+        candidate_ids: JSON.stringify(ids),
+        list_hash: sha256(canonicalJson({ parent: id, candidates: ids })),
+        countdown_seconds: p.countdown_seconds,
+      });
+      await appendAudit(trx, { actor: actorOf(actor), action: 'poll.runoff_created', subject: `poll:${row.id}`, details: { parent: id, candidates: ids, places: result.tie.places } });
+      await notifyInTx(trx, { sessionId: p.session_id, what: 'state' });
+      return this.toPoll(trx, row);
+    });
+  }
+
+  async turnout(id: string, db: DbOrTx = this.db): Promise<Turnout> {
+    const t = await repo.turnout(db, id);
+    return { pollId: id, issued: t.issued, voted: t.voted };
+  }
+
+  async staffTurnout(id: string, db: DbOrTx = this.db): Promise<StaffTurnout> {
+    await this.mustGet(db, id);
+    const [t, byDelegation, notVoted] = await Promise.all([repo.turnout(db, id), repo.turnoutByDelegation(db, id), repo.notVoted(db, id)]);
+    return {
+      pollId: id,
+      issued: t.issued,
+      voted: t.voted,
+      byDelegation,
+      notVoted: notVoted.map((d) => ({ deputyId: d.id, name: d.name, delegation: d.delegation, seat: d.seat })),
+    };
+  }
+
+  async trackers(principal: Principal, id: string): Promise<{ pollId: string; trackers: string[] }> {
+    const p = await this.mustGet(this.db, id);
+    this.checkReader(principal, p);
+    if (p.status === 'draft' || p.status === 'open' || p.status === 'cancelled') throw new AppError('POLL_STATE', { status: p.status });
+    return { pollId: id, trackers: (await repo.trackers(this.db, id)).map((r) => r.tracker) };
+  }
+
+  async hallState(sessionId: string): Promise<HallState> {
+    const session = await sessionsRepository.get(this.db, sessionId);
+    if (!session) throw new AppError('NOT_FOUND');
+    const cycle = await cyclesRepository.get(this.db, session.cycle_id);
+    if (!cycle) throw new AppError('NOT_FOUND');
+    const [attendance, focus] = await Promise.all([
+      attendanceOf(this.db, sessionId, cycle.quorum_rule as QuorumRule),
+      repo.focus(this.db, sessionId),
+    ]);
+    let poll: HallState['poll'] = null;
+    if (focus) {
+      const full = await this.toPoll(this.db, focus);
+      poll = {
+        id: full.id,
+        title: full.title,
+        kind: full.kind,
+        status: full.status,
+        ballotType: full.ballotType,
+        chooseN: full.chooseN,
+        passThreshold: full.passThreshold,
+        candidateCount: full.candidates.length,
+        openedAt: full.openedAt,
+        closesAt: full.closesAt,
+        closedAt: full.closedAt,
+        certifiedAt: full.certifiedAt,
+        turnout: await this.turnout(focus.id),
+        result: full.result,
+      };
+    }
+    return {
+      sessionId,
+      sessionName: session.name,
+      cycleName: cycle.name,
+      checkinOpen: session.checkin_open,
+      attendance,
+      poll,
+      serverTime: new Date().toISOString(),
+    };
+  }
+
+  async staffState(sessionId: string): Promise<StaffState> {
+    const session = await sessionsRepository.get(this.db, sessionId);
+    if (!session) throw new AppError('NOT_FOUND');
+    const cycle = await cyclesRepository.get(this.db, session.cycle_id);
+    const focus = await repo.focus(this.db, sessionId);
+    return {
+      sessionId,
+      attendance: await attendanceOf(this.db, sessionId, (cycle?.quorum_rule ?? 'more_than_half') as QuorumRule),
+      turnout: focus ? await this.staffTurnout(focus.id) : null,
+    };
+  }
+
+  async focusTurnout(sessionId: string): Promise<Turnout | null> {
+    const focus = await repo.focus(this.db, sessionId);
+    return focus ? this.turnout(focus.id) : null;
+  }
+
+  async deputyState(d: DeputyIdentity): Promise<DeputyState> {
+    const row = await sessionsRepository.deputy(this.db, d.id);
+    const session = await sessionsRepository.get(this.db, d.sessionId);
+    if (!row || !session) throw new AppError('NOT_FOUND');
+    const cycle = await cyclesRepository.get(this.db, session.cycle_id);
+    if (!cycle) throw new AppError('NOT_FOUND');
+    const candidates = (await cyclesRepository.candidates(this.db, cycle.id)).map(toCandidate);
+    const focus = await repo.focus(this.db, d.sessionId);
+    const roll = focus ? await repo.rollEntry(this.db, focus.id, d.id) : undefined;
+    return {
+      deputy: { id: row.id, name: row.name, delegation: row.delegation, seat: row.seat, checkedIn: row.checked_in_at !== null },
+      session: { id: session.id, name: session.name, checkinOpen: session.checkin_open },
+      cycle: { id: cycle.id, name: cycle.name, year: cycle.year },
+      candidates: candidates.map(toPollCandidate),
+      poll: focus ? await this.toPoll(this.db, focus) : null,
+      ballot: { issued: roll !== undefined, voted: roll?.voted ?? false },
+    };
+  }
+}

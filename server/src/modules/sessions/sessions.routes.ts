@@ -1,0 +1,71 @@
+import {
+  CreateSessionBody,
+  Deputy,
+  DeputyState,
+  IdParams,
+  IssueCodesBody,
+  IssuedCodes,
+  Ok,
+  PaperCheckinBody,
+  RosterImportBody,
+  RosterImportResult,
+  Session,
+} from '@piaojue/shared';
+import { Type } from 'typebox';
+import { requireDeputy } from '../../auth/guard.ts';
+import type { RoutesPlugin } from '../../lib/routes.ts';
+
+const STAFF = ['staff'] as const;
+const READERS = ['staff', 'presidium', 'scrutineer'] as const;
+
+export const sessionsRoutes: RoutesPlugin = async (app, { services }) => {
+  const { sessions, polls } = services;
+  const tags = ['sessions'];
+
+  app.get('/api/sessions', { config: { roles: READERS }, schema: { tags, response: { 200: Type.Array(Session) } } }, () => sessions.list());
+  app.post('/api/sessions', { config: { roles: STAFF }, schema: { tags, summary: '新建会议 · New session', body: CreateSessionBody, response: { 200: Session } } }, (req) =>
+    sessions.create(req.principal, req.body),
+  );
+  app.get('/api/sessions/:id', { config: { roles: READERS }, schema: { tags, params: IdParams, response: { 200: Session } } }, (req) => sessions.get(req.params.id));
+  app.post(
+    '/api/sessions/:id/roster',
+    {
+      config: { roles: STAFF },
+      bodyLimit: 12 * 1024 * 1024,
+      schema: { tags, summary: '导入代表名单（CSV/XLSX）· Import roster', params: IdParams, body: RosterImportBody, response: { 200: RosterImportResult } },
+    },
+    (req) => sessions.importRoster(req.principal, req.params.id, req.body.fileName, Buffer.from(req.body.contentBase64, 'base64')),
+  );
+  app.get('/api/sessions/:id/deputies', { config: { roles: READERS }, schema: { tags, params: IdParams, response: { 200: Type.Array(Deputy) } } }, (req) =>
+    sessions.deputies(req.params.id),
+  );
+  app.post(
+    '/api/sessions/:id/codes',
+    { config: { roles: STAFF }, schema: { tags, summary: '发放登录码（仅显示一次）· Issue login codes', params: IdParams, body: IssueCodesBody, response: { 200: IssuedCodes } } },
+    (req) => sessions.issueCodes(req.principal, req.params.id, req.body.deputyIds),
+  );
+  app.post('/api/deputies/:id/revoke-code', { config: { roles: STAFF }, schema: { tags, params: IdParams, response: { 200: Ok } } }, async (req) => {
+    await sessions.revokeCode(req.principal, req.params.id);
+    return { ok: true as const };
+  });
+  app.post('/api/sessions/:id/checkin/open', { config: { roles: STAFF }, schema: { tags, params: IdParams, response: { 200: Session } } }, (req) =>
+    sessions.setCheckinOpen(req.principal, req.params.id, true),
+  );
+  app.post('/api/sessions/:id/checkin/close', { config: { roles: STAFF }, schema: { tags, params: IdParams, response: { 200: Session } } }, (req) =>
+    sessions.setCheckinOpen(req.principal, req.params.id, false),
+  );
+  app.post(
+    '/api/deputies/:id/checkin',
+    { config: { roles: STAFF }, schema: { tags, summary: '工作人员登记纸质签到 · Paper sign-in', params: IdParams, body: PaperCheckinBody, response: { 200: Deputy } } },
+    (req) => sessions.checkIn(req.principal, req.params.id, req.body.present, 'paper'),
+  );
+
+  app.get('/api/deputy/state', { config: { roles: ['deputy'] }, schema: { tags: ['deputy'], response: { 200: DeputyState } } }, (req) =>
+    polls.deputyState(requireDeputy(req).deputy),
+  );
+  app.post('/api/deputy/checkin', { config: { roles: ['deputy'] }, schema: { tags: ['deputy'], summary: '代表签到 · Check in', response: { 200: DeputyState } } }, async (req) => {
+    const { deputy } = requireDeputy(req);
+    await sessions.checkIn(req.principal, deputy.id, true, 'tablet');
+    return polls.deputyState(deputy);
+  });
+};

@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import type { ClientMessage, ServerMessage, TopicData, TopicEvent, Turnout } from '@piaojue/shared';
+import type { WebSocket } from 'ws';
+import { allowed } from '../auth/guard.ts';
+import type { Principal } from '../modules/auth/auth.service.ts';
+import type { ChangeNotice } from './notify.ts';
+
+export interface TopicLoaders {
+  hall(sessionId: string): Promise<TopicData>;
+  staff(sessionId: string): Promise<TopicData>;
+  turnout(sessionId: string): Promise<Turnout | null>;
+}
+
+interface Client {
+  socket: WebSocket;
+  principal: Principal;
+  topics: Set<string>;
+  alive: boolean;
+}
+
+interface TopicState {
+  subscribers: Set<Client>;
+  seq: number;
+  /** Latest data sent, handed to new subscribers as their snapshot. */
+  data: TopicData | null;
+  pending: 'turnout' | 'state' | null;
+  timer: NodeJS.Timeout | null;
+  lastRun: number;
+  running: boolean;
+}
+
+const TOPIC = /^(hall|staff):([0-9a-f-]{36})$/;
+
+/**
+ * One websocket endpoint. Clients subscribe to topics; each topic has its own sequence number,
+ * a snapshot on subscribe, then events. Changes arrive as notices (from PostgreSQL
+ * LISTEN/NOTIFY, so every instance hears every commit); a topic reloads its data from the
+ * database at most once per `intervalMs`, however many notices arrive.
+ */
+export class Hub {
+  readonly instance = randomUUID().slice(0, 8);
+  private readonly topics = new Map<string, TopicState>();
+  private readonly clients = new Set<Client>();
+  private heartbeat: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly loaders: TopicLoaders,
+    private readonly log: { warn(o: unknown, m?: string): void },
+    private readonly intervalMs = 100,
+  ) {
+    this.heartbeat = setInterval(() => this.sweep(), 30_000);
+    this.heartbeat.unref?.();
+  }
+
+  get clientCount() {
+    return this.clients.size;
+  }
+
+  attach(socket: WebSocket, principal: Principal) {
+    const client: Client = { socket, principal, topics: new Set(), alive: true };
+    this.clients.add(client);
+    socket.on('pong', () => (client.alive = true));
+    socket.on('message', (raw: Buffer, isBinary: boolean) => {
+      client.alive = true;
+      if (isBinary || raw.length > 4096) return this.send(client, { type: 'error', code: 'BAD_REQUEST', message: 'message too large or binary' });
+      let msg: ClientMessage;
+      try {
+        msg = JSON.parse(raw.toString('utf8')) as ClientMessage;
+      } catch {
+        return this.send(client, { type: 'error', code: 'BAD_REQUEST', message: 'malformed JSON' });
+      }
+      this.onMessage(client, msg).catch((err) => this.log.warn({ err }, 'websocket message failed'));
+    });
+    socket.on('close', () => this.detach(client));
+    socket.on('error', () => this.detach(client));
+    this.send(client, { type: 'hello', instance: this.instance, serverTime: new Date().toISOString() });
+  }
+
+  private detach(client: Client) {
+    if (!this.clients.delete(client)) return;
+    for (const t of client.topics) this.leave(client, t);
+  }
+
+  private async onMessage(client: Client, msg: ClientMessage) {
+    if (typeof msg !== 'object' || msg === null) return this.send(client, { type: 'error', code: 'BAD_REQUEST', message: 'expected an object' });
+    switch (msg.type) {
+      case 'ping':
+        return this.send(client, { type: 'pong', t: typeof msg.t === 'number' ? msg.t : undefined, serverTime: new Date().toISOString() });
+      case 'subscribe':
+      case 'resync':
+        return this.subscribe(client, String(msg.topic));
+      case 'unsubscribe':
+        if (client.topics.has(String(msg.topic))) this.leave(client, String(msg.topic));
+        return;
+      default:
+        return this.send(client, { type: 'error', code: 'BAD_REQUEST', message: 'unknown message type' });
+    }
+  }
+
+  private mayRead(p: Principal, kind: string): boolean {
+    if (kind === 'hall') return true;
+    return p.kind === 'user' && allowed(p, ['staff', 'presidium', 'scrutineer']);
+  }
+
+  private async subscribe(client: Client, topic: string) {
+    const m = TOPIC.exec(topic);
+    if (!m) return this.send(client, { type: 'error', topic, code: 'NOT_FOUND', message: 'unknown topic' });
+    if (!this.mayRead(client.principal, m[1]!)) return this.send(client, { type: 'error', topic, code: 'FORBIDDEN', message: 'not allowed' });
+    let state = this.topics.get(topic);
+    if (!state) {
+      state = { subscribers: new Set(), seq: 0, data: null, pending: null, timer: null, lastRun: 0, running: false };
+      this.topics.set(topic, state);
+    }
+    if (!state.data) {
+      try {
+        state.data = await this.load(topic);
+      } catch (err) {
+        if (this.topics.get(topic) === state && state.subscribers.size === 0) this.topics.delete(topic);
+        const notFound = (err as { code?: string }).code === 'NOT_FOUND';
+        return this.send(client, { type: 'error', topic, code: notFound ? 'NOT_FOUND' : 'INTERNAL', message: notFound ? 'no such session' : 'could not load' });
+      }
+    }
+    // Joined only now: every event after this snapshot carries seq + 1, + 2, ...
+    state.subscribers.add(client);
+    client.topics.add(topic);
+    this.send(client, { type: 'snapshot', topic, seq: state.seq, data: state.data });
+  }
+
+  private leave(client: Client, topic: string) {
+    client.topics.delete(topic);
+    const state = this.topics.get(topic);
+    if (!state) return;
+    state.subscribers.delete(client);
+    if (state.subscribers.size === 0) {
+      if (state.timer) clearTimeout(state.timer);
+      this.topics.delete(topic);
+    }
+  }
+
+  private load(topic: string): Promise<TopicData> {
+    const [, kind, id] = TOPIC.exec(topic)!;
+    return kind === 'hall' ? this.loaders.hall(id!) : this.loaders.staff(id!);
+  }
+
+  /** A committed change: refresh the topics of that session that anyone here watches. */
+  notice(n: ChangeNotice) {
+    for (const topic of [`hall:${n.sessionId}`, `staff:${n.sessionId}`]) {
+      const state = this.topics.get(topic);
+      if (!state) continue;
+      const what = topic.startsWith('hall:') ? n.what : 'state';
+      state.pending = state.pending === 'state' || what === 'state' ? 'state' : 'turnout';
+      this.schedule(topic, state);
+    }
+  }
+
+  /** After a lost LISTEN connection: notices may have been missed, so reload everything. */
+  refreshAll() {
+    for (const [topic, state] of this.topics) {
+      state.pending = 'state';
+      this.schedule(topic, state);
+    }
+  }
+
+  private schedule(topic: string, state: TopicState) {
+    if (state.timer || state.running) return;
+    const wait = Math.max(0, state.lastRun + this.intervalMs - Date.now());
+    state.timer = setTimeout(() => {
+      state.timer = null;
+      void this.run(topic, state);
+    }, wait);
+  }
+
+  private async run(topic: string, state: TopicState) {
+    const what = state.pending;
+    state.pending = null;
+    if (!what || this.topics.get(topic) !== state) return;
+    state.running = true;
+    state.lastRun = Date.now();
+    try {
+      let event: TopicEvent;
+      if (what === 'turnout' && state.data?.kind === 'hall' && state.data.state.poll) {
+        const sessionId = topic.slice(5);
+        const turnout = await this.loaders.turnout(sessionId);
+        if (!turnout || turnout.pollId !== state.data.state.poll.id) {
+          state.pending = 'state';
+          return;
+        }
+        const serverTime = new Date().toISOString();
+        state.data = { kind: 'hall', state: { ...state.data.state, serverTime, poll: { ...state.data.state.poll, turnout } } };
+        event = { kind: 'turnout', turnout, serverTime };
+      } else {
+        state.data = await this.load(topic);
+        event = state.data;
+      }
+      state.seq += 1;
+      this.broadcast(state, { type: 'event', topic, seq: state.seq, event });
+    } catch (err) {
+      this.log.warn({ err, topic }, 'topic refresh failed; will retry');
+      state.pending = state.pending ?? 'state';
+      state.lastRun = Date.now() + 1000;
+    } finally {
+      state.running = false;
+      if (state.pending) this.schedule(topic, state);
+    }
+  }
+
+  private broadcast(state: TopicState, msg: ServerMessage) {
+    const text = JSON.stringify(msg);
+    for (const c of state.subscribers) if (c.socket.readyState === 1) c.socket.send(text);
+  }
+
+  private send(client: Client, msg: ServerMessage) {
+    if (client.socket.readyState === 1) client.socket.send(JSON.stringify(msg));
+  }
+
+  private sweep() {
+    for (const c of this.clients) {
+      if (!c.alive) {
+        c.socket.terminate();
+        this.detach(c);
+        continue;
+      }
+      c.alive = false;
+      c.socket.ping();
+    }
+  }
+
+  close() {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const s of this.topics.values()) if (s.timer) clearTimeout(s.timer);
+    for (const c of this.clients) c.socket.close(1001, 'server shutting down');
+    this.clients.clear();
+    this.topics.clear();
+  }
+}

@@ -1,0 +1,52 @@
+import { sql } from 'kysely';
+import type { Db, DbOrTx } from '../db/database.ts';
+
+export const CHANNEL = 'piaojue_events';
+
+export interface ChangeNotice {
+  sessionId: string;
+  /** state: anything may have changed · turnout: only the count of returned ballots */
+  what: 'state' | 'turnout';
+}
+
+/**
+ * Queue a change notice inside the transaction that makes the change: PostgreSQL delivers it
+ * to every listening instance only if and when that transaction commits.
+ */
+export async function notifyInTx(trx: DbOrTx, notice: ChangeNotice): Promise<void> {
+  await sql`select pg_notify(${CHANNEL}, ${JSON.stringify(notice)})`.execute(trx);
+}
+
+/**
+ * Ballots arrive in storms; one notice per ballot would serialise every commit on PostgreSQL's
+ * notify queue. Casts therefore announce turnout after their commit, at most every `intervalMs`
+ * per session (the last one always goes out).
+ */
+export class TurnoutNotifier {
+  private readonly pending = new Map<string, NodeJS.Timeout>();
+  private readonly lastSent = new Map<string, number>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly intervalMs = 100,
+  ) {}
+
+  changed(sessionId: string): void {
+    if (this.pending.has(sessionId)) return;
+    const wait = Math.max(0, (this.lastSent.get(sessionId) ?? 0) + this.intervalMs - Date.now());
+    const timer = setTimeout(() => {
+      this.pending.delete(sessionId);
+      this.lastSent.set(sessionId, Date.now());
+      notifyInTx(this.db, { sessionId, what: 'turnout' }).catch(() => {
+        // The database is away; the next change or a client's resync brings the truth.
+      });
+    }, wait);
+    timer.unref?.();
+    this.pending.set(sessionId, timer);
+  }
+
+  stop(): void {
+    for (const t of this.pending.values()) clearTimeout(t);
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,43 @@
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { connectDatabase } from './db/connect.ts';
+
+async function main() {
+  const config = loadConfig();
+  const database = await connectDatabase(config, (m) => console.log(`[piaojue] ${m}`));
+  const app = await buildApp({ config, db: database.db, databaseUrl: database.url });
+  await app.listen({ port: config.PORT, host: config.HOST });
+
+  const token = await app.services.auth.ensureSetupToken();
+  if (token) {
+    console.log(
+      [
+        '',
+        '  首次启动：请用下面的一次性链接设置管理员密码（不会再次显示）',
+        '  First start: set the administrator password with this one-time link:',
+        `  ${config.publicUrl}/console/setup?token=${token}`,
+        '',
+      ].join('\n'),
+    );
+  }
+  console.log(`[piaojue] ready: console ${config.publicUrl}/console · API docs ${config.publicUrl}/api/docs`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

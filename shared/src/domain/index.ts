@@ -1,0 +1,4 @@
+export * from './rules.ts';
+export * from './ballot.ts';
+export * from './tally.ts';
+export * from './grading.ts';

@@ -1,0 +1,49 @@
+/**
+ * Every error the API returns: a stable machine code, its HTTP status, and a message in
+ * Chinese (default) and English. The web shows the message in the user's language.
+ */
+export const ERRORS = {
+  BAD_REQUEST: [400, '请求格式不正确', 'The request is malformed'],
+  VALIDATION: [400, '提交的数据不符合要求', 'The submitted data is not valid'],
+  PAYLOAD_TOO_LARGE: [413, '提交的内容过大', 'The request body is too large'],
+  UNSUPPORTED_MEDIA_TYPE: [415, '不支持的内容类型', 'Unsupported content type'],
+  UNAUTHENTICATED: [401, '请先登录', 'Please log in first'],
+  FORBIDDEN: [403, '没有执行此操作的权限', 'You are not allowed to do this'],
+  CSRF: [403, '请求缺少防伪标记，请刷新页面后重试', 'Missing anti-forgery header; reload the page and retry'],
+  NOT_FOUND: [404, '找不到该对象', 'Not found'],
+  RATE_LIMITED: [429, '操作过于频繁，请稍后再试', 'Too many attempts; try again later'],
+  INTERNAL: [500, '服务器内部错误，请稍后重试', 'Internal server error; please retry'],
+  DB_UNAVAILABLE: [503, '数据库暂时不可用，请稍后重试', 'The database is temporarily unavailable; please retry'],
+  // auth
+  BAD_CREDENTIALS: [401, '用户名或密码错误', 'Wrong user name or password'],
+  BAD_LOGIN_CODE: [401, '登录码无效或已作废', 'The login code is invalid or revoked'],
+  SETUP_DONE: [409, '系统已完成初始化', 'The system has already been set up'],
+  BAD_SETUP_TOKEN: [401, '初始化令牌无效或已使用', 'The setup token is invalid or used'],
+  WEAK_PASSWORD: [400, '密码至少需要 10 个字符', 'The password needs at least 10 characters'],
+  USERNAME_TAKEN: [409, '用户名已存在', 'That user name is taken'],
+  // cycles & candidates
+  LIST_FROZEN: [409, '候选项目清单已冻结，不能修改', 'The candidate list is frozen and cannot change'],
+  LIST_NOT_FROZEN: [409, '候选项目清单尚未冻结', 'The candidate list is not frozen yet'],
+  LIST_EMPTY: [409, '候选项目清单为空', 'The candidate list is empty'],
+  TOO_FEW_CANDIDATES: [409, '候选项目数量必须多于应选数量（差额）', 'There must be more candidates than places'],
+  // roster
+  ROSTER_INVALID: [400, '代表名单有错误，未导入任何记录', 'The roster has errors; nothing was imported'],
+  ROSTER_LOCKED: [409, '已有表决开始，不能再替换代表名单', 'A poll has started; the roster can no longer be replaced'],
+  BAD_FILE: [400, '无法读取该文件，请上传 CSV 或 XLSX', 'Cannot read the file; upload CSV or XLSX'],
+  CHECKIN_CLOSED: [409, '签到尚未开始或已结束', 'Check-in is not open'],
+  // polls
+  POLL_STATE: [409, '表决当前状态不允许此操作', 'The poll is not in a state that allows this'],
+  QUORUM_NOT_MET: [409, '实到人数未达到法定人数，不能开始表决', 'The quorum is not met; the poll cannot open'],
+  ANOTHER_POLL_OPEN: [409, '本次会议已有正在进行的表决', 'Another poll of this session is open'],
+  NOT_ISSUED: [403, '您未领取本次表决票（未签到或表决开始后未发票）', 'No ballot was issued to you for this poll'],
+  ALREADY_VOTED: [409, '您已投票，选票不能更改', 'You have already voted; a ballot cannot be changed'],
+  INVALID_BALLOT: [400, '选票无效', 'The ballot is invalid'],
+  NO_TIE: [409, '没有需要再次投票的并列项目', 'There is no tie that needs a run-off'],
+  NOT_CHECKED_IN: [409, '请先签到', 'Please check in first'],
+} as const satisfies Record<string, readonly [number, string, string]>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface ErrorBody {
+  error: { code: ErrorCode | string; message: string; messageZh: string; messageEn: string; details?: unknown };
+}

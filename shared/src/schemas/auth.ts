@@ -1,0 +1,62 @@
+import { Type, type Static } from 'typebox';
+import { Nullable, Text, Uuid } from './common.ts';
+
+export const ROLES = ['admin', 'staff', 'presidium', 'scrutineer', 'department'] as const;
+export type StaffRole = (typeof ROLES)[number];
+/** Every role a route may name: staff roles, a logged-in deputy, or anyone. */
+export type RouteRole = StaffRole | 'deputy' | 'public';
+
+export const Role = Type.Enum(ROLES);
+
+export const User = Type.Object({
+  id: Uuid,
+  username: Type.String(),
+  displayName: Type.String(),
+  roles: Type.Array(Role),
+});
+export type User = Static<typeof User>;
+
+export const DeputyIdentity = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  delegation: Type.String(),
+  seat: Type.String(),
+  sessionId: Uuid,
+});
+export type DeputyIdentity = Static<typeof DeputyIdentity>;
+
+export const Me = Type.Union([
+  Type.Object({ kind: Type.Literal('user'), user: User }),
+  Type.Object({ kind: Type.Literal('deputy'), deputy: DeputyIdentity }),
+  Type.Object({ kind: Type.Literal('anonymous') }),
+]);
+export type Me = Static<typeof Me>;
+
+export const SetupStatus = Type.Object({ needsSetup: Type.Boolean() });
+export const SetupBody = Type.Object({
+  token: Text(200),
+  username: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }),
+  displayName: Text(100),
+  password: Type.String({ minLength: 1, maxLength: 200 }),
+});
+export type SetupBody = Static<typeof SetupBody>;
+
+export const LoginBody = Type.Object({
+  username: Text(64),
+  password: Type.String({ minLength: 1, maxLength: 200 }),
+});
+export type LoginBody = Static<typeof LoginBody>;
+
+export const DeputyLoginBody = Type.Object({ code: Type.String({ minLength: 4, maxLength: 40 }) });
+export type DeputyLoginBody = Static<typeof DeputyLoginBody>;
+
+export const CreateUserBody = Type.Object({
+  username: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }),
+  displayName: Text(100),
+  password: Type.String({ minLength: 1, maxLength: 200 }),
+  roles: Type.Array(Role, { minItems: 1, uniqueItems: true }),
+});
+export type CreateUserBody = Static<typeof CreateUserBody>;
+
+export const UserList = Type.Array(User);
+export const MaybeUser = Nullable(User);

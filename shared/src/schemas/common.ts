@@ -1,0 +1,21 @@
+import { Type, type Static, type TSchema } from 'typebox';
+
+export const Uuid = Type.String({ format: 'uuid' });
+export const IdParams = Type.Object({ id: Uuid });
+export type IdParams = Static<typeof IdParams>;
+export const IsoDate = Type.String({ format: 'date-time' });
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+/** Short single-line text: trimmed on the client, never empty. */
+export const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
+export const LongText = (max: number) => Type.String({ maxLength: max });
+export const Ok = Type.Object({ ok: Type.Literal(true) });
+
+export const ErrorResponse = Type.Object({
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    messageZh: Type.String(),
+    messageEn: Type.String(),
+    details: Type.Optional(Type.Unknown()),
+  }),
+});

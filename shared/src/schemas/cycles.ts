@@ -1,0 +1,83 @@
+import { Type, type Static } from 'typebox';
+import { BALLOT_TYPES, LEVELS, PASS_THRESHOLDS, QUORUM_RULES, TIE_RULES } from '../domain/rules.ts';
+import { IsoDate, LongText, Nullable, Text, Uuid } from './common.ts';
+
+export const CycleRules = Type.Object({
+  chooseN: Type.Integer({ minimum: 1, maximum: 200 }),
+  ballotType: Type.Enum(BALLOT_TYPES),
+  passThreshold: Type.Enum(PASS_THRESHOLDS),
+  quorumRule: Type.Enum(QUORUM_RULES),
+  tieRule: Type.Enum(TIE_RULES),
+  /** 差额: candidates exceed places by at least / at most this share (0.1 = 10%). */
+  minExtraRatio: Type.Number({ minimum: 0, maximum: 5 }),
+  maxExtraRatio: Type.Number({ minimum: 0, maximum: 5 }),
+});
+export type CycleRules = Static<typeof CycleRules>;
+
+export const CreateCycleBody = Type.Evaluate(Type.Intersect([
+  Type.Object({
+    level: Type.Enum(LEVELS),
+    name: Text(200),
+    year: Type.Integer({ minimum: 2000, maximum: 2200 }),
+  }),
+  Type.Partial(Type.Object({ minExtraRatio: CycleRules.properties.minExtraRatio, maxExtraRatio: CycleRules.properties.maxExtraRatio })),
+  Type.Omit(CycleRules, ['minExtraRatio', 'maxExtraRatio']),
+]));
+export type CreateCycleBody = Static<typeof CreateCycleBody>;
+
+export const UpdateCycleBody = Type.Partial(
+  Type.Evaluate(Type.Intersect([Type.Object({ name: Text(200), year: Type.Integer({ minimum: 2000, maximum: 2200 }) }), CycleRules])),
+);
+export type UpdateCycleBody = Static<typeof UpdateCycleBody>;
+
+export const Cycle = Type.Evaluate(Type.Intersect([
+  Type.Object({
+    id: Uuid,
+    level: Type.Enum(LEVELS),
+    name: Type.String(),
+    year: Type.Integer(),
+    frozenAt: Nullable(IsoDate),
+    frozenHash: Nullable(Type.String()),
+    freezeDecision: Nullable(Type.String()),
+    candidateCount: Type.Integer(),
+  }),
+  CycleRules,
+]));
+export type Cycle = Static<typeof Cycle>;
+
+export const FreezeBody = Type.Object({
+  /** The 主任会议 (township: 主席团) decision that fixed the list, e.g. "第12次主任会议 2026-12-01". */
+  decision: Text(300),
+});
+export type FreezeBody = Static<typeof FreezeBody>;
+
+export const SubItem = Type.Object({ name: Text(200), detail: Type.Optional(LongText(2000)) });
+
+export const CandidateFields = Type.Object({
+  name: Text(200),
+  content: LongText(5000),
+  targets: LongText(2000),
+  department: LongText(200),
+  investmentWan: Nullable(Type.Number({ minimum: 0, maximum: 1e11 })),
+  fundingSource: LongText(300),
+  deadline: LongText(100),
+  location: LongText(300),
+  category: LongText(100),
+  subItems: Type.Array(SubItem, { maxItems: 100 }),
+});
+export const CreateCandidateBody = Type.Evaluate(Type.Intersect([
+  Type.Pick(CandidateFields, ['name']),
+  Type.Partial(Type.Omit(CandidateFields, ['name'])),
+]));
+export type CreateCandidateBody = Static<typeof CreateCandidateBody>;
+export const UpdateCandidateBody = Type.Partial(CandidateFields);
+export type UpdateCandidateBody = Static<typeof UpdateCandidateBody>;
+
+export const Candidate = Type.Evaluate(Type.Intersect([
+  Type.Object({ id: Uuid, cycleId: Uuid, position: Type.Integer() }),
+  CandidateFields,
+]));
+export type Candidate = Static<typeof Candidate>;
+
+export const ReorderBody = Type.Object({ ids: Type.Array(Uuid, { minItems: 1, maxItems: 500, uniqueItems: true }) });
+export type ReorderBody = Static<typeof ReorderBody>;

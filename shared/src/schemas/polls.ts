@@ -1,0 +1,139 @@
+import { Type, type Static } from 'typebox';
+import { BALLOT_TYPES, MARKS, PASS_THRESHOLDS, TIE_RULES } from '../domain/rules.ts';
+import { IsoDate, Nullable, Uuid } from './common.ts';
+
+export const POLL_STATUSES = ['draft', 'open', 'closed', 'certified', 'published', 'cancelled'] as const;
+export type PollStatus = (typeof POLL_STATUSES)[number];
+
+export const CreatePollBody = Type.Object({
+  title: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  countdownSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 86400 })),
+});
+export type CreatePollBody = Static<typeof CreatePollBody>;
+
+export const OpenPollBody = Type.Object({
+  countdownSeconds: Type.Optional(Nullable(Type.Integer({ minimum: 10, maximum: 86400 }))),
+});
+export type OpenPollBody = Static<typeof OpenPollBody>;
+
+export const CancelPollBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) });
+
+export const BallotBodySchema = Type.Union([
+  Type.Object({ type: Type.Literal('approve'), marks: Type.Record(Type.String({ maxLength: 64 }), Type.Enum(MARKS)) }),
+  Type.Object({ type: Type.Literal('choose'), selected: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 500 }) }),
+  Type.Object({ type: Type.Literal('rank'), ranking: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 500 }) }),
+]);
+
+export const CastBody = Type.Object({
+  /** Made by the tablet once per ballot; a retry with the same key returns the same receipt. */
+  idempotencyKey: Type.String({ minLength: 16, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+  ballot: Type.Unknown(),
+});
+export type CastBody = Static<typeof CastBody>;
+
+export const CastReceipt = Type.Object({
+  /** Random tracker: proves inclusion in the published list, reveals nothing of the choice. */
+  receipt: Type.String(),
+  duplicate: Type.Boolean(),
+});
+export type CastReceipt = Static<typeof CastReceipt>;
+
+export const OfficialRecordSchema = Type.Object({
+  seated: Type.Integer(),
+  present: Type.Integer(),
+  issued: Type.Integer(),
+  returned: Type.Integer(),
+  valid: Type.Integer(),
+  invalid: Type.Integer(),
+  notVoted: Type.Integer(),
+  balanced: Type.Boolean(),
+});
+
+export const CandidateResultSchema = Type.Object({
+  candidateId: Type.String(),
+  name: Type.String(),
+  for: Type.Integer(),
+  against: Type.Integer(),
+  abstain: Type.Integer(),
+  score: Type.Number(),
+  rank: Type.Integer(),
+  passesThreshold: Type.Boolean(),
+  status: Type.Union([Type.Literal('chosen'), Type.Literal('not_chosen'), Type.Literal('tied')]),
+});
+
+export const PollResult = Type.Object({
+  rows: Type.Array(CandidateResultSchema),
+  chosen: Type.Array(Type.String()),
+  tie: Nullable(Type.Object({ candidateIds: Type.Array(Type.String()), places: Type.Integer(), resolution: Type.Enum(TIE_RULES) })),
+  vacancies: Type.Integer(),
+  thresholdVotes: Nullable(Type.Number()),
+  record: OfficialRecordSchema,
+});
+export type PollResult = Static<typeof PollResult>;
+
+export const PollCandidate = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  department: Type.String(),
+  investmentWan: Nullable(Type.Number()),
+  deadline: Type.String(),
+  content: Type.String(),
+  targets: Type.String(),
+  location: Type.String(),
+  category: Type.String(),
+});
+export type PollCandidate = Static<typeof PollCandidate>;
+
+export const Poll = Type.Object({
+  id: Uuid,
+  sessionId: Uuid,
+  kind: Type.Union([Type.Literal('vote'), Type.Literal('runoff')]),
+  parentPollId: Nullable(Uuid),
+  title: Type.String(),
+  status: Type.Enum(POLL_STATUSES),
+  ballotType: Type.Enum(BALLOT_TYPES),
+  chooseN: Type.Integer(),
+  passThreshold: Type.Enum(PASS_THRESHOLDS),
+  tieRule: Type.Enum(TIE_RULES),
+  listHash: Type.String(),
+  candidates: Type.Array(PollCandidate),
+  countdownSeconds: Nullable(Type.Integer()),
+  openedAt: Nullable(IsoDate),
+  closesAt: Nullable(IsoDate),
+  closedAt: Nullable(IsoDate),
+  certifiedAt: Nullable(IsoDate),
+  cancelledAt: Nullable(IsoDate),
+  /** Set only once the poll is closed: no running tally while a secret poll is open. */
+  result: Nullable(PollResult),
+});
+export type Poll = Static<typeof Poll>;
+
+export const Turnout = Type.Object({
+  pollId: Uuid,
+  /** 发出 */ issued: Type.Integer(),
+  /** 已投 */ voted: Type.Integer(),
+});
+export type Turnout = Static<typeof Turnout>;
+
+export const StaffTurnout = Type.Object({
+  pollId: Uuid,
+  issued: Type.Integer(),
+  voted: Type.Integer(),
+  byDelegation: Type.Array(Type.Object({ delegation: Type.String(), issued: Type.Integer(), voted: Type.Integer() })),
+  notVoted: Type.Array(Type.Object({ deputyId: Uuid, name: Type.String(), delegation: Type.String(), seat: Type.String() })),
+});
+export type StaffTurnout = Static<typeof StaffTurnout>;
+
+export const Trackers = Type.Object({ pollId: Uuid, trackers: Type.Array(Type.String()) });
+
+/** What a deputy's tablet needs: its session, the poll in front of it, and whether it voted. */
+export const DeputyState = Type.Object({
+  deputy: Type.Object({ id: Uuid, name: Type.String(), delegation: Type.String(), seat: Type.String(), checkedIn: Type.Boolean() }),
+  session: Type.Object({ id: Uuid, name: Type.String(), checkinOpen: Type.Boolean() }),
+  cycle: Type.Object({ id: Uuid, name: Type.String(), year: Type.Integer() }),
+  candidates: Type.Array(PollCandidate),
+  poll: Nullable(Poll),
+  /** Whether this deputy was issued a ballot in the current poll and whether it was returned. */
+  ballot: Type.Object({ issued: Type.Boolean(), voted: Type.Boolean() }),
+});
+export type DeputyState = Static<typeof DeputyState>;

@@ -1,0 +1,70 @@
+import { Type, type Static } from 'typebox';
+import { BALLOT_TYPES, PASS_THRESHOLDS } from '../domain/rules.ts';
+import { IsoDate, Nullable, Uuid } from './common.ts';
+import { POLL_STATUSES, PollResult, StaffTurnout, Turnout } from './polls.ts';
+import { Attendance } from './sessions.ts';
+
+/**
+ * Topics:
+ *  hall:<sessionId>   public: what the meeting-hall display and the tablets show. No names.
+ *  staff:<sessionId>  staff/presidium/scrutineers: per-delegation turnout and who has not voted.
+ */
+export type Topic = `hall:${string}` | `staff:${string}`;
+
+export const HallPoll = Type.Object({
+  id: Uuid,
+  title: Type.String(),
+  kind: Type.Union([Type.Literal('vote'), Type.Literal('runoff')]),
+  status: Type.Enum(POLL_STATUSES),
+  ballotType: Type.Enum(BALLOT_TYPES),
+  chooseN: Type.Integer(),
+  passThreshold: Type.Enum(PASS_THRESHOLDS),
+  candidateCount: Type.Integer(),
+  openedAt: Nullable(IsoDate),
+  closesAt: Nullable(IsoDate),
+  closedAt: Nullable(IsoDate),
+  certifiedAt: Nullable(IsoDate),
+  turnout: Turnout,
+  /** Only after close; provisional until certifiedAt is set. */
+  result: Nullable(PollResult),
+});
+export type HallPoll = Static<typeof HallPoll>;
+
+export const HallState = Type.Object({
+  sessionId: Uuid,
+  sessionName: Type.String(),
+  cycleName: Type.String(),
+  checkinOpen: Type.Boolean(),
+  attendance: Attendance,
+  /** The poll in focus: the open one, else the most recent not cancelled. */
+  poll: Nullable(HallPoll),
+  /** Server clock, so displays can run a countdown without trusting their own clock. */
+  serverTime: IsoDate,
+});
+export type HallState = Static<typeof HallState>;
+
+export const StaffState = Type.Object({
+  sessionId: Uuid,
+  attendance: Attendance,
+  turnout: Nullable(StaffTurnout),
+});
+export type StaffState = Static<typeof StaffState>;
+
+export const ClientMessage = Type.Union([
+  Type.Object({ type: Type.Literal('subscribe'), topic: Type.String({ maxLength: 100 }) }),
+  Type.Object({ type: Type.Literal('unsubscribe'), topic: Type.String({ maxLength: 100 }) }),
+  /** Ask for a fresh snapshot, e.g. after a gap in sequence numbers. */
+  Type.Object({ type: Type.Literal('resync'), topic: Type.String({ maxLength: 100 }) }),
+  Type.Object({ type: Type.Literal('ping'), t: Type.Optional(Type.Number()) }),
+]);
+export type ClientMessage = Static<typeof ClientMessage>;
+
+export type TopicData = { kind: 'hall'; state: HallState } | { kind: 'staff'; state: StaffState };
+export type TopicEvent = TopicData | { kind: 'turnout'; turnout: Turnout; serverTime: string };
+
+export type ServerMessage =
+  | { type: 'hello'; instance: string; serverTime: string }
+  | { type: 'snapshot'; topic: string; seq: number; data: TopicData }
+  | { type: 'event'; topic: string; seq: number; event: TopicEvent }
+  | { type: 'error'; topic?: string; code: string; message: string }
+  | { type: 'pong'; t?: number; serverTime: string };

@@ -1,0 +1,84 @@
+import type {
+  Candidate,
+  CastReceipt,
+  CreateCandidateBody,
+  CreateCycleBody,
+  CreatePollBody,
+  CreateSessionBody,
+  CreateUserBody,
+  Cycle,
+  Deputy,
+  DeputyState,
+  FreezeBody,
+  HallState,
+  IssuedCode,
+  Me,
+  Poll,
+  Session,
+  SetupBody,
+  StaffTurnout,
+  UpdateCandidateBody,
+  UpdateCycleBody,
+  User,
+} from '@piaojue/shared';
+import type { BallotBody } from '@piaojue/shared';
+import { http } from './client.ts';
+
+export { ApiError } from './client.ts';
+
+const enc = encodeURIComponent;
+
+export const api = {
+  setupStatus: () => http.get<{ needsSetup: boolean }>('/api/setup/status'),
+  setup: (body: SetupBody) => http.post<Me>('/api/setup', body),
+  login: (username: string, password: string) => http.post<Me>('/api/auth/login', { username, password }),
+  deputyLogin: (code: string) => http.post<Me>('/api/auth/deputy-login', { code }),
+  logout: () => http.post<{ ok: true }>('/api/auth/logout'),
+  me: () => http.get<Me>('/api/auth/me'),
+
+  users: () => http.get<User[]>('/api/users'),
+  createUser: (body: CreateUserBody) => http.post<User>('/api/users', body),
+
+  cycles: () => http.get<Cycle[]>('/api/cycles'),
+  createCycle: (body: CreateCycleBody) => http.post<Cycle>('/api/cycles', body),
+  cycle: (id: string) => http.get<Cycle>(`/api/cycles/${enc(id)}`),
+  updateCycle: (id: string, body: UpdateCycleBody) => http.patch<Cycle>(`/api/cycles/${enc(id)}`, body),
+  freezeCycle: (id: string, body: FreezeBody) => http.post<Cycle>(`/api/cycles/${enc(id)}/freeze`, body),
+
+  candidates: (cycleId: string) => http.get<Candidate[]>(`/api/cycles/${enc(cycleId)}/candidates`),
+  createCandidate: (cycleId: string, body: CreateCandidateBody) => http.post<Candidate>(`/api/cycles/${enc(cycleId)}/candidates`, body),
+  updateCandidate: (id: string, body: UpdateCandidateBody) => http.patch<Candidate>(`/api/candidates/${enc(id)}`, body),
+  deleteCandidate: (id: string) => http.del<{ ok: true }>(`/api/candidates/${enc(id)}`),
+  reorderCandidates: (cycleId: string, ids: string[]) => http.post<Candidate[]>(`/api/cycles/${enc(cycleId)}/candidates/reorder`, { ids }),
+
+  sessions: () => http.get<Session[]>('/api/sessions'),
+  createSession: (body: CreateSessionBody) => http.post<Session>('/api/sessions', body),
+  session: (id: string) => http.get<Session>(`/api/sessions/${enc(id)}`),
+  importRoster: (id: string, fileName: string, contentBase64: string) =>
+    http.post<{ imported: number }>(`/api/sessions/${enc(id)}/roster`, { fileName, contentBase64 }),
+  deputies: (id: string) => http.get<Deputy[]>(`/api/sessions/${enc(id)}/deputies`),
+  issueCodes: (id: string, deputyIds?: string[]) => http.post<IssuedCode[]>(`/api/sessions/${enc(id)}/codes`, deputyIds ? { deputyIds } : {}),
+  revokeCode: (deputyId: string) => http.post<{ ok: true }>(`/api/deputies/${enc(deputyId)}/revoke-code`),
+  openCheckin: (id: string) => http.post<Session>(`/api/sessions/${enc(id)}/checkin/open`),
+  closeCheckin: (id: string) => http.post<Session>(`/api/sessions/${enc(id)}/checkin/close`),
+  paperCheckin: (deputyId: string, present: boolean) => http.post<Deputy>(`/api/deputies/${enc(deputyId)}/checkin`, { present }),
+
+  polls: (sessionId: string) => http.get<Poll[]>(`/api/sessions/${enc(sessionId)}/polls`),
+  createPoll: (sessionId: string, body: CreatePollBody) => http.post<Poll>(`/api/sessions/${enc(sessionId)}/polls`, body),
+  poll: (id: string) => http.get<Poll>(`/api/polls/${enc(id)}`),
+  openPoll: (id: string, countdownSeconds?: number | null) =>
+    http.post<Poll>(`/api/polls/${enc(id)}/open`, countdownSeconds ? { countdownSeconds } : {}),
+  closePoll: (id: string) => http.post<Poll>(`/api/polls/${enc(id)}/close`),
+  cancelPoll: (id: string, reason: string) => http.post<Poll>(`/api/polls/${enc(id)}/cancel`, { reason }),
+  certifyPoll: (id: string) => http.post<Poll>(`/api/polls/${enc(id)}/certify`),
+  runoff: (id: string) => http.post<Poll>(`/api/polls/${enc(id)}/runoff`),
+  turnout: (id: string) => http.get<StaffTurnout>(`/api/polls/${enc(id)}/turnout`),
+  trackers: (id: string) => http.get<{ pollId: string; trackers: string[] }>(`/api/polls/${enc(id)}/trackers`),
+
+  deputyState: () => http.get<DeputyState>('/api/deputy/state'),
+  deputyCheckin: () => http.post<DeputyState>('/api/deputy/checkin'),
+  castBallot: (pollId: string, idempotencyKey: string, ballot: BallotBody) =>
+    http.post<CastReceipt>(`/api/polls/${enc(pollId)}/ballots`, { idempotencyKey, ballot }),
+
+  hall: (sessionId: string) => http.get<HallState>(`/api/sessions/${enc(sessionId)}/hall`),
+};
