@@ -19,6 +19,8 @@ const ConfigSchema = Type.Object({
   COOKIE_SECURE: Type.Boolean({ default: false }),
   /** Hours a login stays valid. */
   SESSION_HOURS: Type.Number({ exclusiveMinimum: 0, default: 12 }),
+  /** Login attempts per client address per minute (staff password and deputy code alike). */
+  LOGIN_RATE_PER_MINUTE: Type.Integer({ minimum: 1, default: 60 }),
   DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
   /** Where the built web client lives; the server serves it when present. */
   WEB_DIST: Type.String({ default: 'web/dist' }),

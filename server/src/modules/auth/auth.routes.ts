@@ -23,7 +23,7 @@ export const authRoutes: RoutesPlugin = async (app, { services }) => {
       secure: config.COOKIE_SECURE,
       maxAge: Math.floor(auth.sessionMs / 1000),
     });
-  const loginLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
+  const loginLimit = { rateLimit: { max: config.LOGIN_RATE_PER_MINUTE, timeWindow: '1 minute' } };
 
   app.get('/api/setup/status', { config: { roles: ['public'] }, schema: { tags: ['auth'], response: { 200: SetupStatus } } }, async () => ({
     needsSetup: await auth.needsSetup(),

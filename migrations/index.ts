@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './2026_11_27_0001_voting_core.ts';
+
+/** Every migration, by name, in order. Add new files here. */
+export const migrations: Record<string, Migration> = {
+  '2026_11_27_0001_voting_core': m0001,
+};

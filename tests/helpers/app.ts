@@ -1,0 +1,169 @@
+import { PassThrough } from 'node:stream';
+import type { CreateCycleBody } from '@piaojue/shared';
+import { buildApp, type App } from '../../server/src/app.ts';
+import { loadConfig } from '../../server/src/config.ts';
+import { createDb } from '../../server/src/db/database.ts';
+import { cloneDatabase } from './db.ts';
+
+export interface TestApp {
+  app: App;
+  url: string;
+  /** Everything the server logged, as text. */
+  logs(): string;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await cloneDatabase();
+  const config = loadConfig({ LOG_LEVEL: 'info', WEB_DIST: '/nonexistent', DB_POOL_SIZE: '10', LOGIN_RATE_PER_MINUTE: '100000', ...env, DATABASE_URL: database.url });
+  const { db } = createDb(database.url, config.DB_POOL_SIZE);
+  const stream = new PassThrough();
+  let logText = '';
+  stream.on('data', (chunk: Buffer) => (logText += chunk.toString('utf8')));
+  const app = await buildApp({ config, db, databaseUrl: database.url, logStream: stream });
+  await app.ready();
+  return {
+    app,
+    url: database.url,
+    logs: () => logText,
+    async close() {
+      await app.close();
+      await db.destroy();
+      await database.drop();
+    },
+  };
+}
+
+export interface Res<T = any> {
+  status: number;
+  body: T;
+  cookie?: string;
+}
+
+/** A client that keeps its own session cookie, as one browser would. */
+export class Client {
+  cookie: string | undefined;
+  constructor(private readonly app: App) {}
+
+  async req<T = any>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res<T>> {
+    const res = await this.app.inject({
+      method: method as 'GET',
+      url,
+      headers: {
+        ...(this.cookie ? { cookie: `pj_session=${this.cookie}` } : {}),
+        ...(method !== 'GET' ? { 'x-piaojue-csrf': '1' } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { payload: body as object } : {}),
+    });
+    const set = res.cookies.find((c) => c.name === 'pj_session');
+    if (set) this.cookie = set.value || undefined;
+    let parsed: unknown = res.body;
+    try {
+      parsed = JSON.parse(res.body);
+    } catch {
+      // not JSON
+    }
+    return { status: res.statusCode, body: parsed as T };
+  }
+  get<T = any>(url: string) {
+    return this.req<T>('GET', url);
+  }
+  post<T = any>(url: string, body?: unknown) {
+    return this.req<T>('POST', url, body ?? {});
+  }
+  patch<T = any>(url: string, body: unknown) {
+    return this.req<T>('PATCH', url, body);
+  }
+  del<T = any>(url: string) {
+    return this.req<T>('DELETE', url);
+  }
+}
+
+/** Sets up the first administrator through the one-time token and returns their client. */
+export async function adminClient(t: TestApp): Promise<Client> {
+  const token = await t.app.services.auth.ensureSetupToken();
+  const c = new Client(t.app);
+  const r = await c.post('/api/setup', { token, username: 'admin', displayName: '管理员', password: 'correct horse battery' });
+  if (r.status !== 200) throw new Error(`setup failed: ${JSON.stringify(r.body)}`);
+  return c;
+}
+
+export async function userClient(t: TestApp, admin: Client, username: string, roles: string[]): Promise<Client> {
+  const password = 'a long enough password';
+  const made = await admin.post('/api/users', { username, displayName: username, password, roles });
+  if (made.status !== 200) throw new Error(`user create failed: ${JSON.stringify(made.body)}`);
+  const c = new Client(t.app);
+  const r = await c.post('/api/auth/login', { username, password });
+  if (r.status !== 200) throw new Error(`login failed: ${JSON.stringify(r.body)}`);
+  return c;
+}
+
+export const defaultCycle: CreateCycleBody = {
+  level: 'city',
+  name: '2027年度宿迁市民生实事项目',
+  year: 2027,
+  chooseN: 3,
+  ballotType: 'approve',
+  passThreshold: 'none',
+  quorumRule: 'more_than_half',
+  tieRule: 'runoff',
+};
+
+export function rosterCsv(n: number, delegations = ['宿城区代表团', '宿豫区代表团', '沭阳县代表团']): string {
+  const lines = ['姓名,代表团,座位,电话'];
+  for (let i = 1; i <= n; i++) lines.push(`代表${i},${delegations[i % delegations.length]},${String(i).padStart(3, '0')},`);
+  return lines.join('\n');
+}
+
+export interface Scenario {
+  staff: Client;
+  admin: Client;
+  cycleId: string;
+  sessionId: string;
+  candidateIds: string[];
+  deputies: { id: string; code: string; client: Client }[];
+}
+
+/**
+ * A cycle with `candidates` projects (frozen), a session with `deputies` deputies who have
+ * codes and are logged in, check-in open; `present` of them checked in.
+ */
+export async function scenario(
+  t: TestApp,
+  opts: { cycle?: Partial<CreateCycleBody>; candidates?: number; deputies?: number; present?: number } = {},
+): Promise<Scenario> {
+  const admin = await adminClient(t);
+  const staff = await userClient(t, admin, 'staff1', ['staff', 'presidium']);
+  const cycle = await staff.post('/api/cycles', { ...defaultCycle, ...opts.cycle });
+  if (cycle.status !== 200) throw new Error(JSON.stringify(cycle.body));
+  const cycleId = cycle.body.id as string;
+  const candidateIds: string[] = [];
+  for (let i = 1; i <= (opts.candidates ?? 5); i++) {
+    const c = await staff.post(`/api/cycles/${cycleId}/candidates`, { name: `项目${i}`, department: '市教育局', investmentWan: 1000 * i });
+    candidateIds.push(c.body.id);
+  }
+  const frozen = await staff.post(`/api/cycles/${cycleId}/freeze`, { decision: '第12次主任会议' });
+  if (frozen.status !== 200) throw new Error(JSON.stringify(frozen.body));
+  const session = await staff.post('/api/sessions', { cycleId, name: '市十届人大三次会议' });
+  const sessionId = session.body.id as string;
+  const n = opts.deputies ?? 10;
+  const imp = await staff.post(`/api/sessions/${sessionId}/roster`, { fileName: 'roster.csv', contentBase64: Buffer.from(rosterCsv(n)).toString('base64') });
+  if (imp.status !== 200) throw new Error(JSON.stringify(imp.body));
+  const codes = await staff.post(`/api/sessions/${sessionId}/codes`, {});
+  await staff.post(`/api/sessions/${sessionId}/checkin/open`);
+  const deputies = [];
+  for (const [i, c] of (codes.body as { deputyId: string; code: string }[]).entries()) {
+    const client = new Client(t.app);
+    const login = await client.post('/api/auth/deputy-login', { code: c.code });
+    if (login.status !== 200) throw new Error(JSON.stringify(login.body));
+    if (i < (opts.present ?? n)) {
+      const ci = await client.post('/api/deputy/checkin');
+      if (ci.status !== 200) throw new Error(JSON.stringify(ci.body));
+    }
+    deputies.push({ id: c.deputyId, code: c.code, client });
+  }
+  return { staff, admin, cycleId, sessionId, candidateIds, deputies };
+}
+
+export const key = () => `k${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`.padEnd(20, 'x');
