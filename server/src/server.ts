@@ -1,8 +1,10 @@
+import fs from 'node:fs';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { connectDatabase } from './db/connect.ts';
 
 async function main() {
+  if (fs.existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
   const database = await connectDatabase(config, (m) => console.log(`[piaojue] ${m}`));
   const app = await buildApp({ config, db: database.db, databaseUrl: database.url });

@@ -1,0 +1,44 @@
+import { createI18n } from 'vue-i18n';
+import zhCN from './zh-CN.ts';
+import en from './en.ts';
+import type { Messages } from './zh-CN.ts';
+
+export type Locale = 'zh-CN' | 'en';
+export const LOCALES: { value: Locale; label: string }[] = [
+  { value: 'zh-CN', label: '中文' },
+  { value: 'en', label: 'English' },
+];
+const STORAGE_KEY = 'piaojue.locale';
+
+function initialLocale(): Locale {
+  try {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    if (saved === 'zh-CN' || saved === 'en') return saved;
+  } catch {
+    // storage blocked: default
+  }
+  return 'zh-CN';
+}
+
+export const i18n = createI18n<[Messages], Locale>({
+  legacy: false,
+  locale: initialLocale(),
+  fallbackLocale: 'zh-CN',
+  messages: { 'zh-CN': zhCN, en },
+  missingWarn: false,
+  fallbackWarn: false,
+});
+
+export function setLocale(l: Locale): void {
+  i18n.global.locale.value = l;
+  document.documentElement.lang = l;
+  try {
+    localStorage.setItem(STORAGE_KEY, l);
+  } catch {
+    // not persisted
+  }
+}
+
+export function currentLocale(): Locale {
+  return i18n.global.locale.value as Locale;
+}
