@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { buildApp, type App } from '../server/src/app.ts';
+import { loadConfig } from '../server/src/config.ts';
+import { createDb } from '../server/src/db/database.ts';
+import { createTestApp, key, scenario, type Scenario, type TestApp } from './helpers/app.ts';
+
+let t: TestApp;
+let s: Scenario;
+let base: string;
+let second: { app: App; destroy(): Promise<void> };
+let secondBase: string;
+
+/** A websocket client that records every message and can wait for one matching a predicate. */
+function connect(url: string, cookie?: string) {
+  const ws = new WebSocket(url, cookie ? { headers: { cookie: `pj_session=${cookie}` } } : {});
+  const messages: any[] = [];
+  const waiters: { pred: (m: any) => boolean; resolve: (m: any) => void }[] = [];
+  ws.on('message', (raw) => {
+    const m = JSON.parse(raw.toString());
+    messages.push(m);
+    for (const w of [...waiters]) if (w.pred(m)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(m);
+    }
+  });
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return {
+    ws,
+    messages,
+    opened,
+    send: (m: unknown) => ws.send(JSON.stringify(m)),
+    waitFor(pred: (m: any) => boolean, ms = 5000): Promise<any> {
+      const found = messages.find(pred);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out; got ${JSON.stringify(messages).slice(0, 2000)}`)), ms);
+        waiters.push({ pred, resolve: (m) => (clearTimeout(timer), resolve(m)) });
+      });
+    },
+    close: () => ws.close(),
+  };
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  s = await scenario(t, { candidates: 4, deputies: 6, cycle: { chooseN: 2 } });
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  base = `ws://127.0.0.1:${(t.app.server.address() as { port: number }).port}/api/ws`;
+  // A second instance on the same database, as behind a load balancer.
+  const config = loadConfig({ LOG_LEVEL: 'silent', WEB_DIST: '/nonexistent', DATABASE_URL: t.url });
+  const { db } = createDb(t.url, 4);
+  const app = await buildApp({ config, db, databaseUrl: t.url });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  secondBase = `ws://127.0.0.1:${(app.server.address() as { port: number }).port}/api/ws`;
+  second = { app, destroy: async () => (await app.close(), await db.destroy()) };
+});
+afterAll(async () => {
+  await second?.destroy();
+  await t?.close();
+});
+
+describe('websocket hub', () => {
+  it('sends a snapshot, then turnout events with consecutive sequence numbers, across instances', async () => {
+    const display = connect(secondBase);
+    await display.opened;
+    await display.waitFor((m) => m.type === 'hello');
+    display.send({ type: 'subscribe', topic: `hall:${s.sessionId}` });
+    const snap = await display.waitFor((m) => m.type === 'snapshot');
+    expect(snap.data.kind).toBe('hall');
+    expect(snap.data.state.attendance).toMatchObject({ seated: 6, present: 6, quorumMet: true });
+    expect(snap.data.state.poll).toBeNull();
+
+    const poll = await s.staff.post(`/api/sessions/${s.sessionId}/polls`, {});
+    await s.staff.post(`/api/polls/${poll.body.id}/open`, {});
+    const opened = await display.waitFor((m) => m.type === 'event' && m.event.kind === 'hall' && m.event.state.poll?.status === 'open');
+    expect(opened.event.state.poll.turnout).toEqual({ pollId: poll.body.id, issued: 6, voted: 0 });
+    // No per-candidate numbers while open.
+    expect(opened.event.state.poll.result).toBeNull();
+
+    const [a] = s.candidateIds;
+    const cast = await s.deputies[0]!.client.post(`/api/polls/${poll.body.id}/ballots`, { idempotencyKey: key(), ballot: { type: 'approve', marks: { [a!]: 'for' } } });
+    expect(cast.status).toBe(200);
+    const moved = await display.waitFor((m) => m.type === 'event' && m.event.kind === 'turnout' && m.event.turnout.voted === 1);
+    expect(moved.event.turnout).toEqual({ pollId: poll.body.id, issued: 6, voted: 1 });
+    expect(JSON.stringify(moved)).not.toContain(a);
+
+    await s.staff.post(`/api/polls/${poll.body.id}/close`);
+    const closed = await display.waitFor((m) => m.type === 'event' && m.event.kind === 'hall' && m.event.state.poll?.status === 'closed');
+    expect(closed.event.state.poll.result.record.returned).toBe(1);
+
+    const seqs = display.messages.filter((m) => m.topic === `hall:${s.sessionId}`).map((m) => m.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => seqs[0] + i));
+    display.close();
+  });
+
+  it('refuses the staff topic to anonymous clients and deputies, and gives it to staff', async () => {
+    const anon = connect(base);
+    await anon.opened;
+    anon.send({ type: 'subscribe', topic: `staff:${s.sessionId}` });
+    expect((await anon.waitFor((m) => m.type === 'error')).code).toBe('FORBIDDEN');
+    anon.close();
+
+    const deputy = connect(base, s.deputies[1]!.client.cookie);
+    await deputy.opened;
+    deputy.send({ type: 'subscribe', topic: `staff:${s.sessionId}` });
+    expect((await deputy.waitFor((m) => m.type === 'error')).code).toBe('FORBIDDEN');
+    deputy.close();
+
+    const staff = connect(base, s.staff.cookie);
+    await staff.opened;
+    staff.send({ type: 'subscribe', topic: `staff:${s.sessionId}` });
+    const snap = await staff.waitFor((m) => m.type === 'snapshot');
+    expect(snap.data.kind).toBe('staff');
+    expect(snap.data.state.turnout.notVoted).toHaveLength(5);
+    staff.close();
+  });
+
+  it('answers garbage with an error and keeps the connection', async () => {
+    const c = connect(base);
+    await c.opened;
+    c.ws.send('not json');
+    expect((await c.waitFor((m) => m.type === 'error')).code).toBe('BAD_REQUEST');
+    c.send({ type: 'subscribe', topic: 'hall:not-a-uuid' });
+    expect((await c.waitFor((m) => m.type === 'error' && m.topic === 'hall:not-a-uuid')).code).toBe('NOT_FOUND');
+    c.send({ type: 'subscribe', topic: 'hall:00000000-0000-4000-8000-000000000000' });
+    expect((await c.waitFor((m) => m.type === 'error' && m.topic?.endsWith('000000000000'))).code).toBe('NOT_FOUND');
+    c.send({ type: 'ping', t: 42 });
+    expect((await c.waitFor((m) => m.type === 'pong')).t).toBe(42);
+    c.close();
+  });
+});
