@@ -40,6 +40,10 @@ export const ERRORS = {
   INVALID_BALLOT: [400, '选票无效', 'The ballot is invalid'],
   NO_TIE: [409, '没有需要再次投票的并列项目', 'There is no tie that needs a run-off'],
   NOT_CHECKED_IN: [409, '请先签到', 'Please check in first'],
+  // certification
+  ALREADY_SIGNED: [409, '您已对该结果签署过意见', 'You have already signed off this result'],
+  RESULT_CERTIFIED: [409, '结果已由主席团确认，不能再更改', 'The result is certified and cannot change'],
+  CONFIRMATIONS_MISSING: [409, '监票人确认人数不足，暂不能确认结果', 'Not enough scrutineers have confirmed the count yet'],
 } as const satisfies Record<string, readonly [number, string, string]>;
 
 export type ErrorCode = keyof typeof ERRORS;

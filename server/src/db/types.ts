@@ -34,6 +34,8 @@ export interface CyclesTable {
   frozen_at: Timestamp | null;
   frozen_hash: string | null;
   freeze_decision: string | null;
+  certify_k: Generated<number>;
+  scrutineer_confirmations: Generated<number>;
   created_at: CreatedAt;
 }
 
@@ -114,7 +116,21 @@ export interface PollsTable {
   certified_at: Timestamp | null;
   cancelled_at: Timestamp | null;
   result: ColumnType<unknown, string | null | undefined, string | null>;
+  grading_rule: string | null;
+  allow_abstain: Generated<boolean>;
+  certify_k: Generated<number>;
+  scrutineer_confirmations: Generated<number>;
+  rejected_at: Timestamp | null;
   created_at: CreatedAt;
+}
+
+export interface PollSignoffsTable {
+  poll_id: string;
+  user_id: string;
+  role: 'scrutineer' | 'presidium';
+  decision: 'confirm' | 'certify' | 'reject';
+  reason: string | null;
+  at: ColumnType<Date, Date | string | undefined, never>;
 }
 
 export interface PollRollTable {
@@ -154,6 +170,7 @@ export interface Database {
   polls: PollsTable;
   poll_roll: PollRollTable;
   poll_box: PollBoxTable;
+  poll_signoffs: PollSignoffsTable;
   audit_log: AuditLogTable;
 }
 

@@ -2,3 +2,4 @@ export * from './rules.ts';
 export * from './ballot.ts';
 export * from './tally.ts';
 export * from './grading.ts';
+export * from './rating.ts';

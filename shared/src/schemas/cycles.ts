@@ -11,6 +11,10 @@ export const CycleRules = Type.Object({
   /** 差额: candidates exceed places by at least / at most this share (0.1 = 10%). */
   minExtraRatio: Type.Number({ minimum: 0, maximum: 5 }),
   maxExtraRatio: Type.Number({ minimum: 0, maximum: 5 }),
+  /** How many presidium members must certify a result (k of n). */
+  certifyK: Type.Integer({ minimum: 1, maximum: 100 }),
+  /** How many scrutineers (监票人) must confirm the count before it can be certified. */
+  scrutineerConfirmations: Type.Integer({ minimum: 0, maximum: 100 }),
 });
 export type CycleRules = Static<typeof CycleRules>;
 
@@ -20,8 +24,8 @@ export const CreateCycleBody = Type.Evaluate(Type.Intersect([
     name: Text(200),
     year: Type.Integer({ minimum: 2000, maximum: 2200 }),
   }),
-  Type.Partial(Type.Object({ minExtraRatio: CycleRules.properties.minExtraRatio, maxExtraRatio: CycleRules.properties.maxExtraRatio })),
-  Type.Omit(CycleRules, ['minExtraRatio', 'maxExtraRatio']),
+  Type.Partial(Type.Pick(CycleRules, ['minExtraRatio', 'maxExtraRatio', 'certifyK', 'scrutineerConfirmations'])),
+  Type.Omit(CycleRules, ['minExtraRatio', 'maxExtraRatio', 'certifyK', 'scrutineerConfirmations']),
 ]));
 export type CreateCycleBody = Static<typeof CreateCycleBody>;
 

@@ -1,8 +1,12 @@
 import { Type, type Static } from 'typebox';
+import { GRADES, GRADING_RULES, RATING_MARKS } from '../domain/grading.ts';
 import { BALLOT_TYPES, MARKS, PASS_THRESHOLDS, TIE_RULES } from '../domain/rules.ts';
 import { IsoDate, Nullable, Uuid } from './common.ts';
 
-export const POLL_STATUSES = ['draft', 'open', 'closed', 'certified', 'published', 'cancelled'] as const;
+export const POLL_STATUSES = ['draft', 'open', 'closed', 'rejected', 'certified', 'published', 'cancelled'] as const;
+export const POLL_KINDS = ['vote', 'runoff', 'rating'] as const;
+export type PollKind = (typeof POLL_KINDS)[number];
+export const POLL_BALLOT_TYPES = [...BALLOT_TYPES, 'rating'] as const;
 export type PollStatus = (typeof POLL_STATUSES)[number];
 
 export const CreatePollBody = Type.Object({
@@ -22,6 +26,7 @@ export const BallotBodySchema = Type.Union([
   Type.Object({ type: Type.Literal('approve'), marks: Type.Record(Type.String({ maxLength: 64 }), Type.Enum(MARKS)) }),
   Type.Object({ type: Type.Literal('choose'), selected: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 500 }) }),
   Type.Object({ type: Type.Literal('rank'), ranking: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 500 }) }),
+  Type.Object({ type: Type.Literal('rating'), marks: Type.Record(Type.String({ maxLength: 64 }), Type.Enum(RATING_MARKS)) }),
 ]);
 
 export const CastBody = Type.Object({
@@ -71,6 +76,56 @@ export const PollResult = Type.Object({
 });
 export type PollResult = Static<typeof PollResult>;
 
+export const RatingResultSchema = Type.Object({
+  rows: Type.Array(
+    Type.Object({
+      candidateId: Type.String(),
+      name: Type.String(),
+      satisfied: Type.Integer(),
+      basic: Type.Integer(),
+      unsatisfied: Type.Integer(),
+      abstain: Type.Integer(),
+      grade: Type.Enum(GRADES),
+      satisfactionRate: Type.Number(),
+    }),
+  ),
+  gradingRule: Type.Enum(GRADING_RULES),
+  record: OfficialRecordSchema,
+});
+export type RatingResultWire = Static<typeof RatingResultSchema>;
+
+export const Signoff = Type.Object({
+  role: Type.Enum(['scrutineer', 'presidium'] as const),
+  userId: Uuid,
+  displayName: Type.String(),
+  decision: Type.Enum(['confirm', 'certify', 'reject'] as const),
+  reason: Nullable(Type.String()),
+  at: IsoDate,
+});
+export type Signoff = Static<typeof Signoff>;
+
+export const Certification = Type.Object({
+  /** Presidium certifications needed (k of n). */
+  certifyK: Type.Integer(),
+  /** Scrutineer confirmations needed before certifying. */
+  scrutineerConfirmations: Type.Integer(),
+  signoffs: Type.Array(Signoff),
+});
+export type Certification = Static<typeof Certification>;
+
+export const RejectBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) });
+export type RejectBody = Static<typeof RejectBody>;
+
+export const CreateRatingPollBody = Type.Object({
+  title: Type.String({ minLength: 1, maxLength: 200 }),
+  /** The projects (candidates of any cycle) to rate, in ballot order. */
+  candidateIds: Type.Array(Uuid, { minItems: 1, maxItems: 200, uniqueItems: true }),
+  allowAbstain: Type.Optional(Type.Boolean()),
+  gradingRule: Type.Optional(Type.Enum(GRADING_RULES)),
+  countdownSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 86400 })),
+});
+export type CreateRatingPollBody = Static<typeof CreateRatingPollBody>;
+
 export const PollCandidate = Type.Object({
   id: Uuid,
   name: Type.String(),
@@ -87,14 +142,17 @@ export type PollCandidate = Static<typeof PollCandidate>;
 export const Poll = Type.Object({
   id: Uuid,
   sessionId: Uuid,
-  kind: Type.Union([Type.Literal('vote'), Type.Literal('runoff')]),
+  kind: Type.Enum(POLL_KINDS),
   parentPollId: Nullable(Uuid),
   title: Type.String(),
   status: Type.Enum(POLL_STATUSES),
-  ballotType: Type.Enum(BALLOT_TYPES),
+  ballotType: Type.Enum(POLL_BALLOT_TYPES),
   chooseN: Type.Integer(),
   passThreshold: Type.Enum(PASS_THRESHOLDS),
   tieRule: Type.Enum(TIE_RULES),
+  /** Rating polls: whether 弃权 is offered, and the grading rule. */
+  allowAbstain: Type.Boolean(),
+  gradingRule: Nullable(Type.Enum(GRADING_RULES)),
   listHash: Type.String(),
   candidates: Type.Array(PollCandidate),
   countdownSeconds: Nullable(Type.Integer()),
@@ -103,8 +161,12 @@ export const Poll = Type.Object({
   closedAt: Nullable(IsoDate),
   certifiedAt: Nullable(IsoDate),
   cancelledAt: Nullable(IsoDate),
+  rejectedAt: Nullable(IsoDate),
   /** Set only once the poll is closed: no running tally while a secret poll is open. */
   result: Nullable(PollResult),
+  /** Rating polls' result, likewise only once closed. */
+  rating: Nullable(RatingResultSchema),
+  certification: Certification,
 });
 export type Poll = Static<typeof Poll>;
 

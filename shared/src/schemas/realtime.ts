@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
-import { BALLOT_TYPES, PASS_THRESHOLDS } from '../domain/rules.ts';
+import { PASS_THRESHOLDS } from '../domain/rules.ts';
 import { IsoDate, Nullable, Uuid } from './common.ts';
-import { POLL_STATUSES, PollResult, StaffTurnout, Turnout } from './polls.ts';
+import { POLL_BALLOT_TYPES, POLL_KINDS, POLL_STATUSES, PollResult, RatingResultSchema, StaffTurnout, Turnout } from './polls.ts';
 import { Attendance } from './sessions.ts';
 
 /**
@@ -14,9 +14,9 @@ export type Topic = `hall:${string}` | `staff:${string}`;
 export const HallPoll = Type.Object({
   id: Uuid,
   title: Type.String(),
-  kind: Type.Union([Type.Literal('vote'), Type.Literal('runoff')]),
+  kind: Type.Enum(POLL_KINDS),
   status: Type.Enum(POLL_STATUSES),
-  ballotType: Type.Enum(BALLOT_TYPES),
+  ballotType: Type.Enum(POLL_BALLOT_TYPES),
   chooseN: Type.Integer(),
   passThreshold: Type.Enum(PASS_THRESHOLDS),
   candidateCount: Type.Integer(),
@@ -27,6 +27,7 @@ export const HallPoll = Type.Object({
   turnout: Turnout,
   /** Only after close; provisional until certifiedAt is set. */
   result: Nullable(PollResult),
+  rating: Nullable(RatingResultSchema),
 });
 export type HallPoll = Static<typeof HallPoll>;
 

@@ -34,6 +34,10 @@ const en: Messages = {
     hallHint: 'Hall display address: /hall/<session id>',
   },
   labels: {
+    score: 'Score',
+    chosenVotes: 'Votes',
+    notSelected: 'Not ticked',
+    rankedBy: 'Ranked by',
     seated: 'Seated',
     present: 'Present',
     issued: 'Issued',

@@ -37,6 +37,10 @@ const zhCN = {
     hallHint: '会场大屏地址：/hall/会议编号',
   },
   labels: {
+    score: '得分',
+    chosenVotes: '得票',
+    notSelected: '未选',
+    rankedBy: '排序票',
     seated: '应到',
     present: '实到',
     issued: '发出',

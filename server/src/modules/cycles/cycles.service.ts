@@ -28,6 +28,8 @@ export function toCycle(r: CycleRow & { candidate_count?: number | null }): Cycl
     tieRule: r.tie_rule as Cycle['tieRule'],
     minExtraRatio: Number(r.min_extra_ratio),
     maxExtraRatio: Number(r.max_extra_ratio),
+    certifyK: r.certify_k,
+    scrutineerConfirmations: r.scrutineer_confirmations,
     frozenAt: r.frozen_at?.toISOString() ?? null,
     frozenHash: r.frozen_hash,
     freezeDecision: r.freeze_decision,
@@ -106,6 +108,8 @@ export class CyclesService {
         tie_rule: b.tieRule,
         min_extra_ratio: min,
         max_extra_ratio: max,
+        ...(b.certifyK !== undefined && { certify_k: b.certifyK }),
+        ...(b.scrutineerConfirmations !== undefined && { scrutineer_confirmations: b.scrutineerConfirmations }),
       });
       await appendAudit(trx, { actor: actorOf(actor), action: 'cycle.created', subject: `cycle:${id}`, details: { ...b } });
       return this.get(id, trx);
@@ -129,6 +133,8 @@ export class CyclesService {
         ...(b.tieRule !== undefined && { tie_rule: b.tieRule }),
         ...(b.minExtraRatio !== undefined && { min_extra_ratio: b.minExtraRatio }),
         ...(b.maxExtraRatio !== undefined && { max_extra_ratio: b.maxExtraRatio }),
+        ...(b.certifyK !== undefined && { certify_k: b.certifyK }),
+        ...(b.scrutineerConfirmations !== undefined && { scrutineer_confirmations: b.scrutineerConfirmations }),
       });
       await appendAudit(trx, { actor: actorOf(actor), action: 'cycle.updated', subject: `cycle:${id}`, details: { ...b } });
       return this.get(id, trx);

@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { DbOrTx } from '../../db/database.ts';
-import type { PollsTable } from '../../db/types.ts';
+import type { PollSignoffsTable, PollsTable } from '../../db/types.ts';
 
 export const pollsRepository = {
   get(db: DbOrTx, id: string) {
@@ -29,11 +29,23 @@ export const pollsRepository = {
       .selectFrom('polls')
       .selectAll()
       .where('session_id', '=', sessionId)
-      .where('status', 'in', ['open', 'closed', 'certified', 'published'])
+      .where('status', 'in', ['open', 'closed', 'rejected', 'certified', 'published'])
       .orderBy(sql`status = 'open'`, 'desc')
       .orderBy('created_at', 'desc')
       .limit(1)
       .executeTakeFirst();
+  },
+  signoffs(db: DbOrTx, pollId: string) {
+    return db
+      .selectFrom('poll_signoffs as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .select(['s.role', 's.user_id', 'u.display_name', 's.decision', 's.reason', 's.at'])
+      .where('s.poll_id', '=', pollId)
+      .orderBy('s.at')
+      .execute();
+  },
+  insertSignoff(db: DbOrTx, row: Insertable<PollSignoffsTable>) {
+    return db.insertInto('poll_signoffs').values(row).execute();
   },
   insert(db: DbOrTx, row: Insertable<PollsTable>) {
     return db.insertInto('polls').values(row).returningAll().executeTakeFirstOrThrow();

@@ -2,6 +2,8 @@ import {
   CancelPollBody,
   CastBody,
   CastReceipt,
+  CreateRatingPollBody,
+  RejectBody,
   CreatePollBody,
   HallState,
   IdParams,
@@ -43,8 +45,25 @@ export const pollsRoutes: RoutesPlugin = async (app, { services }) => {
   app.post('/api/polls/:id/cancel', { config: { roles: STAFF }, schema: { tags, params: IdParams, body: CancelPollBody, response: { 200: Poll } } }, (req) =>
     polls.cancel(req.principal, req.params.id, req.body.reason),
   );
-  app.post('/api/polls/:id/certify', { config: { roles: ['presidium'] }, schema: { tags, summary: '主席团确认结果 · Certify', params: IdParams, response: { 200: Poll } } }, (req) =>
-    polls.certify(req.principal, req.params.id),
+  app.post(
+    '/api/polls/:id/confirm',
+    { config: { roles: ['scrutineer'] }, schema: { tags, summary: '监票人确认计票 · Scrutineer confirms the count', params: IdParams, response: { 200: Poll } } },
+    (req) => polls.signoff(req.principal, req.params.id, 'confirm'),
+  );
+  app.post(
+    '/api/polls/:id/certify',
+    { config: { roles: ['presidium'] }, schema: { tags, summary: '主席团成员确认结果（k/n）· Presidium member certifies', params: IdParams, response: { 200: Poll } } },
+    (req) => polls.signoff(req.principal, req.params.id, 'certify'),
+  );
+  app.post(
+    '/api/polls/:id/reject',
+    { config: { roles: ['presidium'] }, schema: { tags, summary: '主席团退回结果 · Presidium rejects with a reason', params: IdParams, body: RejectBody, response: { 200: Poll } } },
+    (req) => polls.signoff(req.principal, req.params.id, 'reject', req.body.reason),
+  );
+  app.post(
+    '/api/sessions/:id/rating-polls',
+    { config: { roles: ['staff'] }, schema: { tags, summary: '新建满意度测评 · New satisfaction rating', params: IdParams, body: CreateRatingPollBody, response: { 200: Poll } } },
+    (req) => polls.createRating(req.principal, req.params.id, req.body),
   );
   app.post('/api/polls/:id/runoff', { config: { roles: STAFF }, schema: { tags, summary: '并列项目再次投票 · Run-off', params: IdParams, response: { 200: Poll } } }, (req) =>
     polls.runoff(req.principal, req.params.id),

@@ -3,7 +3,14 @@ import { sql } from 'kysely';
 import {
   quorumMet,
   tally,
+  tallyRating,
   validateBallot,
+  validateRatingBallot,
+  type CreateRatingPollBody,
+  type GradingRule,
+  type RatingBallot,
+  type RatingResultWire,
+  type Signoff,
   type BallotBody,
   type Candidate,
   type CreatePollBody,
@@ -83,7 +90,9 @@ export class PollsService {
   }
 
   async toPoll(db: DbOrTx, p: PollRow): Promise<Poll> {
-    const showResult = p.status === 'closed' || p.status === 'certified' || p.status === 'published';
+    const showResult = p.status === 'closed' || p.status === 'rejected' || p.status === 'certified' || p.status === 'published';
+    const isRating = p.kind === 'rating';
+    const signoffs = await repo.signoffs(db, p.id);
     return {
       id: p.id,
       sessionId: p.session_id,
@@ -103,7 +112,18 @@ export class PollsService {
       closedAt: p.closed_at?.toISOString() ?? null,
       certifiedAt: p.certified_at?.toISOString() ?? null,
       cancelledAt: p.cancelled_at?.toISOString() ?? null,
-      result: showResult ? ((p.result as PollResult | null) ?? null) : null,
+      rejectedAt: p.rejected_at?.toISOString() ?? null,
+      allowAbstain: p.allow_abstain,
+      gradingRule: (p.grading_rule as GradingRule | null) ?? null,
+      result: showResult && !isRating ? ((p.result as PollResult | null) ?? null) : null,
+      rating: showResult && isRating ? ((p.result as RatingResultWire | null) ?? null) : null,
+      certification: {
+        certifyK: p.certify_k,
+        scrutineerConfirmations: p.scrutineer_confirmations,
+        signoffs: signoffs.map(
+          (x): Signoff => ({ role: x.role, userId: x.user_id, displayName: x.display_name, decision: x.decision, reason: x.reason, at: x.at.toISOString() }),
+        ),
+      },
     };
   }
 
@@ -150,6 +170,8 @@ export class PollsService {
         candidate_ids: JSON.stringify(candidates.map((c) => c.id)),
         list_hash: cycle.frozen_hash,
         countdown_seconds: b.countdownSeconds ?? null,
+        certify_k: cycle.certify_k,
+        scrutineer_confirmations: cycle.scrutineer_confirmations,
       });
       await appendAudit(trx, { actor: actorOf(actor), action: 'poll.created', subject: `poll:${p.id}`, details: { sessionId, title: p.title, listHash: p.list_hash } });
       await notifyInTx(trx, { sessionId, what: 'state' });
@@ -200,7 +222,7 @@ export class PollsService {
       if (prior.key_hash === keyHash) return { receipt, duplicate: true };
       throw new AppError('ALREADY_VOTED');
     }
-    const checked = validateBallot(rawBallot, rulesOf(p), p.candidate_ids);
+    const checked = p.kind === 'rating' ? validateRatingBallot(rawBallot, p.candidate_ids, p.allow_abstain) : validateBallot(rawBallot, rulesOf(p), p.candidate_ids);
     if (!checked.ok) throw new AppError('INVALID_BALLOT', { reason: checked.code }, checked.message);
     const result = await this.db.transaction().execute(async (trx) => {
       if (!(await repo.castLock(trx, pollId))) throw new AppError('POLL_STATE');
@@ -233,7 +255,7 @@ export class PollsService {
         actor: actor ? actorOf(actor) : 'system:countdown',
         action: 'poll.closed',
         subject: `poll:${id}`,
-        details: { record: result.record, chosen: result.chosen, tie: result.tie },
+        details: 'chosen' in result ? { record: result.record, chosen: result.chosen, tie: result.tie } : { record: result.record, grades: result.rows.map((r) => [r.candidateId, r.grade]) },
       });
       await notifyInTx(trx, { sessionId: p.session_id, what: 'state' });
       return this.toPoll(trx, row);
@@ -244,7 +266,7 @@ export class PollsService {
     return poll;
   }
 
-  private async count(trx: DbOrTx, p: PollRow): Promise<PollResult> {
+  private async count(trx: DbOrTx, p: PollRow): Promise<PollResult | RatingResultWire> {
     const [box, turnout, seatedRow] = await Promise.all([
       repo.ballots(trx, p.id),
       repo.turnout(trx, p.id),
@@ -255,6 +277,18 @@ export class PollsService {
       throw new Error(`roll/box mismatch on poll ${p.id}: ${turnout.voted} voted, ${box.length} ballots`);
     }
     const candidates = await this.candidatesOf(trx, p.candidate_ids);
+    if (p.kind === 'rating') {
+      const valid = box.filter((b) => b.valid).map((b) => b.body as RatingBallot);
+      return tallyRating({
+        candidates: candidates.map((c) => ({ id: c.id, name: c.name })),
+        ballots: valid,
+        invalid: box.length - valid.length,
+        seated: p.seated ?? seatedRow.seated,
+        present: turnout.issued,
+        issued: turnout.issued,
+        gradingRule: (p.grading_rule ?? 'zhenhai') as GradingRule,
+      });
+    }
     const valid = box.filter((b) => b.valid).map((b) => b.body as BallotBody);
     return tally({
       rules: rulesOf(p),
@@ -275,7 +309,8 @@ export class PollsService {
   async cancel(actor: Principal, id: string, reason: string): Promise<Poll> {
     return this.db.transaction().execute(async (trx) => {
       const p = await this.mustGet(trx, id, true);
-      if (p.status !== 'draft' && p.status !== 'open') throw new AppError('POLL_STATE', { status: p.status });
+      // A rejected result may be voided, so the poll can be run again.
+      if (p.status !== 'draft' && p.status !== 'open' && p.status !== 'rejected') throw new AppError('POLL_STATE', { status: p.status });
       const row = await repo.update(trx, id, { status: 'cancelled', cancelled_at: new Date() });
       await appendAudit(trx, { actor: actorOf(actor), action: 'poll.cancelled', subject: `poll:${id}`, details: { reason, wasOpen: p.status === 'open' } });
       await notifyInTx(trx, { sessionId: p.session_id, what: 'state' });
@@ -283,14 +318,72 @@ export class PollsService {
     });
   }
 
-  async certify(actor: Principal, id: string): Promise<Poll> {
+  /**
+   * Sign-off of a closed poll: scrutineers confirm the count, then presidium members certify it.
+   * It becomes certified (and immutable) when k members have certified and the required
+   * confirmations are in; a rejection sends it back with a reason (it may then be voided).
+   */
+  async signoff(actor: Principal, id: string, decision: 'confirm' | 'certify' | 'reject', reason?: string): Promise<Poll> {
+    if (actor.kind !== 'user') throw new AppError('FORBIDDEN');
+    const role = decision === 'confirm' ? 'scrutineer' : 'presidium';
+    if (!actor.user.roles.includes(role)) throw new AppError('FORBIDDEN');
     return this.db.transaction().execute(async (trx) => {
       const p = await this.mustGet(trx, id, true);
       if (p.status !== 'closed') throw new AppError('POLL_STATE', { status: p.status });
-      const row = await repo.update(trx, id, { status: 'certified', certified_at: new Date() });
-      await appendAudit(trx, { actor: actorOf(actor), action: 'poll.certified', subject: `poll:${id}`, details: { resultHash: sha256(canonicalJson(p.result)) } });
+      const existing = await repo.signoffs(trx, id);
+      if (existing.some((x) => x.user_id === actor.user.id && x.role === role)) throw new AppError('ALREADY_SIGNED');
+      const confirmations = existing.filter((x) => x.decision === 'confirm').length + (decision === 'confirm' ? 1 : 0);
+      if (decision === 'certify' && confirmations < p.scrutineer_confirmations) {
+        throw new AppError('CONFIRMATIONS_MISSING', { needed: p.scrutineer_confirmations, have: confirmations });
+      }
+      await repo.insertSignoff(trx, { poll_id: id, user_id: actor.user.id, role, decision, reason: reason ?? null });
+      const certifications = existing.filter((x) => x.decision === 'certify').length + (decision === 'certify' ? 1 : 0);
+      let row = p;
+      if (decision === 'reject') {
+        row = await repo.update(trx, id, { status: 'rejected', rejected_at: new Date() });
+      } else if (decision === 'certify' && certifications >= p.certify_k) {
+        row = await repo.update(trx, id, { status: 'certified', certified_at: new Date() });
+      }
+      await appendAudit(trx, {
+        actor: actorOf(actor),
+        action: `poll.${decision === 'confirm' ? 'confirmed' : decision === 'certify' ? 'certification_signed' : 'rejected'}`,
+        subject: `poll:${id}`,
+        details: { resultHash: sha256(canonicalJson(p.result)), ...(reason ? { reason } : {}), certified: row.status === 'certified' },
+      });
       await notifyInTx(trx, { sessionId: p.session_id, what: 'state' });
       return this.toPoll(trx, row);
+    });
+  }
+
+  /** A satisfaction-rating poll over projects (usually the chosen ones of an earlier cycle). */
+  async createRating(actor: Principal, sessionId: string, b: CreateRatingPollBody): Promise<Poll> {
+    return this.db.transaction().execute(async (trx) => {
+      const session = await sessionsRepository.lock(trx, sessionId);
+      if (!session) throw new AppError('NOT_FOUND');
+      const cycle = await cyclesRepository.get(trx, session.cycle_id);
+      if (!cycle) throw new AppError('NOT_FOUND');
+      const found = await cyclesRepository.candidatesByIds(trx, b.candidateIds);
+      if (found.length !== b.candidateIds.length) throw new AppError('NOT_FOUND', { field: 'candidateIds' });
+      const p = await repo.insert(trx, {
+        session_id: sessionId,
+        cycle_id: found[0]!.cycle_id,
+        kind: 'rating',
+        title: b.title,
+        ballot_type: 'rating',
+        choose_n: b.candidateIds.length,
+        pass_threshold: 'none',
+        tie_rule: 'vacant',
+        candidate_ids: JSON.stringify(b.candidateIds),
+        list_hash: sha256(canonicalJson({ rating: b.candidateIds })),
+        countdown_seconds: b.countdownSeconds ?? null,
+        allow_abstain: b.allowAbstain ?? true,
+        grading_rule: b.gradingRule ?? 'zhenhai',
+        certify_k: cycle.certify_k,
+        scrutineer_confirmations: cycle.scrutineer_confirmations,
+      });
+      await appendAudit(trx, { actor: actorOf(actor), action: 'poll.rating_created', subject: `poll:${p.id}`, details: { sessionId, title: b.title, projects: b.candidateIds } });
+      await notifyInTx(trx, { sessionId, what: 'state' });
+      return this.toPoll(trx, p);
     });
   }
 
@@ -317,6 +410,8 @@ export class PollsService {
         candidate_ids: JSON.stringify(ids),
         list_hash: sha256(canonicalJson({ parent: id, candidates: ids })),
         countdown_seconds: p.countdown_seconds,
+        certify_k: p.certify_k,
+        scrutineer_confirmations: p.scrutineer_confirmations,
       });
       await appendAudit(trx, { actor: actorOf(actor), action: 'poll.runoff_created', subject: `poll:${row.id}`, details: { parent: id, candidates: ids, places: result.tie.places } });
       await notifyInTx(trx, { sessionId: p.session_id, what: 'state' });
@@ -375,6 +470,7 @@ export class PollsService {
         certifiedAt: full.certifiedAt,
         turnout: await this.turnout(focus.id),
         result: full.result,
+        rating: full.rating,
       };
     }
     return {

@@ -1,0 +1,90 @@
+/**
+ * Satisfaction-rating polls (满意度测评, DOMAIN.md §5): each deputy marks every project
+ * 满意 / 基本满意 / 不满意 (and 弃权 where the poll allows it), by secret ballot.
+ */
+import { grade, RATING_MARKS, type Grade, type GradingRule, type RatingCounts, type RatingMark } from './grading.ts';
+import { officialRecord, type OfficialRecord } from './tally.ts';
+
+export type RatingBallot = { type: 'rating'; marks: Record<string, RatingMark> };
+
+export type RatingValidation =
+  | { ok: true; ballot: RatingBallot }
+  | { ok: false; code: 'MALFORMED_BALLOT' | 'WRONG_BALLOT_TYPE' | 'UNKNOWN_CANDIDATE' | 'BAD_MARK' | 'INCOMPLETE'; message: { zh: string; en: string } };
+
+const isPlain = (v: unknown): v is Record<string, unknown> => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+};
+
+/**
+ * With abstention allowed an unmarked project counts as 弃权; without it every project must
+ * carry one of the three grades, as on a paper rating form with no 弃权 column.
+ */
+export function validateRatingBallot(body: unknown, candidateIds: readonly string[], allowAbstain: boolean): RatingValidation {
+  try {
+    if (!isPlain(body) || !isPlain(body.marks)) return { ok: false, code: 'MALFORMED_BALLOT', message: { zh: '测评票格式不正确', en: 'The rating ballot is malformed' } };
+    if (body.type !== 'rating') return { ok: false, code: 'WRONG_BALLOT_TYPE', message: { zh: '表决票类型与本次测评不符', en: 'The ballot type does not match this rating poll' } };
+    const known = new Set(candidateIds);
+    const allowed = new Set<string>(allowAbstain ? RATING_MARKS : RATING_MARKS.filter((m) => m !== 'abstain'));
+    const marks: Record<string, RatingMark> = {};
+    for (const [id, mark] of Object.entries(body.marks)) {
+      if (!known.has(id)) return { ok: false, code: 'UNKNOWN_CANDIDATE', message: { zh: '测评票含有非测评项目', en: 'The ballot names a project not under rating' } };
+      if (typeof mark !== 'string' || !allowed.has(mark)) {
+        return { ok: false, code: 'BAD_MARK', message: allowAbstain ? { zh: '测评意见只能是满意、基本满意、不满意或弃权', en: 'Each mark must be satisfied, basic, unsatisfied or abstain' } : { zh: '测评意见只能是满意、基本满意或不满意', en: 'Each mark must be satisfied, basic or unsatisfied' } };
+      }
+    }
+    for (const id of candidateIds) {
+      const m = body.marks[id] as RatingMark | undefined;
+      if (m === undefined) {
+        if (!allowAbstain) return { ok: false, code: 'INCOMPLETE', message: { zh: '请对每个项目作出评价', en: 'Rate every project' } };
+        marks[id] = 'abstain';
+      } else marks[id] = m;
+    }
+    return { ok: true, ballot: { type: 'rating', marks } };
+  } catch {
+    return { ok: false, code: 'MALFORMED_BALLOT', message: { zh: '测评票格式不正确', en: 'The rating ballot is malformed' } };
+  }
+}
+
+export interface RatingRow extends RatingCounts {
+  candidateId: string;
+  name: string;
+  grade: Grade;
+  /** 满意率: (满意 + 基本满意) / raters, as a fraction; 0 with no raters. */
+  satisfactionRate: number;
+}
+
+export interface RatingResult {
+  rows: RatingRow[];
+  gradingRule: GradingRule;
+  record: OfficialRecord;
+}
+
+export function tallyRating(input: {
+  candidates: readonly { id: string; name: string }[];
+  ballots: readonly RatingBallot[];
+  invalid: number;
+  seated: number;
+  present: number;
+  issued: number;
+  gradingRule: GradingRule;
+}): RatingResult {
+  const rows = input.candidates.map((c) => {
+    const counts: RatingCounts = { satisfied: 0, basic: 0, unsatisfied: 0, abstain: 0 };
+    for (const b of input.ballots) counts[b.marks[c.id] ?? 'abstain'] += 1;
+    const raters = counts.satisfied + counts.basic + counts.unsatisfied + counts.abstain;
+    return {
+      candidateId: c.id,
+      name: c.name,
+      ...counts,
+      grade: grade(counts, input.gradingRule),
+      satisfactionRate: raters === 0 ? 0 : (counts.satisfied + counts.basic) / raters,
+    };
+  });
+  return {
+    rows,
+    gradingRule: input.gradingRule,
+    record: officialRecord({ seated: input.seated, present: input.present, issued: input.issued, invalid: input.invalid, valid: input.ballots.length }),
+  };
+}

@@ -1,0 +1,139 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, key, scenario, userClient, type Client, type Scenario, type TestApp } from './helpers/app.ts';
+
+let t: TestApp;
+let s: Scenario;
+let p1: Client, p2: Client, p3: Client, scrut: Client, staffOnly: Client;
+
+async function closedPoll(): Promise<string> {
+  const poll = await s.staff.post(`/api/sessions/${s.sessionId}/polls`, {});
+  await s.staff.post(`/api/polls/${poll.body.id}/open`, {});
+  const [a, b] = s.candidateIds;
+  for (const [i, d] of s.deputies.slice(0, 4).entries()) {
+    const r = await d.client.post(`/api/polls/${poll.body.id}/ballots`, { idempotencyKey: key(), ballot: { type: 'approve', marks: { [a!]: 'for', [b!]: i % 2 ? 'for' : 'against' } } });
+    expect(r.status).toBe(200);
+  }
+  const closed = await s.staff.post(`/api/polls/${poll.body.id}/close`);
+  expect(closed.body.status).toBe('closed');
+  return poll.body.id;
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  s = await scenario(t, { candidates: 4, deputies: 6, cycle: { chooseN: 2, certifyK: 2, scrutineerConfirmations: 1 } });
+  p1 = await userClient(t, s.admin, 'presidium1', ['presidium']);
+  p2 = await userClient(t, s.admin, 'presidium2', ['presidium']);
+  p3 = await userClient(t, s.admin, 'presidium3', ['presidium']);
+  scrut = await userClient(t, s.admin, 'scrutineer1', ['scrutineer']);
+  staffOnly = await userClient(t, s.admin, 'clerk', ['staff']);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('k-of-n certification', () => {
+  it('needs the scrutineers first, then k presidium members; k-1 is not enough; others cannot', async () => {
+    const id = await closedPoll();
+    const early = await p1.post(`/api/polls/${id}/certify`);
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe('CONFIRMATIONS_MISSING');
+
+    expect((await staffOnly.post(`/api/polls/${id}/certify`)).status).toBe(403);
+    expect((await s.deputies[0]!.client.post(`/api/polls/${id}/certify`)).status).toBe(403);
+    expect((await p1.post(`/api/polls/${id}/confirm`)).status).toBe(403);
+
+    const confirmed = await scrut.post(`/api/polls/${id}/confirm`);
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.certification.signoffs).toHaveLength(1);
+
+    const one = await p1.post(`/api/polls/${id}/certify`);
+    expect(one.status).toBe(200);
+    expect(one.body.status).toBe('closed');
+    expect((await p1.post(`/api/polls/${id}/certify`)).body.error.code).toBe('ALREADY_SIGNED');
+
+    const two = await p2.post(`/api/polls/${id}/certify`);
+    expect(two.body.status).toBe('certified');
+    expect(two.body.certifiedAt).not.toBeNull();
+    expect(two.body.certification.signoffs.map((x: { displayName: string; decision: string }) => `${x.displayName}:${x.decision}`)).toEqual([
+      'scrutineer1:confirm',
+      'presidium1:certify',
+      'presidium2:certify',
+    ]);
+
+    // Certified is final, for the API and for the database itself.
+    expect((await p3.post(`/api/polls/${id}/certify`)).body.error.code).toBe('POLL_STATE');
+    expect((await p3.post(`/api/polls/${id}/reject`, { reason: '重新计票' })).body.error.code).toBe('POLL_STATE');
+    expect((await s.staff.post(`/api/polls/${id}/cancel`, { reason: 'x' })).body.error.code).toBe('POLL_STATE');
+    const c = new pg.Client({ connectionString: t.url });
+    await c.connect();
+    try {
+      await expect(c.query(`update polls set result = '{}' where id = $1`, [id])).rejects.toThrow(/immutable/);
+      await expect(c.query(`update polls set status = 'closed' where id = $1`, [id])).rejects.toThrow(/immutable/);
+      await expect(c.query(`delete from poll_box where poll_id = $1`, [id])).rejects.toThrow(/immutable/);
+      await expect(c.query(`update poll_box set body = '{}' where poll_id = $1`, [id])).rejects.toThrow(/immutable/);
+    } finally {
+      await c.end();
+    }
+  });
+
+  it('a rejection sends the result back with its reason; the poll can then be voided and run again', async () => {
+    const id = await closedPoll();
+    const rejected = await p3.post(`/api/polls/${id}/reject`, { reason: '收回票数与发出票数不符，需复核' });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body.status).toBe('rejected');
+    expect(rejected.body.certification.signoffs[0]).toMatchObject({ decision: 'reject', reason: '收回票数与发出票数不符，需复核' });
+    expect((await p1.post(`/api/polls/${id}/certify`)).body.error.code).toBe('POLL_STATE');
+    const voided = await s.staff.post(`/api/polls/${id}/cancel`, { reason: '主席团退回，重新表决' });
+    expect(voided.body.status).toBe('cancelled');
+    const again = await s.staff.post(`/api/sessions/${s.sessionId}/polls`, {});
+    expect(again.status).toBe(200);
+    expect((await s.staff.post(`/api/polls/${again.body.id}/open`, {})).status).toBe(200);
+    expect((await s.staff.post(`/api/polls/${again.body.id}/cancel`, { reason: 'test' })).status).toBe(200);
+  });
+});
+
+describe('satisfaction rating poll', () => {
+  it('rates projects secretly with the same roll and box, grading by the zhenhai rule', async () => {
+    const [a, b] = s.candidateIds;
+    const poll = await s.staff.post(`/api/sessions/${s.sessionId}/rating-polls`, { title: '2027年度民生实事项目满意度测评', candidateIds: [a, b] });
+    expect(poll.status, JSON.stringify(poll.body)).toBe(200);
+    expect(poll.body.kind).toBe('rating');
+    expect((await s.staff.post(`/api/polls/${poll.body.id}/open`, {})).status).toBe(200);
+    // a: 满意 ×3 of 6 = exactly half → not 满意; 满意+基本 = 4 > 3 → 基本满意.
+    // b: 满意 ×4 of 6 → 满意.
+    const marks = [
+      ['satisfied', 'satisfied'],
+      ['satisfied', 'satisfied'],
+      ['satisfied', 'satisfied'],
+      ['basic', 'satisfied'],
+      ['unsatisfied', 'basic'],
+      ['abstain', 'unsatisfied'],
+    ];
+    for (const [i, [ma, mb]] of marks.entries()) {
+      const r = await s.deputies[i]!.client.post(`/api/polls/${poll.body.id}/ballots`, { idempotencyKey: key(), ballot: { type: 'rating', marks: { [a!]: ma, [b!]: mb } } });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+    }
+    const wrong = await s.deputies[0]!.client.post(`/api/polls/${poll.body.id}/ballots`, { idempotencyKey: key(), ballot: { type: 'approve', marks: {} } });
+    expect(wrong.status).toBe(409);
+    const closed = await s.staff.post(`/api/polls/${poll.body.id}/close`);
+    expect(closed.body.result).toBeNull();
+    expect(closed.body.rating.rows).toEqual([
+      { candidateId: a, name: '项目1', satisfied: 3, basic: 1, unsatisfied: 1, abstain: 1, grade: 'basic', satisfactionRate: 4 / 6 },
+      { candidateId: b, name: '项目2', satisfied: 4, basic: 1, unsatisfied: 1, abstain: 0, grade: 'satisfied', satisfactionRate: 5 / 6 },
+    ]);
+    expect(closed.body.rating.record).toMatchObject({ issued: 6, returned: 6, valid: 6 });
+  });
+
+  it('refuses a ballot of the wrong shape for a rating poll', async () => {
+    const [a] = s.candidateIds;
+    const poll = await s.staff.post(`/api/sessions/${s.sessionId}/rating-polls`, { title: '测评', candidateIds: [a], allowAbstain: false });
+    await s.staff.post(`/api/polls/${poll.body.id}/open`, {});
+    const bad = await s.deputies[0]!.client.post(`/api/polls/${poll.body.id}/ballots`, { idempotencyKey: key(), ballot: { type: 'rating', marks: { [a!]: 'abstain' } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('INVALID_BALLOT');
+    const none = await s.deputies[0]!.client.post(`/api/polls/${poll.body.id}/ballots`, { idempotencyKey: key(), ballot: { type: 'rating', marks: {} } });
+    expect(none.status).toBe(400);
+    await s.staff.post(`/api/polls/${poll.body.id}/cancel`, { reason: 'test' });
+  });
+});

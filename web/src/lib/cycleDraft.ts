@@ -1,0 +1,87 @@
+import type { BallotType, CreateCycleBody, Cycle, Level, PassThreshold, QuorumRule, TieRule, UpdateCycleBody } from '@piaojue/shared';
+
+/** The rules form works in percent; the wire uses ratios. */
+export interface RulesDraft {
+  level: Level;
+  name: string;
+  year: number;
+  chooseN: number;
+  ballotType: BallotType;
+  passThreshold: PassThreshold;
+  quorumRule: QuorumRule;
+  tieRule: TieRule;
+  minExtraPct: number;
+  maxExtraPct: number;
+}
+
+export function defaultDraft(): RulesDraft {
+  const year = new Date().getFullYear() + 1;
+  return {
+    level: 'city',
+    name: `${year}年度民生实事项目`,
+    year,
+    chooseN: 10,
+    ballotType: 'approve',
+    passThreshold: 'none',
+    quorumRule: 'more_than_half',
+    tieRule: 'runoff',
+    minExtraPct: 10,
+    maxExtraPct: 50,
+  };
+}
+
+export function draftFromCycle(c: Cycle): RulesDraft {
+  return {
+    level: c.level,
+    name: c.name,
+    year: c.year,
+    chooseN: c.chooseN,
+    ballotType: c.ballotType,
+    passThreshold: c.passThreshold,
+    quorumRule: c.quorumRule,
+    tieRule: c.tieRule,
+    minExtraPct: Math.round(c.minExtraRatio * 1000) / 10,
+    maxExtraPct: Math.round(c.maxExtraRatio * 1000) / 10,
+  };
+}
+
+export function createBody(d: RulesDraft): CreateCycleBody {
+  return {
+    level: d.level,
+    name: d.name.trim(),
+    year: d.year,
+    chooseN: d.chooseN,
+    ballotType: d.ballotType,
+    passThreshold: d.passThreshold,
+    quorumRule: d.quorumRule,
+    tieRule: d.tieRule,
+    minExtraRatio: d.minExtraPct / 100,
+    maxExtraRatio: d.maxExtraPct / 100,
+  };
+}
+
+export function updateBody(d: RulesDraft): UpdateCycleBody {
+  const { level: _level, ...rest } = createBody(d);
+  return rest as UpdateCycleBody;
+}
+
+export interface DiffCheck {
+  status: 'ok' | 'low' | 'high';
+  candidates: number;
+  places: number;
+  extra: number;
+  pct: number;
+  /** the minimum (low) or maximum (high) candidate count allowed */
+  need: number;
+}
+
+/** 差额: candidates must exceed places by between min and max share of the places. */
+export function diffCheck(candidates: number, places: number, minRatio: number, maxRatio: number): DiffCheck {
+  const extra = candidates - places;
+  const pct = places > 0 ? Math.round((extra / places) * 1000) / 10 : 0;
+  const minCount = places + Math.max(1, Math.ceil(places * minRatio - 1e-9));
+  const maxCount = places + Math.floor(places * maxRatio + 1e-9);
+  if (candidates < minCount) return { status: 'low', candidates, places, extra, pct, need: minCount };
+  if (candidates > maxCount) return { status: 'high', candidates, places, extra, pct, need: maxCount };
+  return { status: 'ok', candidates, places, extra, pct, need: candidates };
+}
