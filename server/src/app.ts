@@ -19,6 +19,8 @@ import { CyclesService } from './modules/cycles/cycles.service.ts';
 import { cyclesRoutes } from './modules/cycles/cycles.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { PollsService } from './modules/polls/polls.service.ts';
+import { ResultsService } from './modules/results/results.service.ts';
+import { resultsRoutes } from './modules/results/results.routes.ts';
 import { pollsRoutes } from './modules/polls/polls.routes.ts';
 import { SessionsService } from './modules/sessions/sessions.service.ts';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.ts';
@@ -33,6 +35,7 @@ export interface Services {
   cycles: CyclesService;
   sessions: SessionsService;
   polls: PollsService;
+  results: ResultsService;
   hub: Hub;
 }
 
@@ -95,6 +98,7 @@ export async function buildApp(opts: BuildOptions) {
   const cycles = new CyclesService(db);
   const sessions = new SessionsService(db, config);
   const polls = new PollsService(db, turnoutNotifier);
+  const results = new ResultsService(db, polls);
   const hub = new Hub(
     {
       hall: async (id) => ({ kind: 'hall', state: await polls.hallState(id) }),
@@ -103,7 +107,7 @@ export async function buildApp(opts: BuildOptions) {
     },
     app.log,
   );
-  const services: Services = { config, db, auth, cycles, sessions, polls, hub };
+  const services: Services = { config, db, auth, cycles, sessions, polls, results, hub };
   const listener = new NoticeListener(opts.databaseUrl, (n) => hub.notice(n), () => hub.refreshAll(), app.log);
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -128,7 +132,7 @@ export async function buildApp(opts: BuildOptions) {
   await app.register(fastifyWebsocket, { options: { maxPayload: 8192 } });
   await app.register(guardPlugin, { auth });
 
-  for (const routes of [healthRoutes, authRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes]) await app.register(routes, { services });
+  for (const routes of [healthRoutes, authRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, resultsRoutes]) await app.register(routes, { services });
 
   app.get('/api/ws', { websocket: true, config: { roles: ['public'] } }, (socket, req) => {
     hub.attach(socket, req.principal);

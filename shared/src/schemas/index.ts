@@ -4,3 +4,4 @@ export * from './cycles.ts';
 export * from './sessions.ts';
 export * from './polls.ts';
 export * from './realtime.ts';
+export * from './results.ts';

@@ -21,7 +21,7 @@ import type {
   UpdateCycleBody,
   User,
 } from '@piaojue/shared';
-import type { BallotBody } from '@piaojue/shared';
+import type { TabletBallot } from '../lib/ballotSelection.ts';
 import { http } from './client.ts';
 
 export { ApiError } from './client.ts';
@@ -77,7 +77,7 @@ export const api = {
 
   deputyState: () => http.get<DeputyState>('/api/deputy/state'),
   deputyCheckin: () => http.post<DeputyState>('/api/deputy/checkin'),
-  castBallot: (pollId: string, idempotencyKey: string, ballot: BallotBody) =>
+  castBallot: (pollId: string, idempotencyKey: string, ballot: TabletBallot) =>
     http.post<CastReceipt>(`/api/polls/${enc(pollId)}/ballots`, { idempotencyKey, ballot }),
 
   hall: (sessionId: string) => http.get<HallState>(`/api/sessions/${enc(sessionId)}/hall`),

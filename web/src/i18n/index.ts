@@ -20,11 +20,11 @@ function initialLocale(): Locale {
   return 'zh-CN';
 }
 
-export const i18n = createI18n<[Messages], Locale>({
+export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en },
+  messages: { 'zh-CN': zhCN, en } as Record<Locale, Messages>,
   missingWarn: false,
   fallbackWarn: false,
 });

@@ -4,13 +4,14 @@
  * returns the same receipt for a repeated key, so a retry can never count a ballot twice.
  * The tablet says 已投票 only after the server acknowledged.
  */
-import type { BallotBody, CastReceipt } from '@piaojue/shared';
+import type { CastReceipt } from '@piaojue/shared';
+import type { TabletBallot } from './ballotSelection.ts';
 import { ApiError } from '../api/client.ts';
 
 export interface PendingCast {
   pollId: string;
   idempotencyKey: string;
-  ballot: BallotBody;
+  ballot: TabletBallot;
   createdAt: number;
 }
 
@@ -93,7 +94,7 @@ function receiptFromDetails(details: unknown): string | null {
 
 export async function sendWithRetry(
   pending: PendingCast,
-  send: (pollId: string, key: string, ballot: BallotBody) => Promise<CastReceipt>,
+  send: (pollId: string, key: string, ballot: TabletBallot) => Promise<CastReceipt>,
   opts: SendOptions,
 ): Promise<CastOutcome> {
   for (let attempt = 0; ; attempt++) {

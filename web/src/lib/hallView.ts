@@ -11,7 +11,7 @@ export function hallPhase(state: HallState | null | undefined): HallPhase {
   if (!state) return 'loading';
   const p = state.poll;
   if (p && p.status === 'open') return 'voting';
-  if (p && p.result && (p.status === 'closed' || p.status === 'certified' || p.status === 'published')) {
+  if (p && (p.result || p.rating) && (p.status === 'closed' || p.status === 'certified' || p.status === 'published')) {
     return p.certifiedAt || p.status === 'certified' || p.status === 'published' ? 'certified' : 'provisional';
   }
   if (state.checkinOpen) return 'checkin';

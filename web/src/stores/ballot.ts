@@ -4,30 +4,36 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { countApprovals, maxSelectable, type BallotBody, type Mark, type Poll } from '@piaojue/shared';
-import { emptyBallot, reviewOf, sanitize, setMark, toggleChoose, toggleRank, type Step } from '../lib/ballotSelection.ts';
+import { maxSelectable, type Mark, type Poll, type RatingMark } from '@piaojue/shared';
+import { countOf, emptyBallot, reviewOf, sanitize, setMark, setRating, toggleChoose, toggleRank, type Step, type TabletBallot } from '../lib/ballotSelection.ts';
 import { safeStorage } from '../lib/storage.ts';
 import type { KeyValueStorage } from '../lib/castQueue.ts';
 
 const DRAFT_KEY = 'piaojue.draft';
 
-type PollLike = Pick<Poll, 'id' | 'ballotType' | 'chooseN' | 'passThreshold' | 'tieRule'> & { candidates: readonly { id: string; name: string }[] };
+type PollLike = Pick<Poll, 'id' | 'ballotType' | 'chooseN' | 'passThreshold' | 'tieRule' | 'allowAbstain'> & { candidates: readonly { id: string; name: string }[] };
 
 export const useBallotStore = defineStore('ballot', () => {
   let storage: KeyValueStorage | null = null;
   const store = () => (storage ??= safeStorage('session'));
 
   const poll = ref<PollLike | null>(null);
-  const ballot = ref<BallotBody>(emptyBallot('approve'));
+  const ballot = ref<TabletBallot>(emptyBallot('approve'));
   const step = ref<'edit' | 'review'>('edit');
   /** set for a moment when the deputy tries to go beyond N */
   const blockedAt = ref(0);
 
-  const n = computed(() =>
-    poll.value ? maxSelectable({ ballotType: poll.value.ballotType, choose: poll.value.chooseN, passThreshold: poll.value.passThreshold, tieRule: poll.value.tieRule }) : 0,
-  );
-  const count = computed(() => countApprovals(ballot.value));
-  const atLimit = computed(() => count.value >= n.value);
+  const n = computed(() => {
+    const p = poll.value;
+    if (!p) return 0;
+    // a rating has no N: every project may be rated
+    if (p.ballotType === 'rating') return p.candidates.length;
+    return maxSelectable({ ballotType: p.ballotType, choose: p.chooseN, passThreshold: p.passThreshold, tieRule: p.tieRule });
+  });
+  const count = computed(() => countOf(ballot.value));
+  const atLimit = computed(() => poll.value?.ballotType !== 'rating' && count.value >= n.value);
+  /** A rating without 弃权 must rate every project before review. */
+  const missing = computed(() => (poll.value?.ballotType === 'rating' && !poll.value.allowAbstain ? n.value - count.value : 0));
   const review = computed(() => (poll.value ? reviewOf(ballot.value, poll.value.candidates, n.value) : null));
 
   function persist() {
@@ -46,7 +52,7 @@ export const useBallotStore = defineStore('ballot', () => {
       return;
     }
     poll.value = p;
-    let restored: { pollId?: string; ballot?: BallotBody; step?: string } | null = null;
+    let restored: { pollId?: string; ballot?: TabletBallot; step?: string } | null = null;
     try {
       restored = JSON.parse(store().getItem(DRAFT_KEY) ?? 'null');
     } catch {
@@ -70,9 +76,14 @@ export const useBallotStore = defineStore('ballot', () => {
   }
 
   const mark = (id: string, m: Mark) => apply(setMark(ballot.value, id, m, n.value));
+  const rate = (id: string, m: RatingMark) => apply(setRating(ballot.value, id, m));
   const toggle = (id: string) => apply(ballot.value.type === 'rank' ? toggleRank(ballot.value, id, n.value) : toggleChoose(ballot.value, id, n.value));
 
   function toReview() {
+    if (missing.value > 0) {
+      blockedAt.value = Date.now();
+      return;
+    }
     step.value = 'review';
     persist();
   }
@@ -95,5 +106,5 @@ export const useBallotStore = defineStore('ballot', () => {
     storage = s;
   }
 
-  return { poll, ballot, step, blockedAt, n, count, atLimit, review, begin, mark, toggle, toReview, toEdit, clear, useStorage };
+  return { poll, ballot, step, blockedAt, n, count, atLimit, missing, review, begin, mark, rate, toggle, toReview, toEdit, clear, useStorage };
 });

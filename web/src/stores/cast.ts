@@ -4,7 +4,8 @@
  */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { BallotBody, CastReceipt } from '@piaojue/shared';
+import type { CastReceipt } from '@piaojue/shared';
+import type { TabletBallot } from '../lib/ballotSelection.ts';
 import { api } from '../api/index.ts';
 import { ApiError } from '../api/client.ts';
 import {
@@ -24,7 +25,7 @@ export type CastStatus = 'idle' | 'sending' | 'done' | 'error';
 
 export interface CastDeps {
   storage: KeyValueStorage;
-  send: (pollId: string, key: string, ballot: BallotBody) => Promise<CastReceipt>;
+  send: (pollId: string, key: string, ballot: TabletBallot) => Promise<CastReceipt>;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
 }
@@ -86,7 +87,7 @@ export const useCastStore = defineStore('cast', () => {
   }
 
   /** Save, then send. Refuses a second cast for a poll that already has one in flight. */
-  function cast(forPoll: string, ballot: BallotBody): Promise<void> {
+  function cast(forPoll: string, ballot: TabletBallot): Promise<void> {
     if (pending.value && pending.value.pollId === forPoll && running) return running;
     const p: PendingCast = { pollId: forPoll, idempotencyKey: newIdempotencyKey(), ballot, createdAt: Date.now() };
     savePending(d().storage, p);

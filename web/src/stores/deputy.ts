@@ -87,6 +87,7 @@ export const useDeputyStore = defineStore('deputy', () => {
   const hallPoll = computed(() => (hall.value?.poll && hall.value.poll.id === poll.value?.id ? hall.value.poll : null));
   const turnout = computed(() => hallPoll.value?.turnout ?? null);
   const result = computed(() => poll.value?.result ?? hallPoll.value?.result ?? null);
+  const rating = computed(() => poll.value?.rating ?? hallPoll.value?.rating ?? null);
 
-  return { state, hall, loadError, unauthenticated, screen, poll, turnout, result, load, checkin, stop, afterCast };
+  return { state, hall, loadError, unauthenticated, screen, poll, turnout, result, rating, load, checkin, stop, afterCast };
 });

@@ -1,0 +1,62 @@
+import type { BallotType, OfficialRecord, PassThreshold } from '@piaojue/shared';
+
+const dateFmt = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' });
+
+/** 2027年1月15日, in the hall's time zone. */
+export const zhDate = (d: Date | string): string => dateFmt.format(new Date(d));
+
+const BALLOT_TEXT: Record<BallotType | 'rating', string> = {
+  approve: '代表对每个候选项目分别表示赞成、反对或者弃权，赞成的项目数不得超过应选数量',
+  choose: '代表在候选项目中勾选，所选项目数不得超过应选数量',
+  rank: '代表按优先顺序对候选项目排序，排序的项目数不得超过应选数量',
+  rating: '代表对每个项目分别作出满意、基本满意或者不满意的评价',
+};
+
+const THRESHOLD_TEXT: Record<PassThreshold, string> = {
+  none: '按照得票多少确定',
+  seated_majority: '获得全体代表过半数赞成票的候选项目，按照得票多少确定',
+  present_majority: '获得实到代表过半数赞成票的候选项目，按照得票多少确定',
+};
+
+export function recordSentence(r: OfficialRecord): string {
+  const validity = r.balanced ? '表决有效' : '收回票数多于发出票数，表决无效';
+  return `共发出表决票${r.issued}张，收回${r.returned}张，其中有效票${r.valid}张，无效票${r.invalid}张，${validity}。`;
+}
+
+export function voteParagraphs(a: {
+  sessionName: string;
+  cycleName: string;
+  openedAt: string | null;
+  record: OfficialRecord;
+  quorumMet: boolean;
+  candidateCount: number;
+  chooseN: number;
+  ballotType: BallotType | 'rating';
+  passThreshold: PassThreshold;
+  chosenCount: number;
+  vacancies: number;
+  tiedNames: string[];
+  tieResolution: string | null;
+}): string[] {
+  const when = a.openedAt ? zhDate(a.openedAt) : '';
+  const p = [
+    `${a.sessionName}于${when}以无记名投票方式，对${a.cycleName}候选项目进行了票决。`,
+    `本次会议应到代表${a.record.seated}名，实到代表${a.record.present}名，${a.quorumMet ? '符合法定人数' : '不足法定人数'}。${recordSentence(a.record)}`,
+    `根据票决办法，${a.candidateCount}个候选项目中应选${a.chooseN}个，${BALLOT_TEXT[a.ballotType]}，${THRESHOLD_TEXT[a.passThreshold]}。经票决，确定以下${a.chosenCount}个项目为${a.cycleName}：`,
+  ];
+  if (a.tiedNames.length && a.tieResolution === 'presidium') p.push(`${a.tiedNames.join('、')}得票相同，由大会主席团决定。`);
+  if (a.tiedNames.length && a.tieResolution === 'runoff') p.push(`${a.tiedNames.join('、')}得票相同，须再次投票确定。`);
+  if (a.vacancies > 0) p.push(`另有${a.vacancies}个名额空缺。`);
+  p.push('特此公告。');
+  return p;
+}
+
+export function ratingParagraphs(a: { sessionName: string; title: string; openedAt: string | null; record: OfficialRecord; quorumMet: boolean; projects: number }): string[] {
+  const when = a.openedAt ? zhDate(a.openedAt) : '';
+  return [
+    `${a.sessionName}于${when}以无记名投票方式，对${a.projects}个民生实事项目的实施情况进行了满意度测评（${a.title}）。`,
+    `本次会议应到代表${a.record.seated}名，实到代表${a.record.present}名，${a.quorumMet ? '符合法定人数' : '不足法定人数'}。${recordSentence(a.record)}`,
+    `${BALLOT_TEXT.rating}。满意票超过参评代表半数的为满意；满意与基本满意票之和超过半数的为基本满意；其余为不满意。测评结果如下：`,
+    '特此公告。',
+  ];
+}

@@ -1,0 +1,94 @@
+import { Announcement, IdParams, PublicCycleResults } from '@piaojue/shared';
+import { Type } from 'typebox';
+import { toCsv, toXlsx } from '../../lib/spreadsheet.ts';
+import type { RoutesPlugin } from '../../lib/routes.ts';
+import { announcementPdf } from './announcement-pdf.ts';
+import type { Announcement as AnnouncementT } from '@piaojue/shared';
+
+const STATUS_ZH = { chosen: '当选', not_chosen: '未当选', tied: '票数相同' } as const;
+
+function sheets(a: AnnouncementT) {
+  const r = a.record;
+  const record = {
+    name: '表决记录',
+    header: ['项目', '数值'],
+    rows: [
+      ['会议', a.sessionName],
+      ['表决事项', a.cycleName],
+      ['应到', r.seated],
+      ['实到', r.present],
+      ['发出', r.issued],
+      ['收回', r.returned],
+      ['有效', r.valid],
+      ['无效', r.invalid],
+      ['未投', r.notVoted],
+      ['应选数量', a.rules.chooseN],
+      ['开始时间', a.openedAt ?? ''],
+      ['结束时间', a.closedAt ?? ''],
+      ['确认时间', a.certifiedAt ?? '（待主席团确认）'],
+      ['监票人', a.scrutineers.join('、')],
+      ['主席团确认', a.certifiedBy.join('、')],
+      ['候选清单校验值', a.rules.listHash],
+    ],
+  };
+  const results =
+    a.kind === 'rating' && a.rating
+      ? {
+          name: '测评结果',
+          header: ['序号', '项目', '满意', '基本满意', '不满意', '弃权', '满意率', '等次'],
+          rows: a.rating.rows.map((x, i) => [i + 1, x.name, x.satisfied, x.basic, x.unsatisfied, x.abstain, Math.round(x.satisfactionRate * 1000) / 10 + '%', { satisfied: '满意', basic: '基本满意', unsatisfied: '不满意' }[x.grade]]),
+        }
+      : { name: '票决结果', header: ['名次', '候选项目', '赞成', '反对', '弃权', '结果'], rows: a.rows.map((x) => [x.rank, x.name, x.for, x.against, x.abstain, STATUS_ZH[x.status]]) };
+  return [results, record];
+}
+
+export const resultsRoutes: RoutesPlugin = async (app, { services }) => {
+  const { results } = services;
+  const tags = ['results'];
+  const publicOrStaff = { roles: ['public'] as const };
+  const fileName = (a: AnnouncementT, ext: string) => `attachment; filename*=UTF-8''${encodeURIComponent(`${a.title}（第${a.number}号）.${ext}`)}`;
+
+  app.get(
+    '/api/polls/:id/announcement',
+    { config: publicOrStaff, schema: { tags, summary: '公告内容（确认后公开）· The announcement', params: IdParams, response: { 200: Announcement } } },
+    (req) => results.announcement(req.principal, req.params.id),
+  );
+  app.get(
+    '/api/polls/:id/announcement.pdf',
+    { config: publicOrStaff, schema: { tags, summary: '公告 PDF · Announcement as PDF', params: IdParams } },
+    async (req, reply) => {
+      const a = await results.announcement(req.principal, req.params.id);
+      const pdf = await announcementPdf(a);
+      return reply.type('application/pdf').header('content-disposition', fileName(a, 'pdf').replace('attachment', 'inline')).send(pdf);
+    },
+  );
+  app.get(
+    '/api/polls/:id/export.csv',
+    { config: publicOrStaff, schema: { tags, summary: '结果与表决记录 CSV · Results and record as CSV', params: IdParams } },
+    async (req, reply) => {
+      const a = await results.announcement(req.principal, req.params.id);
+      const [res, rec] = sheets(a);
+      const csv = toCsv(res!.header, [...res!.rows, [], ...rec!.rows]);
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', fileName(a, 'csv')).send(csv);
+    },
+  );
+  app.get(
+    '/api/polls/:id/export.xlsx',
+    { config: publicOrStaff, schema: { tags, summary: '结果与表决记录 XLSX · Results and record as XLSX', params: IdParams } },
+    async (req, reply) => {
+      const a = await results.announcement(req.principal, req.params.id);
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', fileName(a, 'xlsx'))
+        .send(await toXlsx(sheets(a)));
+    },
+  );
+  app.get(
+    '/api/public/cycles/:id/results',
+    { config: publicOrStaff, schema: { tags: ['public'], summary: '年度票决公开结果 · Published results of a cycle', params: IdParams, response: { 200: PublicCycleResults } } },
+    (req) => results.publicResults(req.params.id),
+  );
+  app.get('/api/public/cycles', { config: publicOrStaff, schema: { tags: ['public'], summary: '年度票决列表 · Cycles', response: { 200: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), year: Type.Integer(), level: Type.String() })) } } }, async () =>
+    (await services.cycles.list()).map((c) => ({ id: c.id, name: c.name, year: c.year, level: c.level })),
+  );
+};

@@ -1,0 +1,184 @@
+import {
+  quorumMet,
+  type Announcement,
+  type AnnouncedProject,
+  type Poll,
+  type PublicCycleResults,
+  type QuorumRule,
+} from '@piaojue/shared';
+import type { Db } from '../../db/database.ts';
+import { AppError } from '../../lib/errors.ts';
+import type { Principal } from '../auth/auth.service.ts';
+import { allowed } from '../../auth/guard.ts';
+import { cyclesRepository } from '../cycles/cycles.repository.ts';
+import { toCandidate } from '../cycles/cycles.service.ts';
+import { pollsRepository } from '../polls/polls.repository.ts';
+import type { PollsService } from '../polls/polls.service.ts';
+import { sessionsRepository } from '../sessions/sessions.repository.ts';
+import { ratingParagraphs, voteParagraphs } from './announcement-text.ts';
+
+const FINAL = new Set(['certified', 'published']);
+const COUNTED = new Set(['closed', 'rejected', 'certified', 'published']);
+
+export class ResultsService {
+  constructor(
+    private readonly db: Db,
+    private readonly polls: PollsService,
+  ) {}
+
+  /** Certified results are public; a provisional one only to staff, presidium and scrutineers. */
+  private async readable(principal: Principal, pollId: string): Promise<Poll> {
+    const row = await pollsRepository.get(this.db, pollId);
+    if (!row) throw new AppError('NOT_FOUND');
+    if (!COUNTED.has(row.status)) throw new AppError('POLL_STATE', { status: row.status });
+    if (!FINAL.has(row.status) && !allowed(principal, ['staff', 'presidium', 'scrutineer'])) {
+      throw new AppError(principal.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+    }
+    return this.polls.toPoll(this.db, row);
+  }
+
+  async announcement(principal: Principal, pollId: string): Promise<Announcement> {
+    return this.build(await this.readable(principal, pollId));
+  }
+
+  private async build(poll: Poll): Promise<Announcement> {
+    const session = await sessionsRepository.get(this.db, poll.sessionId);
+    const pollRow = await pollsRepository.get(this.db, poll.id);
+    if (!session || !pollRow) throw new AppError('NOT_FOUND');
+    const cycle = await cyclesRepository.get(this.db, pollRow.cycle_id);
+    const sessionCycle = await cyclesRepository.get(this.db, session.cycle_id);
+    if (!cycle || !sessionCycle) throw new AppError('NOT_FOUND');
+    const siblings = await pollsRepository.listBySession(this.db, poll.sessionId);
+    const number = siblings.filter((p) => COUNTED.has(p.status) && p.created_at <= pollRow.created_at && p.kind !== 'runoff').length;
+    const names = (role: string, decision: string) =>
+      poll.certification.signoffs.filter((s) => s.role === role && s.decision === decision).map((s) => s.displayName);
+    const quorumRule = sessionCycle.quorum_rule as QuorumRule;
+    const record = poll.result?.record ?? poll.rating?.record;
+    if (!record) throw new AppError('POLL_STATE', { status: poll.status });
+    const base = {
+      pollId: poll.id,
+      kind: poll.kind,
+      status: poll.status,
+      draft: !FINAL.has(poll.status),
+      number,
+      sessionName: session.name,
+      cycleName: cycle.name,
+      issuer: `${session.name}主席团`,
+      date: poll.certifiedAt ?? poll.closedAt ?? new Date().toISOString(),
+      record,
+      quorumMet: quorumMet(quorumRule, record.seated, record.present),
+      openedAt: poll.openedAt,
+      closedAt: poll.closedAt,
+      certifiedAt: poll.certifiedAt,
+      scrutineers: names('scrutineer', 'confirm'),
+      certifiedBy: names('presidium', 'certify'),
+    };
+    const rules = {
+      chooseN: poll.chooseN,
+      candidateCount: poll.candidates.length,
+      ballotType: poll.ballotType,
+      passThreshold: poll.passThreshold,
+      tieRule: poll.tieRule,
+      freezeDecision: cycle.freeze_decision,
+      listHash: poll.listHash,
+    };
+
+    if (poll.kind === 'rating') {
+      return {
+        ...base,
+        title: `${session.name}主席团公告`,
+        rules,
+        chosen: [],
+        rows: [],
+        vacancies: 0,
+        rating: poll.rating,
+        paragraphs: ratingParagraphs({ sessionName: session.name, title: poll.title, openedAt: poll.openedAt, record, quorumMet: base.quorumMet, projects: poll.candidates.length }),
+      };
+    }
+
+    const result = poll.result!;
+    // A run-off's winners complete the list of the round it resolved.
+    const runoffWinners = new Set<string>();
+    const runoffCounts = new Map<string, { for: number; against: number; abstain: number }>();
+    let parent = poll.id;
+    for (;;) {
+      const child = siblings.find((p) => p.parent_poll_id === parent && FINAL.has(p.status));
+      const childResult = child?.result as Poll['result'] | undefined;
+      if (!child || !childResult) break;
+      for (const id of childResult.chosen) runoffWinners.add(id);
+      for (const r of childResult.rows) runoffCounts.set(r.candidateId, { for: r.for, against: r.against, abstain: r.abstain });
+      parent = child.id;
+    }
+    const chosenIds = [...result.chosen, ...result.rows.filter((r) => runoffWinners.has(r.candidateId)).map((r) => r.candidateId)];
+    const details = new Map((await cyclesRepository.candidatesByIds(this.db, chosenIds)).map((c) => [c.id, toCandidate(c)]));
+    const chosen: AnnouncedProject[] = chosenIds.map((id, i) => {
+      const row = result.rows.find((r) => r.candidateId === id)!;
+      const c = details.get(id);
+      return {
+        rank: i + 1,
+        candidateId: id,
+        name: row.name,
+        department: c?.department ?? '',
+        investmentWan: c?.investmentWan ?? null,
+        fundingSource: c?.fundingSource ?? '',
+        deadline: c?.deadline ?? '',
+        targets: c?.targets ?? '',
+        for: row.for,
+        against: row.against,
+        abstain: row.abstain,
+        viaRunoff: runoffWinners.has(id),
+      };
+    });
+    const tieOpen = result.tie && result.tie.resolution !== 'vacant' && !result.tie.candidateIds.every((id) => runoffWinners.has(id) || runoffCounts.has(id));
+    const tiedNames = tieOpen ? result.rows.filter((r) => result.tie!.candidateIds.includes(r.candidateId)).map((r) => r.name) : [];
+    const vacancies = Math.max(0, poll.chooseN - chosen.length - (tieOpen ? result.tie!.places : 0));
+    return {
+      ...base,
+      title: `${session.name}主席团公告`,
+      rules,
+      chosen,
+      rows: result.rows.map((r) => ({
+        rank: r.rank,
+        name: r.name,
+        for: r.for,
+        against: r.against,
+        abstain: r.abstain,
+        status: runoffWinners.has(r.candidateId) ? 'chosen' : r.status,
+      })),
+      vacancies,
+      rating: null,
+      paragraphs: voteParagraphs({
+        sessionName: session.name,
+        cycleName: cycle.name,
+        openedAt: poll.openedAt,
+        record,
+        quorumMet: base.quorumMet,
+        candidateCount: poll.candidates.length,
+        chooseN: poll.chooseN,
+        ballotType: poll.ballotType,
+        passThreshold: poll.passThreshold,
+        chosenCount: chosen.length,
+        vacancies,
+        tiedNames,
+        tieResolution: tieOpen ? result.tie!.resolution : null,
+      }),
+    };
+  }
+
+  /** The certified results of a cycle, for the public results page. */
+  async publicResults(cycleId: string): Promise<PublicCycleResults> {
+    const cycle = await cyclesRepository.get(this.db, cycleId);
+    if (!cycle) throw new AppError('NOT_FOUND');
+    const rows = await this.db
+      .selectFrom('polls')
+      .selectAll()
+      .where('cycle_id', '=', cycleId)
+      .where('status', 'in', ['certified', 'published'])
+      .where('kind', '!=', 'runoff')
+      .orderBy('created_at')
+      .execute();
+    const announcements = [];
+    for (const r of rows) announcements.push(await this.build(await this.polls.toPoll(this.db, r)));
+    return { cycleId, cycleName: cycle.name, year: cycle.year, announcements };
+  }
+}

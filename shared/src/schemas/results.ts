@@ -1,0 +1,77 @@
+import { Type, type Static } from 'typebox';
+import { BALLOT_TYPES, PASS_THRESHOLDS, TIE_RULES } from '../domain/rules.ts';
+import { IsoDate, Nullable, Uuid } from './common.ts';
+import { OfficialRecordSchema, POLL_KINDS, POLL_STATUSES, RatingResultSchema } from './polls.ts';
+
+export const AnnouncedProject = Type.Object({
+  rank: Type.Integer(),
+  candidateId: Uuid,
+  name: Type.String(),
+  department: Type.String(),
+  investmentWan: Nullable(Type.Number()),
+  fundingSource: Type.String(),
+  deadline: Type.String(),
+  targets: Type.String(),
+  for: Type.Integer(),
+  against: Type.Integer(),
+  abstain: Type.Integer(),
+  /** Chosen in a run-off (再次投票) rather than in the first round. */
+  viaRunoff: Type.Boolean(),
+});
+export type AnnouncedProject = Static<typeof AnnouncedProject>;
+
+/** Everything the 公告 (announcement) and the minutes state, from the certified result. */
+export const Announcement = Type.Object({
+  pollId: Uuid,
+  kind: Type.Enum(POLL_KINDS),
+  status: Type.Enum(POLL_STATUSES),
+  /** Not yet certified: printed with a 草稿 (draft) mark and not public. */
+  draft: Type.Boolean(),
+  number: Type.Integer(),
+  sessionName: Type.String(),
+  cycleName: Type.String(),
+  issuer: Type.String(),
+  title: Type.String(),
+  date: IsoDate,
+  rules: Type.Object({
+    chooseN: Type.Integer(),
+    candidateCount: Type.Integer(),
+    ballotType: Type.Enum([...BALLOT_TYPES, 'rating'] as const),
+    passThreshold: Type.Enum(PASS_THRESHOLDS),
+    tieRule: Type.Enum(TIE_RULES),
+    freezeDecision: Nullable(Type.String()),
+    listHash: Type.String(),
+  }),
+  record: OfficialRecordSchema,
+  quorumMet: Type.Boolean(),
+  openedAt: Nullable(IsoDate),
+  closedAt: Nullable(IsoDate),
+  certifiedAt: Nullable(IsoDate),
+  chosen: Type.Array(AnnouncedProject),
+  /** All candidates with their counts, for the annexed table (附件). */
+  rows: Type.Array(
+    Type.Object({
+      rank: Type.Integer(),
+      name: Type.String(),
+      for: Type.Integer(),
+      against: Type.Integer(),
+      abstain: Type.Integer(),
+      status: Type.Enum(['chosen', 'not_chosen', 'tied'] as const),
+    }),
+  ),
+  vacancies: Type.Integer(),
+  rating: Nullable(RatingResultSchema),
+  scrutineers: Type.Array(Type.String()),
+  certifiedBy: Type.Array(Type.String()),
+  /** The body text, paragraph by paragraph, in Chinese. */
+  paragraphs: Type.Array(Type.String()),
+});
+export type Announcement = Static<typeof Announcement>;
+
+export const PublicCycleResults = Type.Object({
+  cycleId: Uuid,
+  cycleName: Type.String(),
+  year: Type.Integer(),
+  announcements: Type.Array(Announcement),
+});
+export type PublicCycleResults = Static<typeof PublicCycleResults>;

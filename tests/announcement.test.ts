@@ -1,0 +1,104 @@
+import ExcelJS from 'exceljs';
+import { extractText, getDocumentProxy } from 'unpdf';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminClient, Client, createTestApp, key, userClient, type TestApp } from './helpers/app.ts';
+
+let t: TestApp;
+let clerk: Client;
+let cycleId: string;
+let pollId: string;
+const names = ['新建改扩建中小学幼儿园', '老旧小区改造及加装电梯', '社区嵌入式养老服务中心', '城乡公交一体化提升'];
+
+async function pdfText(buf: Buffer): Promise<string> {
+  const pdf = await getDocumentProxy(new Uint8Array(buf));
+  const { text } = await extractText(pdf, { mergePages: true });
+  return (text as string).replace(/\s+/g, '');
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const admin = await adminClient(t);
+  clerk = await userClient(t, admin, 'clerk', ['staff', 'presidium']);
+  const cycle = await clerk.post('/api/cycles', { level: 'city', name: '2027年度宿迁市民生实事项目', year: 2027, chooseN: 2, ballotType: 'approve', passThreshold: 'seated_majority', quorumRule: 'more_than_half', tieRule: 'vacant' });
+  cycleId = cycle.body.id;
+  const ids: string[] = [];
+  for (const [i, name] of names.entries()) ids.push((await clerk.post(`/api/cycles/${cycleId}/candidates`, { name, department: i % 2 ? '市住房和城乡建设局' : '市教育局', investmentWan: 10000 + i })).body.id);
+  await clerk.post(`/api/cycles/${cycleId}/freeze`, { decision: '第32次主任会议' });
+  const session = await clerk.post('/api/sessions', { cycleId, name: '宿迁市第六届人民代表大会第三次会议' });
+  const csv = ['姓名,代表团,座位', ...Array.from({ length: 5 }, (_, i) => `代表${i},宿城区代表团,${i + 1}`)].join('\n');
+  await clerk.post(`/api/sessions/${session.body.id}/roster`, { fileName: 'r.csv', contentBase64: Buffer.from(csv).toString('base64') });
+  const codes = (await clerk.post(`/api/sessions/${session.body.id}/codes`, {})).body as { code: string }[];
+  await clerk.post(`/api/sessions/${session.body.id}/checkin/open`);
+  const deputies: Client[] = [];
+  for (const c of codes) {
+    const d = new Client(t.app);
+    await d.post('/api/auth/deputy-login', { code: c.code });
+    await d.post('/api/deputy/checkin');
+    deputies.push(d);
+  }
+  const poll = await clerk.post(`/api/sessions/${session.body.id}/polls`, {});
+  pollId = poll.body.id;
+  await clerk.post(`/api/polls/${pollId}/open`, {});
+  // names[0]: 5 for; names[1]: 3 for; names[2]: 2 for (not more than 5/2); names[3]: 0.
+  const plan = [[0, 1], [0, 1], [0, 1], [0, 2], [0, 2]];
+  for (const [i, d] of deputies.entries()) {
+    const marks = Object.fromEntries(plan[i]!.map((j) => [ids[j]!, 'for']));
+    const r = await d.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { type: 'approve', marks } });
+    if (r.status !== 200) throw new Error(JSON.stringify(r.body));
+  }
+  await clerk.post(`/api/polls/${pollId}/close`);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('announcement (公告)', () => {
+  it('is a draft for staff only until certified', async () => {
+    const anon = new Client(t.app);
+    expect((await anon.get(`/api/polls/${pollId}/announcement`)).status).toBe(401);
+    expect((await t.app.inject({ method: 'GET', url: `/api/polls/${pollId}/announcement.pdf` })).statusCode).toBe(401);
+    const draft = await clerk.get(`/api/polls/${pollId}/announcement`);
+    expect(draft.status).toBe(200);
+    expect(draft.body.draft).toBe(true);
+    expect(draft.body.chosen.map((c: { name: string }) => c.name)).toEqual([names[0], names[1]]);
+    expect(draft.body.paragraphs.join('')).toContain('应到代表5名，实到代表5名，符合法定人数。共发出表决票5张，收回5张，其中有效票5张，无效票0张，表决有效。');
+    const pdf = await t.app.inject({ method: 'GET', url: `/api/polls/${pollId}/announcement.pdf`, headers: { cookie: `pj_session=${clerk.cookie}` } });
+    expect(pdf.statusCode).toBe(200);
+    expect(await pdfText(pdf.rawPayload)).toContain('草稿');
+  });
+
+  it('once certified is public as JSON, a PDF with Chinese text, CSV and XLSX', async () => {
+    const certified = await clerk.post(`/api/polls/${pollId}/certify`);
+    expect(certified.body.status).toBe('certified');
+    const anon = new Client(t.app);
+    const pub = await anon.get(`/api/polls/${pollId}/announcement`);
+    expect(pub.status).toBe(200);
+    expect(pub.body).toMatchObject({ draft: false, number: 1, issuer: '宿迁市第六届人民代表大会第三次会议主席团', certifiedBy: ['clerk'] });
+    expect(pub.body.chosen[0]).toMatchObject({ rank: 1, name: names[0], department: '市教育局', investmentWan: 10000, for: 5 });
+
+    const pdf = await t.app.inject({ method: 'GET', url: `/api/polls/${pollId}/announcement.pdf` });
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const text = await pdfText(pdf.rawPayload);
+    expect(text).toContain('公告');
+    expect(text).toContain(names[0]);
+    expect(text).toContain(names[1]);
+    expect(text).toContain('宿迁市第六届人民代表大会第三次会议主席团');
+    expect(text).toContain('票决结果统计表');
+    expect(text).not.toContain('草稿');
+
+    const csvRes = await t.app.inject({ method: 'GET', url: `/api/polls/${pollId}/export.csv` });
+    const csvText = csvRes.rawPayload.toString('utf8');
+    expect(csvText.charCodeAt(0)).toBe(0xfeff);
+    expect(csvText).toContain(`1,${names[0]},5,0,0,当选`);
+
+    const xlsx = await t.app.inject({ method: 'GET', url: `/api/polls/${pollId}/export.xlsx` });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['票决结果', '表决记录']);
+    expect(wb.worksheets[0]!.getRow(2).values).toEqual([undefined, 1, names[0], 5, 0, 0, '当选']);
+
+    const results = await anon.get(`/api/public/cycles/${cycleId}/results`);
+    expect(results.body.announcements).toHaveLength(1);
+  });
+});
