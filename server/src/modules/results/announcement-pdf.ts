@@ -56,13 +56,15 @@ export function announcementPdf(a: Announcement): Promise<Buffer> {
   } else {
     for (const c of a.chosen) {
       const invest = c.investmentWan === null ? '' : `，总投资${c.investmentWan.toLocaleString('zh-CN')}万元`;
+      // Keep a project's name with its details.
+      if (doc.y + 60 > doc.page.height - doc.page.margins.bottom) doc.addPage();
       doc.font('song-bold').fontSize(15).text(`${c.rank}. ${c.name}`, left + 30, doc.y, { width: width - 30, lineGap: 4 });
       doc.font('song').fontSize(12).fillColor('#333').text(`责任单位：${c.department || '—'}${invest}${c.deadline ? `，完成时限：${c.deadline}` : ''}${c.viaRunoff ? '（经再次投票确定）' : ''}`, left + 52, doc.y, { width: width - 52, lineGap: 3 });
       doc.fillColor('black').moveDown(0.3);
     }
   }
   doc.moveDown(0.6);
-  body(closing);
+  doc.font('song').fontSize(15).fillColor('black').text(closing, left + 30, doc.y, { width: width - 30 });
   doc.moveDown(1.5);
   doc.font('song').fontSize(15).text(a.issuer, left, doc.y, { width, align: 'right' });
   doc.text(zhDate(a.date), { width, align: 'right' });
