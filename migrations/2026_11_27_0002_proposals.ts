@@ -56,7 +56,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       -- NFKC + lower-case copy of the searchable fields; searched with LIKE after the gram filter.
       search_text text not null,
       gram_count int not null default 0,
-      received_at timestamptz not null default now(),
+      -- Millisecond precision, so a page cursor made in JavaScript finds the row again.
+      received_at timestamptz not null default date_trunc('milliseconds', now()),
       created_at timestamptz not null default now(),
       updated_at timestamptz not null default now(),
       created_by text not null default 'public'

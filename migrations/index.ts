@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as m0001 from './2026_11_27_0001_voting_core.ts';
 import * as m0002 from './2026_11_27_0002_proposals.ts';
 import * as m0003 from './2026_11_27_0003_certification_rating.ts';
+import * as m0004 from './2026_11_27_0004_tracking.ts';
 
 /** Every migration, by name, in order. Add new files here. */
 export const migrations: Record<string, Migration> = {
   '2026_11_27_0001_voting_core': m0001,
   '2026_11_27_0002_proposals': m0002,
   '2026_11_27_0003_certification_rating': m0003,
+  '2026_11_27_0004_tracking': m0004,
 };

@@ -154,16 +154,19 @@ describe('300 deputies at once', () => {
     const pollId = poll.body.id as string;
 
     const plan = s.deputies.map((d) => ({ d, key: key(), ballot: randomBallot(rand, ids) }));
-    let done = 0;
+    // 100 ballots are in before anything else happens; the other 200 are launched in small waves
+    // and the close goes out in the middle of them, so it meets casts in every stage (queued,
+    // validating, inside their transaction) and some that arrive after it.
+    const fire = (p: (typeof plan)[number]) => cast(p.d.client, pollId, p.key, p.ballot);
+    const early = await Promise.all(plan.slice(0, 100).map(fire));
+    const late: Promise<Res>[] = [];
     let closing: Promise<Res> | null = null;
-    const results = await Promise.all(
-      plan.map((p) =>
-        cast(p.d.client, pollId, p.key, p.ballot).then((r) => {
-          if (++done === 100) closing = s.staff.post(`/api/polls/${pollId}/close`);
-          return r;
-        }),
-      ),
-    );
+    for (let i = 100; i < DEPUTIES; i++) {
+      if (i % 10 === 0) await new Promise((r) => setTimeout(r, 2));
+      if (i === 200) closing = s.staff.post(`/api/polls/${pollId}/close`);
+      late.push(fire(plan[i]!));
+    }
+    const results = [...early, ...(await Promise.all(late))];
     const closed = await closing!;
     expect(closed.status, JSON.stringify(closed.body)).toBe(200);
 

@@ -44,6 +44,32 @@ export const ERRORS = {
   ALREADY_SIGNED: [409, '您已对该结果签署过意见', 'You have already signed off this result'],
   RESULT_CERTIFIED: [409, '结果已由主席团确认，不能再更改', 'The result is certified and cannot change'],
   CONFIRMATIONS_MISSING: [409, '监票人确认人数不足，暂不能确认结果', 'Not enough scrutineers have confirmed the count yet'],
+  // proposals (征集 and 初定)
+  COLLECTION_NOT_PUBLISHED: [404, '本年度尚未发布征集公告', 'No collection notice has been published for this cycle'],
+  COLLECTION_NOT_OPEN: [409, '征集尚未开始，请在征集公告的开始日期后提交', 'Collection has not opened yet; please submit after the opening date'],
+  COLLECTION_CLOSED: [409, '本次征集已截止，不再接收新的建议', 'Collection has closed; no new proposals are accepted'],
+  SUBMISSION_REFUSED: [400, '提交未被接受，请刷新页面后重新填写', 'The submission was not accepted; reload the page and fill in the form again'],
+  TRACKING_CODE_UNKNOWN: [404, '查询码不存在，请核对后重试', 'No proposal has this tracking code; check it and retry'],
+  PROPOSAL_STATE: [409, '该建议当前的状态不允许此操作', 'The proposal is not in a state that allows this'],
+  PROPOSAL_MERGED_ELSEWHERE: [409, '该建议已并入其他候选项目，请先撤销合并', 'The proposal is merged into another candidate; unmerge it first'],
+  PROPOSAL_NOT_MERGED: [409, '该建议未并入任何候选项目', 'The proposal is not merged into a candidate'],
+  WRONG_CYCLE: [409, '不能跨年度操作：建议与候选项目须属于同一年度', 'Proposals and candidates must belong to the same cycle'],
+  CANDIDATE_HAS_PROPOSALS: [409, '该候选项目仍有并入的群众建议，请先撤销合并', 'Proposals are still merged into this candidate; unmerge them first'],
+  SHORTLIST_RATIO: [409, '候选项目数量不符合本年度的差额比例', 'The number of candidates is outside the cycle’s extra-candidate range'],
+  PROPOSALS_INVALID: [400, '建议表格有错误，未导入任何记录', 'The proposal sheet has errors; nothing was imported'],
+  NOT_CARRIABLE: [409, '只能转入储备库中的建议或未当选的候选项目', 'Only reserved proposals and candidates not chosen can be carried over'],
+  ALREADY_CARRIED: [409, '该项已转入目标年度', 'This item has already been carried into the target cycle'],
+  POINT_IN_USE: [409, '已有建议来自该收集点，不能删除（可改名）', 'Proposals came through this collection point; it cannot be deleted (rename it instead)'],
+  // tracking (监督)
+  NO_CERTIFIED_RESULT: [409, '本年度尚无经主席团确认的票决结果', 'No certified vote result for this cycle yet'],
+  DECISION_REQUIRED: [400, '变更须登记常委会（主席团）决定文号和决定日期', 'A change needs the standing committee decision reference and date'],
+  PLAN_PUBLISHED: [409, '实施方案已公布，修改须依常委会决定登记变更', 'The plan is published; changing it needs a recorded standing-committee decision'],
+  PLAN_NOT_PUBLISHED: [409, '实施方案尚未公布，暂不能填报进度', 'The implementation plan is not published yet'],
+  PROJECT_STATE: [409, '项目当前状态不允许此操作', 'The project’s current state does not allow this'],
+  DEPARTMENT_MISMATCH: [403, '只能填报本单位负责的项目', 'You can report only on projects of your own department'],
+  PROGRESS_REGRESSION: [400, '进度低于上次填报，请说明原因', 'Progress is lower than last reported; explain why'],
+  ATTACHMENT_TOO_LARGE: [413, '附件超过 5 MB 大小限制', 'An attachment exceeds the 5 MiB limit'],
+  ATTACHMENT_TYPE: [415, '附件类型不允许（仅限 PDF、PNG、JPEG、DOCX、XLSX），或内容与类型不符', 'Attachment type not allowed (PDF, PNG, JPEG, DOCX, XLSX only) or content does not match it'],
 } as const satisfies Record<string, readonly [number, string, string]>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -11,6 +11,8 @@ export interface UsersTable {
   roles: string[];
   created_at: CreatedAt;
   disabled_at: Timestamp | null;
+  /** The 责任单位 a 'department' account reports for (tracking). */
+  department: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SetupTokensTable {
@@ -159,6 +161,183 @@ export interface AuditLogTable {
   hash: string;
 }
 
+export interface CollectionNoticesTable {
+  cycle_id: string;
+  title: string;
+  body: Generated<string>;
+  opens_at: Timestamp;
+  closes_at: Timestamp;
+  areas: string[];
+  districts: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface CollectionPointsTable {
+  id: Generated<string>;
+  cycle_id: string;
+  name: string;
+  address: Generated<string>;
+  created_at: CreatedAt;
+}
+
+export interface ProposalsTable {
+  id: Generated<string>;
+  no: ColumnType<number, never, never>;
+  cycle_id: string;
+  tracking_code: string;
+  title: string;
+  content: string;
+  reason: Generated<string>;
+  cost_wan: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+  area: string;
+  district: Generated<string>;
+  location: Generated<string>;
+  proposer_name: string | null;
+  proposer_phone: string | null;
+  channel: string;
+  collection_point_id: string | null;
+  channel_note: Generated<string>;
+  status: Generated<string>;
+  decision_reason: string | null;
+  routed_to: string | null;
+  carried_from_proposal_id: string | null;
+  carried_from_candidate_id: string | null;
+  search_text: string;
+  gram_count: Generated<number>;
+  received_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  created_by: Generated<string>;
+}
+
+export interface ProposalGramsTable {
+  cycle_id: string;
+  gram: string;
+  proposal_id: string;
+}
+
+export interface ProposalEventsTable {
+  id: ColumnType<number, never, never>;
+  proposal_id: string;
+  at: ColumnType<Date, Date | string | undefined, never>;
+  kind: string;
+  actor: string;
+  public: boolean;
+  detail: ColumnType<Record<string, unknown>, string | undefined, never>;
+}
+
+export interface ProposalCandidateLinksTable {
+  id: Generated<string>;
+  proposal_id: string;
+  candidate_id: string;
+  linked_at: ColumnType<Date, Date | string | undefined, never>;
+  linked_by: string;
+  undone_at: Timestamp | null;
+  undone_by: string | null;
+}
+
+export interface ShortlistDecisionsTable {
+  cycle_id: string;
+  organ: string;
+  decided_on: ColumnType<string, string, never>;
+  reference: string;
+  list_hash: string;
+  recorded_by: string;
+  recorded_at: CreatedAt;
+}
+
+export interface ProposalSubmissionsTable {
+  client_hash: string;
+  content_hash: string;
+  proposal_id: string;
+  at: CreatedAt;
+}
+
+/** pg returns a `date` column as a Date at local midnight: select these as text (col::text). */
+type PlainDateColumn = ColumnType<Date, string, string>;
+
+export interface TrackingProjectsTable {
+  id: Generated<string>;
+  cycle_id: string;
+  candidate_id: string;
+  poll_id: string;
+  state: Generated<string>;
+  department: Generated<string>;
+  targets: Generated<string>;
+  funding_wan: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+  funding_source: Generated<string>;
+  measures: Generated<string>;
+  deadline: ColumnType<Date | null, string | null | undefined, string | null>;
+  plan_published_at: Timestamp | null;
+  report_seq: Generated<number>;
+  change_seq: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface TrackingChangesTable {
+  id: Generated<string>;
+  project_id: string;
+  seq: number;
+  kind: string;
+  description: string;
+  decision_ref: string;
+  decision_date: PlainDateColumn;
+  details: ColumnType<unknown, string | undefined, never>;
+  recorded_by: string | null;
+  recorded_at: ColumnType<Date, undefined, never>;
+}
+
+export interface TrackingReportsTable {
+  id: Generated<string>;
+  project_id: string;
+  seq: number;
+  percent: number;
+  body: string;
+  explanation: string | null;
+  reported_on: PlainDateColumn;
+  department: string;
+  reporter_id: string | null;
+  reporter_name: string;
+  created_at: CreatedAt;
+}
+
+export interface TrackingMilestonesTable {
+  id: Generated<string>;
+  project_id: string;
+  position: number;
+  title: string;
+  description: Generated<string>;
+  due_date: PlainDateColumn;
+  reached_on: ColumnType<Date | null, string | null | undefined, string | null>;
+  reached_report_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface TrackingAttachmentsTable {
+  id: Generated<string>;
+  report_id: string;
+  project_id: string;
+  file_name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  is_public: Generated<boolean>;
+  content: Buffer;
+  created_at: CreatedAt;
+}
+
+export interface TrackingMonitorsTable {
+  id: Generated<string>;
+  project_id: string;
+  deputy_id: string | null;
+  name: string;
+  delegation: Generated<string>;
+  leader: Generated<boolean>;
+  position: number;
+}
+
 export interface Database {
   users: UsersTable;
   setup_tokens: SetupTokensTable;
@@ -172,6 +351,20 @@ export interface Database {
   poll_box: PollBoxTable;
   poll_signoffs: PollSignoffsTable;
   audit_log: AuditLogTable;
+  collection_notices: CollectionNoticesTable;
+  collection_points: CollectionPointsTable;
+  proposals: ProposalsTable;
+  proposal_grams: ProposalGramsTable;
+  proposal_events: ProposalEventsTable;
+  proposal_candidate_links: ProposalCandidateLinksTable;
+  shortlist_decisions: ShortlistDecisionsTable;
+  proposal_submissions: ProposalSubmissionsTable;
+  tracking_projects: TrackingProjectsTable;
+  tracking_changes: TrackingChangesTable;
+  tracking_reports: TrackingReportsTable;
+  tracking_milestones: TrackingMilestonesTable;
+  tracking_attachments: TrackingAttachmentsTable;
+  tracking_monitors: TrackingMonitorsTable;
 }
 
 export type CycleRow = Selectable<CyclesTable>;
@@ -181,3 +374,5 @@ export type DeputyRow = Selectable<DeputiesTable>;
 export type PollRow = Selectable<PollsTable>;
 export type UserRow = Selectable<UsersTable>;
 export type NewCandidate = Insertable<CandidatesTable>;
+export type ProposalRow = Selectable<ProposalsTable>;
+export type CollectionNoticeRow = Selectable<CollectionNoticesTable>;

@@ -5,3 +5,5 @@ export * from './sessions.ts';
 export * from './polls.ts';
 export * from './realtime.ts';
 export * from './results.ts';
+export * from './proposals.ts';
+export * from './tracking.ts';

@@ -48,26 +48,48 @@ export interface ChainReport {
   reason: string | null;
 }
 
+export interface AuditRecord {
+  seq: number | string;
+  at: Date | string;
+  actor: string;
+  action: string;
+  subject: string;
+  details: unknown;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Checks a run of entries (from the database or an archive) against the chain. */
+export function verifyEntries(rows: Iterable<AuditRecord>, start = { prevHash: GENESIS, seq: 1 }): ChainReport & { prevHash: string; nextSeq: number } {
+  let prevHash = start.prevHash;
+  let expectedSeq = start.seq;
+  let entries = 0;
+  for (const r of rows) {
+    const seq = Number(r.seq);
+    const fail = (reason: string) => ({ ok: false, entries, brokenAt: seq, reason, prevHash, nextSeq: expectedSeq });
+    if (seq !== expectedSeq) return fail(`sequence gap: expected ${expectedSeq}, found ${seq}`);
+    if (r.prev_hash !== prevHash) return fail('prev_hash does not match the previous entry');
+    const at = new Date(r.at).toISOString();
+    if (entryHash(prevHash, { seq, at, actor: r.actor, action: r.action, subject: r.subject, details: r.details }) !== r.hash) {
+      return fail('content does not match its hash (row altered)');
+    }
+    prevHash = r.hash;
+    expectedSeq++;
+    entries++;
+  }
+  return { ok: true, entries, brokenAt: null, reason: null, prevHash, nextSeq: expectedSeq };
+}
+
 export async function verifyAuditChain(db: Db): Promise<ChainReport> {
-  let prevHash = GENESIS;
-  let expectedSeq = 1;
-  let after = 0;
+  let state = { prevHash: GENESIS, seq: 1 };
   let entries = 0;
   for (;;) {
-    const rows = await auditRepository.page(db, after, 1000);
+    const rows = await auditRepository.page(db, state.seq - 1, 1000);
     if (rows.length === 0) break;
-    for (const r of rows) {
-      const seq = Number(r.seq);
-      const fail = (reason: string): ChainReport => ({ ok: false, entries, brokenAt: seq, reason });
-      if (seq !== expectedSeq) return fail(`sequence gap: expected ${expectedSeq}, found ${seq}`);
-      if (r.prev_hash !== prevHash) return fail('prev_hash does not match the previous entry');
-      const hash = entryHash(prevHash, { seq, at: r.at.toISOString(), actor: r.actor, action: r.action, subject: r.subject, details: r.details });
-      if (hash !== r.hash) return fail('content does not match its hash (row altered)');
-      prevHash = r.hash;
-      expectedSeq++;
-      entries++;
-      after = seq;
-    }
+    const r = verifyEntries(rows, state);
+    entries += r.entries;
+    if (!r.ok) return { ok: false, entries, brokenAt: r.brokenAt, reason: r.reason };
+    state = { prevHash: r.prevHash, seq: r.nextSeq };
   }
   return { ok: true, entries, brokenAt: null, reason: null };
 }

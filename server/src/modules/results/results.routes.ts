@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { toCsv, toXlsx } from '../../lib/spreadsheet.ts';
 import type { RoutesPlugin } from '../../lib/routes.ts';
 import { announcementPdf } from './announcement-pdf.ts';
+import { buildArchive } from './archive.ts';
 import type { Announcement as AnnouncementT } from '@piaojue/shared';
 
 const STATUS_ZH = { chosen: '当选', not_chosen: '未当选', tied: '票数相同' } as const;
@@ -87,6 +88,17 @@ export const resultsRoutes: RoutesPlugin = async (app, { services }) => {
     '/api/public/cycles/:id/results',
     { config: publicOrStaff, schema: { tags: ['public'], summary: '年度票决公开结果 · Published results of a cycle', params: IdParams, response: { 200: PublicCycleResults } } },
     (req) => results.publicResults(req.params.id),
+  );
+  app.get(
+    '/api/cycles/:id/archive',
+    { config: { roles: ['staff', 'presidium', 'scrutineer'] }, schema: { tags, summary: '年度票决档案（可独立复核）· Cycle archive, re-verifiable', params: IdParams } },
+    async (req, reply) => {
+      const archive = await buildArchive(services.db, req.params.id);
+      return reply
+        .type('application/json; charset=utf-8')
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${archive.cycle.name}-archive.json`)}`)
+        .send(JSON.stringify(archive));
+    },
   );
   app.get('/api/public/cycles', { config: publicOrStaff, schema: { tags: ['public'], summary: '年度票决列表 · Cycles', response: { 200: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), year: Type.Integer(), level: Type.String() })) } } }, async () =>
     (await services.cycles.list()).map((c) => ({ id: c.id, name: c.name, year: c.year, level: c.level })),

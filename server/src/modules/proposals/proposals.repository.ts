@@ -1,0 +1,430 @@
+import { sql, type Insertable, type RawBuilder, type SqlBool, type Updateable } from 'kysely';
+import type { DbOrTx } from '../../db/database.ts';
+import type {
+  CollectionNoticesTable,
+  CollectionPointsTable,
+  ProposalEventsTable,
+  ProposalsTable,
+} from '../../db/types.ts';
+
+/** The queue's filters, already parsed and normalised by the service. */
+export interface QueueFilter {
+  cycleId: string;
+  statuses?: readonly string[];
+  area?: string;
+  district?: string;
+  channels?: readonly string[];
+  pointId?: string;
+  candidateId?: string;
+  from?: Date;
+  to?: Date;
+  search?: {
+    /** LIKE pattern over search_text (already escaped, with %…%), null when the text has nothing to match. */
+    like: string | null;
+    /** Every bigram of the query: all must be present (served by the gram index). */
+    grams: string[];
+    code: string | null;
+    no: number | null;
+  };
+}
+
+export interface Keyset {
+  receivedAt: Date;
+  no: number;
+}
+
+function filterSql(f: QueueFilter, withStatus = true): RawBuilder<SqlBool> {
+  const c: RawBuilder<unknown>[] = [sql`p.cycle_id = ${f.cycleId}`];
+  if (withStatus && f.statuses?.length) c.push(sql`p.status = any(${[...f.statuses]}::text[])`);
+  if (f.area) c.push(sql`p.area = ${f.area}`);
+  if (f.district) c.push(sql`p.district = ${f.district}`);
+  if (f.channels?.length) c.push(sql`p.channel = any(${[...f.channels]}::text[])`);
+  if (f.pointId) c.push(sql`p.collection_point_id = ${f.pointId}`);
+  if (f.from) c.push(sql`p.received_at >= ${f.from}`);
+  if (f.to) c.push(sql`p.received_at < ${f.to}`);
+  if (f.candidateId) {
+    c.push(sql`exists (select 1 from proposal_candidate_links fl where fl.proposal_id = p.id and fl.candidate_id = ${f.candidateId} and fl.undone_at is null)`);
+  }
+  const s = f.search;
+  if (s) {
+    const alts: RawBuilder<unknown>[] = [];
+    if (s.code) alts.push(sql`p.tracking_code = ${s.code}`);
+    if (s.no !== null) alts.push(sql`p.no = ${s.no}`);
+    if (s.like !== null) {
+      const like = sql`p.search_text like ${s.like} escape '\\'`;
+      alts.push(
+        s.grams.length > 0
+          ? sql`(p.id in (select g.proposal_id from proposal_grams g
+                 where g.cycle_id = ${f.cycleId} and g.gram = any(${s.grams}::text[])
+                 group by g.proposal_id having count(*) = ${s.grams.length}) and ${like})`
+          : like,
+      );
+    }
+    c.push(alts.length > 0 ? sql`(${sql.join(alts, sql` or `)})` : sql`false`);
+  }
+  return sql<SqlBool>`${sql.join(c, sql` and `)}`;
+}
+
+/** The columns of a queue row (never search_text, never contact details). */
+function summaries(db: DbOrTx) {
+  return db
+    .selectFrom('proposals as p')
+    .leftJoin('collection_points as cp', 'cp.id', 'p.collection_point_id')
+    .leftJoin('proposal_candidate_links as l', (j) => j.onRef('l.proposal_id', '=', 'p.id').on('l.undone_at', 'is', null))
+    .leftJoin('candidates as c', 'c.id', 'l.candidate_id')
+    .select([
+      'p.id',
+      'p.no',
+      'p.cycle_id',
+      'p.tracking_code',
+      'p.title',
+      'p.content',
+      'p.area',
+      'p.district',
+      'p.location',
+      'p.channel',
+      'p.collection_point_id',
+      'p.status',
+      'p.received_at',
+      'p.carried_from_proposal_id',
+      'p.carried_from_candidate_id',
+      'cp.name as point_name',
+      'c.id as candidate_id',
+      'c.name as candidate_name',
+    ]);
+}
+export type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaries>['execute']>>[number];
+
+export const proposalsRepository = {
+  // ---------------------------------------------------------------- notices & points
+  notice(db: DbOrTx, cycleId: string) {
+    return db.selectFrom('collection_notices').selectAll().where('cycle_id', '=', cycleId).executeTakeFirst();
+  },
+  upsertNotice(db: DbOrTx, row: Insertable<CollectionNoticesTable>) {
+    return db
+      .insertInto('collection_notices')
+      .values(row)
+      .onConflict((oc) =>
+        oc.column('cycle_id').doUpdateSet({
+          title: row.title,
+          body: row.body ?? '',
+          opens_at: row.opens_at,
+          closes_at: row.closes_at,
+          areas: row.areas,
+          districts: row.districts ?? [],
+          updated_at: new Date(),
+        }),
+      )
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  },
+  publicNotices(db: DbOrTx) {
+    return db
+      .selectFrom('collection_notices as n')
+      .innerJoin('cycles as y', 'y.id', 'n.cycle_id')
+      .select(['n.cycle_id', 'n.title', 'n.opens_at', 'n.closes_at', 'y.name', 'y.year', 'y.level', 'y.frozen_at'])
+      .orderBy('n.opens_at', 'desc')
+      .execute();
+  },
+  points(db: DbOrTx, cycleId: string) {
+    return db
+      .selectFrom('collection_points as cp')
+      .selectAll('cp')
+      .select((eb) =>
+        eb.selectFrom('proposals as p').whereRef('p.collection_point_id', '=', 'cp.id').select(eb.fn.countAll<number>().as('n')).as('proposal_count'),
+      )
+      .where('cp.cycle_id', '=', cycleId)
+      .orderBy('cp.name')
+      .execute();
+  },
+  point(db: DbOrTx, id: string) {
+    return db.selectFrom('collection_points').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+  pointByName(db: DbOrTx, cycleId: string, name: string) {
+    return db.selectFrom('collection_points').selectAll().where('cycle_id', '=', cycleId).where('name', '=', name).executeTakeFirst();
+  },
+  insertPoint(db: DbOrTx, row: Insertable<CollectionPointsTable>) {
+    return db.insertInto('collection_points').values(row).returningAll().executeTakeFirstOrThrow();
+  },
+  updatePoint(db: DbOrTx, id: string, patch: Updateable<CollectionPointsTable>) {
+    return db.updateTable('collection_points').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  },
+  pointInUse(db: DbOrTx, id: string) {
+    return db.selectFrom('proposals').select('id').where('collection_point_id', '=', id).limit(1).executeTakeFirst();
+  },
+  deletePoint(db: DbOrTx, id: string) {
+    return db.deleteFrom('collection_points').where('id', '=', id).execute();
+  },
+
+  // ---------------------------------------------------------------- proposals
+  get(db: DbOrTx, id: string) {
+    return db.selectFrom('proposals').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+  byCode(db: DbOrTx, code: string) {
+    return db.selectFrom('proposals').selectAll().where('tracking_code', '=', code).executeTakeFirst();
+  },
+  /** Row locks in a stable order, so two bulk actions cannot deadlock each other. */
+  lockMany(db: DbOrTx, ids: readonly string[]) {
+    return db
+      .selectFrom('proposals')
+      .select(['id', 'no', 'cycle_id', 'status', 'title', 'carried_from_proposal_id'])
+      .where('id', 'in', [...ids])
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+  },
+  insertMany(db: DbOrTx, rows: Insertable<ProposalsTable>[]) {
+    return db.insertInto('proposals').values(rows).returning(['id', 'no', 'cycle_id', 'tracking_code', 'received_at', 'status']).execute();
+  },
+  update(db: DbOrTx, id: string, patch: Updateable<ProposalsTable>) {
+    return db.updateTable('proposals').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  },
+  setStatus(db: DbOrTx, ids: readonly string[], patch: Updateable<ProposalsTable>) {
+    if (ids.length === 0) return Promise.resolve([]);
+    return db.updateTable('proposals').set(patch).where('id', 'in', [...ids]).execute();
+  },
+  summariesByIds(db: DbOrTx, ids: readonly string[]) {
+    if (ids.length === 0) return Promise.resolve([] as SummaryRow[]);
+    return summaries(db).where('p.id', 'in', [...ids]).execute();
+  },
+  page(db: DbOrTx, f: QueueFilter, sort: 'newest' | 'oldest', after: Keyset | null, limit: number) {
+    let q = summaries(db).where(filterSql(f));
+    if (after) {
+      q = q.where(sort === 'newest' ? sql<SqlBool>`(p.received_at, p.no) < (${after.receivedAt}, ${after.no})` : sql<SqlBool>`(p.received_at, p.no) > (${after.receivedAt}, ${after.no})`);
+    }
+    const dir = sort === 'newest' ? 'desc' : 'asc';
+    return q.orderBy('p.received_at', dir).orderBy('p.no', dir).limit(limit).execute();
+  },
+  /** Matching rows per status, ignoring the status filter (the queue's tabs); the total follows. */
+  statusCounts(db: DbOrTx, f: QueueFilter) {
+    return db
+      .selectFrom('proposals as p')
+      .select(['p.status', (eb) => eb.fn.countAll<number>().as('n')])
+      .where(filterSql(f, false))
+      .groupBy('p.status')
+      .execute();
+  },
+  /** Full rows for export, in queue order. */
+  exportRows(db: DbOrTx, f: QueueFilter) {
+    return db
+      .selectFrom('proposals as p')
+      .leftJoin('collection_points as cp', 'cp.id', 'p.collection_point_id')
+      .leftJoin('proposal_candidate_links as l', (j) => j.onRef('l.proposal_id', '=', 'p.id').on('l.undone_at', 'is', null))
+      .leftJoin('candidates as c', 'c.id', 'l.candidate_id')
+      .selectAll('p')
+      .select(['cp.name as point_name', 'c.name as candidate_name'])
+      .where(filterSql(f))
+      .orderBy('p.received_at', 'desc')
+      .orderBy('p.no', 'desc')
+      .execute();
+  },
+  countByCycle(db: DbOrTx, cycleId: string) {
+    return db.selectFrom('proposals').select((eb) => eb.fn.countAll<number>().as('n')).where('cycle_id', '=', cycleId).executeTakeFirstOrThrow();
+  },
+  pendingCount(db: DbOrTx, cycleId: string) {
+    return db
+      .selectFrom('proposals')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('cycle_id', '=', cycleId)
+      .where('status', 'in', ['received', 'under_review'])
+      .executeTakeFirstOrThrow();
+  },
+
+  // ---------------------------------------------------------------- grams
+  async insertGrams(db: DbOrTx, rows: { cycleId: string; proposalId: string; grams: readonly string[] }[]) {
+    const cycles: string[] = [];
+    const grams: string[] = [];
+    const ids: string[] = [];
+    for (const r of rows) {
+      for (const g of r.grams) {
+        cycles.push(r.cycleId);
+        grams.push(g);
+        ids.push(r.proposalId);
+      }
+    }
+    for (let i = 0; i < grams.length; i += 50_000) {
+      await sql`insert into proposal_grams (cycle_id, gram, proposal_id)
+        select * from unnest(${cycles.slice(i, i + 50_000)}::uuid[], ${grams.slice(i, i + 50_000)}::text[], ${ids.slice(i, i + 50_000)}::uuid[])`.execute(db);
+    }
+  },
+  deleteGrams(db: DbOrTx, proposalId: string) {
+    return db.deleteFrom('proposal_grams').where('proposal_id', '=', proposalId).execute();
+  },
+  /** The proposal's bigrams with their document frequency in its cycle, and the cycle's size. */
+  async gramFrequencies(db: DbOrTx, proposalId: string, cycleId: string) {
+    const { rows } = await sql<{ gram: string; df: number }>`
+      select g.gram, count(*)::int as df
+      from proposal_grams mine
+      join proposal_grams g on g.cycle_id = mine.cycle_id and g.gram = mine.gram
+      where mine.proposal_id = ${proposalId}
+      group by g.gram`.execute(db);
+    const { n } = await this.countByCycle(db, cycleId);
+    return { grams: rows, n: Number(n) };
+  },
+  /**
+   * Proposals sharing weighted bigrams with one, best first. score = Σ idf of shared bigrams,
+   * divided by the proposal's own Σ idf scaled by the length ratio (≈ cosine of idf vectors,
+   * without reading every other proposal's bigrams).
+   */
+  async similar(db: DbOrTx, p: { id: string; cycleId: string; gramCount: number }, weights: { gram: string; idf: number }[], limit: number) {
+    const total = weights.reduce((s, w) => s + w.idf, 0);
+    if (total === 0) return [];
+    const { rows } = await sql<{ proposal_id: string; score: number }>`
+      with w as (select * from unnest(${weights.map((w) => w.gram)}::text[], ${weights.map((w) => w.idf)}::float8[]) as w(gram, idf)),
+      hits as (
+        select g.proposal_id, sum(w.idf) as shared
+        from w join proposal_grams g on g.cycle_id = ${p.cycleId} and g.gram = w.gram
+        where g.proposal_id <> ${p.id}
+        group by g.proposal_id
+      )
+      select h.proposal_id, least(1.0, h.shared / (${total}::float8 * sqrt(greatest(x.gram_count, 1)::float8 / ${Math.max(p.gramCount, 1)}::float8)))::float8 as score
+      from hits h join proposals x on x.id = h.proposal_id
+      order by score desc, x.no
+      limit ${limit}`.execute(db);
+    return rows;
+  },
+  sharedGrams(db: DbOrTx, cycleId: string, proposalIds: readonly string[], grams: readonly string[]) {
+    if (proposalIds.length === 0 || grams.length === 0) return Promise.resolve([]);
+    return db
+      .selectFrom('proposal_grams')
+      .select(['proposal_id', 'gram'])
+      .where('cycle_id', '=', cycleId)
+      .where('proposal_id', 'in', [...proposalIds])
+      .where('gram', 'in', [...grams])
+      .execute();
+  },
+
+  // ---------------------------------------------------------------- events
+  async insertEvents(db: DbOrTx, rows: Insertable<ProposalEventsTable>[]) {
+    for (let i = 0; i < rows.length; i += 5000) await db.insertInto('proposal_events').values(rows.slice(i, i + 5000)).execute();
+  },
+  events(db: DbOrTx, proposalIds: readonly string[], publicOnly: boolean) {
+    let q = db.selectFrom('proposal_events').selectAll().where('proposal_id', 'in', [...proposalIds]);
+    if (publicOnly) q = q.where('public', '=', true);
+    return q.orderBy('id').execute();
+  },
+
+  // ---------------------------------------------------------------- links
+  activeLinks(db: DbOrTx, proposalIds: readonly string[]) {
+    if (proposalIds.length === 0) return Promise.resolve([]);
+    return db
+      .selectFrom('proposal_candidate_links as l')
+      .innerJoin('candidates as c', 'c.id', 'l.candidate_id')
+      .select(['l.id', 'l.proposal_id', 'l.candidate_id', 'c.name as candidate_name'])
+      .where('l.proposal_id', 'in', [...proposalIds])
+      .where('l.undone_at', 'is', null)
+      .execute();
+  },
+  links(db: DbOrTx, proposalId: string) {
+    return db
+      .selectFrom('proposal_candidate_links as l')
+      .innerJoin('candidates as c', 'c.id', 'l.candidate_id')
+      .selectAll('l')
+      .select('c.name as candidate_name')
+      .where('l.proposal_id', '=', proposalId)
+      .orderBy('l.linked_at')
+      .execute();
+  },
+  insertLinks(db: DbOrTx, rows: { proposal_id: string; candidate_id: string; linked_by: string }[]) {
+    if (rows.length === 0) return Promise.resolve();
+    return db.insertInto('proposal_candidate_links').values(rows).execute();
+  },
+  undoLinks(db: DbOrTx, linkIds: readonly string[], by: string) {
+    return db.updateTable('proposal_candidate_links').set({ undone_at: new Date(), undone_by: by }).where('id', 'in', [...linkIds]).execute();
+  },
+  /** Source proposals of a candidate with their links (active first, then undone). */
+  candidateSources(db: DbOrTx, candidateId: string, includeUndone: boolean) {
+    let q = db
+      .selectFrom('proposal_candidate_links as l')
+      .innerJoin('candidates as c', 'c.id', 'l.candidate_id')
+      .selectAll('l')
+      .select('c.name as candidate_name')
+      .where('l.candidate_id', '=', candidateId);
+    if (!includeUndone) q = q.where('l.undone_at', 'is', null);
+    return q.orderBy(sql`l.undone_at is null`, 'desc').orderBy('l.linked_at').execute();
+  },
+  /** Per candidate of a cycle: how many proposals feed it, and the first few. */
+  async sourcesByCandidate(db: DbOrTx, cycleId: string, sample: number) {
+    const { rows } = await sql<{ candidate_id: string; n: number; sample: { id: string; no: number; title: string; status: string; linked_at: string }[] }>`
+      select l.candidate_id, count(*)::int as n,
+        (array_agg(json_build_object('id', p.id, 'no', p.no, 'title', p.title, 'status', p.status, 'linked_at', l.linked_at) order by l.linked_at, p.no))[1:${sample}] as sample
+      from proposal_candidate_links l
+      join candidates c on c.id = l.candidate_id
+      join proposals p on p.id = l.proposal_id
+      where c.cycle_id = ${cycleId} and l.undone_at is null
+      group by l.candidate_id`.execute(db);
+    return rows;
+  },
+  activeSourceIds(db: DbOrTx, candidateId: string) {
+    return db.selectFrom('proposal_candidate_links').select('proposal_id').where('candidate_id', '=', candidateId).where('undone_at', 'is', null).execute();
+  },
+
+  // ---------------------------------------------------------------- submissions (double-submit folding)
+  async lockClient(db: DbOrTx, clientHash: string) {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${clientHash}, 7261002))`.execute(db);
+  },
+  recentSubmission(db: DbOrTx, clientHash: string, contentHash: string, since: Date) {
+    return db
+      .selectFrom('proposal_submissions as s')
+      .innerJoin('proposals as p', 'p.id', 's.proposal_id')
+      .select(['p.id', 'p.tracking_code', 'p.received_at', 'p.status'])
+      .where('s.client_hash', '=', clientHash)
+      .where('s.content_hash', '=', contentHash)
+      .where('s.at', '>=', since)
+      .orderBy('s.at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  },
+  async recordSubmission(db: DbOrTx, row: { client_hash: string; content_hash: string; proposal_id: string }, pruneBefore: Date) {
+    await db.deleteFrom('proposal_submissions').where('at', '<', pruneBefore).execute();
+    await db.insertInto('proposal_submissions').values(row).execute();
+  },
+
+  // ---------------------------------------------------------------- freeze, carry-over, outcomes
+  decision(db: DbOrTx, cycleId: string) {
+    return db
+      .selectFrom('shortlist_decisions')
+      .select(['organ', sql<string>`decided_on::text`.as('decided_on'), 'reference', 'list_hash', 'recorded_at'])
+      .where('cycle_id', '=', cycleId)
+      .executeTakeFirst();
+  },
+  insertDecision(db: DbOrTx, row: { cycle_id: string; organ: string; decided_on: string; reference: string; list_hash: string; recorded_by: string }) {
+    return db.insertInto('shortlist_decisions').values(row).execute();
+  },
+  carriedChildren(db: DbOrTx, proposalIds: readonly string[]) {
+    if (proposalIds.length === 0) return Promise.resolve([]);
+    return db
+      .selectFrom('proposals as p')
+      .innerJoin('cycles as y', 'y.id', 'p.cycle_id')
+      .select(['p.id', 'p.no', 'p.title', 'p.tracking_code', 'p.status', 'p.cycle_id', 'p.carried_from_proposal_id', 'y.name as cycle_name', 'y.year', 'y.level'])
+      .where('p.carried_from_proposal_id', 'in', [...proposalIds])
+      .orderBy('p.created_at')
+      .execute();
+  },
+  carriedFromCandidates(db: DbOrTx, cycleId: string, candidateIds: readonly string[]) {
+    if (candidateIds.length === 0) return Promise.resolve([]);
+    return db
+      .selectFrom('proposals')
+      .select(['id', 'carried_from_candidate_id'])
+      .where('cycle_id', '=', cycleId)
+      .where('carried_from_candidate_id', 'in', [...candidateIds])
+      .execute();
+  },
+  /** Certified or published vote/run-off results of a cycle, oldest first. */
+  certifiedPolls(db: DbOrTx, cycleId: string) {
+    return db
+      .selectFrom('polls')
+      .select(['id', 'kind', 'candidate_ids', 'result', 'certified_at', 'created_at'])
+      .where('cycle_id', '=', cycleId)
+      .where('kind', 'in', ['vote', 'runoff'])
+      .where('status', 'in', ['certified', 'published'])
+      .orderBy('created_at')
+      .execute();
+  },
+  cycleRef(db: DbOrTx, id: string) {
+    return db.selectFrom('cycles').select(['id', 'name', 'year', 'level', 'frozen_at', 'freeze_decision', 'frozen_hash']).where('id', '=', id).executeTakeFirst();
+  },
+  reserved(db: DbOrTx, cycleId: string) {
+    return summaries(db).where('p.cycle_id', '=', cycleId).where('p.status', '=', 'reserved').orderBy('p.no').execute();
+  },
+};

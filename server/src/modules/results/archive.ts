@@ -1,0 +1,78 @@
+import { tally, tallyRating, type BallotBody, type GradingRule, type PollResult, type RatingBallot, type RatingResultWire } from '@piaojue/shared';
+import type { Db } from '../../db/database.ts';
+import { canonicalJson } from '../../lib/crypto.ts';
+import { AppError } from '../../lib/errors.ts';
+import { verifyEntries, type AuditRecord } from '../audit/audit.service.ts';
+import { candidateListHash, toCandidate } from '../cycles/cycles.service.ts';
+import { rulesOf } from '../polls/polls.service.ts';
+import type { PollRow } from '../../db/types.ts';
+
+export const ARCHIVE_FORMAT = 'piaojue-cycle-archive/1';
+
+/**
+ * One file with everything needed to audit a cycle later: the rules, the frozen list, each
+ * session's roster (no phones, no login codes), each poll's roll (who was issued and returned a
+ * ballot) and box (the ballots, in their shuffled order, unlinked from the roll), results,
+ * sign-offs, and the whole audit chain.
+ */
+export async function buildArchive(db: Db, cycleId: string) {
+  const cycle = await db.selectFrom('cycles').selectAll().where('id', '=', cycleId).executeTakeFirst();
+  if (!cycle) throw new AppError('NOT_FOUND');
+  const candidates = (await db.selectFrom('candidates').selectAll().where('cycle_id', '=', cycleId).orderBy('position').execute()).map(toCandidate);
+  const sessions = await db.selectFrom('sessions').selectAll().where('cycle_id', '=', cycleId).orderBy('created_at').execute();
+  const polls = await db.selectFrom('polls').selectAll().where('cycle_id', '=', cycleId).orderBy('created_at').execute();
+  const out = [];
+  for (const s of sessions) {
+    const deputies = await db.selectFrom('deputies').select(['id', 'name', 'delegation', 'seat', 'checked_in_at', 'checkin_method']).where('session_id', '=', s.id).orderBy('position').execute();
+    out.push({ session: s, deputies });
+  }
+  const pollEntries = [];
+  for (const p of polls) {
+    const roll = await db.selectFrom('poll_roll').select(['deputy_id', 'voted']).where('poll_id', '=', p.id).orderBy('deputy_id').execute();
+    const box = await db.selectFrom('poll_box').select(['tracker', 'valid', 'body']).where('poll_id', '=', p.id).execute();
+    const signoffs = await db.selectFrom('poll_signoffs').selectAll().where('poll_id', '=', p.id).orderBy('at').execute();
+    pollEntries.push({ poll: p, roll, box, signoffs });
+  }
+  const audit = await db.selectFrom('audit_log').selectAll().orderBy('seq').execute();
+  return { format: ARCHIVE_FORMAT, generatedAt: new Date().toISOString(), cycle, candidates, sessions: out, polls: pollEntries, audit };
+}
+
+export type CycleArchive = Awaited<ReturnType<typeof buildArchive>>;
+
+export interface ArchiveCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+// jsonb does not keep key order: compare canonical forms.
+const stable = canonicalJson;
+
+/** Re-verifies an archive on its own: the audit chain, the frozen list, and every tally from its box. */
+export function verifyArchive(a: CycleArchive): ArchiveCheck[] {
+  const checks: ArchiveCheck[] = [];
+  const chain = verifyEntries(a.audit as unknown as AuditRecord[]);
+  checks.push({ name: 'audit chain', ok: chain.ok, detail: chain.ok ? `${chain.entries} entries intact` : `broken at ${chain.brokenAt}: ${chain.reason}` });
+  if (a.cycle.frozen_hash) {
+    const hash = candidateListHash(a.candidates);
+    checks.push({ name: 'frozen candidate list', ok: hash === a.cycle.frozen_hash, detail: hash === a.cycle.frozen_hash ? `hash ${hash}` : `list hashes to ${hash}, frozen as ${a.cycle.frozen_hash}` });
+  }
+  const names = new Map(a.candidates.map((c) => [c.id, c.name]));
+  for (const { poll, roll, box } of a.polls) {
+    const p = poll as unknown as PollRow;
+    if (!p.result) continue;
+    const voted = roll.filter((r) => r.voted).length;
+    checks.push({ name: `poll ${p.id} roll = box`, ok: voted === box.length, detail: `${voted} marked voted, ${box.length} ballots` });
+    const cands = p.candidate_ids.map((id) => ({ id, name: names.get(id) ?? '' }));
+    const valid = box.filter((b) => b.valid);
+    const common = { invalid: box.length - valid.length, seated: p.seated ?? 0, present: roll.length, issued: roll.length };
+    const recount =
+      p.kind === 'rating'
+        ? tallyRating({ ...common, candidates: cands, ballots: valid.map((b) => b.body as RatingBallot), gradingRule: (p.grading_rule ?? 'zhenhai') as GradingRule })
+        : tally({ ...common, rules: rulesOf(p), candidates: cands, ballots: valid.map((b) => b.body as BallotBody) });
+    const stored = p.result as PollResult | RatingResultWire;
+    const same = stable(recount.rows.map((r) => ({ ...r, name: '' }))) === stable(stored.rows.map((r) => ({ ...r, name: '' }))) && stable(recount.record) === stable(stored.record);
+    checks.push({ name: `poll ${p.id} recount`, ok: same, detail: same ? `${box.length} ballots recounted, result identical` : 'recount differs from the stored result' });
+  }
+  return checks;
+}
