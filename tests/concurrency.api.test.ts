@@ -161,10 +161,15 @@ describe('300 deputies at once', () => {
     const early = await Promise.all(plan.slice(0, 100).map(fire));
     const late: Promise<Res>[] = [];
     let closing: Promise<Res> | null = null;
+    let lateDone = 0;
     for (let i = 100; i < DEPUTIES; i++) {
-      if (i % 10 === 0) await new Promise((r) => setTimeout(r, 2));
-      if (i === 200) closing = s.staff.post(`/api/polls/${pollId}/close`);
-      late.push(fire(plan[i]!));
+      if (i % 10 === 0) await new Promise((r) => setTimeout(r, 3));
+      late.push(
+        fire(plan[i]!).then((r) => {
+          if (++lateDone === 60) closing = s.staff.post(`/api/polls/${pollId}/close`);
+          return r;
+        }),
+      );
     }
     const results = [...early, ...(await Promise.all(late))];
     const closed = await closing!;

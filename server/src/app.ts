@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -24,6 +25,8 @@ import { resultsRoutes } from './modules/results/results.routes.ts';
 import { pollsRoutes } from './modules/polls/polls.routes.ts';
 import { SessionsService } from './modules/sessions/sessions.service.ts';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.ts';
+import { TrackingService } from './modules/tracking/tracking.service.ts';
+import { trackingRoutes } from './modules/tracking/tracking.routes.ts';
 import { Hub } from './realtime/hub.ts';
 import { NoticeListener } from './realtime/listener.ts';
 import { TurnoutNotifier } from './realtime/notify.ts';
@@ -36,6 +39,7 @@ export interface Services {
   sessions: SessionsService;
   polls: PollsService;
   results: ResultsService;
+  tracking: TrackingService;
   hub: Hub;
 }
 
@@ -99,6 +103,7 @@ export async function buildApp(opts: BuildOptions) {
   const sessions = new SessionsService(db, config);
   const polls = new PollsService(db, turnoutNotifier);
   const results = new ResultsService(db, polls);
+  const tracking = new TrackingService(db);
   const hub = new Hub(
     {
       hall: async (id) => ({ kind: 'hall', state: await polls.hallState(id) }),
@@ -107,7 +112,7 @@ export async function buildApp(opts: BuildOptions) {
     },
     app.log,
   );
-  const services: Services = { config, db, auth, cycles, sessions, polls, results, hub };
+  const services: Services = { config, db, auth, cycles, sessions, polls, results, tracking, hub };
   const listener = new NoticeListener(opts.databaseUrl, (n) => hub.notice(n), () => hub.refreshAll(), app.log);
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -120,6 +125,27 @@ export async function buildApp(opts: BuildOptions) {
     return reply.status(500).send(errorBody('INTERNAL'));
   });
 
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Vue and ECharts set style attributes at run time; scripts stay strict.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    hsts: config.COOKIE_SECURE ? { maxAge: 15552000 } : false,
+    referrerPolicy: { policy: 'same-origin' },
+  });
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false, errorResponseBuilder: () => ({ statusCode: 429, ...errorBody('RATE_LIMITED') }) });
   await app.register(fastifySwagger, {
@@ -128,11 +154,11 @@ export async function buildApp(opts: BuildOptions) {
       components: { securitySchemes: { cookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
     },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   await app.register(fastifyWebsocket, { options: { maxPayload: 8192 } });
   await app.register(guardPlugin, { auth });
 
-  for (const routes of [healthRoutes, authRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, resultsRoutes]) await app.register(routes, { services });
+  for (const routes of [healthRoutes, authRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, resultsRoutes, trackingRoutes]) await app.register(routes, { services });
 
   app.get('/api/ws', { websocket: true, config: { roles: ['public'] } }, (socket, req) => {
     hub.attach(socket, req.principal);
@@ -146,13 +172,6 @@ export async function buildApp(opts: BuildOptions) {
     if (req.url.startsWith('/api/') || !hasWeb || req.method !== 'GET') return reply.status(404).send(errorBody('NOT_FOUND'));
     // A client-side route: the single-page app handles it.
     return reply.type('text/html').sendFile('index.html');
-  });
-
-  app.addHook('onSend', async (_req, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'same-origin');
-    reply.header('x-frame-options', 'DENY');
-    return payload;
   });
 
   const sweeper = setInterval(() => {

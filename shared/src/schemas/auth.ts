@@ -55,6 +55,8 @@ export const CreateUserBody = Type.Object({
   displayName: Text(100),
   password: Type.String({ minLength: 1, maxLength: 200 }),
   roles: Type.Array(Role, { minItems: 1, uniqueItems: true }),
+  /** For a 'department' account: the 责任单位 it reports for, as candidates name it (e.g. 市教育局). */
+  department: Type.Optional(Text(200)),
 });
 export type CreateUserBody = Static<typeof CreateUserBody>;
 

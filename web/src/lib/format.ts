@@ -22,6 +22,8 @@ export function formatDate(ms: number): string {
 
 /** Receipt trackers in groups of 4 for reading aloud / comparing. */
 export function groupTracker(s: string, size = 4): string {
+  // already grouped by the server: keep its grouping so it matches the published list
+  if (/[-\s]/.test(s.trim())) return s.trim().replace(/\s*-\s*/g, '-');
   const clean = s.replace(/\s+/g, '');
   const parts: string[] = [];
   for (let i = 0; i < clean.length; i += size) parts.push(clean.slice(i, i + size));

@@ -6,6 +6,7 @@ import type { UserRow } from '../../db/types.ts';
 import { normaliseCode, randomToken, sha256 } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
 import { appendAudit } from '../audit/audit.service.ts';
+import { trackingRepository } from '../tracking/tracking.repository.ts';
 import { authRepository as repo } from './auth.repository.ts';
 
 export type Principal =
@@ -82,7 +83,9 @@ export class AuthService {
         password_hash: passwordHash,
         roles: body.roles,
       });
-      await appendAudit(trx, { actor: actorOf(actor), action: 'user.created', subject: `user:${row.id}`, details: { roles: body.roles } });
+      const department = body.department?.trim() || null;
+      if (department) await trackingRepository.setUserDepartment(trx, row.id, department);
+      await appendAudit(trx, { actor: actorOf(actor), action: 'user.created', subject: `user:${row.id}`, details: { roles: body.roles, ...(department && { department }) } });
       return toUser(row);
     });
   }
