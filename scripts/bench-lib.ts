@@ -260,7 +260,8 @@ export class HttpClient {
     public base: string,
     opts: { maxSockets?: number } = {},
   ) {
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 1 });
+    // noDelay: a tablet's request must not wait on Nagle's algorithm for the server's ACK.
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 1, noDelay: true } as http.AgentOptions);
   }
 
   req<T = any>(method: string, url: string, body?: unknown): Promise<Res<T>> {
@@ -302,8 +303,8 @@ export class HttpClient {
       );
       r.setTimeout(60_000, () => r.destroy(new Error(`timeout: ${method} ${url}`)));
       r.on('error', reject);
-      if (payload) r.write(payload);
-      r.end();
+      // Headers and body in one write.
+      r.end(payload);
     });
   }
   get<T = any>(url: string) {

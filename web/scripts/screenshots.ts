@@ -151,6 +151,13 @@ await admin.call('POST', `/api/polls/${poll.id}/close`);
 await hall.waitForSelector('.h-result .h-prov');
 await sleep(800);
 await shot(hall, 'hall-result-provisional.png');
+if (process.env.HALL_4K) {
+  // the display must look the same at 4K: check by eye, not saved into docs
+  await hall.setViewportSize({ width: 3840, height: 2160 });
+  await sleep(800);
+  await hall.screenshot({ path: process.env.HALL_4K });
+  await hall.setViewportSize({ width: 1280, height: 720 });
+}
 
 // certification: scrutineers confirm the count, then k presidium members certify
 const closed = await admin.call<Poll>('GET', `/api/polls/${poll.id}`);

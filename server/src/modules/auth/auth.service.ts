@@ -16,7 +16,9 @@ export type Principal =
 
 // argon2id, OWASP's minimum profile: 19 MiB, 2 passes.
 const ARGON = { algorithm: 2 as const, memoryCost: 19456, timeCost: 2, parallelism: 1 };
-const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$4k0u9Eq3gq0Bq0w6Xq9m6N4tqkTZ5a2bH5yQ2b7t0sY';
+// A real hash of nothing, so an unknown user name costs the same time as a wrong password.
+let dummyHash: Promise<string> | null = null;
+const getDummyHash = () => (dummyHash ??= argonHash('piaojue-no-such-user', ARGON));
 
 export const toUser = (u: Pick<UserRow, 'id' | 'username' | 'display_name' | 'roles'>): User => ({
   id: u.id,
@@ -97,7 +99,7 @@ export class AuthService {
   /** Verifies a password; returns the user or throws BAD_CREDENTIALS (same time either way). */
   async verifyPassword(username: string, password: string): Promise<User> {
     const row = await repo.userByName(this.db, username);
-    const ok = await argonVerify(row?.password_hash ?? DUMMY_HASH, password).catch(() => false);
+    const ok = await argonVerify(row?.password_hash ?? (await getDummyHash()), password).catch(() => false);
     if (!row || !row.password_hash || row.disabled_at || !ok) throw new AppError('BAD_CREDENTIALS');
     return toUser(row);
   }

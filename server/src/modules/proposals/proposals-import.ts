@@ -170,7 +170,7 @@ function readCsv(content: Buffer): RawRow[] {
     trim: false,
     // Quoted multi-line cells keep their own line breaks; row numbers follow the records.
     info: true,
-  }) as { record: unknown[]; info: { lines: number } }[];
+  }) as unknown as { record: unknown[]; info: { lines: number } }[];
   return records.map(({ record, info }) => ({
     rowNumber: info.lines,
     cells: record.map((c) => (typeof c === 'string' ? c : '')),

@@ -5,6 +5,7 @@ import {
   PUBLIC_CHANNELS,
   PROPOSAL_LIMITS,
   type Candidate,
+  type Level,
   type CollectionNotice,
   type CollectionNoticeBody,
   type CollectionPoint,
@@ -229,7 +230,7 @@ export class ProposalsService {
   async publicCycles() {
     const now = new Date();
     return (await repo.publicNotices(this.db)).map((r) => ({
-      cycle: { id: r.cycle_id, name: r.name, year: r.year, level: r.level as 'city' },
+      cycle: { id: r.cycle_id, name: r.name, year: r.year, level: r.level as Level },
       title: r.title,
       opensAt: iso(r.opens_at),
       closesAt: iso(r.closes_at),
@@ -244,7 +245,7 @@ export class ProposalsService {
     if (!n) throw new AppError('COLLECTION_NOT_PUBLISHED');
     const points = await repo.points(this.db, cycleId);
     return {
-      cycle: { id: cycle.id, name: cycle.name, year: cycle.year, level: cycle.level as 'city' },
+      cycle: { id: cycle.id, name: cycle.name, year: cycle.year, level: cycle.level as Level },
       notice: toNotice(n, cycle.frozen_at !== null),
       points: points.map((p) => ({ id: p.id, name: p.name, address: p.address })),
       channels: [...PUBLIC_CHANNELS],
@@ -702,8 +703,11 @@ export class ProposalsService {
       const idle = b.action === 'review' || b.action === 'reopen' ? ['under_review', ...(b.action === 'reopen' ? ['received'] : [])] : [];
       const wrong = rows.filter((r) => !t.from.includes(r.status) && !idle.includes(r.status));
       if (wrong.length > 0) {
-        const code = wrong.some((r) => linked.has(r.status)) ? 'PROPOSAL_STATE' : 'PROPOSAL_STATE';
-        throw new AppError(code, { action: b.action, proposals: wrong.map((r) => ({ id: r.id, no: Number(r.no), status: r.status })) });
+        throw new AppError('PROPOSAL_STATE', {
+          action: b.action,
+          ...(wrong.some((r) => linked.has(r.status)) && { hint: 'unmerge first' }),
+          proposals: wrong.map((r) => ({ id: r.id, no: Number(r.no), status: r.status })),
+        });
       }
       const full = new Map((await Promise.all(rows.map((r) => repo.get(trx, r.id)))).map((r) => [r!.id, r!]));
       const changed = rows.filter((r) => {
@@ -992,6 +996,8 @@ export class ProposalsService {
       const { areas } = await this.choicesFor(trx, targetCycleId);
       const fallbackArea = (a: string) => (areas.includes(a) ? a : areas.includes('其他') ? '其他' : a);
       const items: NewProposal[] = [];
+      /** Per item, the cycle it comes from (for the citizen's timeline). */
+      const fromNames: string[] = [];
       const now = new Date();
       const sourceCycleNames = new Map<string, string>();
       const cycleName = async (id: string) => {
@@ -1026,6 +1032,7 @@ export class ProposalsService {
           createdBy: by,
           carriedFromProposalId: s.id,
         });
+        fromNames.push(await cycleName(s.cycle_id));
       }
 
       const cands = await cyclesRepository.candidatesByIds(trx, candidateIds);
@@ -1056,6 +1063,7 @@ export class ProposalsService {
           createdBy: by,
           carriedFromCandidateId: c.id,
         });
+        fromNames.push(await cycleName(c.cycle_id));
         sourceLinks.push({ candidateId: c.id, proposalIds: (await repo.activeSourceIds(trx, c.id)).map((x) => x.proposal_id) });
       }
 
@@ -1069,7 +1077,7 @@ export class ProposalsService {
           kind: 'carried_in',
           actor: by,
           public: true,
-          detail: JSON.stringify({ cycleName: sourceCycleNames.get(sources[i]?.cycle_id ?? cands[i - sources.length]?.cycle_id ?? '') ?? '' }),
+          detail: JSON.stringify({ cycleName: fromNames[i] ?? '' }),
         })),
         ...sources.map((s) => ({ proposal_id: s.id, kind: 'carried_out', actor: by, public: true, detail: JSON.stringify({ cycleId: targetCycleId, cycleName: targetName }) })),
         ...sourceLinks.flatMap((l) =>
@@ -1119,7 +1127,7 @@ export class ProposalsService {
     const child = children[0];
     return {
       trackingCode: formatTrackingCode(p.tracking_code),
-      cycle: { id: cycle.id, name: cycle.name, year: cycle.year, level: cycle.level as 'city' },
+      cycle: { id: cycle.id, name: cycle.name, year: cycle.year, level: cycle.level as Level },
       title: p.title,
       content: p.content,
       reason: p.reason,
@@ -1139,7 +1147,7 @@ export class ProposalsService {
         return { at: iso(e.at), kind: e.kind as PublicProposal['timeline'][number]['kind'], ...str('candidateName'), ...str('reason'), ...str('routedTo'), ...str('cycleName') };
       }),
       carriedTo: child
-        ? { trackingCode: formatTrackingCode(child.tracking_code), cycle: { id: child.cycle_id, name: child.cycle_name, year: child.year, level: child.level as 'city' }, status: child.status as ProposalStatus }
+        ? { trackingCode: formatTrackingCode(child.tracking_code), cycle: { id: child.cycle_id, name: child.cycle_name, year: child.year, level: child.level as Level }, status: child.status as ProposalStatus }
         : null,
     };
   }
@@ -1150,7 +1158,7 @@ export class ProposalsService {
     const [candidates, sources] = await Promise.all([cyclesRepository.candidates(this.db, cycleId), repo.sourcesByCandidate(this.db, cycleId, 0)]);
     const counts = new Map(sources.map((s) => [s.candidate_id, Number(s.n)]));
     return {
-      cycle: { id: cycle.id, name: cycle.name, year: cycle.year, level: cycle.level as 'city' },
+      cycle: { id: cycle.id, name: cycle.name, year: cycle.year, level: cycle.level as Level },
       frozenAt: iso(cycle.frozen_at),
       hash: cycle.frozen_hash ?? '',
       decision: cycle.freeze_decision ?? '',
