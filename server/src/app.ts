@@ -20,6 +20,8 @@ import { CyclesService } from './modules/cycles/cycles.service.ts';
 import { cyclesRoutes } from './modules/cycles/cycles.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { PollsService } from './modules/polls/polls.service.ts';
+import { ProposalsService } from './modules/proposals/proposals.service.ts';
+import { proposalsRoutes } from './modules/proposals/proposals.routes.ts';
 import { ResultsService } from './modules/results/results.service.ts';
 import { resultsRoutes } from './modules/results/results.routes.ts';
 import { pollsRoutes } from './modules/polls/polls.routes.ts';
@@ -40,6 +42,7 @@ export interface Services {
   polls: PollsService;
   results: ResultsService;
   tracking: TrackingService;
+  proposals: ProposalsService;
   hub: Hub;
 }
 
@@ -104,6 +107,7 @@ export async function buildApp(opts: BuildOptions) {
   const polls = new PollsService(db, turnoutNotifier);
   const results = new ResultsService(db, polls);
   const tracking = new TrackingService(db);
+  const proposals = new ProposalsService(db, config.publicUrl);
   const hub = new Hub(
     {
       hall: async (id) => ({ kind: 'hall', state: await polls.hallState(id) }),
@@ -112,7 +116,7 @@ export async function buildApp(opts: BuildOptions) {
     },
     app.log,
   );
-  const services: Services = { config, db, auth, cycles, sessions, polls, results, tracking, hub };
+  const services: Services = { config, db, auth, cycles, sessions, polls, results, tracking, proposals, hub };
   const listener = new NoticeListener(opts.databaseUrl, (n) => hub.notice(n), () => hub.refreshAll(), app.log);
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -158,7 +162,7 @@ export async function buildApp(opts: BuildOptions) {
   await app.register(fastifyWebsocket, { options: { maxPayload: 8192 } });
   await app.register(guardPlugin, { auth });
 
-  for (const routes of [healthRoutes, authRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, resultsRoutes, trackingRoutes]) await app.register(routes, { services });
+  for (const routes of [healthRoutes, authRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, resultsRoutes, trackingRoutes, proposalsRoutes]) await app.register(routes, { services });
 
   app.get('/api/ws', { websocket: true, config: { roles: ['public'] } }, (socket, req) => {
     hub.attach(socket, req.principal);
@@ -166,7 +170,18 @@ export async function buildApp(opts: BuildOptions) {
 
   const webDist = path.resolve(config.WEB_DIST);
   const hasWeb = fs.existsSync(path.join(webDist, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'] });
+  if (hasWeb) {
+    // wildcard: files are looked up per request, so a rebuilt client is served without a restart.
+    await app.register(fastifyStatic, {
+      root: webDist,
+      wildcard: true,
+      index: ['index.html'],
+      setHeaders: (res, file) => {
+        if (file.includes(`${path.sep}assets${path.sep}`)) res.header('cache-control', 'public, max-age=31536000, immutable');
+        else res.header('cache-control', 'no-cache');
+      },
+    });
+  }
 
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/') || !hasWeb || req.method !== 'GET') return reply.status(404).send(errorBody('NOT_FOUND'));

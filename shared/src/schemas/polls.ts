@@ -136,6 +136,8 @@ export const PollCandidate = Type.Object({
   targets: Type.String(),
   location: Type.String(),
   category: Type.String(),
+  fundingSource: Type.String(),
+  subItems: Type.Array(Type.Object({ name: Type.String(), detail: Type.Optional(Type.String()) })),
 });
 export type PollCandidate = Static<typeof PollCandidate>;
 

@@ -63,6 +63,8 @@ const toPollCandidate = (c: Candidate): PollCandidate => ({
   targets: c.targets,
   location: c.location,
   category: c.category,
+  fundingSource: c.fundingSource,
+  subItems: c.subItems,
 });
 
 const rollKeyHash = (pollId: string, key: string) => sha256(`roll:${pollId}:${key}`);
@@ -217,27 +219,33 @@ export class PollsService {
     if (p.session_id !== deputy.sessionId) throw new AppError('NOT_FOUND');
     const receipt = trackerFor(pollId, key);
     const keyHash = rollKeyHash(pollId, key);
-    const prior = await repo.rollEntry(this.db, pollId, deputy.id);
-    if (prior?.voted) {
-      if (prior.key_hash === keyHash) return { receipt, duplicate: true };
+    // A deputy who has voted gets the receipt back on a retry with the same key, and a refusal otherwise.
+    const votedBefore = (entry: { voted: boolean; key_hash: string | null } | undefined) => {
+      if (!entry?.voted) return null;
+      if (entry.key_hash === keyHash) return { receipt, duplicate: true };
       throw new AppError('ALREADY_VOTED');
-    }
+    };
     const checked = p.kind === 'rating' ? validateRatingBallot(rawBallot, p.candidate_ids, p.allow_abstain) : validateBallot(rawBallot, rulesOf(p), p.candidate_ids);
-    if (!checked.ok) throw new AppError('INVALID_BALLOT', { reason: checked.code }, checked.message);
-    const result = await this.db.transaction().execute(async (trx) => {
-      if (!(await repo.castLock(trx, pollId))) throw new AppError('POLL_STATE');
-      const marked = await repo.markVoted(trx, pollId, deputy.id, keyHash);
-      if (!marked) {
-        const entry = await repo.rollEntry(trx, pollId, deputy.id);
-        if (!entry) throw new AppError('NOT_ISSUED');
-        if (entry.key_hash === keyHash) return { receipt, duplicate: true };
-        throw new AppError('ALREADY_VOTED');
+    if (!checked.ok) {
+      const retry = votedBefore(await repo.rollEntry(this.db, pollId, deputy.id));
+      if (retry) return retry;
+      throw new AppError('INVALID_BALLOT', { reason: checked.code }, checked.message);
+    }
+    // The common case is this one statement; the rare ones are explained from the roll after it.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const done = await repo.castBallot(this.db, pollId, deputy.id, keyHash, receipt, checked.ballot);
+      if (done.cast === 1) {
+        this.turnoutNotifier.changed(p.session_id);
+        return { receipt, duplicate: false };
       }
-      await repo.insertBallot(trx, pollId, receipt, checked.ballot);
-      return { receipt, duplicate: false };
-    });
-    if (!result.duplicate) this.turnoutNotifier.changed(p.session_id);
-    return result;
+      const entry = await repo.rollEntry(this.db, pollId, deputy.id);
+      const retry = votedBefore(entry);
+      if (retry) return retry;
+      if (done.open === 0) throw new AppError('POLL_STATE');
+      if (!entry) throw new AppError('NOT_ISSUED');
+      // Open, issued and not voted, yet nothing written: a concurrent cast of this deputy rolled back. Again.
+    }
+    throw new AppError('INTERNAL');
   }
 
   /** Closes the poll and counts it; callable by staff or by the countdown sweeper (actor null). */
