@@ -80,6 +80,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       id uuid primary key default gen_random_uuid(),
       report_id uuid not null references tracking_reports(id) on delete restrict,
       project_id uuid not null references tracking_projects(id) on delete restrict,
+      position int not null,
       file_name text not null check (length(file_name) between 1 and 200),
       content_type text not null check (content_type in (
         'application/pdf','image/png','image/jpeg',
@@ -92,7 +93,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       created_at timestamptz not null default now(),
       check (octet_length(content) = size)
     );
-    create index tracking_attachments_report on tracking_attachments(report_id);
+    create index tracking_attachments_report on tracking_attachments(report_id, position);
 
     -- 监督小组: a snapshot of the deputy's name and delegation (deputies are per-session rows).
     create table tracking_monitors (
@@ -107,11 +108,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     );
     create unique index tracking_monitors_one_leader on tracking_monitors(project_id) where leader;
 
-    -- Progress never goes down silently: a lower percent needs an explanation.
+    -- Progress never goes down silently: lower than the latest report needs an explanation.
     create function tracking_reports_guard() returns trigger language plpgsql as $$
     begin
-      if coalesce(length(btrim(new.explanation)), 0) = 0 and exists (
-        select 1 from tracking_reports where project_id = new.project_id and percent > new.percent
+      if coalesce(length(btrim(new.explanation)), 0) = 0 and new.percent < (
+        select percent from tracking_reports where project_id = new.project_id order by seq desc limit 1
       ) then
         raise exception 'progress lower than before without explanation' using errcode = 'P0001', hint = 'PROGRESS_REGRESSION';
       end if;

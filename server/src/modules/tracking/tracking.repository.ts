@@ -181,7 +181,7 @@ export const trackingRepository = {
       .select(['id', 'report_id', 'project_id', 'file_name', 'content_type', 'size', 'sha256', 'is_public'])
       .where('project_id', 'in', projectIds);
     if (publicOnly) q = q.where('is_public', '=', true);
-    return q.orderBy('created_at').orderBy('file_name').execute();
+    return q.orderBy('report_id').orderBy('position').execute();
   },
   attachment(db: DbOrTx, id: string) {
     return db.selectFrom('tracking_attachments').selectAll().where('id', '=', id).executeTakeFirst();

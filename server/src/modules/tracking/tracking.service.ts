@@ -590,8 +590,8 @@ export class TrackingService {
     return this.db.transaction().execute(async (trx) => {
       const p = await this.mustLock(trx, projectId);
       await this.checkDepartment(trx, u, p.department, 'report');
-      if (!p.plan_published_at) throw new AppError('PLAN_NOT_PUBLISHED');
       if (p.state === 'cancelled') throw new AppError('PROJECT_STATE', { state: p.state });
+      if (!p.plan_published_at) throw new AppError('PLAN_NOT_PUBLISHED');
       const previous = await repo.lastPercent(trx, projectId);
       if (previous !== null && body.percent < previous && !explanation) throw new AppError('PROGRESS_REGRESSION', { previous, percent: body.percent });
       const wanted = body.milestoneIds ?? [];
@@ -615,10 +615,11 @@ export class TrackingService {
         reporter_name: u.user.displayName,
       });
       if (wanted.length > 0) await repo.markReached(trx, wanted, id, reportedOn);
-      for (const f of files) {
+      for (const [i, f] of files.entries()) {
         await repo.insertAttachment(trx, {
           report_id: id,
           project_id: projectId,
+          position: i + 1,
           file_name: f.fileName,
           content_type: f.contentType,
           size: f.content.length,
