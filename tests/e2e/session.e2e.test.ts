@@ -1,0 +1,363 @@
+/**
+ * A whole session through the browser, as people would run it: the secretariat sets up a
+ * cycle, its candidates and a session in the console, issues login codes and opens check-in;
+ * three deputies log in on their own tablets (one with the seat card's link), check in and
+ * vote — one of them loses the network right as they cast and must not be told 已投票 until
+ * the server has the ballot; the hall display follows turnout and shows the result the moment
+ * the poll closes, provisional until a presidium member certifies it; then the public pages.
+ *
+ * Needs the built web client (`pnpm --filter @piaojue/web build`) and Chromium.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildApp, type App } from '../../server/src/app.ts';
+import { loadConfig } from '../../server/src/config.ts';
+import { createDb } from '../../server/src/db/database.ts';
+import { cloneDatabase } from '../helpers/db.ts';
+
+const WEB_DIST = path.resolve(import.meta.dirname, '../../web/dist');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+/** UI waits: generous for a loaded CI machine, still far below the test timeout. */
+const UI = 15_000;
+
+const CYCLE = '2027年度示范市民生实事项目';
+const SESSION = '示范市第一届人民代表大会第三次会议';
+const PROJECTS = [
+  { name: '城区新建中小学3所', department: '市教育局', investment: '12000', deadline: '2027年12月' },
+  { name: '社区养老服务中心提升', department: '市民政局', investment: '3500', deadline: '2027年10月' },
+  { name: '老旧小区雨污分流改造', department: '市住建局', investment: '8600', deadline: '2027年11月' },
+] as const;
+const [A, B, C] = PROJECTS.map((p) => p.name) as [string, string, string];
+const ROSTER = ['姓名,代表团,座位,电话', '张伟,城东区代表团,001,', '李娜,城西区代表团,002,', '王强,开发区代表团,003,'].join('\n');
+const ADMIN = { username: 'admin', displayName: '秘书处管理员', password: 'e2e-admin-password' };
+const PRESIDIUM = { username: 'zhuxi', displayName: '主席团成员甲', password: 'e2e-presidium-password' };
+
+let app: App;
+let dropDb: () => Promise<void>;
+let destroyDb: () => Promise<void>;
+let base: string;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const pages = new Map<string, Page>();
+
+async function newPage(name: string, opts: Parameters<Browser['newContext']>[0] = {}): Promise<Page> {
+  const ctx = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...opts });
+  ctx.setDefaultTimeout(UI);
+  contexts.push(ctx);
+  const page = await ctx.newPage();
+  pages.set(name, page);
+  return page;
+}
+
+/** The confirmation dialog every irreversible console action asks. */
+async function confirmDialog(page: Page, button: string | RegExp = '确认') {
+  const dlg = page.getByRole('alertdialog');
+  await dlg.getByRole('button', { name: button }).click();
+  await expect.poll(() => dlg.count()).toBe(0);
+}
+
+async function text(l: Locator): Promise<string> {
+  return ((await l.textContent()) ?? '').replace(/\s+/g, '');
+}
+
+async function turnout(hall: Page): Promise<string> {
+  return text(hall.getByTestId('hall-turnout'));
+}
+
+async function mark(tablet: Page, project: string, choice: '赞成' | '反对' | '弃权') {
+  await tablet.getByRole('radiogroup', { name: project }).getByRole('radio', { name: choice }).click();
+}
+
+const state = { sessionId: '', codes: new Map<string, string>(), receipt: '' };
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
+    throw new Error(`web client not built: run \`pnpm --filter @piaojue/web build\` first (looked in ${WEB_DIST})`);
+  }
+  const database = await cloneDatabase();
+  const config = loadConfig({ LOG_LEVEL: 'warn', WEB_DIST, DATABASE_URL: database.url, LOGIN_RATE_PER_MINUTE: '100000', DB_POOL_SIZE: '10' });
+  const { db } = createDb(database.url, config.DB_POOL_SIZE);
+  app = await buildApp({ config, db, databaseUrl: database.url });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  dropDb = database.drop;
+  destroyDb = () => db.destroy();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+// every step builds on the one before: after a failure the rest would only time out
+let failed = false;
+beforeEach((ctx) => {
+  if (failed) ctx.skip();
+});
+
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state !== 'fail') return;
+  failed = true;
+  // what each screen showed when a step failed
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'piaojue-e2e-'));
+  for (const [name, page] of pages) await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true }).catch(() => undefined);
+  console.error(`e2e screenshots: ${dir}`);
+});
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close().catch(() => undefined);
+  await app?.close();
+  await destroyDb?.();
+  await dropDb?.();
+});
+
+describe('a whole session through the browser', () => {
+  it('the secretariat sets up the first account, the cycle and its candidate list', async () => {
+    const con = await newPage('console', { viewport: { width: 1366, height: 900 } });
+    const token = await app.services.auth.ensureSetupToken();
+    await con.goto(`${base}/console/setup?token=${token}`);
+    await con.getByLabel('姓名').fill(ADMIN.displayName);
+    await con.getByLabel(/密码/).fill(ADMIN.password);
+    await con.getByRole('button', { name: '创建管理员' }).click();
+    await con.waitForURL(`${base}/console`);
+
+    await con.getByRole('button', { name: /新建年度/ }).click();
+    await con.getByLabel('名称', { exact: true }).fill(CYCLE);
+    await con.getByLabel('年度', { exact: true }).fill('2027');
+    await con.getByLabel('应选数量 N').fill('2');
+    await con.getByLabel('主席团确认人数').fill('1');
+    await con.getByLabel('监票人确认人数').fill('0');
+    await con.getByRole('button', { name: '保存' }).click();
+    await con.waitForURL(/\/console\/cycles\/[0-9a-f-]{36}$/);
+    await expect.poll(() => con.getByRole('heading', { level: 1 }).textContent()).toContain(CYCLE);
+
+    for (const p of PROJECTS) {
+      await con.getByRole('button', { name: /新增候选项目/ }).click();
+      const form = con.getByTestId('candidate-form');
+      await form.getByLabel(/项目名称/).fill(p.name);
+      await form.getByLabel('责任单位').fill(p.department);
+      await form.getByLabel(/总投资/).fill(p.investment);
+      await form.getByLabel('完成时限').fill(p.deadline);
+      await form.getByRole('button', { name: '保存' }).click();
+      await expect.poll(() => form.count()).toBe(0);
+      await expect.poll(() => con.getByRole('row', { name: new RegExp(p.name) }).count()).toBe(1);
+    }
+    // 3 candidates for 2 places is within the 10%–50% 差额 the default rules ask
+    await expect.poll(() => con.getByText(/符合 10%–50% 的规定/).count()).toBe(1);
+
+    await con.getByLabel(/决定依据/).fill('示范市人大常委会第12次主任会议');
+    await con.getByRole('button', { name: '冻结候选清单' }).click();
+    await confirmDialog(con, '冻结候选清单');
+    await expect.poll(() => con.getByText('清单已冻结，不能修改。').count()).toBe(1);
+  });
+
+  it('creates the session, imports the roster, issues codes and opens check-in', async () => {
+    const con = pages.get('console')!;
+    await con.getByRole('navigation').getByRole('link', { name: '概览' }).click();
+    await con.getByRole('button', { name: /新建会议/ }).click();
+    await con.getByLabel('年度').selectOption({ label: CYCLE });
+    await con.getByLabel('会议名称').fill(SESSION);
+    await con.getByLabel('会场').fill('示范市会议中心');
+    await con.getByRole('button', { name: '保存' }).click();
+    await con.waitForURL(/\/console\/sessions\/[0-9a-f-]{36}/);
+    state.sessionId = /sessions\/([0-9a-f-]{36})/.exec(con.url())![1]!;
+
+    await con.getByRole('button', { name: '名单导入' }).click();
+    await con.locator('input[type=file]').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(ROSTER, 'utf8') });
+    await con.getByRole('button', { name: '导入', exact: true }).click();
+    await expect.poll(() => con.getByText('已导入 3 名代表').count()).toBe(1);
+
+    await con.getByRole('button', { name: '发放登录码' }).click();
+    await confirmDialog(con);
+    await con.waitForURL(/\/cards$/);
+    const cards = con.getByTestId('seat-card');
+    await expect.poll(() => cards.count()).toBe(3);
+    for (const card of await cards.all()) {
+      const seat = (await card.getAttribute('data-seat'))!;
+      const code = await text(card.getByTestId('seat-card-code'));
+      expect(code).toMatch(/^[A-Z0-9-]{6,}$/);
+      state.codes.set(seat, code);
+    }
+
+    await con.getByRole('link', { name: /返回/ }).click();
+    await con.getByRole('button', { name: '开始签到' }).click();
+    await expect.poll(() => con.getByText('签到进行中').count()).toBeGreaterThan(0);
+  });
+
+  it('three deputies log in on their tablets and check in; the hall counts them', async () => {
+    const hall = await newPage('hall', { viewport: { width: 1280, height: 720 } });
+    await hall.goto(`${base}/hall/${state.sessionId}`);
+    await expect.poll(() => text(hall.getByTestId('hall-present'))).toBe('0');
+
+    const tablet = { viewport: { width: 1180, height: 820 }, hasTouch: true };
+    // the first with the link from the seat card's QR code, the others by typing the code
+    const t1 = await newPage('tablet1', tablet);
+    await t1.goto(`${base}/t/login?code=${state.codes.get('001')}`);
+    for (const [name, seat] of [['tablet2', '002'], ['tablet3', '003']] as const) {
+      const t = await newPage(name, tablet);
+      await t.goto(`${base}/t/login`);
+      await t.getByLabel('登录码').fill(state.codes.get(seat)!.toLowerCase());
+      await t.getByRole('button', { name: '登 录' }).click();
+    }
+    for (const [i, name] of (['tablet1', 'tablet2', 'tablet3'] as const).entries()) {
+      const t = pages.get(name)!;
+      await t.getByTestId('checkin').click();
+      await expect.poll(() => t.getByTestId('checkin-status').textContent()).toContain('已签到');
+      await expect.poll(() => text(hall.getByTestId('hall-present'))).toBe(String(i + 1));
+    }
+    // the login code never stays in the address bar
+    expect(t1.url()).not.toContain('code=');
+  });
+
+  it('the poll opens; ballots arrive one by one, one of them across a network drop', async () => {
+    const con = pages.get('console')!;
+    const hall = pages.get('hall')!;
+    await con.getByRole('button', { name: /新建表决/ }).click();
+    await con.getByRole('button', { name: /开始投票/ }).click();
+    await confirmDialog(con);
+    await expect.poll(() => turnout(hall)).toBe('0/3');
+
+    const [t1, t2, t3] = (['tablet1', 'tablet2', 'tablet3'] as const).map((n) => pages.get(n)!) as [Page, Page, Page];
+    for (const t of [t1, t2, t3]) await t.getByRole('radiogroup', { name: A }).waitFor();
+
+    // 张伟: A for, B for, C against
+    await mark(t1, A, '赞成');
+    await mark(t1, B, '赞成');
+    await mark(t1, C, '反对');
+    await t1.getByRole('button', { name: /核对选票/ }).click();
+    await t1.getByRole('button', { name: '确认投票' }).click();
+    await t1.getByTestId('deputy-done').waitFor();
+    await expect.poll(() => turnout(hall)).toBe('1/3');
+
+    // 李娜: A for, C for, B left unmarked (counts as abstain)
+    await mark(t2, A, '赞成');
+    await mark(t2, C, '赞成');
+    // at most N = 2 approvals: the third 赞成 cannot be pressed
+    expect(await t2.getByRole('radiogroup', { name: B }).getByRole('radio', { name: '赞成' }).isDisabled()).toBe(true);
+    await t2.getByRole('button', { name: /核对选票/ }).click();
+    await t2.getByRole('button', { name: '确认投票' }).click();
+    await t2.getByTestId('deputy-done').waitFor();
+    await expect.poll(() => turnout(hall)).toBe('2/3');
+
+    // 王强: A for, B for, C against — the network drops as the ballot is cast. (Going offline
+    // after the click would race the request, which on loopback usually wins.)
+    await mark(t3, A, '赞成');
+    await mark(t3, B, '赞成');
+    await mark(t3, C, '反对');
+    await t3.getByRole('button', { name: /核对选票/ }).click();
+    await t3.context().setOffline(true);
+    await t3.getByRole('button', { name: '确认投票' }).click();
+    await t3.getByTestId('deputy-sending').waitFor();
+    await expect.poll(() => t3.getByTestId('deputy-sending').textContent(), { timeout: UI }).toContain('正在重试');
+    expect(await t3.getByTestId('deputy-done').count()).toBe(0);
+    expect(await t3.getByText('已投票').count()).toBe(0);
+    expect(await turnout(hall)).toBe('2/3');
+
+    await t3.context().setOffline(false);
+    await t3.getByTestId('deputy-done').waitFor({ timeout: 30_000 });
+    await expect.poll(() => t3.getByRole('heading', { name: '已投票' }).count()).toBe(1);
+    state.receipt = await text(t3.getByTestId('receipt'));
+    expect(state.receipt).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    await expect.poll(() => turnout(hall)).toBe('3/3');
+  });
+
+  it('closing shows the provisional result on the hall; receipts are published', async () => {
+    const con = pages.get('console')!;
+    const hall = pages.get('hall')!;
+    await con.getByRole('button', { name: /结束投票/ }).click();
+    await confirmDialog(con, '结束投票');
+
+    const provisional = hall.getByTestId('hall-provisional');
+    await provisional.waitFor();
+    expect(await provisional.textContent()).toContain('结果待主席团确认');
+    // A: 3 for; B: 2 for, 1 abstain; C: 1 for, 2 against — N = 2, so A and B are chosen
+    const rows = hall.getByTestId('result-row');
+    await expect.poll(() => rows.count()).toBe(3);
+    const cells = async (i: number) => (await rows.nth(i).locator('td').allTextContents()).map((s) => s.trim());
+    expect(await cells(0)).toEqual(['1', A, '3', '0', '0', '✓ 当选']);
+    expect(await cells(1)).toEqual(['2', B, '2', '0', '1', '✓ 当选']);
+    expect(await cells(2)).toEqual(['3', C, '1', '2', '0', '—']);
+    expect(await rows.nth(0).getAttribute('data-status')).toBe('chosen');
+    expect(await rows.nth(2).getAttribute('data-status')).toBe('not_chosen');
+
+    // the deputy who lost the network finds the receipt in the published list
+    const t3 = pages.get('tablet3')!;
+    await expect.poll(() => t3.getByTestId('tracker-mine-ok').textContent()).toContain('您的回执码已在公布名单中');
+    await t3.getByTestId('tracker-search').fill(state.receipt.replace(/-/g, '').toLowerCase());
+    await t3.getByTestId('tracker-search-found').waitFor();
+
+    // the console links the draft announcement
+    await con.getByTestId('announcement-link').waitFor();
+    expect(await con.getByTestId('trackers').textContent()).toContain('共 3 个回执码');
+  });
+
+  it('a presidium member certifies; the hall says so', async () => {
+    const con = pages.get('console')!;
+    await con.getByRole('navigation').getByRole('link', { name: '用户管理' }).click();
+    await con.getByLabel('用户名').fill(PRESIDIUM.username);
+    await con.getByLabel('姓名').fill(PRESIDIUM.displayName);
+    await con.getByLabel(/密码/).fill(PRESIDIUM.password);
+    await con.getByLabel('秘书处工作人员').uncheck();
+    await con.getByLabel('主席团成员').check();
+    await con.getByRole('button', { name: '新建用户' }).click();
+    await expect.poll(() => con.getByText(`已创建用户 ${PRESIDIUM.displayName}`).count()).toBe(1);
+
+    const pres = await newPage('presidium', { viewport: { width: 1366, height: 900 } });
+    await pres.goto(`${base}/console/sessions/${state.sessionId}`);
+    await pres.waitForURL(/\/console\/login/);
+    await pres.getByLabel('用户名').fill(PRESIDIUM.username);
+    await pres.getByLabel('密码').fill(PRESIDIUM.password);
+    await pres.getByRole('button', { name: '登录' }).click();
+    await pres.waitForURL(new RegExp(`/console/sessions/${state.sessionId}`));
+    await pres.getByRole('button', { name: /主席团确认结果/ }).click();
+    await confirmDialog(pres);
+
+    const hall = pages.get('hall')!;
+    const stamp = hall.getByTestId('hall-certified');
+    await stamp.waitFor();
+    expect(await stamp.textContent()).toContain('主席团已确认');
+    expect(await hall.getByTestId('hall-provisional').count()).toBe(0);
+  });
+
+  it('anyone can read the published result and the announcement', async () => {
+    const pub = await newPage('public', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    await pub.goto(base);
+    await pub.getByTestId('landing-results').click();
+    await pub.getByRole('link', { name: new RegExp(CYCLE) }).click();
+    const card = pub.getByTestId('public-announcement');
+    await card.waitFor();
+    const chosen = (await card.getByTestId('public-chosen').locator('li').allTextContents()).map((s) => s.replace(/\s+/g, ''));
+    expect(chosen).toHaveLength(2);
+    expect(chosen[0]).toContain(A);
+    expect(chosen[0]).toContain('赞成3票');
+    expect(chosen[1]).toContain(B);
+
+    await card.getByTestId('public-announcement-link').click();
+    const doc = pub.getByTestId('announcement-doc');
+    await doc.waitFor();
+    expect(await text(pub.getByTestId('announcement-issuer'))).toBe(`${SESSION}主席团公告`);
+    expect(await text(pub.getByTestId('announcement-number'))).toBe('（第1号）');
+    expect(await text(pub.getByTestId('announcement-projects'))).toContain(`一、${A}`);
+    expect(await doc.getByText('特此公告。').count()).toBe(1);
+    expect(await pub.getByTestId('announcement-draft').count()).toBe(0);
+    expect(await text(pub.getByTestId('announcement-record'))).toContain('应到代表3名，实到代表3名');
+  });
+
+  it('the console prepares a satisfaction rating of the chosen projects', async () => {
+    const con = pages.get('console')!;
+    await con.goto(`${base}/console/sessions/${state.sessionId}`);
+    await con.getByTestId('open-rating-form').click();
+    const form = con.getByTestId('rating-form');
+    await expect.poll(() => form.getByText('已默认勾选该年度经主席团确认的 2 个项目。').count()).toBe(1);
+    expect(await form.getByTestId('rating-project-1').isChecked()).toBe(true);
+    expect(await form.getByTestId('rating-project-2').isChecked()).toBe(true);
+    expect(await form.getByTestId('rating-project-3').isChecked()).toBe(false);
+    await form.getByTestId('rating-submit').click();
+    await expect.poll(() => form.count()).toBe(0);
+    await expect.poll(() => con.getByRole('button', { name: /实施情况满意度测评/ }).count()).toBe(1);
+  });
+});

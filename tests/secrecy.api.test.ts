@@ -1,0 +1,173 @@
+/**
+ * Ballot secrecy (ARCHITECTURE.md "Ballot secrecy"): the roll says who voted, the box what was
+ * voted, and nothing — schema, values, physical order, transaction ids, logs — links the two.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, createTestApp, key, type TestApp } from './helpers/app.ts';
+import { hall, prng, staffPair, withPg, type Hall } from './helpers/world.ts';
+
+const VOTERS = 30;
+
+let t: TestApp;
+let staff: Client;
+let h: Hall;
+let pollId: string;
+const receipts: string[] = [];
+const keys: string[] = [];
+const whileOpen: { poll?: any; hall?: any; trackers?: any } = {};
+
+beforeAll(async () => {
+  t = await createTestApp();
+  ({ staff } = await staffPair(t));
+  h = await hall(t, staff, { candidates: 6, deputies: VOTERS, cycle: { chooseN: 3, ballotType: 'approve' } });
+  const poll = await staff.post(`/api/sessions/${h.sessionId}/polls`, {});
+  pollId = poll.body.id;
+  expect((await staff.post(`/api/polls/${pollId}/open`, {})).status).toBe(200);
+  const rand = prng(42);
+  // one at a time, so "cast order" is well defined
+  for (const d of h.deputies) {
+    const marks: Record<string, string> = {};
+    let fors = 0;
+    for (const id of h.candidateIds) {
+      const x = rand();
+      if (x < 0.5 && fors < 3) (marks[id] = 'for'), fors++;
+      else if (x < 0.75) marks[id] = 'against';
+    }
+    const k = key();
+    const r = await d.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: k, ballot: { type: 'approve', marks } });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    keys.push(k);
+    receipts.push(r.body.receipt);
+  }
+  whileOpen.poll = await staff.get(`/api/polls/${pollId}`);
+  whileOpen.hall = await new Client(t.app).get(`/api/sessions/${h.sessionId}/hall`);
+  whileOpen.trackers = await staff.get(`/api/polls/${pollId}/trackers`);
+  const closed = await staff.post(`/api/polls/${pollId}/close`);
+  expect(closed.status).toBe(200);
+  expect(closed.body.result.record.returned).toBe(VOTERS);
+}, 60_000);
+afterAll(async () => {
+  await t?.close();
+});
+
+type Col = { column_name: string; data_type: string; column_default: string | null; is_identity: string };
+const columns = (table: string) =>
+  withPg(t.url, async (c) => (await c.query<Col>(`select column_name, data_type, column_default, is_identity from information_schema.columns where table_schema = 'public' and table_name = $1 order by column_name`, [table])).rows);
+
+describe('the schema', () => {
+  it('poll_box has no deputy, session, user, address or time column, and random uuid ids', async () => {
+    const cols = await columns('poll_box');
+    // Any new column in the box must be reviewed for secrecy: this list is exact on purpose.
+    expect(cols.map((c) => c.column_name)).toEqual(['body', 'id', 'poll_id', 'tracker', 'valid']);
+    for (const c of cols) {
+      expect(c.column_name).not.toMatch(/deputy|session|user|ip|agent|addr|seat|time|_at$|created|seq|order|position/i);
+      expect(c.data_type).not.toMatch(/time|date|interval|serial/i);
+      expect(c.is_identity).toBe('NO');
+      expect(c.column_default ?? '').not.toMatch(/nextval|now\(|current_|clock_|statement_timestamp|transaction_timestamp/i);
+    }
+    const id = cols.find((c) => c.column_name === 'id')!;
+    expect(id.data_type).toBe('uuid');
+    expect(id.column_default).toMatch(/gen_random_uuid\(\)/);
+    await withPg(t.url, async (c) => {
+      const fks = await c.query(`select confrelid::regclass::text as target from pg_constraint where conrelid = 'poll_box'::regclass and contype = 'f'`);
+      expect(fks.rows.map((r) => r.target)).toEqual(['polls']);
+      // nothing else points into the box either (a join table would link it just the same)
+      const into = await c.query(`select conrelid::regclass::text as source from pg_constraint where confrelid = 'poll_box'::regclass and contype = 'f'`);
+      expect(into.rows).toEqual([]);
+    });
+  });
+
+  it('poll_roll holds who, not what, and shares no column with the box but the poll', async () => {
+    const roll = (await columns('poll_roll')).map((c) => c.column_name);
+    const box = (await columns('poll_box')).map((c) => c.column_name);
+    expect(roll.filter((c) => box.includes(c))).toEqual(['poll_id']);
+    for (const c of await columns('poll_roll')) expect(c.data_type).not.toMatch(/time|date|interval/i);
+  });
+});
+
+describe('the stored values', () => {
+  it('no roll value appears in the box, no key hash is a tracker', async () => {
+    await withPg(t.url, async (c) => {
+      const roll = (await c.query('select deputy_id::text, key_hash from poll_roll where poll_id = $1', [pollId])).rows as { deputy_id: string; key_hash: string }[];
+      const box = (await c.query('select id::text, tracker, valid::text, body::text from poll_box where poll_id = $1', [pollId])).rows as Record<string, string>[];
+      expect(roll).toHaveLength(VOTERS);
+      expect(box).toHaveLength(VOTERS);
+      const trackers = new Set(box.map((b) => b.tracker));
+      const boxText = box.map((b) => Object.values(b).join(' ')).join('\n').toLowerCase();
+      for (const r of roll) {
+        expect(r.key_hash).toBeTruthy();
+        expect(trackers.has(r.key_hash)).toBe(false);
+        expect(boxText).not.toContain(r.key_hash.toLowerCase());
+        expect(boxText).not.toContain(r.deputy_id.toLowerCase());
+        // nor a prefix long enough to match on
+        expect(boxText).not.toContain(r.key_hash.slice(0, 12).toLowerCase());
+      }
+      const rollText = roll.map((r) => `${r.deputy_id} ${r.key_hash}`).join('\n').toLowerCase();
+      for (const b of box) {
+        expect(rollText).not.toContain(b.id!.toLowerCase());
+        expect(rollText).not.toContain(b.tracker!.toLowerCase());
+        expect(rollText).not.toContain(b.tracker!.replace(/-/g, '').toLowerCase());
+      }
+      // and no deputy id of the session appears anywhere in a ballot
+      const deputyIds = (await c.query('select id::text from deputies where session_id = $1', [h.sessionId])).rows.map((r) => r.id as string);
+      for (const id of deputyIds) expect(boxText).not.toContain(id);
+    });
+  });
+
+  it('the box order follows neither the cast order nor anything sortable', async () => {
+    await withPg(t.url, async (c) => {
+      const physical = (await c.query('select tracker from poll_box where poll_id = $1 order by ctid', [pollId])).rows.map((r) => r.tracker);
+      const byId = (await c.query('select tracker from poll_box where poll_id = $1 order by id', [pollId])).rows.map((r) => r.tracker);
+      expect([...physical].sort()).toEqual([...receipts].sort());
+      expect(physical).not.toEqual(receipts);
+      expect(byId).not.toEqual(receipts);
+      // Not merely shifted either: count how many consecutive cast pairs stay adjacent in storage.
+      const pos = new Map(physical.map((tr, i) => [tr, i]));
+      let adjacent = 0;
+      for (let i = 1; i < receipts.length; i++) if (pos.get(receipts[i]!)! === pos.get(receipts[i - 1]!)! + 1) adjacent++;
+      expect(adjacent).toBeLessThan(15);
+    });
+  });
+
+  it('all box rows carry the one transaction id of the reseal, shared with no roll row', async () => {
+    await withPg(t.url, async (c) => {
+      const boxX = (await c.query('select distinct xmin::text as x from poll_box where poll_id = $1', [pollId])).rows.map((r) => r.x);
+      expect(boxX).toHaveLength(1);
+      const rollX = (await c.query('select distinct xmin::text as x from poll_roll where poll_id = $1 and voted', [pollId])).rows.map((r) => r.x);
+      expect(rollX.length).toBeGreaterThan(1);
+      expect(rollX).not.toContain(boxX[0]);
+    });
+  });
+
+  it('the published trackers are sorted, not in cast order', async () => {
+    const r = await staff.get(`/api/polls/${pollId}/trackers`);
+    expect(r.status).toBe(200);
+    expect(r.body.trackers).toEqual([...receipts].sort());
+  });
+});
+
+describe('while the poll was open', () => {
+  it('nobody could see a running tally or the trackers', () => {
+    expect(whileOpen.poll.status).toBe(200);
+    expect(whileOpen.poll.body.status).toBe('open');
+    expect(whileOpen.poll.body.result).toBeNull();
+    expect(whileOpen.hall.status).toBe(200);
+    expect(whileOpen.hall.body.poll.result).toBeNull();
+    expect(whileOpen.hall.body.poll.turnout).toMatchObject({ issued: VOTERS, voted: VOTERS });
+    expect(whileOpen.trackers.status).toBe(409);
+    expect(whileOpen.trackers.body.error.code).toBe('POLL_STATE');
+  });
+});
+
+describe('the server log', () => {
+  it('holds no ballot body, receipt or idempotency key', () => {
+    const log = t.logs();
+    expect(log.length).toBeGreaterThan(0);
+    // the log does record the casts (method and route), so the search below is meaningful
+    expect(log).toContain('/api/polls/:id/ballots');
+    for (const needle of ['"marks"', '"selected"', '"ranking"', '"idempotencyKey"', '"ballot"', '"for"', '"against"', ...receipts, ...keys]) {
+      expect(log).not.toContain(needle);
+    }
+    for (const id of h.candidateIds) expect(log).not.toContain(id);
+  });
+});
