@@ -68,12 +68,15 @@ describe('announcement (公告)', () => {
   });
 
   it('once certified is public as JSON, a PDF with Chinese text, CSV and XLSX', async () => {
+    const draft0 = (await clerk.get(`/api/polls/${pollId}/announcement`)).body;
     const certified = await clerk.post(`/api/polls/${pollId}/certify`);
     expect(certified.body.status).toBe('certified');
     const anon = new Client(t.app);
     const pub = await anon.get(`/api/polls/${pollId}/announcement`);
     expect(pub.status).toBe(200);
     expect(pub.body).toMatchObject({ draft: false, number: 1, issuer: '宿迁市第六届人民代表大会第三次会议主席团', certifiedBy: ['clerk'] });
+    expect(pub.body.auditAnchor.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(draft0.auditAnchor).toBeNull();
     expect(pub.body.chosen[0]).toMatchObject({ rank: 1, name: names[0], department: '市教育局', investmentWan: 10000, for: 5 });
 
     const pdf = await t.app.inject({ method: 'GET', url: `/api/polls/${pollId}/announcement.pdf` });
@@ -86,6 +89,7 @@ describe('announcement (公告)', () => {
     expect(text).toContain('宿迁市第六届人民代表大会第三次会议主席团');
     expect(text).toContain('票决结果统计表');
     expect(text).not.toContain('草稿');
+    expect(text).toContain(pub.body.auditAnchor.hash);
 
     const csvRes = await t.app.inject({ method: 'GET', url: `/api/polls/${pollId}/export.csv` });
     const csvText = csvRes.rawPayload.toString('utf8');

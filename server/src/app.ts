@@ -9,7 +9,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ERRORS, type ErrorCode } from '@piaojue/shared';
-import Fastify, { type FastifyError } from 'fastify';
+import Fastify, { type FastifyError, type FastifyReply } from 'fastify';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import { guardPlugin, SESSION_COOKIE } from './auth/guard.ts';
@@ -54,6 +54,14 @@ export interface BuildOptions {
   logStream?: NodeJS.WritableStream;
 }
 
+/** Text PostgreSQL cannot store (U+0000) or that is not well-formed Unicode (a lone surrogate). */
+function badText(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000') || !value.isWellFormed();
+  if (depth > 32 || value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some((v) => badText(v, depth + 1));
+  return Object.entries(value).some(([k, v]) => badText(k, depth + 1) || badText(v, depth + 1));
+}
+
 const PG_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
 
 function toAppError(err: FastifyError & { hint?: string; validation?: unknown }): AppError | null {
@@ -69,6 +77,9 @@ function toAppError(err: FastifyError & { hint?: string; validation?: unknown })
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError('BAD_REQUEST');
+    case '22021':
+    case '22P05':
+      return new AppError('VALIDATION');
     case '23505':
     case '40001':
     case '40P01':
@@ -98,6 +109,11 @@ export async function buildApp(opts: BuildOptions) {
     trustProxy: false,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true } },
+    // Errors the router raises before any route (bad URL encoding, over-long parameters).
+    frameworkErrors: (err, _req, reply) => {
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+      void (reply as unknown as FastifyReply).status(status).send(errorBody('BAD_REQUEST'));
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const turnoutNotifier = new TurnoutNotifier(db);
@@ -161,6 +177,9 @@ export async function buildApp(opts: BuildOptions) {
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   await app.register(fastifyWebsocket, { options: { maxPayload: 8192 } });
   await app.register(guardPlugin, { auth });
+  app.addHook('preValidation', async (req) => {
+    if (badText(req.body) || badText(req.query) || badText(req.params)) throw new AppError('VALIDATION', { reason: 'text contains U+0000 or malformed Unicode' });
+  });
 
   for (const routes of [healthRoutes, authRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, resultsRoutes, trackingRoutes, proposalsRoutes]) await app.register(routes, { services });
 

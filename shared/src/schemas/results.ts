@@ -63,6 +63,11 @@ export const Announcement = Type.Object({
   rating: Nullable(RatingResultSchema),
   scrutineers: Type.Array(Type.String()),
   certifiedBy: Type.Array(Type.String()),
+  /**
+   * The audit-log entry that recorded the certification. Printed on the 公告, it anchors the
+   * log: removing or rewriting entries up to it can no longer pass unnoticed.
+   */
+  auditAnchor: Nullable(Type.Object({ seq: Type.Integer(), hash: Type.String() })),
   /** The body text, paragraph by paragraph, in Chinese. */
   paragraphs: Type.Array(Type.String()),
 });

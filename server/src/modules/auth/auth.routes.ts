@@ -43,8 +43,8 @@ export const authRoutes: RoutesPlugin = async (app, { services }) => {
     '/api/auth/login',
     { config: { roles: ['public'], ...loginLimit }, schema: { tags: ['auth'], body: LoginBody, response: { 200: Me } } },
     async (req, reply) => {
-      await auth.logout(req.cookies[SESSION_COOKIE]);
       const user = await auth.verifyPassword(req.body.username, req.body.password);
+      await auth.logout(req.cookies[SESSION_COOKIE]);
       setCookie(reply, await auth.startUserSession(user.id));
       return { kind: 'user' as const, user };
     },
@@ -54,8 +54,8 @@ export const authRoutes: RoutesPlugin = async (app, { services }) => {
     '/api/auth/deputy-login',
     { config: { roles: ['public'], ...loginLimit }, schema: { tags: ['auth'], summary: '代表登录码登录 · Deputy login', body: DeputyLoginBody, response: { 200: Me } } },
     async (req, reply) => {
-      await auth.logout(req.cookies[SESSION_COOKIE]);
       const { token, deputy } = await auth.deputyLogin(req.body.code);
+      await auth.logout(req.cookies[SESSION_COOKIE]);
       setCookie(reply, token);
       return { kind: 'deputy' as const, deputy };
     },

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import {
   quorumMet,
@@ -26,7 +26,7 @@ import {
   type StaffTurnout,
   type Turnout,
 } from '@piaojue/shared';
-import type { Db, DbOrTx } from '../../db/database.ts';
+import { Batcher, type Db, type DbOrTx } from '../../db/database.ts';
 import type { PollRow } from '../../db/types.ts';
 import { canonicalJson, sha256 } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -34,7 +34,7 @@ import { notifyInTx, type TurnoutNotifier } from '../../realtime/notify.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { actorOf, type Principal } from '../auth/auth.service.ts';
 import { cyclesRepository } from '../cycles/cycles.repository.ts';
-import { toCandidate } from '../cycles/cycles.service.ts';
+import { candidateListHash, toCandidate } from '../cycles/cycles.service.ts';
 import { attendanceOf } from '../sessions/sessions.service.ts';
 import { sessionsRepository } from '../sessions/sessions.repository.ts';
 import { pollsRepository as repo } from './polls.repository.ts';
@@ -76,7 +76,44 @@ export const rulesOf = (p: PollRow): PollRules => ({
   tieRule: p.tie_rule as PollRules['tieRule'],
 });
 
+/**
+ * What a cast needs to know of a poll and that never changes once the poll exists: its session,
+ * kind, rules and candidate list. (Its status does change, and every cast reads it from the
+ * database, in the statement that writes the ballot.)
+ */
+interface PollDefinition {
+  sessionId: string;
+  kind: string;
+  rules: PollRules;
+  candidateIds: string[];
+  allowAbstain: boolean;
+}
+
+interface PendingCast {
+  deputyId: string;
+  keyHash: string;
+  tracker: string;
+  body: unknown;
+}
+
+interface CastOutcome {
+  open: boolean;
+  cast: boolean;
+}
+
+function shuffled<T>(items: T[]): T[] {
+  const a = [...items];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
+
 export class PollsService {
+  private readonly definitions = new Map<string, PollDefinition>();
+  private readonly writers = new Map<string, Batcher<PendingCast, CastOutcome>>();
+
   constructor(
     private readonly db: Db,
     private readonly turnoutNotifier: TurnoutNotifier,
@@ -189,7 +226,11 @@ export class PollsService {
       const session = await sessionsRepository.lock(trx, p.session_id);
       const cycle = await cyclesRepository.get(trx, p.cycle_id);
       if (!session || !cycle) throw new AppError('NOT_FOUND');
-      if (p.kind === 'vote' && (!cycle.frozen_hash || cycle.frozen_hash !== p.list_hash)) throw new AppError('LIST_NOT_FROZEN');
+      if (p.kind === 'vote') {
+        // The list on the ballot must be the list as frozen: recompute, don't trust stored hashes.
+        const current = candidateListHash((await cyclesRepository.candidates(trx, cycle.id)).map(toCandidate));
+        if (!cycle.frozen_hash || cycle.frozen_hash !== p.list_hash || current !== p.list_hash) throw new AppError('LIST_NOT_FROZEN');
+      }
       if (await sessionsRepository.openPoll(trx, p.session_id)) throw new AppError('ANOTHER_POLL_OPEN');
       const att = await attendanceOf(trx, p.session_id, cycle.quorum_rule as QuorumRule);
       if (!quorumMet(cycle.quorum_rule as QuorumRule, att.seated, att.present)) throw new AppError('QUORUM_NOT_MET', att);
@@ -210,13 +251,70 @@ export class PollsService {
     });
   }
 
+  private async definition(pollId: string): Promise<PollDefinition> {
+    const known = this.definitions.get(pollId);
+    if (known) return known;
+    const p = await this.mustGet(this.db, pollId);
+    const d: PollDefinition = { sessionId: p.session_id, kind: p.kind, rules: rulesOf(p), candidateIds: p.candidate_ids, allowAbstain: p.allow_abstain };
+    if (this.definitions.size >= 1000) this.definitions.clear();
+    this.definitions.set(pollId, d);
+    return d;
+  }
+
+  /** The poll's ballot writer: casts that arrive together share one statement and one commit. */
+  private writer(pollId: string): Batcher<PendingCast, CastOutcome> {
+    let w = this.writers.get(pollId);
+    if (!w) {
+      if (this.writers.size >= 100) for (const [id, x] of this.writers) if (x.idle) this.writers.delete(id);
+      w = new Batcher((casts) => this.writeBallots(pollId, casts), 200, 3);
+      this.writers.set(pollId, w);
+    }
+    return w;
+  }
+
+  private async writeBallots(pollId: string, casts: PendingCast[]): Promise<(CastOutcome | Error)[]> {
+    const out: (CastOutcome | Error)[] = new Array(casts.length);
+    const one = async (i: number) => {
+      try {
+        const r = await repo.castBallots(this.db, pollId, [casts[i]!]);
+        out[i] = { open: r.open === 1, cast: r.cast.length === 1 };
+      } catch (err) {
+        out[i] = err instanceof Error ? err : new Error(String(err));
+      }
+    };
+    // A deputy at most once per statement: a second cast of the same deputy (a retry racing
+    // its original) goes alone, after.
+    const first: number[] = [];
+    const later: number[] = [];
+    const seen = new Set<string>();
+    casts.forEach((c, i) => {
+      if (seen.has(c.deputyId)) later.push(i);
+      else {
+        seen.add(c.deputyId);
+        first.push(i);
+      }
+    });
+    try {
+      // In random order, so not even the rows' order within the batch follows the order of arrival.
+      const r = await repo.castBallots(this.db, pollId, shuffled(first.map((i) => casts[i]!)));
+      const cast = new Set(r.cast);
+      for (const i of first) out[i] = { open: r.open === 1, cast: cast.has(casts[i]!.deputyId) };
+    } catch (err) {
+      // One ballot that breaks a constraint must not sink the others: write them one by one.
+      if (!String((err as { code?: unknown }).code ?? '').startsWith('23') || first.length === 1) throw err;
+      for (const i of first) await one(i);
+    }
+    for (const i of later) await one(i);
+    return out;
+  }
+
   /**
    * Casts one ballot. The roll entry (who) and the ballot (what) are written in one
    * transaction and share nothing: no key, no time, no order.
    */
   async cast(deputy: DeputyIdentity, pollId: string, key: string, rawBallot: unknown): Promise<{ receipt: string; duplicate: boolean }> {
-    const p = await this.mustGet(this.db, pollId);
-    if (p.session_id !== deputy.sessionId) throw new AppError('NOT_FOUND');
+    const p = await this.definition(pollId);
+    if (p.sessionId !== deputy.sessionId) throw new AppError('NOT_FOUND');
     const receipt = trackerFor(pollId, key);
     const keyHash = rollKeyHash(pollId, key);
     // A deputy who has voted gets the receipt back on a retry with the same key, and a refusal otherwise.
@@ -225,23 +323,23 @@ export class PollsService {
       if (entry.key_hash === keyHash) return { receipt, duplicate: true };
       throw new AppError('ALREADY_VOTED');
     };
-    const checked = p.kind === 'rating' ? validateRatingBallot(rawBallot, p.candidate_ids, p.allow_abstain) : validateBallot(rawBallot, rulesOf(p), p.candidate_ids);
+    const checked = p.kind === 'rating' ? validateRatingBallot(rawBallot, p.candidateIds, p.allowAbstain) : validateBallot(rawBallot, p.rules, p.candidateIds);
     if (!checked.ok) {
       const retry = votedBefore(await repo.rollEntry(this.db, pollId, deputy.id));
       if (retry) return retry;
       throw new AppError('INVALID_BALLOT', { reason: checked.code }, checked.message);
     }
-    // The common case is this one statement; the rare ones are explained from the roll after it.
+    // The common case is one batched statement; the rare ones are explained from the roll after it.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const done = await repo.castBallot(this.db, pollId, deputy.id, keyHash, receipt, checked.ballot);
-      if (done.cast === 1) {
-        this.turnoutNotifier.changed(p.session_id);
+      const done = await this.writer(pollId).add({ deputyId: deputy.id, keyHash, tracker: receipt, body: checked.ballot });
+      if (done.cast) {
+        this.turnoutNotifier.changed(p.sessionId);
         return { receipt, duplicate: false };
       }
       const entry = await repo.rollEntry(this.db, pollId, deputy.id);
       const retry = votedBefore(entry);
       if (retry) return retry;
-      if (done.open === 0) throw new AppError('POLL_STATE');
+      if (!done.open) throw new AppError('POLL_STATE');
       if (!entry) throw new AppError('NOT_ISSUED');
       // Open, issued and not voted, yet nothing written: a concurrent cast of this deputy rolled back. Again.
     }

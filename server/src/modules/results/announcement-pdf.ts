@@ -84,6 +84,7 @@ export function announcementPdf(a: Announcement): Promise<Buffer> {
       a.scrutineers.length ? `监票人：${a.scrutineers.join('、')}` : '',
       a.certifiedBy.length ? `主席团确认：${a.certifiedBy.join('、')}` : '',
       `候选清单校验值：${a.rules.listHash}`,
+      a.auditAnchor ? `审计日志锚点：第 ${a.auditAnchor.seq} 条 ${a.auditAnchor.hash}` : '',
     ].filter(Boolean);
     for (const l of lines) doc.text(l, left, doc.y, { width, lineGap: 4 });
   }

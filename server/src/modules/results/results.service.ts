@@ -53,6 +53,14 @@ export class ResultsService {
     const names = (role: string, decision: string) =>
       poll.certification.signoffs.filter((s) => s.role === role && s.decision === decision).map((s) => s.displayName);
     const quorumRule = sessionCycle.quorum_rule as QuorumRule;
+    const anchor = await this.db
+      .selectFrom('audit_log')
+      .select(['seq', 'hash'])
+      .where('subject', '=', `poll:${poll.id}`)
+      .where('action', '=', 'poll.certification_signed')
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     const record = poll.result?.record ?? poll.rating?.record;
     if (!record) throw new AppError('POLL_STATE', { status: poll.status });
     const base = {
@@ -72,6 +80,7 @@ export class ResultsService {
       certifiedAt: poll.certifiedAt,
       scrutineers: names('scrutineer', 'confirm'),
       certifiedBy: names('presidium', 'certify'),
+      auditAnchor: FINAL.has(poll.status) && anchor ? { seq: Number(anchor.seq), hash: anchor.hash } : null,
     };
     const rules = {
       chooseN: poll.chooseN,
