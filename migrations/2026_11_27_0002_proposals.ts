@@ -80,6 +80,34 @@ export async function up(db: Kysely<any>): Promise<void> {
     );
     create index proposal_grams_proposal on proposal_grams(proposal_id);
 
+    -- Document frequency of each bigram per cycle, kept by the database itself, so a duplicate
+    -- suggestion reads one row per bigram instead of counting its postings every time.
+    create table proposal_gram_df (
+      cycle_id uuid not null,
+      gram text not null,
+      df int not null check (df >= 0),
+      primary key (cycle_id, gram)
+    );
+    create function proposal_grams_df_insert() returns trigger language plpgsql as $$
+    begin
+      -- Sorted, so concurrent writers take the row locks in the same order.
+      insert into proposal_gram_df (cycle_id, gram, df)
+        select cycle_id, gram, count(*) from new_rows group by cycle_id, gram order by cycle_id, gram
+        on conflict (cycle_id, gram) do update set df = proposal_gram_df.df + excluded.df;
+      return null;
+    end $$;
+    create function proposal_grams_df_delete() returns trigger language plpgsql as $$
+    begin
+      update proposal_gram_df d set df = d.df - o.n
+        from (select cycle_id, gram, count(*) as n from old_rows group by cycle_id, gram order by cycle_id, gram) o
+        where d.cycle_id = o.cycle_id and d.gram = o.gram;
+      return null;
+    end $$;
+    create trigger proposal_grams_df_ins after insert on proposal_grams
+      referencing new table as new_rows for each statement execute function proposal_grams_df_insert();
+    create trigger proposal_grams_df_del after delete on proposal_grams
+      referencing old table as old_rows for each statement execute function proposal_grams_df_delete();
+
     -- The citizen's timeline and the staff history. public = shown on the tracking page.
     create table proposal_events (
       id bigint generated always as identity primary key,
@@ -156,7 +184,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`
     drop trigger if exists candidates_linked on candidates;
     drop table if exists proposal_submissions, shortlist_decisions, proposal_candidate_links, proposal_events,
-      proposal_grams, proposals, collection_points, collection_notices cascade;
-    drop function if exists candidates_linked_guard, proposal_links_frozen_guard;
+      proposal_gram_df, proposal_grams, proposals, collection_points, collection_notices cascade;
+    drop function if exists candidates_linked_guard, proposal_links_frozen_guard, proposal_grams_df_insert, proposal_grams_df_delete;
   `.execute(db);
 }

@@ -217,6 +217,12 @@ export interface ProposalGramsTable {
   proposal_id: string;
 }
 
+export interface ProposalGramDfTable {
+  cycle_id: string;
+  gram: string;
+  df: number;
+}
+
 export interface ProposalEventsTable {
   id: ColumnType<number, never, never>;
   proposal_id: string;
@@ -319,6 +325,7 @@ export interface TrackingAttachmentsTable {
   id: Generated<string>;
   report_id: string;
   project_id: string;
+  position: number;
   file_name: string;
   content_type: string;
   size: number;
@@ -355,6 +362,7 @@ export interface Database {
   collection_points: CollectionPointsTable;
   proposals: ProposalsTable;
   proposal_grams: ProposalGramsTable;
+  proposal_gram_df: ProposalGramDfTable;
   proposal_events: ProposalEventsTable;
   proposal_candidate_links: ProposalCandidateLinksTable;
   shortlist_decisions: ShortlistDecisionsTable;

@@ -265,6 +265,11 @@ export const ProposalLink = Type.Object({
   undoneBy: Nullable(Type.String()),
 });
 
+/** A candidate's source proposal, with the link (undone links when asked for). */
+export const CandidateSource = Type.Object({ link: ProposalLink, proposal: ProposalSummary });
+export const CandidateSources = Type.Array(CandidateSource);
+export const CandidateSourcesQuery = Type.Object({ includeUndone: Type.Optional(Type.Boolean()) });
+
 export const ProposalCarryRef = Type.Object({
   proposalId: Nullable(Uuid),
   candidateId: Nullable(Uuid),
@@ -384,7 +389,12 @@ export const MergeResult = Type.Object({
 });
 export type MergeResult = Static<typeof MergeResult>;
 
-export const UnmergeBody = Type.Object({ reason: Type.Optional(LongText(500)) });
+export const UnmergeBody = Type.Object({
+  proposalIds: Type.Array(Uuid, { minItems: 1, maxItems: 5000, uniqueItems: true }),
+  /** Kept in the history and shown to the citizen. */
+  reason: Type.Optional(LongText(500)),
+});
+export type UnmergeBody = Static<typeof UnmergeBody>;
 
 export const SimilarQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) });
 export const SimilarProposal = Type.Object({
@@ -464,9 +474,9 @@ export const CandidateOutcome = Type.Object({
 export const ReserveCandidate = Type.Object({ candidate: Candidate, outcome: CandidateOutcome, sourceCount: Type.Integer() });
 export const Reserve = Type.Object({
   cycleId: Uuid,
-  /** Proposals in the 储备库 (status reserved). */
+  /** Proposals in the 储备库 (status reserved) not yet carried into another cycle. */
   proposals: Type.Array(ProposalSummary),
-  /** Candidates of a certified vote that were not chosen. */
+  /** Candidates a certified vote did not choose, not yet carried over. */
   candidates: Type.Array(ReserveCandidate),
 });
 export type Reserve = Static<typeof Reserve>;
@@ -522,7 +532,7 @@ export const PublicCandidate = Type.Object({
   /** In the list fixed by the 主任会议/主席团. */
   listFrozen: Type.Boolean(),
   listDecision: Nullable(Type.String()),
-  /** Set once a vote on it is certified. */
+  /** Set once a vote on it is certified. Its implementation progress: GET /api/public/candidates/:id/trail. */
   outcome: Nullable(CandidateOutcome),
 });
 

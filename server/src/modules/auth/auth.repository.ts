@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database.ts';
 
 export const authRepository = {
@@ -44,14 +45,14 @@ export const authRepository = {
   deleteDeputySessions(db: DbOrTx, deputyId: string) {
     return db.deleteFrom('auth_sessions').where('deputy_id', '=', deputyId).execute();
   },
-  /** One query resolves a cookie to its user or deputy. */
-  resolveSession(db: DbOrTx, tokenHash: string) {
+  /** One query resolves many cookies (by token hash) to their users or deputies. */
+  resolveSessions(db: DbOrTx, tokenHashes: string[]) {
     return db
       .selectFrom('auth_sessions as s')
       .leftJoin('users as u', 'u.id', 's.user_id')
       .leftJoin('deputies as d', 'd.id', 's.deputy_id')
       .select([
-        's.expires_at',
+        's.token_hash',
         'u.id as user_id',
         'u.username',
         'u.display_name',
@@ -63,8 +64,8 @@ export const authRepository = {
         'd.seat',
         'd.session_id',
       ])
-      .where('s.token_hash', '=', tokenHash)
-      .where('s.expires_at', '>', new Date())
-      .executeTakeFirst();
+      .where(sql<boolean>`s.token_hash = any(${tokenHashes}::text[])`)
+      .where('s.expires_at', '>', sql<Date>`now()`)
+      .execute();
   },
 };

@@ -1,7 +1,7 @@
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import type { CreateUserBody, DeputyIdentity, Me, StaffRole, User } from '@piaojue/shared';
 import type { Config } from '../../config.ts';
-import type { Db } from '../../db/database.ts';
+import { Batcher, type Db } from '../../db/database.ts';
 import type { UserRow } from '../../db/types.ts';
 import { normaliseCode, randomToken, sha256 } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -34,7 +34,19 @@ export function checkPasswordStrength(pw: string) {
   if ([...pw].length < 10) throw new AppError('WEAK_PASSWORD');
 }
 
+type SessionRow = Awaited<ReturnType<typeof repo.resolveSessions>>[number];
+
 export class AuthService {
+  /**
+   * Every request resolves its cookie against the database (a logout or revocation acts on the
+   * very next request); requests that arrive together share one query.
+   */
+  private readonly sessions = new Batcher<string, SessionRow | undefined>(async (hashes) => {
+    const rows = await repo.resolveSessions(this.db, [...new Set(hashes)]);
+    const byHash = new Map(rows.map((r) => [r.token_hash, r]));
+    return hashes.map((h) => byHash.get(h));
+  }, 500, 3);
+
   constructor(
     private readonly db: Db,
     private readonly config: Config,
@@ -126,7 +138,7 @@ export class AuthService {
 
   async resolve(token: string | undefined): Promise<Principal> {
     if (!token || token.length > 100) return { kind: 'anonymous' };
-    const r = await repo.resolveSession(this.db, sha256(token));
+    const r = await this.sessions.add(sha256(token));
     if (!r) return { kind: 'anonymous' };
     if (r.user_id && r.username && r.roles && !r.disabled_at) {
       return { kind: 'user', user: toUser({ id: r.user_id, username: r.username, display_name: r.display_name ?? '', roles: r.roles }) };

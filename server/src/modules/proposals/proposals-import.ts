@@ -168,12 +168,12 @@ function readCsv(content: Buffer): RawRow[] {
     relax_quotes: true,
     skip_empty_lines: false,
     trim: false,
-    // Quoted multi-line cells keep their own line breaks; row numbers follow the records.
-    info: true,
-  }) as unknown as { record: unknown[]; info: { lines: number } }[];
-  return records.map(({ record, info }) => ({
-    rowNumber: info.lines,
-    cells: record.map((c) => (typeof c === 'string' ? c : '')),
+  }) as unknown;
+  if (!Array.isArray(records)) throw new Error('unexpected csv result');
+  // One record is one row in Excel, even when a quoted cell spans several lines.
+  return records.map((record: unknown, index) => ({
+    rowNumber: index + 1,
+    cells: Array.isArray(record) ? record.map((c: unknown) => (typeof c === 'string' ? c : '')) : [],
   }));
 }
 

@@ -167,7 +167,7 @@ export const proposalsRepository = {
   lockMany(db: DbOrTx, ids: readonly string[]) {
     return db
       .selectFrom('proposals')
-      .select(['id', 'no', 'cycle_id', 'status', 'title', 'carried_from_proposal_id'])
+      .select(['id', 'no', 'cycle_id', 'status', 'decision_reason', 'routed_to', 'carried_from_proposal_id'])
       .where('id', 'in', [...ids])
       .orderBy('id')
       .forUpdate()
@@ -250,36 +250,40 @@ export const proposalsRepository = {
   deleteGrams(db: DbOrTx, proposalId: string) {
     return db.deleteFrom('proposal_grams').where('proposal_id', '=', proposalId).execute();
   },
-  /** The proposal's bigrams with their document frequency in its cycle, and the cycle's size. */
-  async gramFrequencies(db: DbOrTx, proposalId: string, cycleId: string) {
-    const { rows } = await sql<{ gram: string; df: number }>`
-      select g.gram, count(*)::int as df
+  /**
+   * The weight of each of a proposal's bigrams: idf³ = ln(1 + N/df)³, sharpened so that a shared
+   * rare name (a 小区, a road, a school) outweighs sentences many people write alike. Bigrams in
+   * this proposal only, or in more than `stopShare` of the cycle, carry no signal and are left out.
+   */
+  async gramWeights(db: DbOrTx, proposalId: string, cycleId: string, stopShare: number) {
+    const { rows } = await sql<{ gram: string; weight: number }>`
+      with n as (select count(*)::float8 as n from proposals where cycle_id = ${cycleId})
+      select d.gram, power(ln(1 + n.n / d.df), 3)::float8 as weight
       from proposal_grams mine
-      join proposal_grams g on g.cycle_id = mine.cycle_id and g.gram = mine.gram
-      where mine.proposal_id = ${proposalId}
-      group by g.gram`.execute(db);
-    const { n } = await this.countByCycle(db, cycleId);
-    return { grams: rows, n: Number(n) };
+      join proposal_gram_df d on d.cycle_id = mine.cycle_id and d.gram = mine.gram
+      cross join n
+      where mine.proposal_id = ${proposalId} and d.df > 1 and d.df <= greatest(20, n.n * ${stopShare}::float8)`.execute(db);
+    return rows;
   },
   /**
-   * Proposals sharing weighted bigrams with one, best first. score = Σ idf of shared bigrams,
-   * divided by the proposal's own Σ idf scaled by the length ratio (≈ cosine of idf vectors,
-   * without reading every other proposal's bigrams).
+   * The proposals sharing the most weight with one, best first. score = Σ weight of shared
+   * bigrams / (own Σ weight · √(other length / own length)), capped at 1: close to a cosine,
+   * without reading every other proposal's bigrams.
    */
-  async similar(db: DbOrTx, p: { id: string; cycleId: string; gramCount: number }, weights: { gram: string; idf: number }[], limit: number) {
-    const total = weights.reduce((s, w) => s + w.idf, 0);
+  async similar(db: DbOrTx, p: { id: string; cycleId: string; gramCount: number }, weights: { gram: string; weight: number }[], limit: number) {
+    const total = weights.reduce((s, w) => s + w.weight, 0);
     if (total === 0) return [];
     const { rows } = await sql<{ proposal_id: string; score: number }>`
-      with w as (select * from unnest(${weights.map((w) => w.gram)}::text[], ${weights.map((w) => w.idf)}::float8[]) as w(gram, idf)),
+      with w as (select * from unnest(${weights.map((w) => w.gram)}::text[], ${weights.map((w) => w.weight)}::float8[]) as w(gram, weight)),
       hits as (
-        select g.proposal_id, sum(w.idf) as shared
+        select g.proposal_id, sum(w.weight) as shared
         from w join proposal_grams g on g.cycle_id = ${p.cycleId} and g.gram = w.gram
         where g.proposal_id <> ${p.id}
         group by g.proposal_id
       )
-      select h.proposal_id, least(1.0, h.shared / (${total}::float8 * sqrt(greatest(x.gram_count, 1)::float8 / ${Math.max(p.gramCount, 1)}::float8)))::float8 as score
-      from hits h join proposals x on x.id = h.proposal_id
-      order by score desc, x.no
+      select h.proposal_id, least(1.0, h.shared / (${total}::float8 * sqrt(greatest(o.gram_count, 1)::float8 / ${Math.max(p.gramCount, 1)}::float8)))::float8 as score
+      from hits h join proposals o on o.id = h.proposal_id
+      order by score desc, o.no
       limit ${limit}`.execute(db);
     return rows;
   },
@@ -401,14 +405,12 @@ export const proposalsRepository = {
       .orderBy('p.created_at')
       .execute();
   },
-  carriedFromCandidates(db: DbOrTx, cycleId: string, candidateIds: readonly string[]) {
+  /** Proposals made from these candidates (in one cycle, or in any when cycleId is null). */
+  carriedFromCandidates(db: DbOrTx, cycleId: string | null, candidateIds: readonly string[]) {
     if (candidateIds.length === 0) return Promise.resolve([]);
-    return db
-      .selectFrom('proposals')
-      .select(['id', 'carried_from_candidate_id'])
-      .where('cycle_id', '=', cycleId)
-      .where('carried_from_candidate_id', 'in', [...candidateIds])
-      .execute();
+    let q = db.selectFrom('proposals').select(['id', 'carried_from_candidate_id']).where('carried_from_candidate_id', 'in', [...candidateIds]);
+    if (cycleId) q = q.where('cycle_id', '=', cycleId);
+    return q.execute();
   },
   /** Certified or published vote/run-off results of a cycle, oldest first. */
   certifiedPolls(db: DbOrTx, cycleId: string) {

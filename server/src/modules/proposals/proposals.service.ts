@@ -1,22 +1,23 @@
-import { createHash } from 'node:crypto';
 import {
   DEFAULT_AREAS,
   PROPOSAL_STATUSES,
   PUBLIC_CHANNELS,
   PROPOSAL_LIMITS,
   type Candidate,
-  type Level,
   type CollectionNotice,
   type CollectionNoticeBody,
   type CollectionPoint,
   type CollectionPointBody,
   type CarryOverBody,
   type FreezeShortlistBody,
+  type Level,
   type MergeBody,
   type MergeResult,
   type PollResult,
   type Posters,
+  type ProposalAction,
   type ProposalActionBody,
+  type ProposalEventKind,
   type ProposalDetail,
   type ProposalExportQuery,
   type ProposalImportBody,
@@ -38,6 +39,7 @@ import {
 } from '@piaojue/shared';
 import type { Db, DbOrTx, Tx } from '../../db/database.ts';
 import type { CollectionNoticeRow, ProposalRow } from '../../db/types.ts';
+import { sha256 } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { actorOf, type Principal } from '../auth/auth.service.ts';
@@ -61,13 +63,29 @@ import {
 
 /** A double tap or a resent form within this window returns the first tracking code. */
 export const FOLD_WINDOW_MS = 10 * 60_000;
-/** Bigrams in more than this share of a cycle's proposals say nothing about duplicates. */
-const STOP_GRAM_SHARE = 0.3;
+/**
+ * Bigrams in more than this share of a cycle's proposals weigh little (idf³ ≤ 14 against ~780
+ * for a rare one) and cost the most to read; duplicate suggestions skip them.
+ */
+const STOP_GRAM_SHARE = 0.1;
 /** How many source proposals the shortlist shows per candidate (all: GET /api/candidates/:id/proposals). */
 const SHORTLIST_SAMPLE = 5;
 const CHINA_OFFSET = '+08:00';
 
 type PublicChannel = (typeof PUBLIC_CHANNELS)[number];
+
+/**
+ * The review actions: which statuses each moves to its target (`from`) and which it leaves as
+ * they are (`idle`); any other status is refused. Merged proposals must be unmerged first.
+ */
+const UNLINKED = ['received', 'under_review', 'rejected', 'reserved', 'routed'] as const satisfies readonly ProposalStatus[];
+const TRANSITIONS: Record<ProposalAction, { to: ProposalStatus; event: ProposalEventKind; from: readonly ProposalStatus[]; idle: readonly ProposalStatus[] }> = {
+  review: { to: 'under_review', event: 'review_started', from: ['received'], idle: ['under_review'] },
+  reject: { to: 'rejected', event: 'rejected', from: UNLINKED.filter((s) => s !== 'rejected'), idle: ['rejected'] },
+  reserve: { to: 'reserved', event: 'reserved', from: UNLINKED.filter((s) => s !== 'reserved'), idle: ['reserved'] },
+  route: { to: 'routed', event: 'routed', from: UNLINKED.filter((s) => s !== 'routed'), idle: ['routed'] },
+  reopen: { to: 'under_review', event: 'reopened', from: ['rejected', 'reserved', 'routed'], idle: ['received', 'under_review'] },
+};
 type Outcome = { status: 'chosen' | 'not_chosen' | 'tied'; votesFor: number; rank: number; certifiedAt: string | null };
 
 export interface ClientInfo {
@@ -96,10 +114,10 @@ interface NewProposal {
 }
 
 const iso = (d: Date) => d.toISOString();
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
+/** 400 VALIDATION naming the field, with a message the form can show next to it. */
 function invalid(field: string, reason: string, zh?: string): never {
-  throw new AppError('VALIDATION', { field, reason }, zh ? { zh, en: reason } : undefined);
+  throw new AppError('VALIDATION', { field, reason }, zh ? { zh, en: `${field}: ${reason}` } : undefined);
 }
 
 export function canSeeContact(p: Principal): boolean {
@@ -127,7 +145,7 @@ export function toSummary(r: SummaryRow): ProposalSummary {
   };
 }
 
-function noticeState(n: CollectionNoticeRow, frozen: boolean, now: Date): CollectionNotice['state'] {
+function noticeState(n: { opens_at: Date; closes_at: Date }, frozen: boolean, now: Date): CollectionNotice['state'] {
   if (frozen || now >= n.closes_at) return 'closed';
   return now < n.opens_at ? 'upcoming' : 'open';
 }
@@ -205,6 +223,7 @@ export class ProposalsService {
     const areas = (b.areas ?? [...DEFAULT_AREAS]).map((a) => cleanText(a)).filter((a) => a !== '');
     const districts = (b.districts ?? []).map((d) => cleanText(d)).filter((d) => d !== '');
     if (areas.length === 0) invalid('areas', 'at least one area is needed', '至少需要一个领域');
+    if (cleanText(b.title) === '') invalid('title', 'required', '请填写公告标题');
     return this.db.transaction().execute(async (trx) => {
       const cycle = await cyclesRepository.lock(trx, cycleId);
       if (!cycle) throw new AppError('NOT_FOUND');
@@ -234,7 +253,7 @@ export class ProposalsService {
       title: r.title,
       opensAt: iso(r.opens_at),
       closesAt: iso(r.closes_at),
-      state: r.frozen_at || now >= r.closes_at ? ('closed' as const) : now < r.opens_at ? ('upcoming' as const) : ('open' as const),
+      state: noticeState(r, r.frozen_at !== null, now),
       listFrozen: r.frozen_at !== null,
     }));
   }
@@ -286,8 +305,8 @@ export class ProposalsService {
       if (other && other.id !== id) invalid('name', 'a collection point with this name exists', '已有同名收集点');
       const p = await repo.updatePoint(trx, id, { name, address: cleanText(b.address ?? cur.address) });
       await appendAudit(trx, { actor: actorOf(actor), action: 'collection.point_updated', subject: `cycle:${cur.cycle_id}`, details: { id, name } });
-      const all = await this.points(cur.cycle_id);
-      return all.find((x) => x.id === id) ?? { id, cycleId: p.cycle_id, name: p.name, address: p.address, proposalCount: 0 };
+      const used = (await repo.points(trx, cur.cycle_id)).find((x) => x.id === id)?.proposal_count;
+      return { id, cycleId: p.cycle_id, name: p.name, address: p.address, proposalCount: Number(used ?? 0) };
     });
   }
 
@@ -640,6 +659,8 @@ export class ProposalsService {
       );
       const fields = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
       const text = searchText(f);
+      const regram = text !== cur.search_text;
+      const grams = regram ? bigrams(text) : [];
       await repo.update(trx, id, {
         title: f.title,
         content: f.content,
@@ -649,14 +670,12 @@ export class ProposalsService {
         district: f.district,
         location: f.location,
         ...(b.channelNote !== undefined && { channel_note: cleanText(b.channelNote) }),
-        search_text: text,
+        ...(regram && { search_text: text, gram_count: grams.length }),
         updated_at: new Date(),
       });
-      if (text !== cur.search_text) {
-        const grams = bigrams(text);
+      if (regram) {
         await repo.deleteGrams(trx, id);
         await repo.insertGrams(trx, [{ cycleId: cur.cycle_id, proposalId: id, grams }]);
-        await repo.update(trx, id, { gram_count: grams.length });
       }
       await repo.insertEvents(trx, [{ proposal_id: id, kind: 'edited', actor: actorOf(actor), public: false, detail: JSON.stringify({ fields }) }]);
       await appendAudit(trx, { actor: actorOf(actor), action: 'proposal.edited', subject: `proposal:${id}`, details: { fields } });
@@ -687,52 +706,30 @@ export class ProposalsService {
     const routedTo = cleanText(b.routedTo ?? '');
     if (b.action === 'reject' && reason === '') invalid('reason', 'a rejection needs a reason the citizen will see', '请填写不予采纳的理由（群众可见）');
     if (b.action === 'route' && routedTo === '') invalid('routedTo', 'say where it is routed', '请填写转交的层级或单位');
+    const t = TRANSITIONS[b.action];
+    const keepsReason = b.action === 'reject' || b.action === 'reserve' || b.action === 'route';
+    const newReason = keepsReason && reason !== '' ? reason : null;
+    const newRoutedTo = b.action === 'route' ? routedTo : null;
     const by = actorOf(actor);
     return this.db.transaction().execute(async (trx) => {
       await this.cycleOr404(trx, cycleId);
       const rows = await this.lockForAction(trx, cycleId, b.proposalIds);
-      const linked = new Set(['accepted', 'merged']);
-      const target: Record<ProposalActionBody['action'], { to: ProposalStatus; from: readonly string[] }> = {
-        review: { to: 'under_review', from: ['received'] },
-        reject: { to: 'rejected', from: ['received', 'under_review', 'reserved', 'routed', 'rejected'] },
-        reserve: { to: 'reserved', from: ['received', 'under_review', 'rejected', 'routed', 'reserved'] },
-        route: { to: 'routed', from: ['received', 'under_review', 'rejected', 'reserved', 'routed'] },
-        reopen: { to: 'under_review', from: ['rejected', 'reserved', 'routed'] },
-      };
-      const t = target[b.action];
-      const idle = b.action === 'review' || b.action === 'reopen' ? ['under_review', ...(b.action === 'reopen' ? ['received'] : [])] : [];
-      const wrong = rows.filter((r) => !t.from.includes(r.status) && !idle.includes(r.status));
+      const wrong = rows.filter((r) => !t.from.includes(r.status as ProposalStatus) && !t.idle.includes(r.status as ProposalStatus));
       if (wrong.length > 0) {
         throw new AppError('PROPOSAL_STATE', {
           action: b.action,
-          ...(wrong.some((r) => linked.has(r.status)) && { hint: 'unmerge first' }),
+          ...(wrong.some((r) => r.status === 'accepted' || r.status === 'merged') && { hint: 'unmerge first' }),
           proposals: wrong.map((r) => ({ id: r.id, no: Number(r.no), status: r.status })),
         });
       }
-      const full = new Map((await Promise.all(rows.map((r) => repo.get(trx, r.id)))).map((r) => [r!.id, r!]));
-      const changed = rows.filter((r) => {
-        if (idle.includes(r.status)) return false;
-        if (r.status !== t.to) return true;
-        const cur = full.get(r.id)!;
-        // Same status: a new reason or destination is still a change the citizen should see.
-        if (b.action === 'reject') return cur.decision_reason !== reason;
-        if (b.action === 'route') return cur.routed_to !== routedTo || (cur.decision_reason ?? '') !== reason;
-        if (b.action === 'reserve') return (cur.decision_reason ?? '') !== reason;
-        return false;
-      });
-      const ids = changed.map((r) => r.id);
-      await repo.setStatus(trx, ids, {
-        status: t.to,
-        decision_reason: b.action === 'reopen' || b.action === 'review' ? null : reason === '' ? null : reason,
-        routed_to: b.action === 'route' ? routedTo : null,
-        updated_at: new Date(),
-      });
-      const kind = { review: 'review_started', reject: 'rejected', reserve: 'reserved', route: 'routed', reopen: 'reopened' }[b.action];
-      const detail = { ...(reason && b.action !== 'review' && b.action !== 'reopen' ? { reason } : {}), ...(b.action === 'route' ? { routedTo } : {}) };
-      await repo.insertEvents(trx, ids.map((id) => ({ proposal_id: id, kind, actor: by, public: true, detail: JSON.stringify(detail) })));
-      if (ids.length > 0) {
-        await appendAudit(trx, { actor: by, action: `proposal.${b.action}`, subject: `cycle:${cycleId}`, details: { proposals: ids, ...detail } });
-      }
+      // Already there: still a change the citizen should see if the reason or destination is new.
+      const ids = rows
+        .filter((r) => t.from.includes(r.status as ProposalStatus) || (r.status === t.to && keepsReason && (r.decision_reason !== newReason || r.routed_to !== newRoutedTo)))
+        .map((r) => r.id);
+      await repo.setStatus(trx, ids, { status: t.to, decision_reason: newReason, routed_to: newRoutedTo, updated_at: new Date() });
+      const detail = { ...(newReason !== null && { reason: newReason }), ...(newRoutedTo !== null && { routedTo: newRoutedTo }) };
+      await repo.insertEvents(trx, ids.map((id) => ({ proposal_id: id, kind: t.event, actor: by, public: true, detail: JSON.stringify(detail) })));
+      if (ids.length > 0) await appendAudit(trx, { actor: by, action: `proposal.${b.action}`, subject: `cycle:${cycleId}`, details: { proposals: ids, ...detail } });
       return { changed: ids.length, unchanged: rows.length - ids.length };
     });
   }
@@ -854,29 +851,24 @@ export class ProposalsService {
   // ====================================================================== duplicate suggestions
 
   /**
-   * The proposals most like this one in its cycle. Each shared character bigram counts by its
-   * rarity (idf), so "幸福小区" outweighs "加装电梯" when fifty proposals ask for lifts.
+   * The proposals most like this one in its cycle (weighted character bigrams, see the
+   * repository), each with the most distinctive terms they share.
    */
   async similar(id: string, limit = 10): Promise<SimilarProposal[]> {
     const p = await repo.get(this.db, id);
     if (!p) throw new AppError('NOT_FOUND');
-    const { grams, n } = await repo.gramFrequencies(this.db, id, p.cycle_id);
-    const stop = Math.max(20, n * STOP_GRAM_SHARE);
-    const weights = grams.filter((g) => g.df > 1 && g.df <= stop).map((g) => ({ gram: g.gram, idf: Math.log(1 + n / g.df) }));
+    const weights = await repo.gramWeights(this.db, id, p.cycle_id, STOP_GRAM_SHARE);
     const hits = await repo.similar(this.db, { id, cycleId: p.cycle_id, gramCount: p.gram_count }, weights, limit);
     const ids = hits.map((h) => h.proposal_id);
-    const [rows, shared] = await Promise.all([
-      repo.summariesByIds(this.db, ids),
-      repo.sharedGrams(this.db, p.cycle_id, ids, weights.map((w) => w.gram)),
-    ]);
-    const idf = new Map(weights.map((w) => [w.gram, w.idf]));
+    const [rows, shared] = await Promise.all([repo.summariesByIds(this.db, ids), repo.sharedGrams(this.db, p.cycle_id, ids, weights.map((w) => w.gram))]);
+    const weightOf = new Map(weights.map((w) => [w.gram, w.weight]));
     const byId = new Map(rows.map((r) => [r.id, toSummary(r)]));
     const terms = new Map<string, string[]>();
-    for (const s of shared) (terms.get(s.proposal_id) ?? terms.set(s.proposal_id, []).get(s.proposal_id)!).push(s.gram);
+    for (const s of shared) terms.set(s.proposal_id, [...(terms.get(s.proposal_id) ?? []), s.gram]);
     return hits.map((h) => ({
       proposal: byId.get(h.proposal_id)!,
       score: Math.round(h.score * 1000) / 1000,
-      sharedTerms: (terms.get(h.proposal_id) ?? []).sort((a, b) => (idf.get(b) ?? 0) - (idf.get(a) ?? 0)).slice(0, 6),
+      sharedTerms: (terms.get(h.proposal_id) ?? []).sort((a, b) => (weightOf.get(b) ?? 0) - (weightOf.get(a) ?? 0) || (a < b ? -1 : 1)).slice(0, 6),
     }));
   }
 
@@ -969,13 +961,14 @@ export class ProposalsService {
     const reserved = await repo.reserved(this.db, cycleId);
     const carriedOn = new Set((await repo.carriedChildren(this.db, reserved.map((r) => r.id))).map((c) => c.carried_from_proposal_id));
     const results = outcomes(await repo.certifiedPolls(this.db, cycleId));
-    const candidates = await cyclesRepository.candidates(this.db, cycleId);
+    const candidates = (await cyclesRepository.candidates(this.db, cycleId)).filter((c) => results.get(c.id)?.status === 'not_chosen');
+    const carriedCands = new Set((await repo.carriedFromCandidates(this.db, null, candidates.map((c) => c.id))).map((c) => c.carried_from_candidate_id));
     const sources = new Map((await repo.sourcesByCandidate(this.db, cycleId, 0)).map((s) => [s.candidate_id, Number(s.n)]));
     return {
       cycleId,
       proposals: reserved.filter((r) => !carriedOn.has(r.id)).map(toSummary),
       candidates: candidates
-        .filter((c) => results.get(c.id)?.status === 'not_chosen')
+        .filter((c) => !carriedCands.has(c.id))
         .map((c) => ({ candidate: toCandidate(c), outcome: results.get(c.id)!, sourceCount: sources.get(c.id) ?? 0 })),
     };
   }
