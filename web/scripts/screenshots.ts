@@ -71,7 +71,7 @@ async function loginContext(ctx: BrowserContext, username: string, password: str
 
 const admin = new Client();
 await admin.call('POST', '/api/auth/login', { username: 'admin', password: ADMIN_PASS });
-const sessions = await admin.call<{ id: string; checkinOpen: boolean }[]>('GET', '/api/sessions');
+const sessions = await admin.call<{ id: string; cycleId: string; checkinOpen: boolean }[]>('GET', '/api/sessions');
 const session = sessions[0]!;
 const sid = session.id;
 const deputies = await admin.call<{ id: string; name: string }[]>('GET', `/api/sessions/${sid}/deputies`);
@@ -182,6 +182,26 @@ for (const p of presidium) {
 await hall.waitForSelector('.h-stamp', { timeout: 15_000 });
 await sleep(800);
 await shot(hall, 'hall-result-certified.png');
+
+// the 公告 as it prints, the public results page on a phone, the rating form in the console
+const ann = await consoleCtx.newPage();
+await ann.setViewportSize({ width: 1000, height: 1300 });
+await ann.goto(`${BASE}/results/polls/${poll.id}/announcement`);
+await ann.waitForSelector('[data-testid=announcement-doc]');
+await shot(ann, 'announcement-print.png');
+await ann.pdf({ path: '/tmp/announcement.pdf', format: 'A4', printBackground: true }).catch(() => undefined);
+
+const phoneCtx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+const phone = await phoneCtx.newPage();
+await phone.goto(`${BASE}/results/cycles/${session.cycleId}`);
+await phone.waitForSelector('[data-testid=public-chosen]');
+await shot(phone, 'public-results.png');
+
+await con.goto(`${BASE}/console/sessions/${sid}`);
+await con.getByTestId('open-rating-form').click();
+await con.waitForSelector('[data-testid=rating-form] .ok-note');
+await shot(con, 'console-rating.png');
+await con.keyboard.press('Escape');
 
 // seat cards: revoke eight codes, then issue them again from the console
 for (const d of deputies.slice(-8)) await admin.call('POST', `/api/deputies/${d.id}/revoke-code`);

@@ -1,9 +1,11 @@
 import type {
+  Announcement,
   Candidate,
   CastReceipt,
   CreateCandidateBody,
   CreateCycleBody,
   CreatePollBody,
+  CreateRatingPollBody,
   CreateSessionBody,
   CreateUserBody,
   Cycle,
@@ -12,8 +14,10 @@ import type {
   FreezeBody,
   HallState,
   IssuedCode,
+  Level,
   Me,
   Poll,
+  PublicCycleResults,
   Session,
   SetupBody,
   StaffTurnout,
@@ -76,6 +80,11 @@ export const api = {
   runoff: (id: string) => http.post<Poll>(`/api/polls/${enc(id)}/runoff`),
   turnout: (id: string) => http.get<StaffTurnout>(`/api/polls/${enc(id)}/turnout`),
   trackers: (id: string) => http.get<{ pollId: string; trackers: string[] }>(`/api/polls/${enc(id)}/trackers`),
+  createRatingPoll: (sessionId: string, body: CreateRatingPollBody) => http.post<Poll>(`/api/sessions/${enc(sessionId)}/rating-polls`, body),
+
+  announcement: (pollId: string) => http.get<Announcement>(`/api/polls/${enc(pollId)}/announcement`),
+  publicCycles: () => http.get<PublicCycleSummary[]>('/api/public/cycles'),
+  publicCycleResults: (cycleId: string) => http.get<PublicCycleResults>(`/api/public/cycles/${enc(cycleId)}/results`),
 
   deputyState: () => http.get<DeputyState>('/api/deputy/state'),
   deputyCheckin: () => http.post<DeputyState>('/api/deputy/checkin'),
@@ -83,4 +92,20 @@ export const api = {
     http.post<CastReceipt>(`/api/polls/${enc(pollId)}/ballots`, { idempotencyKey, ballot }),
 
   hall: (sessionId: string) => http.get<HallState>(`/api/sessions/${enc(sessionId)}/hall`),
+};
+
+/** One cycle as the public list shows it (GET /api/public/cycles). */
+export interface PublicCycleSummary {
+  id: string;
+  name: string;
+  year: number;
+  level: Level;
+}
+
+/** Files the browser downloads directly (same-origin cookie, no JSON). */
+export const downloads = {
+  announcementPdf: (pollId: string) => `/api/polls/${enc(pollId)}/announcement.pdf`,
+  resultsCsv: (pollId: string) => `/api/polls/${enc(pollId)}/export.csv`,
+  resultsXlsx: (pollId: string) => `/api/polls/${enc(pollId)}/export.xlsx`,
+  cycleArchive: (cycleId: string) => `/api/cycles/${enc(cycleId)}/archive`,
 };

@@ -2,6 +2,8 @@ import { createI18n } from 'vue-i18n';
 import zhCN from './zh-CN.ts';
 import en from './en.ts';
 import type { Messages } from './zh-CN.ts';
+import portalZhCN from './portal.zh-CN.ts';
+import portalEn from './portal.en.ts';
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: { value: Locale; label: string }[] = [
@@ -24,7 +26,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en } as Record<Locale, Messages>,
+  messages: { 'zh-CN': { ...zhCN, ...portalZhCN }, en: { ...en, ...portalEn } } as Record<Locale, Messages>,
   missingWarn: false,
   fallbackWarn: false,
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countApprovals, validateBallot, type BallotBody, type PollRules } from '@piaojue/shared';
+import { countApprovals, validateBallot, type BallotBody, type PollRules } from '@piaojue/shared/domain';
 import { emptyBallot, reviewOf, sanitize, setMark, setRating, toggleChoose, toggleRank, countOf, type TabletBallot } from './ballotSelection.ts';
 
 const ids = ['a', 'b', 'c', 'd', 'e'];

@@ -2,7 +2,8 @@
  * Pure selection logic behind the tablet ballot. Every operation refuses to go beyond N,
  * so the tablet cannot produce an invalid (废票) ballot.
  */
-import { countApprovals, type BallotBody, type Mark, type Poll, type RatingBallot, type RatingMark } from '@piaojue/shared';
+import { countApprovals, type BallotBody, type Mark, type RatingBallot, type RatingMark } from '@piaojue/shared/domain';
+import type { Poll } from '@piaojue/shared';
 
 /** Every ballot a tablet can fill in: a vote (three kinds) or a satisfaction rating. */
 export type TabletBallot = BallotBody | RatingBallot;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { diffCheck } from './cycleDraft.ts';
+import type { Cycle } from '@piaojue/shared';
+import { createBody, defaultDraft, diffCheck, draftFromCycle, updateBody } from './cycleDraft.ts';
 
 describe('diffCheck (差额)', () => {
   it('accepts the observed ratios', () => {
@@ -13,5 +14,20 @@ describe('diffCheck (差额)', () => {
   });
   it('always needs at least one more candidate than places', () => {
     expect(diffCheck(10, 10, 0, 0.5).status).toBe('low');
+  });
+});
+
+describe('rules draft ⇄ wire', () => {
+  it('carries the certification settings both ways', () => {
+    const d = { ...defaultDraft(), certifyK: 3, scrutineerConfirmations: 2, minExtraPct: 20 };
+    const body = createBody(d);
+    expect(body).toMatchObject({ certifyK: 3, scrutineerConfirmations: 2, minExtraRatio: 0.2 });
+    const cycle: Cycle = { ...body, id: '00000000-0000-4000-8000-000000000000', frozenAt: null, frozenHash: null, freezeDecision: null, candidateCount: 0, minExtraRatio: 0.2, maxExtraRatio: 0.5, certifyK: 3, scrutineerConfirmations: 2 };
+    expect(draftFromCycle(cycle)).toEqual(d);
+    expect(updateBody(d)).not.toHaveProperty('level');
+    expect(updateBody(d)).toMatchObject({ certifyK: 3, scrutineerConfirmations: 2 });
+  });
+  it('defaults to the server defaults: one certification, no scrutineer confirmations', () => {
+    expect(defaultDraft()).toMatchObject({ certifyK: 1, scrutineerConfirmations: 0 });
   });
 });

@@ -12,6 +12,10 @@ export interface RulesDraft {
   tieRule: TieRule;
   minExtraPct: number;
   maxExtraPct: number;
+  /** presidium certifications needed (k of n) */
+  certifyK: number;
+  /** scrutineer confirmations needed before certifying */
+  scrutineerConfirmations: number;
 }
 
 export function defaultDraft(): RulesDraft {
@@ -27,6 +31,8 @@ export function defaultDraft(): RulesDraft {
     tieRule: 'runoff',
     minExtraPct: 10,
     maxExtraPct: 50,
+    certifyK: 1,
+    scrutineerConfirmations: 0,
   };
 }
 
@@ -42,6 +48,8 @@ export function draftFromCycle(c: Cycle): RulesDraft {
     tieRule: c.tieRule,
     minExtraPct: Math.round(c.minExtraRatio * 1000) / 10,
     maxExtraPct: Math.round(c.maxExtraRatio * 1000) / 10,
+    certifyK: c.certifyK,
+    scrutineerConfirmations: c.scrutineerConfirmations,
   };
 }
 
@@ -57,6 +65,8 @@ export function createBody(d: RulesDraft): CreateCycleBody {
     tieRule: d.tieRule,
     minExtraRatio: d.minExtraPct / 100,
     maxExtraRatio: d.maxExtraPct / 100,
+    certifyK: d.certifyK,
+    scrutineerConfirmations: d.scrutineerConfirmations,
   };
 }
 

@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { useAuthStore } from '../stores/auth.ts';
+import { portalConsoleRoutes, portalRoutes } from './portal.ts';
 
 const routes: RouteRecordRaw[] = [
   { path: '/', name: 'landing', component: () => import('../views/LandingView.vue') },
@@ -12,6 +13,15 @@ const routes: RouteRecordRaw[] = [
       { path: '', name: 'deputy-home', component: () => import('../views/deputy/DeputyHomeView.vue'), meta: { deputy: true } },
       { path: 'login', name: 'deputy-login', component: () => import('../views/deputy/DeputyLoginView.vue') },
     ],
+  },
+
+  { path: '/results', name: 'results', component: () => import('../views/portal/ResultsIndexView.vue'), meta: { app: 'portal' } },
+  { path: '/results/cycles/:id', name: 'results-cycle', component: () => import('../views/portal/CycleResultsView.vue'), meta: { app: 'portal' } },
+  {
+    path: '/results/polls/:id/announcement',
+    name: 'announcement',
+    component: () => import('../views/portal/AnnouncementView.vue'),
+    meta: { app: 'portal' },
   },
 
   { path: '/hall/:sessionId', name: 'hall', component: () => import('../views/hall/HallView.vue'), meta: { app: 'hall' } },
@@ -33,8 +43,10 @@ const routes: RouteRecordRaw[] = [
       { path: 'cycles/:id', name: 'console-cycle', component: () => import('../views/console/CycleView.vue') },
       { path: 'sessions/:id', name: 'console-session', component: () => import('../views/console/SessionView.vue') },
       { path: 'users', name: 'console-users', component: () => import('../views/console/UsersView.vue') },
+      ...portalConsoleRoutes,
     ],
   },
+  ...portalRoutes,
   { path: '/:rest(.*)*', redirect: '/' },
 ];
 
@@ -60,7 +72,7 @@ router.beforeEach(async (to) => {
 
 declare module 'vue-router' {
   interface RouteMeta {
-    app?: 'tablet' | 'hall' | 'console';
+    app?: 'tablet' | 'hall' | 'console' | 'portal';
     staff?: boolean;
     deputy?: boolean;
   }

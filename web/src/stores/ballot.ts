@@ -4,7 +4,8 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { maxSelectable, type Mark, type Poll, type RatingMark } from '@piaojue/shared';
+import { maxSelectable, type Mark, type RatingMark } from '@piaojue/shared/domain';
+import type { Poll } from '@piaojue/shared';
 import { countOf, emptyBallot, reviewOf, sanitize, setMark, setRating, toggleChoose, toggleRank, type Step, type TabletBallot } from '../lib/ballotSelection.ts';
 import { safeStorage } from '../lib/storage.ts';
 import type { KeyValueStorage } from '../lib/castQueue.ts';

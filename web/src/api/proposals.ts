@@ -1,0 +1,102 @@
+import type {
+  CollectionNotice,
+  CollectionPoint,
+  MergeBody,
+  MergeResult,
+  Posters,
+  ProposalActionBody,
+  ProposalDetail,
+  ProposalImportBody,
+  ProposalPage,
+  ProposalQuery,
+  ProposalSummary,
+  PublicCollection,
+  PublicProposal,
+  Shortlist,
+  SimilarProposal,
+  SubmitProposalBody,
+  SubmitReceipt,
+  UnmergeBody,
+} from '@piaojue/shared';
+import { http } from './client.ts';
+
+const enc = encodeURIComponent;
+
+/** One line of GET /api/public/collections. */
+export interface PublicCollectionSummary {
+  cycle: { id: string; name: string; year: number; level: 'city' | 'county' | 'township' };
+  title: string;
+  opensAt: string;
+  closesAt: string;
+  state: 'upcoming' | 'open' | 'closed';
+  listFrozen: boolean;
+}
+
+export interface ActionResult {
+  changed: number;
+  unchanged: number;
+}
+
+export interface ImportResult {
+  imported: number;
+  proposals: { row: number; id: string; no: number; trackingCode: string }[];
+}
+
+export type QueueFilters = Omit<ProposalQuery, 'cursor' | 'limit' | 'sort'>;
+
+/** Query string with repeated keys for arrays (status=a&status=b). */
+export function queryString(q: Record<string, unknown>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) {
+    if (v === undefined || v === null || v === '') continue;
+    if (Array.isArray(v)) for (const x of v) p.append(k, String(x));
+    else p.append(k, String(v));
+  }
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+export const proposalsApi = {
+  // public portal
+  collections: () => http.get<PublicCollectionSummary[]>('/api/public/collections'),
+  collection: (cycleId: string) => http.get<PublicCollection>(`/api/public/cycles/${enc(cycleId)}/collection`),
+  submit: (cycleId: string, body: SubmitProposalBody) => http.post<SubmitReceipt>(`/api/public/cycles/${enc(cycleId)}/proposals`, body),
+  track: (code: string) => http.get<PublicProposal>(`/api/public/proposals/${enc(code)}`),
+
+  // staff
+  notice: (cycleId: string) => http.get<CollectionNotice>(`/api/cycles/${enc(cycleId)}/collection`),
+  posters: (cycleId: string) => http.get<Posters>(`/api/cycles/${enc(cycleId)}/posters`),
+  points: (cycleId: string) => http.get<CollectionPoint[]>(`/api/cycles/${enc(cycleId)}/collection-points`),
+  queue: (cycleId: string, q: ProposalQuery) => http.get<ProposalPage>(`/api/cycles/${enc(cycleId)}/proposals${queryString(q)}`),
+  detail: (id: string) => http.get<ProposalDetail>(`/api/proposals/${enc(id)}`),
+  similar: (id: string, limit = 10) => http.get<SimilarProposal[]>(`/api/proposals/${enc(id)}/similar?limit=${limit}`),
+  act: (cycleId: string, body: ProposalActionBody) => http.post<ActionResult>(`/api/cycles/${enc(cycleId)}/proposals/actions`, body),
+  merge: (cycleId: string, body: MergeBody) => http.post<MergeResult>(`/api/cycles/${enc(cycleId)}/proposals/merge`, body),
+  unmerge: (cycleId: string, body: UnmergeBody) => http.post<ActionResult>(`/api/cycles/${enc(cycleId)}/proposals/unmerge`, body),
+  importSheet: (cycleId: string, body: ProposalImportBody) => http.post<ImportResult>(`/api/cycles/${enc(cycleId)}/proposals/import`, body),
+  exportUrl: (cycleId: string, q: QueueFilters & { format: 'csv' | 'xlsx'; contact?: boolean }) =>
+    `/api/cycles/${enc(cycleId)}/proposals/export${queryString(q)}`,
+  shortlist: (cycleId: string) => http.get<Shortlist>(`/api/cycles/${enc(cycleId)}/shortlist`),
+};
+
+export type { ProposalSummary };
+
+/** Read a File as base64 (no data: prefix). */
+export function fileToBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => {
+      const s = String(r.result ?? '');
+      resolve(s.slice(s.indexOf(',') + 1));
+    };
+    r.onerror = () => reject(r.error ?? new Error('read failed'));
+    r.readAsDataURL(file);
+  });
+}
+
+/** XXXX-XXXX-XXXX, whatever the user typed. */
+export function normalizeCode(s: string): string {
+  const c = s.toUpperCase().replace(/[^0-9A-Z]/g, '');
+  if (c.length !== 12) return s.trim().toUpperCase();
+  return `${c.slice(0, 4)}-${c.slice(4, 8)}-${c.slice(8)}`;
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { mount } from '@vue/test-utils';
+import type { Announcement } from '@piaojue/shared';
+import AnnouncementDocument from './AnnouncementDocument.vue';
+
+const record = { seated: 3, present: 3, issued: 3, returned: 3, valid: 3, invalid: 0, notVoted: 0, balanced: true };
+const project = (rank: number, name: string, extra: Partial<Announcement['chosen'][number]> = {}): Announcement['chosen'][number] => ({
+  rank,
+  candidateId: `00000000-0000-4000-8000-00000000000${rank}`,
+  name,
+  department: '市教育局',
+  investmentWan: 12000,
+  fundingSource: '',
+  deadline: '2027年12月',
+  targets: '',
+  for: 3,
+  against: 0,
+  abstain: 0,
+  viaRunoff: false,
+  ...extra,
+});
+
+function announcement(over: Partial<Announcement> = {}): Announcement {
+  return {
+    pollId: '00000000-0000-4000-8000-0000000000aa',
+    kind: 'vote',
+    status: 'certified',
+    draft: false,
+    number: 2,
+    sessionName: '示范市第一届人民代表大会第三次会议',
+    cycleName: '2027年度示范市民生实事项目',
+    issuer: '示范市第一届人民代表大会第三次会议主席团',
+    title: '示范市第一届人民代表大会第三次会议主席团公告',
+    date: '2027-01-14T16:30:00Z',
+    rules: { chooseN: 2, candidateCount: 3, ballotType: 'approve', passThreshold: 'none', tieRule: 'runoff', freezeDecision: '第12次主任会议', listHash: 'abc123' },
+    record,
+    quorumMet: true,
+    openedAt: '2027-01-14T02:00:00Z',
+    closedAt: '2027-01-14T02:20:00Z',
+    certifiedAt: '2027-01-14T16:30:00Z',
+    chosen: [project(1, '城区新建中小学3所'), project(2, '社区养老服务中心提升', { viaRunoff: true, investmentWan: null })],
+    rows: [
+      { rank: 1, name: '城区新建中小学3所', for: 3, against: 0, abstain: 0, status: 'chosen' },
+      { rank: 2, name: '社区养老服务中心提升', for: 2, against: 0, abstain: 1, status: 'chosen' },
+      { rank: 3, name: '老旧小区雨污分流改造', for: 1, against: 2, abstain: 0, status: 'not_chosen' },
+    ],
+    vacancies: 0,
+    rating: null,
+    scrutineers: ['监票人甲'],
+    certifiedBy: ['主席团成员甲'],
+    auditAnchor: { seq: 42, hash: 'f00dcafe' },
+    paragraphs: ['会议进行了票决。', '应到代表3名。', '经票决，确定以下2个项目为2027年度示范市民生实事项目：', '特此公告。'],
+    ...over,
+  };
+}
+
+describe('AnnouncementDocument', () => {
+  it('lays out masthead, number, body with the list after its introduction, signature and date', () => {
+    const w = mount(AnnouncementDocument, { props: { a: announcement() } });
+    expect(w.get('[data-testid=announcement-issuer]').text().replace(/\s+/g, '')).toBe('示范市第一届人民代表大会第三次会议主席团公告');
+    expect(w.get('[data-testid=announcement-number]').text()).toBe('（第2号）');
+    const body = w.get('.body');
+    const order = [...body.element.children].map((el) => (el.tagName === 'OL' ? 'LIST' : el.textContent?.trim()));
+    expect(order).toEqual(['会议进行了票决。', '应到代表3名。', '经票决，确定以下2个项目为2027年度示范市民生实事项目：', 'LIST', '特此公告。', '附件：票决结果统计表及表决记录']);
+    const items = w.findAll('.project').map((li) => li.text());
+    expect(items[0]).toContain('一、城区新建中小学3所');
+    expect(items[0]).toContain('责任单位：市教育局；总投资：12,000万元；完成时限：2027年12月');
+    expect(items[1]).toContain('二、社区养老服务中心提升（经再次投票确定）');
+    expect(items[1]).not.toContain('总投资');
+    // certified on 15 January in Beijing
+    expect(w.get('[data-testid=announcement-date]').text()).toBe('2027年1月15日');
+    expect(w.find('.wm').exists()).toBe(false);
+  });
+
+  it('annexes the full table and the official record', () => {
+    const w = mount(AnnouncementDocument, { props: { a: announcement() } });
+    const annex = w.get('[data-testid=announcement-annex]');
+    const rows = annex.findAll('table').at(0)!.findAll('tbody tr').map((tr) => tr.findAll('td').map((td) => td.text()));
+    expect(rows).toEqual([
+      ['1', '城区新建中小学3所', '3', '0', '0', '当选'],
+      ['2', '社区养老服务中心提升', '2', '0', '1', '当选'],
+      ['3', '老旧小区雨污分流改造', '1', '2', '0', '未当选'],
+    ]);
+    const rec = w.get('[data-testid=announcement-record]').text();
+    expect(rec).toContain('应到代表3名，实到代表3名，符合法定人数');
+    expect(rec).toContain('监票人甲');
+    expect(rec).toContain('主席团成员甲');
+    expect(rec).toContain('abc123');
+    expect(rec).toContain('第 42 条 f00dcafe');
+  });
+
+  it('marks a draft on every page', () => {
+    const w = mount(AnnouncementDocument, { props: { a: announcement({ draft: true, status: 'closed', certifiedAt: null, certifiedBy: [], auditAnchor: null }) } });
+    expect(w.findAll('.sheet .wm')).toHaveLength(2);
+    expect(w.find('.wm-print').exists()).toBe(true);
+    expect(w.get('[data-testid=announcement-record]').text()).toContain('尚未确认（草稿）');
+  });
+
+  it('shows a rating poll as a table of grades', () => {
+    const rating = {
+      gradingRule: 'zhenhai' as const,
+      record,
+      rows: [{ candidateId: 'x', name: '城区新建中小学3所', satisfied: 2, basic: 1, unsatisfied: 0, abstain: 0, grade: 'satisfied' as const, satisfactionRate: 2 / 3 }],
+    };
+    const w = mount(AnnouncementDocument, {
+      props: { a: announcement({ kind: 'rating', chosen: [], rows: [], rating, rules: { ...announcement().rules, ballotType: 'rating' }, paragraphs: ['测评结果如下：', '特此公告。'] }) },
+    });
+    expect(w.find('[data-testid=announcement-projects]').exists()).toBe(false);
+    expect(w.get('.rating-grid').text()).toContain('满意');
+    expect(w.get('[data-testid=announcement-annex]').text()).toContain('66.7%');
+  });
+});
