@@ -8,6 +8,7 @@ import { connectDatabase } from '../server/src/db/connect.ts';
 import { randomToken } from '../server/src/lib/crypto.ts';
 import type { Principal } from '../server/src/modules/auth/auth.service.ts';
 import { DEMO_CANDIDATES, demoRosterCsv } from './demo-data.ts';
+import { DEMO_DISTRICTS, demoProposals, demoProposalsCsv } from './proposals-demo-data.ts';
 
 const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'piaojue-demo-'));
 const config = loadConfig({
@@ -20,7 +21,7 @@ const config = loadConfig({
 });
 const database = await connectDatabase(config, () => undefined);
 const app = await buildApp({ config, db: database.db, databaseUrl: database.url });
-const { auth, cycles, sessions } = app.services;
+const { auth, cycles, sessions, proposals } = app.services;
 
 const adminPassword = randomToken(9);
 const token = (await auth.ensureSetupToken())!;
@@ -46,6 +47,29 @@ await sessions.importRoster(asAdmin, session.id, 'roster.csv', Buffer.from(demoR
 const codes = await sessions.issueCodes(asAdmin, session.id);
 await sessions.setCheckinOpen(asAdmin, session.id, true);
 
+// Next year's cycle is still collecting citizens' proposals: 1,200 of them, with near-duplicates.
+const next = await cycles.create(asAdmin, {
+  level: 'city',
+  name: '2028年度宿迁市民生实事项目',
+  year: 2028,
+  chooseN: 10,
+  ballotType: 'approve',
+  passThreshold: 'seated_majority',
+  quorumRule: 'more_than_half',
+  tieRule: 'runoff',
+});
+const opens = new Date(Date.now() - 46 * 86_400_000);
+await proposals.setNotice(asAdmin, next.id, {
+  title: '关于征集2028年度宿迁市民生实事项目建议的公告',
+  body: '为进一步推进民生实事项目人大代表票决制工作，现面向社会公开征集2028年度民生实事项目建议。欢迎广大市民围绕教育、医疗、养老、住房、交通、环境等方面提出建议。\n一事一建议，请写明建议内容、实施地点和理由。',
+  opensAt: opens.toISOString(),
+  closesAt: new Date(Date.now() + 14 * 86_400_000).toISOString(),
+  districts: DEMO_DISTRICTS,
+});
+for (const name of ['宿城区幸福街道代表联络站', '宿豫区顺河街道社情民意收集点', '沭阳县沭城街道代表之家']) await proposals.addPoint(asAdmin, next.id, { name });
+const sheet = demoProposalsCsv(demoProposals(1200).proposals, opens);
+await proposals.importSheet(asAdmin, next.id, { fileName: 'proposals.csv', channel: 'hotline', contentBase64: Buffer.from(sheet).toString('base64') });
+
 await app.listen({ port: config.PORT, host: config.HOST });
 const u = config.publicUrl;
 console.log(`
@@ -55,6 +79,7 @@ console.log(`
     管理员 admin         用户名 admin       密码 ${adminPassword}
     主席团 presidium     用户名 zhuxituan   密码 ${presidiumPassword}
   大屏 Hall display     ${u}/hall/${session.id}
+  公众征集 Portal        ${u}/portal   (2028 cycle collecting; 1,200 proposals to review at ${u}/console/cycles/${next.id}/proposals)
   API 文档 API docs     ${u}/api/docs
 
   代表表决器 Deputy tablets (50 deputies; first five):
