@@ -16,6 +16,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal;
   }
+  interface FastifyInstance {
+    /** Every /api route with the roles it declares, for the authorization matrix test. */
+    routeRoles: { method: string; url: string; roles: readonly RouteRole[] }[];
+  }
 }
 
 /** Whether a principal holds one of the roles a route allows. */
@@ -44,11 +48,13 @@ const exempt = (url: string) => !url.startsWith('/api/') || url.startsWith('/api
  */
 export const guardPlugin = fp(async (app: FastifyInstance, opts: { auth: AuthService }) => {
   app.decorateRequest('principal', null as never);
+  app.decorate('routeRoles', [] as FastifyInstance['routeRoles']);
 
   app.addHook('onRoute', (route) => {
     if (exempt(route.url)) return;
     const roles = (route.config as { roles?: readonly RouteRole[] } | undefined)?.roles;
     if (!roles || roles.length === 0) throw new Error(`route ${route.method} ${route.url} declares no roles`);
+    for (const method of [route.method].flat()) if (method !== 'HEAD') app.routeRoles.push({ method, url: route.url, roles });
   });
 
   app.addHook('onRequest', async (req) => {
