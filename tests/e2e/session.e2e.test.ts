@@ -21,8 +21,8 @@ import { cloneDatabase } from '../helpers/db.ts';
 
 const WEB_DIST = path.resolve(import.meta.dirname, '../../web/dist');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-/** UI waits: generous for a loaded CI machine, still far below the test timeout. */
-const UI = 15_000;
+/** UI waits: generous for a loaded machine (the whole suite runs beside this file), still far below the test timeout. */
+const UI = 30_000;
 
 const CYCLE = '2027年度示范市民生实事项目';
 const SESSION = '示范市第一届人民代表大会第三次会议';
@@ -53,11 +53,14 @@ async function newPage(name: string, opts: Parameters<Browser['newContext']>[0] 
   return page;
 }
 
+/** Retries an assertion until it holds, as long as any UI wait (vitest's default is 1 s). */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: UI, interval: 100 });
+
 /** The confirmation dialog every irreversible console action asks. */
 async function confirmDialog(page: Page, button: string | RegExp = '确认') {
   const dlg = page.getByRole('alertdialog');
   await dlg.getByRole('button', { name: button }).click();
-  await expect.poll(() => dlg.count()).toBe(0);
+  await poll(() => dlg.count()).toBe(0);
 }
 
 async function text(l: Locator): Promise<string> {
@@ -120,6 +123,7 @@ describe('a whole session through the browser', () => {
     const con = await newPage('console', { viewport: { width: 1366, height: 900 } });
     const token = await app.services.auth.ensureSetupToken();
     await con.goto(`${base}/console/setup?token=${token}`);
+    await con.getByLabel('用户名').fill(ADMIN.username);
     await con.getByLabel('姓名').fill(ADMIN.displayName);
     await con.getByLabel(/密码/).fill(ADMIN.password);
     await con.getByRole('button', { name: '创建管理员' }).click();
@@ -133,7 +137,7 @@ describe('a whole session through the browser', () => {
     await con.getByLabel('监票人确认人数').fill('0');
     await con.getByRole('button', { name: '保存' }).click();
     await con.waitForURL(/\/console\/cycles\/[0-9a-f-]{36}$/);
-    await expect.poll(() => con.getByRole('heading', { level: 1 }).textContent()).toContain(CYCLE);
+    await poll(() => con.getByRole('heading', { level: 1 }).textContent()).toContain(CYCLE);
 
     for (const p of PROJECTS) {
       await con.getByRole('button', { name: /新增候选项目/ }).click();
@@ -143,16 +147,16 @@ describe('a whole session through the browser', () => {
       await form.getByLabel(/总投资/).fill(p.investment);
       await form.getByLabel('完成时限').fill(p.deadline);
       await form.getByRole('button', { name: '保存' }).click();
-      await expect.poll(() => form.count()).toBe(0);
-      await expect.poll(() => con.getByRole('row', { name: new RegExp(p.name) }).count()).toBe(1);
+      await poll(() => form.count()).toBe(0);
+      await poll(() => con.getByRole('row', { name: new RegExp(p.name) }).count()).toBe(1);
     }
     // 3 candidates for 2 places is within the 10%–50% 差额 the default rules ask
-    await expect.poll(() => con.getByText(/符合 10%–50% 的规定/).count()).toBe(1);
+    await poll(() => con.getByText(/符合 10%–50% 的规定/).count()).toBe(1);
 
     await con.getByLabel(/决定依据/).fill('示范市人大常委会第12次主任会议');
     await con.getByRole('button', { name: '冻结候选清单' }).click();
     await confirmDialog(con, '冻结候选清单');
-    await expect.poll(() => con.getByText('清单已冻结，不能修改。').count()).toBe(1);
+    await poll(() => con.getByText('清单已冻结，不能修改。').count()).toBe(1);
   });
 
   it('creates the session, imports the roster, issues codes and opens check-in', async () => {
@@ -169,13 +173,13 @@ describe('a whole session through the browser', () => {
     await con.getByRole('button', { name: '名单导入' }).click();
     await con.locator('input[type=file]').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(ROSTER, 'utf8') });
     await con.getByRole('button', { name: '导入', exact: true }).click();
-    await expect.poll(() => con.getByText('已导入 3 名代表').count()).toBe(1);
+    await poll(() => con.getByText('已导入 3 名代表').count()).toBe(1);
 
     await con.getByRole('button', { name: '发放登录码' }).click();
     await confirmDialog(con);
     await con.waitForURL(/\/cards$/);
     const cards = con.getByTestId('seat-card');
-    await expect.poll(() => cards.count()).toBe(3);
+    await poll(() => cards.count()).toBe(3);
     for (const card of await cards.all()) {
       const seat = (await card.getAttribute('data-seat'))!;
       const code = await text(card.getByTestId('seat-card-code'));
@@ -185,13 +189,13 @@ describe('a whole session through the browser', () => {
 
     await con.getByRole('link', { name: /返回/ }).click();
     await con.getByRole('button', { name: '开始签到' }).click();
-    await expect.poll(() => con.getByText('签到进行中').count()).toBeGreaterThan(0);
+    await poll(() => con.getByText('签到进行中').count()).toBeGreaterThan(0);
   });
 
   it('three deputies log in on their tablets and check in; the hall counts them', async () => {
     const hall = await newPage('hall', { viewport: { width: 1280, height: 720 } });
     await hall.goto(`${base}/hall/${state.sessionId}`);
-    await expect.poll(() => text(hall.getByTestId('hall-present'))).toBe('0');
+    await poll(() => text(hall.getByTestId('hall-present'))).toBe('0');
 
     const tablet = { viewport: { width: 1180, height: 820 }, hasTouch: true };
     // the first with the link from the seat card's QR code, the others by typing the code
@@ -206,8 +210,8 @@ describe('a whole session through the browser', () => {
     for (const [i, name] of (['tablet1', 'tablet2', 'tablet3'] as const).entries()) {
       const t = pages.get(name)!;
       await t.getByTestId('checkin').click();
-      await expect.poll(() => t.getByTestId('checkin-status').textContent()).toContain('已签到');
-      await expect.poll(() => text(hall.getByTestId('hall-present'))).toBe(String(i + 1));
+      await poll(() => t.getByTestId('checkin-status').textContent()).toContain('已签到');
+      await poll(() => text(hall.getByTestId('hall-present'))).toBe(String(i + 1));
     }
     // the login code never stays in the address bar
     expect(t1.url()).not.toContain('code=');
@@ -219,7 +223,7 @@ describe('a whole session through the browser', () => {
     await con.getByRole('button', { name: /新建表决/ }).click();
     await con.getByRole('button', { name: /开始投票/ }).click();
     await confirmDialog(con);
-    await expect.poll(() => turnout(hall)).toBe('0/3');
+    await poll(() => turnout(hall)).toBe('0/3');
 
     const [t1, t2, t3] = (['tablet1', 'tablet2', 'tablet3'] as const).map((n) => pages.get(n)!) as [Page, Page, Page];
     for (const t of [t1, t2, t3]) await t.getByRole('radiogroup', { name: A }).waitFor();
@@ -231,7 +235,7 @@ describe('a whole session through the browser', () => {
     await t1.getByRole('button', { name: /核对选票/ }).click();
     await t1.getByRole('button', { name: '确认投票' }).click();
     await t1.getByTestId('deputy-done').waitFor();
-    await expect.poll(() => turnout(hall)).toBe('1/3');
+    await poll(() => turnout(hall)).toBe('1/3');
 
     // 李娜: A for, C for, B left unmarked (counts as abstain)
     await mark(t2, A, '赞成');
@@ -241,7 +245,7 @@ describe('a whole session through the browser', () => {
     await t2.getByRole('button', { name: /核对选票/ }).click();
     await t2.getByRole('button', { name: '确认投票' }).click();
     await t2.getByTestId('deputy-done').waitFor();
-    await expect.poll(() => turnout(hall)).toBe('2/3');
+    await poll(() => turnout(hall)).toBe('2/3');
 
     // 王强: A for, B for, C against — the network drops as the ballot is cast. (Going offline
     // after the click would race the request, which on loopback usually wins.)
@@ -252,17 +256,17 @@ describe('a whole session through the browser', () => {
     await t3.context().setOffline(true);
     await t3.getByRole('button', { name: '确认投票' }).click();
     await t3.getByTestId('deputy-sending').waitFor();
-    await expect.poll(() => t3.getByTestId('deputy-sending').textContent(), { timeout: UI }).toContain('正在重试');
+    await poll(() => t3.getByTestId('deputy-sending').textContent()).toContain('正在重试');
     expect(await t3.getByTestId('deputy-done').count()).toBe(0);
     expect(await t3.getByText('已投票').count()).toBe(0);
     expect(await turnout(hall)).toBe('2/3');
 
     await t3.context().setOffline(false);
-    await t3.getByTestId('deputy-done').waitFor({ timeout: 30_000 });
-    await expect.poll(() => t3.getByRole('heading', { name: '已投票' }).count()).toBe(1);
+    await t3.getByTestId('deputy-done').waitFor({ timeout: 45_000 });
+    await poll(() => t3.getByRole('heading', { name: '已投票' }).count()).toBe(1);
     state.receipt = await text(t3.getByTestId('receipt'));
     expect(state.receipt).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
-    await expect.poll(() => turnout(hall)).toBe('3/3');
+    await poll(() => turnout(hall)).toBe('3/3');
   });
 
   it('closing shows the provisional result on the hall; receipts are published', async () => {
@@ -276,7 +280,7 @@ describe('a whole session through the browser', () => {
     expect(await provisional.textContent()).toContain('结果待主席团确认');
     // A: 3 for; B: 2 for, 1 abstain; C: 1 for, 2 against — N = 2, so A and B are chosen
     const rows = hall.getByTestId('result-row');
-    await expect.poll(() => rows.count()).toBe(3);
+    await poll(() => rows.count()).toBe(3);
     const cells = async (i: number) => (await rows.nth(i).locator('td').allTextContents()).map((s) => s.trim());
     expect(await cells(0)).toEqual(['1', A, '3', '0', '0', '✓ 当选']);
     expect(await cells(1)).toEqual(['2', B, '2', '0', '1', '✓ 当选']);
@@ -286,7 +290,7 @@ describe('a whole session through the browser', () => {
 
     // the deputy who lost the network finds the receipt in the published list
     const t3 = pages.get('tablet3')!;
-    await expect.poll(() => t3.getByTestId('tracker-mine-ok').textContent()).toContain('您的回执码已在公布名单中');
+    await poll(() => t3.getByTestId('tracker-mine-ok').textContent()).toContain('您的回执码已在公布名单中');
     await t3.getByTestId('tracker-search').fill(state.receipt.replace(/-/g, '').toLowerCase());
     await t3.getByTestId('tracker-search-found').waitFor();
 
@@ -304,7 +308,7 @@ describe('a whole session through the browser', () => {
     await con.getByLabel('秘书处工作人员').uncheck();
     await con.getByLabel('主席团成员').check();
     await con.getByRole('button', { name: '新建用户' }).click();
-    await expect.poll(() => con.getByText(`已创建用户 ${PRESIDIUM.displayName}`).count()).toBe(1);
+    await poll(() => con.getByText(`已创建用户 ${PRESIDIUM.displayName}`).count()).toBe(1);
 
     const pres = await newPage('presidium', { viewport: { width: 1366, height: 900 } });
     await pres.goto(`${base}/console/sessions/${state.sessionId}`);
@@ -352,12 +356,12 @@ describe('a whole session through the browser', () => {
     await con.goto(`${base}/console/sessions/${state.sessionId}`);
     await con.getByTestId('open-rating-form').click();
     const form = con.getByTestId('rating-form');
-    await expect.poll(() => form.getByText('已默认勾选该年度经主席团确认的 2 个项目。').count()).toBe(1);
+    await poll(() => form.getByText('已默认勾选该年度经主席团确认的 2 个项目。').count()).toBe(1);
     expect(await form.getByTestId('rating-project-1').isChecked()).toBe(true);
     expect(await form.getByTestId('rating-project-2').isChecked()).toBe(true);
     expect(await form.getByTestId('rating-project-3').isChecked()).toBe(false);
     await form.getByTestId('rating-submit').click();
-    await expect.poll(() => form.count()).toBe(0);
-    await expect.poll(() => con.getByRole('button', { name: /实施情况满意度测评/ }).count()).toBe(1);
+    await poll(() => form.count()).toBe(0);
+    await poll(() => con.getByRole('button', { name: /实施情况满意度测评/ }).count()).toBe(1);
   });
 });

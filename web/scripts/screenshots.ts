@@ -1,6 +1,7 @@
 /**
- * Screenshots of the three apps against a running demo (`pnpm demo`), driving a whole vote:
- * check-in → open → ballots → close → certify, plus the seat-card sheet.
+ * Screenshots of the apps against a running demo (`pnpm demo`), driving a whole vote:
+ * check-in → open → ballots → close → certify; then the 公告, the public results page on a
+ * phone, the console's satisfaction-rating form, and the seat-card sheet.
  *
  *   npx tsx web/scripts/screenshots.ts --base http://127.0.0.1:3000 \
  *     --admin-pass <from demo output> --presidium-pass <from demo output> --codes <codes.csv>
