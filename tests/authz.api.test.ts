@@ -63,7 +63,7 @@ describe('authorization matrix', () => {
     await bare.register((await import(fromServer.resolve('@fastify/cookie'))).default);
     await bare.register(guardPlugin, { auth: t.app.services.auth });
     await expect(
-      bare.register(async (a) => {
+      bare.register(async (a: { get(url: string, h: () => Promise<string>): void }) => {
         a.get('/api/forgotten', async () => 'x');
       }).ready(),
     ).rejects.toThrow(/declares no roles/);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -166,6 +167,8 @@ export async function buildApp(opts: BuildOptions) {
     hsts: config.COOKIE_SECURE ? { maxAge: 15552000 } : false,
     referrerPolicy: { policy: 'same-origin' },
   });
+  // Tablets on hall Wi-Fi: the client bundle goes out compressed.
+  await app.register(fastifyCompress, { threshold: 1024, encodings: ['br', 'gzip'] });
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false, errorResponseBuilder: () => ({ statusCode: 429, ...errorBody('RATE_LIMITED') }) });
   await app.register(fastifySwagger, {

@@ -23,6 +23,7 @@ export type AnnouncedProject = Static<typeof AnnouncedProject>;
 /** Everything the 公告 (announcement) and the minutes state, from the certified result. */
 export const Announcement = Type.Object({
   pollId: Uuid,
+  cycleId: Uuid,
   kind: Type.Enum(POLL_KINDS),
   status: Type.Enum(POLL_STATUSES),
   /** Not yet certified: printed with a 草稿 (draft) mark and not public. */

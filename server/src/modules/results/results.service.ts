@@ -65,6 +65,7 @@ export class ResultsService {
     if (!record) throw new AppError('POLL_STATE', { status: poll.status });
     const base = {
       pollId: poll.id,
+      cycleId: pollRow.cycle_id,
       kind: poll.kind,
       status: poll.status,
       draft: !FINAL.has(poll.status),
