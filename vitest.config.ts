@@ -7,7 +7,7 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['shared/src/**/*.test.ts', 'server/src/**/*.test.ts', 'tests/**/*.test.ts'],
-          exclude: ['tests/e2e/**'],
+          exclude: ['tests/e2e/**', 'tests/faults/**'],
           environment: 'node',
           globalSetup: ['tests/setup/global-db.ts'],
           testTimeout: 30_000,
@@ -23,6 +23,19 @@ export default defineConfig({
           globalSetup: ['tests/setup/global-db.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // Fault injection (killed server, restarted database, slow clients): `pnpm test:faults`,
+          // kept out of `pnpm test` because it kills processes and restarts a database.
+          name: 'faults',
+          include: ['tests/faults/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/setup/global-db.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
           fileParallelism: false,
         },
       },

@@ -3,18 +3,24 @@
 // a random valid ballot within one second; the tally must match the ballots generated here.
 // Last line of output: one JSON object with the figures (see BENCHMARKS.md).
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import WebSocket from 'ws';
 import {
   HttpClient,
+  LeanHttp,
+  LeanWebSocket,
   machineFacts,
   parseArgs,
   percentile,
   pool,
   round1,
+  postmasterPid,
   runBench,
   setupAdmin,
+  cpuMs,
+  treeCpuMs,
   sleep,
   startServer,
   tempDir,
@@ -109,6 +115,7 @@ const votedIn = (m: any, pollId: string): number | undefined => {
 
 async function rawInsertRate(url: string, poolSize: number, seconds: number): Promise<number> {
   const p = new pg.Pool({ connectionString: url, max: poolSize });
+  p.on('error', () => undefined);
   const table = `bench_raw_insert_${randomBytes(3).toString('hex')}`;
   try {
     await p.query(`create table ${table} (id uuid primary key default gen_random_uuid(), body jsonb not null)`);
@@ -188,22 +195,36 @@ runBench(async () => {
   await admin.must(`/api/sessions/${session.id}/checkin/open`);
   console.log(`session, roster of ${codes.length}, codes: ${Math.round(performance.now() - t0)} ms`);
 
-  // 3. One hall display per instance, then every deputy: own login session and websocket.
+  // 3. One hall display per instance; every deputy logs in (own session) and checks in, then
+  //    opens its own websocket on the hall topic, as the tablets do. (Checking in before the
+  //    sockets open keeps the setup from broadcasting 3,000 attendance updates to 3,000 sockets.)
   const displays = await Promise.all(servers.map((s) => display(s, session.id)));
-  let deputyMessages = 0;
-  const deputies = await pool(codes, 64, async (c, i) => {
+  // The secretariat's console watches the staff topic (turnout per delegation, who has not voted).
+  const consoleSocket = await openSocket(servers[0]!.ws, admin.cookie);
+  let consoleEvents = 0;
+  consoleSocket.on('message', (raw: Buffer) => {
+    if (raw.subarray(0, 15).toString() === '{"type":"event"') consoleEvents++;
+  });
+  consoleSocket.send(JSON.stringify({ type: 'subscribe', topic: `staff:${session.id}` }));
+  const logged = await pool(codes, 32, async (c, i) => {
     const server = servers[i % servers.length]!;
     const client = new HttpClient(server.base);
     await client.must('/api/auth/deputy-login', { code: c.code });
-    const ws = await openSocket(server.ws, client.cookie);
-    ws.on('message', () => void deputyMessages++);
-    ws.send(JSON.stringify({ type: 'subscribe', topic: `hall:${session.id}` }));
-    return { id: c.deputyId, client, ws, server };
+    await client.must('/api/deputy/checkin');
+    return { id: c.deputyId, client, server };
   });
-  console.log(`${deputies.length} deputies logged in with a websocket each: ${Math.round(performance.now() - t0)} ms`);
-  await pool(deputies, 32, (d) => d.client.must('/api/deputy/checkin'));
   await Promise.all(displays.map((d) => d.waitFor((m) => (m.type === 'event' && m.event.kind === 'hall' ? m.event.state.attendance.present === N : false), 30_000)));
-  console.log(`all checked in (displays show ${N} present): ${Math.round(performance.now() - t0)} ms`);
+  console.log(`${N} deputies logged in and checked in (displays show ${N} present): ${Math.round(performance.now() - t0)} ms`);
+  const deputies = await pool(logged, 64, async (d) => {
+    d.client.close();
+    const ws = await LeanWebSocket.open(d.server.port, { cookie: d.client.cookie });
+    ws.send(JSON.stringify({ type: 'subscribe', topic: `hall:${session.id}` }));
+    // Its own connection for casting, opened now as a tablet's would be.
+    const http = new LeanHttp(d.server.port, d.client.cookie);
+    await http.connect();
+    return { ...d, ws, http };
+  });
+  console.log(`${deputies.length} deputy websockets open: ${Math.round(performance.now() - t0)} ms`);
 
   // 4. Open the poll.
   const poll = await admin.must(`/api/sessions/${session.id}/polls`, { title: '基准测试表决' });
@@ -220,6 +241,8 @@ runBench(async () => {
     for (const [j, id] of order.entries()) marks[id] = j < approvals ? 'for' : rand() < 0.5 ? 'against' : 'abstain';
     return { type: 'approve' as const, marks };
   });
+  const pgPid = await postmasterPid(dbUrl);
+  const cpuBefore = { servers: servers.map((s) => cpuMs(s.pid)), pg: pgPid ? treeCpuMs(pgPid) : NaN, client: process.cpuUsage() };
   const results: { ok: boolean; latency: number; ackAt: number; receipt?: string; retries: number; error?: string }[] = new Array(N);
   const stormStart = performance.now() + 50;
   await Promise.all(
@@ -229,21 +252,21 @@ runBench(async () => {
       const idempotencyKey = randomBytes(16).toString('base64url');
       let retries = 0;
       for (;;) {
-        let r: { status: number; body: any } | null = null;
+        let r: { status: number; body: string } | null = null;
         let error = '';
         try {
-          r = await d.client.post(`/api/polls/${poll.id}/ballots`, { idempotencyKey, ballot: ballots[i] });
+          r = await d.http.post(`/api/polls/${poll.id}/ballots`, { idempotencyKey, ballot: ballots[i] });
         } catch (err) {
           error = String(err);
         }
         if (r?.status === 200) {
-          results[i] = { ok: true, latency: performance.now() - at, ackAt: performance.now(), receipt: r.body.receipt, retries };
+          results[i] = { ok: true, latency: performance.now() - at, ackAt: performance.now(), receipt: JSON.parse(r.body).receipt, retries };
           return;
         }
         // A tablet retries a failed send with the same key; a refusal (4xx) is final.
         const transient = !r || r.status >= 500 || r.status === 429;
         if (!transient || retries >= 5) {
-          results[i] = { ok: false, latency: performance.now() - at, ackAt: performance.now(), retries, error: r ? `${r.status} ${JSON.stringify(r.body)}` : error };
+          results[i] = { ok: false, latency: performance.now() - at, ackAt: performance.now(), retries, error: r ? `${r.status} ${r.body}` : error };
           return;
         }
         retries++;
@@ -262,6 +285,14 @@ runBench(async () => {
   // 6. Turnout on every display: last ack → the display shows everyone.
   const turnoutSeen = await Promise.all(displays.map((d) => d.waitFor((m) => votedIn(m, poll.id) === acked.length, 10_000).catch(() => NaN)));
   const turnoutLag = Math.max(...turnoutSeen.map((t) => Math.max(0, t - lastAck)));
+  // CPU spent on the storm (press → everyone shown), per ballot: the contention-proof figure to optimise.
+  const clientCpu = process.cpuUsage(cpuBefore.client);
+  const cpu = {
+    server: servers.reduce((a, s, i) => a + cpuMs(s.pid) - cpuBefore.servers[i]!, 0) / N,
+    pg: pgPid ? (treeCpuMs(pgPid) - cpuBefore.pg) / N : NaN,
+    client: (clientCpu.user + clientCpu.system) / 1000 / N,
+  };
+  console.log(`CPU per ballot: server ${cpu.server.toFixed(2)} ms · PostgreSQL ${cpu.pg.toFixed(2)} ms · this client ${cpu.client.toFixed(2)} ms`);
 
   // 7. Close and count: close → the display shows the result.
   const closeAt = performance.now();
@@ -295,14 +326,18 @@ runBench(async () => {
     `count: returned ${record?.returned}, valid ${record?.valid}, issued ${record?.issued}; rows match generated ballots: ${sameRows(rowsOf(closed.result))}; ` +
       `displays match: ${displayResults.every((r) => sameRows(rowsOf(r)))}; receipts all in published list: ${receiptsListed}`,
   );
-  console.log(`close request answered in ${Math.round(closeAck)} ms; deputy websockets received ${deputyMessages} messages in all`);
+  console.log(
+    `close request answered in ${Math.round(closeAck)} ms; deputy websockets received ${Math.round(deputies.reduce((a, d) => a + d.ws.bytes, 0) / 1024)} KiB in all; ` +
+      `the staff console ${consoleEvents} events`,
+  );
 
   const rss = servers.map((s) => s.rss());
   for (const d of deputies) {
-    d.ws.terminate();
-    d.client.close();
+    d.ws.close();
+    d.http.close();
   }
   for (const d of displays) d.ws.terminate();
+  consoleSocket.terminate();
 
   // 9. The raw limit: single-row insert transactions through pg, same database, same pool size.
   const raw = await rawInsertRate(dbUrl, opts['pool-size'], opts['raw-seconds']);
@@ -327,6 +362,9 @@ runBench(async () => {
     turnout_lag_ms: round1(turnoutLag),
     result_lag_ms: round1(resultLag),
     server_rss_mb: Math.max(...rss.map((r) => r.peak)),
+    server_cpu_ms_per_ballot: Math.round(cpu.server * 100) / 100,
+    pg_cpu_ms_per_ballot: Math.round(cpu.pg * 100) / 100,
+    load_avg_1m: Math.round(os.loadavg()[0]! * 10) / 10,
   };
   const targets = {
     tally_exact: out.tally_exact,

@@ -1,25 +1,29 @@
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { HttpClient, runBench, setupAdmin, startServer, tempDir } from './bench-lib.ts';
 runBench(async () => {
   const s = await startServer({ name: 's1', dataDir: await tempDir('pj-probe-'), databaseUrl: process.env.DATABASE_URL });
-  const url = process.env.DATABASE_URL ?? s.embeddedUrl!;
   const admin = await setupAdmin(s);
-  const time = async (label: string, f: () => Promise<unknown>, n = 10) => {
-    const ts: number[] = [];
-    for (let i = 0; i < n; i++) { const t = performance.now(); await f(); ts.push(performance.now() - t); }
-    ts.sort((a, b) => a - b);
-    console.log(label, ts.map((x) => x.toFixed(1)).join(' '));
-  };
-  await time('GET /api/auth/me', () => admin.get('/api/auth/me'));
-  await time('GET /api/health', () => admin.get('/api/health'));
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  await c.query('create table t1 (id serial primary key, v int)');
-  await time('pg insert autocommit', () => c.query('insert into t1 (v) values (1)'));
-  await time('pg select 1', () => c.query('select 1'));
-  await time('pg begin/insert/commit', async () => { await c.query('begin'); await c.query('insert into t1 (v) values (1)'); await c.query('commit'); });
-  console.log((await c.query("select name, setting from pg_settings where name in ('fsync','synchronous_commit','wal_sync_method','commit_delay','shared_buffers','max_connections')")).rows);
-  await c.end();
+  const cycle = await admin.must('/api/cycles', { level: 'city', name: 'x', year: 2027, chooseN: 2, ballotType: 'approve', passThreshold: 'none', quorumRule: 'more_than_half', tieRule: 'runoff' });
+  const ids: string[] = [];
+  for (let i = 0; i < 4; i++) ids.push((await admin.must(`/api/cycles/${cycle.id}/candidates`, { name: `p${i}` })).id);
+  await admin.must(`/api/cycles/${cycle.id}/freeze`, { decision: 'd' });
+  const session = await admin.must('/api/sessions', { cycleId: cycle.id, name: 's' });
+  const csv = ['姓名,代表团,座位,电话', ...Array.from({ length: 20 }, (_, i) => `d${i},x,${i},`)].join('\n');
+  await admin.must(`/api/sessions/${session.id}/roster`, { fileName: 'r.csv', contentBase64: Buffer.from(csv).toString('base64') });
+  const codes = await admin.must(`/api/sessions/${session.id}/codes`, {});
+  await admin.must(`/api/sessions/${session.id}/checkin/open`);
+  const ds = [];
+  for (const c of codes) { const h = new HttpClient(s.base); await h.must('/api/auth/deputy-login', { code: c.code }); await h.must('/api/deputy/checkin'); ds.push(h); }
+  const poll = await admin.must(`/api/sessions/${session.id}/polls`, {});
+  await admin.must(`/api/polls/${poll.id}/open`, {});
+  const ts: string[] = [];
+  for (const [i, h] of ds.entries()) {
+    await h.get('/api/auth/me');
+    const t = performance.now();
+    const r = await h.post(`/api/polls/${poll.id}/ballots`, { idempotencyKey: `key-${i}-xxxxxxxxxxxxxxxx`, ballot: { type: 'approve', marks: { [ids[0]!]: 'for' } } });
+    ts.push(`${(performance.now() - t).toFixed(1)}${r.status === 200 ? '' : '!' + r.status}`);
+    const t2 = performance.now(); await h.get('/api/auth/me'); ts.push(`me:${(performance.now() - t2).toFixed(1)}`);
+  }
+  console.log(ts.join(' '));
   return true;
 });

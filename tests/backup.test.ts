@@ -13,11 +13,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createDb } from '../server/src/db/database.ts';
 import { verifyAuditChain } from '../server/src/modules/audit/audit.service.ts';
-import { backupDatabase, restoreDatabase } from '../scripts/backup-lib.ts';
+import { backupDatabase, parentsFirst, restoreDatabase } from '../scripts/backup-lib.ts';
 import { Client, createTestApp, key, type TestApp } from './helpers/app.ts';
 import { castOk, hall, openPoll, staffPair, withPg, type Hall } from './helpers/world.ts';
 import { withDatabase } from './setup/global-db.ts';
@@ -99,13 +98,25 @@ beforeAll(async () => {
   frozenCandidateId = h.candidateIds[0]!;
   const [a, b, c] = h.candidateIds as [string, string, string];
   pollId = await openPoll(staff, h.sessionId);
-  for (const [i, d] of h.deputies.entries()) {
-    await castOk(d.client, pollId, { type: 'approve', marks: { [a]: 'for', [i % 2 ? b : c]: 'for', ...(i === 5 ? { [b]: 'against', [c]: 'for' } : {}) } });
-  }
+  // 项目1 first; 项目2 and 项目3 tie for the second place: a run-off (a poll that references its parent).
+  for (const [i, d] of h.deputies.entries()) await castOk(d.client, pollId, { type: 'approve', marks: { [a]: 'for', [i < 3 ? b : c]: 'for' } });
   const closed = await staff.post(`/api/polls/${pollId}/close`);
   expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+  expect(closed.body.result.tie, JSON.stringify(closed.body.result)).toBeTruthy();
+  const runoff = await staff.post(`/api/polls/${pollId}/runoff`);
+  expect(runoff.status, JSON.stringify(runoff.body)).toBe(200);
+  // Certifying the parent after its run-off exists rewrites the parent's row behind the child's,
+  // so the backup reads the child first.
   const certified = await staff.post(`/api/polls/${pollId}/certify`);
   expect(certified.body.status, JSON.stringify(certified.body)).toBe('certified');
+  const order = await withPg(t.url, (c) => c.query(`select id from polls`));
+  expect(order.rows.map((r) => r.id)).toEqual([runoff.body.id, pollId]);
+
+  // A citizen's proposal: an identity column (proposal_events.id) and generated search data.
+  const point = await staff.post(`/api/cycles/${h.cycleId}/collection-points`, { name: AWKWARD.slice(0, 40) });
+  expect(point.status, JSON.stringify(point.body)).toBe(200);
+  const proposal = await staff.post(`/api/cycles/${h.cycleId}/proposals`, { title: '增设公交站台 🚌', content: AWKWARD, area: '交通出行', channel: 'hotline', pointId: point.body.id });
+  expect(proposal.status, JSON.stringify(proposal.body)).toBe(200);
 
   // A tracked project with a binary attachment (bytea).
   const init = await staff.post(`/api/cycles/${h.cycleId}/tracking/init`);
@@ -152,6 +163,8 @@ describe('backup and restore', () => {
     expect(before.audit_log!.rows).toBeGreaterThan(10);
     expect(before.poll_box!.rows).toBe(6);
     expect(before.tracking_attachments!.rows).toBe(1);
+    expect(before.proposal_events!.rows).toBeGreaterThan(0);
+    expect(before.polls!.rows).toBe(2);
     expect(before.kysely_migration!.rows).toBeGreaterThan(0);
 
     const file = path.join(tmp, 'piaojue.jsonl.gz');
@@ -279,4 +292,33 @@ describe('backup and restore', () => {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('orders a self-referencing table parents first, across any number of generations', () => {
+    // [id, parent, (other, otherParent)]: a chain given child-first, a root, a second key, and an orphan.
+    const rows: (string | null)[][] = [
+      ['e', 'd', 'x', null],
+      ['d', 'c', 'y', 'x2'],
+      ['c', 'b', null, null],
+      ['b', 'a', 'x2', null],
+      ['a', null, null, null],
+      ['z', 'missing', null, null],
+    ];
+    const refs = [
+      { from: [1], to: [0] },
+      { from: [3], to: [2] },
+    ];
+    const ordered = parentsFirst(rows, refs).map((r) => r[0]);
+    expect(ordered.at(-1)).toBe('z');
+    expect(new Set(ordered)).toEqual(new Set(rows.map((r) => r[0])));
+    const seen = new Set<string | null>();
+    const seenOther = new Set<string | null>();
+    for (const [id, parent, other, otherParent] of parentsFirst(rows, refs)) {
+      if (id !== 'z') {
+        if (parent) expect(seen.has(parent), `${id} after ${parent}`).toBe(true);
+        if (otherParent) expect(seenOther.has(otherParent), `${id} after other ${otherParent}`).toBe(true);
+      }
+      seen.add(id ?? null);
+      seenOther.add(other ?? null);
+    }
+  });
 });

@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { buildApp, type App } from '../server/src/app.ts';
 import { loadConfig } from '../server/src/config.ts';
 import { createDb } from '../server/src/db/database.ts';
-import { createTestApp, key, scenario, type Scenario, type TestApp } from './helpers/app.ts';
+import { Client, createTestApp, key, scenario, type Scenario, type TestApp } from './helpers/app.ts';
 
 let t: TestApp;
 let s: Scenario;
@@ -131,5 +131,54 @@ describe('websocket hub', () => {
     c.send({ type: 'ping', t: 42 });
     expect((await c.waitFor((m) => m.type === 'pong')).t).toBe(42);
     c.close();
+  });
+
+  it('two instances act as one: a login, a ballot retry and turnout all cross between them', async () => {
+    const onB = (c: Client) => Object.assign(new Client(second.app), { cookie: c.cookie });
+    const staffB = onB(s.staff);
+    const poll = await s.staff.post(`/api/sessions/${s.sessionId}/polls`, {});
+    expect((await staffB.post(`/api/polls/${poll.body.id}/open`, {})).status).toBe(200);
+
+    // A tablet and a hall display, both on instance B.
+    const tablet = connect(secondBase, s.deputies[2]!.client.cookie);
+    const display = connect(secondBase);
+    await Promise.all([tablet.opened, display.opened]);
+    for (const c of [tablet, display]) c.send({ type: 'subscribe', topic: `hall:${s.sessionId}` });
+    await Promise.all([tablet, display].map((c) => c.waitFor((m) => m.type === 'snapshot' && m.data.state.poll?.status === 'open')));
+
+    // The deputy logged in through A; B knows the session from the database alone.
+    const deputyB = onB(s.deputies[2]!.client);
+    expect((await deputyB.get('/api/deputy/state')).body.deputy.id).toBe(s.deputies[2]!.id);
+
+    const [a] = s.candidateIds;
+    const ballot = { type: 'approve', marks: { [a!]: 'for' } };
+    const k = key();
+    const first = await s.deputies[2]!.client.post(`/api/polls/${poll.body.id}/ballots`, { idempotencyKey: k, ballot });
+    expect(first.status).toBe(200);
+    // The tablet retries through B (say, the load balancer moved it): the same receipt, not a second ballot.
+    const retry = await deputyB.post(`/api/polls/${poll.body.id}/ballots`, { idempotencyKey: k, ballot });
+    expect(retry.body).toEqual({ receipt: first.body.receipt, duplicate: true });
+    const other = await deputyB.post(`/api/polls/${poll.body.id}/ballots`, { idempotencyKey: key(), ballot });
+    expect(other.body.error.code).toBe('ALREADY_VOTED');
+
+    // Cast through A, seen on B's sockets, by tablet and display alike.
+    for (const c of [tablet, display]) {
+      const moved = await c.waitFor((m) => m.type === 'event' && m.event.kind === 'turnout' && m.event.turnout.pollId === poll.body.id && m.event.turnout.voted === 1);
+      expect(moved.event.turnout).toEqual({ pollId: poll.body.id, issued: 6, voted: 1 });
+    }
+
+    // Logged out through B: refused on A at once.
+    expect((await deputyB.post('/api/auth/logout')).status).toBe(200);
+    expect((await s.deputies[2]!.client.get('/api/deputy/state')).status).toBe(401);
+
+    // Closed through B; A's count is the one in the database.
+    const closed = await staffB.post(`/api/polls/${poll.body.id}/close`);
+    expect(closed.body.result.record.returned).toBe(1);
+    for (const c of [tablet, display]) {
+      await c.waitFor((m) => m.type === 'event' && m.event.kind === 'hall' && m.event.state.poll?.id === poll.body.id && m.event.state.poll.status === 'closed');
+      const seqs = c.messages.filter((m) => m.topic === `hall:${s.sessionId}`).map((m) => m.seq);
+      expect(seqs).toEqual(seqs.map((_, i) => seqs[0] + i));
+      c.close();
+    }
   });
 });

@@ -19,23 +19,40 @@ interface Client {
 }
 
 interface TopicState {
+  /** The topic as clients name it. */
+  topic: string;
+  /** Tablets (deputies) or screens (displays, staff); see `turnoutGapMs`. */
+  audience: Audience;
   subscribers: Set<Client>;
   seq: number;
   /** Latest data sent, handed to new subscribers as their snapshot. */
   data: TopicData | null;
   pending: 'turnout' | 'state' | null;
   timer: NodeJS.Timeout | null;
+  /** When the timer fires (ms since the epoch). */
+  due: number;
   lastRun: number;
   running: boolean;
 }
 
 const TOPIC = /^(hall|staff):([0-9a-f-]{36})$/;
 
+type Audience = 'screens' | 'tablets';
+
 /**
  * One websocket endpoint. Clients subscribe to topics; each topic has its own sequence number,
  * a snapshot on subscribe, then events. Changes arrive as notices (from PostgreSQL
  * LISTEN/NOTIFY, so every instance hears every commit); a topic reloads its data from the
  * database at most once per `intervalMs`, however many notices arrive.
+ *
+ * Turnout moves with every ballot, and each event costs one system call per socket: 3,000
+ * tablets at 10 updates a second would take a third of a core while the ballots come in. So
+ * each topic keeps two audiences, each with its own sequence numbers: screens (hall displays,
+ * staff consoles) and tablets (deputies). Hall displays get turnout every `intervalMs`;
+ * tablets, who glance at it after voting, and the staff topic, whose every refresh is a full
+ * reload, at most every `slowTurnoutMs`; and any audience waits at least subscribers /
+ * `turnoutSendsPerSecond` seconds between turnout events. State changes (a poll opens or
+ * closes) go to everyone at the base interval.
  */
 export class Hub {
   readonly instance = randomUUID().slice(0, 8);
@@ -47,6 +64,8 @@ export class Hub {
     private readonly loaders: TopicLoaders,
     private readonly log: { warn(o: unknown, m?: string): void },
     private readonly intervalMs = 100,
+    private readonly slowTurnoutMs = 1000,
+    private readonly turnoutSendsPerSecond = 20_000,
   ) {
     this.heartbeat = setInterval(() => this.sweep(), 30_000);
     this.heartbeat.unref?.();
@@ -102,20 +121,30 @@ export class Hub {
     return p.kind === 'user' && allowed(p, ['staff', 'presidium', 'scrutineer']);
   }
 
+  private static key(topic: string, audience: Audience) {
+    return audience === 'tablets' ? `${topic}#tablets` : topic;
+  }
+
+  private static audienceOf(client: Client): Audience {
+    return client.principal.kind === 'deputy' ? 'tablets' : 'screens';
+  }
+
   private async subscribe(client: Client, topic: string) {
     const m = TOPIC.exec(topic);
     if (!m) return this.send(client, { type: 'error', topic, code: 'NOT_FOUND', message: 'unknown topic' });
     if (!this.mayRead(client.principal, m[1]!)) return this.send(client, { type: 'error', topic, code: 'FORBIDDEN', message: 'not allowed' });
-    let state = this.topics.get(topic);
+    const audience = Hub.audienceOf(client);
+    const key = Hub.key(topic, audience);
+    let state = this.topics.get(key);
     if (!state) {
-      state = { subscribers: new Set(), seq: 0, data: null, pending: null, timer: null, lastRun: 0, running: false };
-      this.topics.set(topic, state);
+      state = { topic, audience, subscribers: new Set(), seq: 0, data: null, pending: null, timer: null, due: 0, lastRun: 0, running: false };
+      this.topics.set(key, state);
     }
     if (!state.data) {
       try {
         state.data = await this.load(topic);
       } catch (err) {
-        if (this.topics.get(topic) === state && state.subscribers.size === 0) this.topics.delete(topic);
+        if (this.topics.get(key) === state && state.subscribers.size === 0) this.topics.delete(key);
         const notFound = (err as { code?: string }).code === 'NOT_FOUND';
         return this.send(client, { type: 'error', topic, code: notFound ? 'NOT_FOUND' : 'INTERNAL', message: notFound ? 'no such session' : 'could not load' });
       }
@@ -128,12 +157,13 @@ export class Hub {
 
   private leave(client: Client, topic: string) {
     client.topics.delete(topic);
-    const state = this.topics.get(topic);
+    const key = Hub.key(topic, Hub.audienceOf(client));
+    const state = this.topics.get(key);
     if (!state) return;
     state.subscribers.delete(client);
     if (state.subscribers.size === 0) {
       if (state.timer) clearTimeout(state.timer);
-      this.topics.delete(topic);
+      this.topics.delete(key);
     }
   }
 
@@ -145,35 +175,55 @@ export class Hub {
   /** A committed change: refresh the topics of that session that anyone here watches. */
   notice(n: ChangeNotice) {
     for (const topic of [`hall:${n.sessionId}`, `staff:${n.sessionId}`]) {
-      const state = this.topics.get(topic);
-      if (!state) continue;
-      const what = topic.startsWith('hall:') ? n.what : 'state';
-      state.pending = state.pending === 'state' || what === 'state' ? 'state' : 'turnout';
-      this.schedule(topic, state);
+      const what = n.what;
+      for (const audience of ['screens', 'tablets'] as const) {
+        const state = this.topics.get(Hub.key(topic, audience));
+        if (!state) continue;
+        state.pending = state.pending === 'state' || what === 'state' ? 'state' : 'turnout';
+        this.schedule(state);
+      }
     }
   }
 
   /** After a lost LISTEN connection: notices may have been missed, so reload everything. */
   refreshAll() {
-    for (const [topic, state] of this.topics) {
+    for (const state of this.topics.values()) {
       state.pending = 'state';
-      this.schedule(topic, state);
+      this.schedule(state);
     }
   }
 
-  private schedule(topic: string, state: TopicState) {
-    if (state.timer || state.running) return;
-    const wait = Math.max(0, state.lastRun + this.intervalMs - Date.now());
-    state.timer = setTimeout(() => {
-      state.timer = null;
-      void this.run(topic, state);
-    }, wait);
+  /**
+   * The shortest time between two turnout events of this audience. The staff topic has no
+   * turnout-only event: it reloads whole (per delegation, and who has not voted yet), so it
+   * follows the slower pace too.
+   */
+  private turnoutGapMs(state: TopicState): number {
+    const floor = state.audience === 'tablets' || state.topic.startsWith('staff:') ? this.slowTurnoutMs : this.intervalMs;
+    return Math.max(floor, (state.subscribers.size * 1000) / this.turnoutSendsPerSecond);
   }
 
-  private async run(topic: string, state: TopicState) {
+  private schedule(state: TopicState) {
+    if (state.running) return;
+    const gap = state.pending === 'turnout' ? this.turnoutGapMs(state) : this.intervalMs;
+    const due = Math.max(Date.now(), state.lastRun + gap);
+    if (state.timer) {
+      // A state change does not wait out the longer turnout gap.
+      if (due >= state.due) return;
+      clearTimeout(state.timer);
+    }
+    state.due = due;
+    state.timer = setTimeout(() => {
+      state.timer = null;
+      void this.run(state);
+    }, due - Date.now());
+  }
+
+  private async run(state: TopicState) {
+    const { topic } = state;
     const what = state.pending;
     state.pending = null;
-    if (!what || this.topics.get(topic) !== state) return;
+    if (!what || this.topics.get(Hub.key(topic, state.audience)) !== state) return;
     state.running = true;
     state.lastRun = Date.now();
     try {
@@ -200,13 +250,14 @@ export class Hub {
       state.lastRun = Date.now() + 1000;
     } finally {
       state.running = false;
-      if (state.pending) this.schedule(topic, state);
+      if (state.pending) this.schedule(state);
     }
   }
 
   private broadcast(state: TopicState, msg: ServerMessage) {
-    const text = JSON.stringify(msg);
-    for (const c of state.subscribers) if (c.socket.readyState === 1) c.socket.send(text);
+    // Encoded once for all sockets, sent as a text frame.
+    const data = Buffer.from(JSON.stringify(msg), 'utf8');
+    for (const c of state.subscribers) if (c.socket.readyState === 1) c.socket.send(data, { binary: false });
   }
 
   private send(client: Client, msg: ServerMessage) {

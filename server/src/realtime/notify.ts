@@ -20,7 +20,8 @@ export async function notifyInTx(trx: DbOrTx, notice: ChangeNotice): Promise<voi
 /**
  * Ballots arrive in storms; one notice per ballot would serialise every commit on PostgreSQL's
  * notify queue. Casts therefore announce turnout after their commit, at most every `intervalMs`
- * per session (the last one always goes out).
+ * per session (the last one always goes out). The hubs do their own coalescing, so this
+ * interval is kept short: it adds to the time between the last ballot and the display showing it.
  */
 export class TurnoutNotifier {
   private readonly pending = new Map<string, NodeJS.Timeout>();
@@ -28,7 +29,7 @@ export class TurnoutNotifier {
 
   constructor(
     private readonly db: Db,
-    private readonly intervalMs = 100,
+    private readonly intervalMs = 40,
   ) {}
 
   changed(sessionId: string): void {

@@ -9,17 +9,6 @@ export const pollsRepository = {
   lock(db: DbOrTx, id: string) {
     return db.selectFrom('polls').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   },
-  /** Casts hold this lock until they commit, so closing waits for every ballot in flight. */
-  castLock(db: DbOrTx, id: string) {
-    return db
-      .selectFrom('polls')
-      .select(['status', 'session_id'])
-      .where('id', '=', id)
-      .where('status', '=', 'open')
-      .where((eb) => eb.or([eb('closes_at', 'is', null), eb('closes_at', '>', sql<Date>`now()`)]))
-      .forKeyShare()
-      .executeTakeFirst();
-  },
   listBySession(db: DbOrTx, sessionId: string) {
     return db.selectFrom('polls').selectAll().where('session_id', '=', sessionId).orderBy('created_at').execute();
   },
@@ -69,21 +58,37 @@ export const pollsRepository = {
       )
       .execute();
   },
-  markVoted(db: DbOrTx, pollId: string, deputyId: string, keyHash: string) {
-    return db
-      .updateTable('poll_roll')
-      .set({ voted: true, key_hash: keyHash })
-      .where('poll_id', '=', pollId)
-      .where('deputy_id', '=', deputyId)
-      .where('voted', '=', false)
-      .returning('voted')
-      .executeTakeFirst();
-  },
   rollEntry(db: DbOrTx, pollId: string, deputyId: string) {
     return db.selectFrom('poll_roll').select(['voted', 'key_hash']).where('poll_id', '=', pollId).where('deputy_id', '=', deputyId).executeTakeFirst();
   },
-  insertBallot(db: DbOrTx, pollId: string, tracker: string, body: unknown) {
-    return db.insertInto('poll_box').values({ poll_id: pollId, tracker, body: JSON.stringify(body) }).execute();
+  /**
+   * Casts in one statement, hence one transaction: while the poll is open, mark each deputy's
+   * roll entry (only if not yet voted) and, for exactly the entries so marked, put the ballot
+   * in the box. The key-share lock on the poll row is held until commit, so a close (which takes
+   * the row FOR UPDATE) waits for every ballot in flight, and a ballot that comes after the
+   * close finds the poll closed. Each deputy at most once per call. Returns whether the poll
+   * was open and the deputies whose ballots went in.
+   */
+  async castBallots(db: DbOrTx, pollId: string, casts: { deputyId: string; keyHash: string; tracker: string; body: unknown }[]) {
+    const { rows } = await sql<{ open: number; cast: string[] }>`
+      with input as (
+        select * from unnest(${casts.map((c) => c.deputyId)}::uuid[], ${casts.map((c) => c.keyHash)}::text[],
+          ${casts.map((c) => c.tracker)}::text[], ${casts.map((c) => JSON.stringify(c.body))}::jsonb[]) as i(deputy_id, key_hash, tracker, body)
+      ), poll as (
+        select id from polls
+        where id = ${pollId} and status = 'open' and (closes_at is null or closes_at > now())
+        for key share
+      ), roll as (
+        update poll_roll r set voted = true, key_hash = i.key_hash
+        from input i
+        where r.poll_id = (select id from poll) and r.deputy_id = i.deputy_id and r.voted = false
+        returning r.poll_id, r.deputy_id
+      ), box as (
+        insert into poll_box (poll_id, tracker, body)
+        select roll.poll_id, i.tracker, i.body from roll join input i on i.deputy_id = roll.deputy_id
+      )
+      select (select count(*) from poll)::int as open, array(select deputy_id::text from roll) as cast`.execute(db);
+    return rows[0]!;
   },
   turnout(db: DbOrTx, pollId: string) {
     return db

@@ -300,8 +300,10 @@ export class PollsService {
       const cast = new Set(r.cast);
       for (const i of first) out[i] = { open: r.open === 1, cast: cast.has(casts[i]!.deputyId) };
     } catch (err) {
-      // One ballot that breaks a constraint must not sink the others: write them one by one.
-      if (!String((err as { code?: unknown }).code ?? '').startsWith('23') || first.length === 1) throw err;
+      // One ballot that breaks a constraint must not sink the others, nor a deadlock with a batch
+      // that holds a retry of the same deputy: write them one by one.
+      const code = String((err as { code?: unknown }).code ?? '');
+      if (!(code.startsWith('23') || code === '40P01') || first.length === 1) throw err;
       for (const i of first) await one(i);
     }
     for (const i of later) await one(i);
