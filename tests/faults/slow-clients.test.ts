@@ -171,8 +171,10 @@ describe('slow and dropped websocket clients', () => {
 
     // The dropped ones are gone from the hub; the stalled ones too once they are cut off.
     const deadline = Date.now() + 10_000;
-    while (hub.clientCount !== healthy.length + 20 && Date.now() < deadline) await sleep(50);
-    expect(hub.clientCount).toBe(healthy.length + 20);
+    // (Stalled sockets whose unread queue passed the bound are already cut off.)
+    while (hub.clientCount > healthy.length + 20 && Date.now() < deadline) await sleep(50);
+    expect(hub.clientCount).toBeLessThanOrEqual(healthy.length + 20);
+    expect(hub.clientCount).toBeGreaterThanOrEqual(healthy.length);
     await stalled.terminate();
     while (hub.clientCount !== healthy.length && Date.now() < deadline + 10_000) await sleep(50);
     expect(hub.clientCount).toBe(healthy.length);
@@ -180,10 +182,8 @@ describe('slow and dropped websocket clients', () => {
     for (const d of healthy) d.close();
   });
 
-  // Known defect (reported): the hub queues without limit for a socket that does not read, so a
-  // few clients that request snapshots and never read them can exhaust the server's memory. Once
-  // the hub cuts off a client whose queue passes a bound, this passes: make it a plain `it`.
-  it.fails('bounds what it queues for one display that never reads (4 MiB)', () => {
+  // The hub cuts off a socket whose unread queue passes 1 MiB.
+  it('bounds what it queues for one display that never reads (4 MiB)', () => {
     expect(maxQueued).toBeGreaterThanOrEqual(0);
     expect(maxQueued).toBeLessThan(4 * 1024 * 1024);
   });

@@ -35,6 +35,9 @@ interface TopicState {
   running: boolean;
 }
 
+/** Bytes queued for one socket before it is treated as dead. */
+const MAX_QUEUED = 1024 * 1024;
+
 const TOPIC = /^(hall|staff):([0-9a-f-]{36})$/;
 
 type Audience = 'screens' | 'tablets';
@@ -257,11 +260,27 @@ export class Hub {
   private broadcast(state: TopicState, msg: ServerMessage) {
     // Encoded once for all sockets, sent as a text frame.
     const data = Buffer.from(JSON.stringify(msg), 'utf8');
-    for (const c of state.subscribers) if (c.socket.readyState === 1) c.socket.send(data, { binary: false });
+    for (const c of state.subscribers) {
+      if (c.socket.readyState !== 1) continue;
+      c.socket.send(data, { binary: false });
+      this.bound(c);
+    }
+  }
+
+  /**
+   * A client that does not read its socket must not make the server hold its messages without
+   * limit: past MAX_QUEUED it is cut off; on reconnect it gets a fresh snapshot anyway.
+   */
+  private bound(c: Client) {
+    if (c.socket.bufferedAmount <= MAX_QUEUED) return;
+    c.socket.terminate();
+    this.detach(c);
   }
 
   private send(client: Client, msg: ServerMessage) {
-    if (client.socket.readyState === 1) client.socket.send(JSON.stringify(msg));
+    if (client.socket.readyState !== 1) return;
+    client.socket.send(JSON.stringify(msg));
+    this.bound(client);
   }
 
   private sweep() {
