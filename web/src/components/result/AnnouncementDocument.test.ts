@@ -23,6 +23,7 @@ const project = (rank: number, name: string, extra: Partial<Announcement['chosen
 function announcement(over: Partial<Announcement> = {}): Announcement {
   return {
     pollId: '00000000-0000-4000-8000-0000000000aa',
+    cycleId: '00000000-0000-4000-8000-0000000000bb',
     kind: 'vote',
     status: 'certified',
     draft: false,
