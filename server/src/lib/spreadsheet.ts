@@ -31,3 +31,28 @@ export async function toXlsx(sheets: { name: string; header: string[]; rows: unk
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
+
+function tryDecode(encoding: string, bytes: Uint8Array): string | null {
+  try {
+    return new TextDecoder(encoding, { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The text of an uploaded CSV as Chinese offices produce it: UTF-8 (with or without BOM),
+ * UTF-16 with BOM, or GB18030 from Excel. Null when the bytes are not text.
+ */
+export function decodeText(content: Buffer): string | null {
+  const bytes = new Uint8Array(content.buffer, content.byteOffset, content.byteLength);
+  let text: string | null;
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) text = tryDecode('utf-16le', bytes);
+  else if (bytes[0] === 0xfe && bytes[1] === 0xff) text = tryDecode('utf-16be', bytes);
+  else text = tryDecode('utf-8', bytes) ?? tryDecode('gb18030', bytes);
+  if (text === null) return null;
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // Binary content (NUL and other C0 controls besides tab/CR/LF) is not a CSV.
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(text)) return null;
+  return text;
+}

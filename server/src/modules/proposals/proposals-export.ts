@@ -3,6 +3,7 @@
  * that a spreadsheet would read as a formula (= + - @ …) is prefixed with ' first.
  */
 import ExcelJS from 'exceljs';
+import { toCsv as csvBuffer } from '../../lib/spreadsheet.ts';
 import { formatTrackingCode, neutralizeCell } from './proposals-text.ts';
 
 export interface ExportRow {
@@ -78,16 +79,9 @@ export function exportTable(rows: ExportRow[], withContact: boolean): { header: 
   return { header: header.map(neutralizeCell), body };
 }
 
-function csvCell(v: string | number | null): string {
-  if (v === null) return '';
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /** UTF-8 with BOM, CRLF: what Excel on a Chinese Windows opens without garbling. */
 export function toCsv(t: { header: string[]; body: (string | number | null)[][] }): Buffer {
-  const lines = [t.header, ...t.body].map((r) => r.map(csvCell).join(','));
-  return Buffer.from(`\ufeff${lines.join('\r\n')}\r\n`, 'utf8');
+  return csvBuffer(t.header, t.body);
 }
 
 export async function toXlsx(t: { header: string[]; body: (string | number | null)[][] }, sheetName: string): Promise<Buffer> {

@@ -12,6 +12,7 @@ import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { PROPOSAL_LIMITS } from '@piaojue/shared';
 import { cleanPhone, cleanText } from './proposals-text.ts';
+import { decodeText } from '../../lib/spreadsheet.ts';
 
 export type ImportChannel = 'hotline' | 'letter' | 'deputy';
 
@@ -132,26 +133,6 @@ function detectKind(content: Buffer, fileName: string): 'csv' | 'xlsx' | null {
   if (content.length >= 2 && content[0] === 0x50 && content[1] === 0x4b) return 'xlsx';
   if (content.length > 0 && decodeText(content) !== null) return 'csv';
   return null;
-}
-
-function decodeText(content: Buffer): string | null {
-  const bytes = new Uint8Array(content.buffer, content.byteOffset, content.byteLength);
-  let text: string | null;
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) text = tryDecode('utf-16le', bytes);
-  else if (bytes[0] === 0xfe && bytes[1] === 0xff) text = tryDecode('utf-16be', bytes);
-  else text = tryDecode('utf-8', bytes) ?? tryDecode('gb18030', bytes);
-  if (text === null) return null;
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(text)) return null;
-  return text;
-}
-
-function tryDecode(encoding: string, bytes: Uint8Array): string | null {
-  try {
-    return new TextDecoder(encoding, { fatal: true }).decode(bytes);
-  } catch {
-    return null;
-  }
 }
 
 function readCsv(content: Buffer): RawRow[] {

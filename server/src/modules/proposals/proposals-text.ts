@@ -4,6 +4,7 @@
  * because Chinese has no spaces between words), and tracking codes.
  */
 import { createHash, randomInt } from 'node:crypto';
+import { safeCell } from '../../lib/spreadsheet.ts';
 
 /** Trims ASCII/Unicode whitespace incl. the full-width space U+3000, NBSP, BOM and zero-width space. */
 export function trimText(value: string): string {
@@ -99,5 +100,5 @@ export function cleanPhone(value: string): string | null | 'invalid' {
 
 /** Spreadsheet formula injection: a cell starting with = + - @ (or tab/CR) is shown as text. */
 export function neutralizeCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return String(safeCell(value));
 }

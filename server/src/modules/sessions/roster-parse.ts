@@ -14,6 +14,7 @@
  */
 import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { decodeText } from '../../lib/spreadsheet.ts';
 
 export interface RosterRow {
   name: string;
@@ -107,31 +108,6 @@ function detectKind(content: Buffer, fileName: string): 'csv' | 'xlsx' | null {
 }
 
 /** Decodes CSV bytes; null when the bytes are not plausible text. */
-function decodeText(content: Buffer): string | null {
-  const bytes = new Uint8Array(content.buffer, content.byteOffset, content.byteLength);
-  let text: string | null = null;
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) {
-    text = tryDecode('utf-16le', bytes);
-  } else if (bytes[0] === 0xfe && bytes[1] === 0xff) {
-    text = tryDecode('utf-16be', bytes);
-  } else {
-    text = tryDecode('utf-8', bytes) ?? tryDecode('gb18030', bytes);
-  }
-  if (text === null) return null;
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  // Binary content (NUL and other C0 controls besides tab/CR/LF) is not a CSV.
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(text)) return null;
-  return text;
-}
-
-function tryDecode(encoding: string, bytes: Uint8Array): string | null {
-  try {
-    return new TextDecoder(encoding, { fatal: true }).decode(bytes);
-  } catch {
-    return null;
-  }
-}
-
 function readCsv(content: Buffer): RawRow[] {
   const text = decodeText(content);
   if (text === null) throw new BadFileError('not text');
