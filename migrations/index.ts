@@ -4,6 +4,7 @@ import * as m0002 from './2026_11_27_0002_proposals.ts';
 import * as m0003 from './2026_11_27_0003_certification_rating.ts';
 import * as m0004 from './2026_11_27_0004_tracking.ts';
 import * as m0005 from './2026_11_27_0005_cycle_freeze_guard.ts';
+import * as m0006 from './2026_11_27_0006_portal_hot_paths.ts';
 
 /** Every migration, by name, in order. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_27_0003_certification_rating': m0003,
   '2026_11_27_0004_tracking': m0004,
   '2026_11_27_0005_cycle_freeze_guard': m0005,
+  '2026_11_27_0006_portal_hot_paths': m0006,
 };

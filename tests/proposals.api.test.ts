@@ -209,6 +209,29 @@ describe('submission validation', () => {
     expect(limited.body.error.code).toBe('RATE_LIMITED');
     expect(await rowCount('proposals', cycleId)).toBe(10);
   });
+
+  it('folds identical submissions sent at the same moment into one proposal, and not after the window', async () => {
+    const cycleId = await newCycle();
+    await openNotice(cycleId);
+    const before = { events: await rowCount('proposal_events'), grams: await rowCount('proposal_grams') };
+    // Six taps racing each other: one proposal, one code, five answers marked duplicate.
+    const answers = await Promise.all(Array.from({ length: 6 }, () => submit(cycleId, '10.0.3.1', { clientId: 'browser-c' })));
+    expect(new Set(answers.map((a) => a.trackingCode)).size).toBe(1);
+    expect(answers.filter((a) => !a.duplicate)).toHaveLength(1);
+    expect(await rowCount('proposals', cycleId)).toBe(1);
+    const grams = (await rowCount('proposal_grams')) - before.grams;
+    expect(grams).toBeGreaterThan(10);
+    expect((await rowCount('proposal_events')) - before.events).toBe(1);
+
+    // Eleven minutes later the same words are a new proposal, and the slot follows the new one.
+    await sql`update proposal_submissions set at = at - interval '11 minutes'`.execute(t.app.services.db);
+    const later = await submit(cycleId, '10.0.3.1', { clientId: 'browser-c' });
+    expect(later.duplicate).toBe(false);
+    expect(later.trackingCode).not.toBe(answers[0]!.trackingCode);
+    expect(await submit(cycleId, '10.0.3.1', { clientId: 'browser-c' })).toEqual({ ...later, duplicate: true });
+    expect(await rowCount('proposals', cycleId)).toBe(2);
+    expect((await rowCount('proposal_grams')) - before.grams).toBe(2 * grams);
+  });
 });
 
 describe('tracking and privacy', () => {

@@ -211,8 +211,11 @@ export async function buildApp(opts: BuildOptions) {
     return reply.type('text/html').sendFile('index.html');
   });
 
+  let sweeps = 0;
   const sweeper = setInterval(() => {
     polls.closeDue().catch((err) => app.log.warn({ err: String(err) }, 'countdown sweep failed'));
+    // Once a minute: submission slots past the folding window fold nothing any more.
+    if (sweeps++ % 60 === 0) proposals.pruneSubmissions().catch((err) => app.log.warn({ err: String(err) }, 'submission prune failed'));
   }, 1000);
   sweeper.unref();
 

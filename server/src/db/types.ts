@@ -217,12 +217,6 @@ export interface ProposalGramsTable {
   proposal_id: string;
 }
 
-export interface ProposalGramDfTable {
-  cycle_id: string;
-  gram: string;
-  df: number;
-}
-
 export interface ProposalEventsTable {
   id: ColumnType<number, never, never>;
   proposal_id: string;
@@ -362,7 +356,6 @@ export interface Database {
   collection_points: CollectionPointsTable;
   proposals: ProposalsTable;
   proposal_grams: ProposalGramsTable;
-  proposal_gram_df: ProposalGramDfTable;
   proposal_events: ProposalEventsTable;
   proposal_candidate_links: ProposalCandidateLinksTable;
   shortlist_decisions: ShortlistDecisionsTable;

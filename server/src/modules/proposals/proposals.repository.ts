@@ -7,6 +7,34 @@ import type {
   ProposalsTable,
 } from '../../db/types.ts';
 
+type CollectionNoticeRowShape = { opens_at: string; closes_at: string; areas: string[]; districts: string[] };
+
+/** One row of trackingView: json columns arrive parsed (timestamps inside them as ISO text). */
+export interface TrackingViewRow {
+  id: string;
+  tracking_code: string;
+  title: string;
+  content: string;
+  reason: string;
+  area: string;
+  district: string;
+  location: string;
+  channel: string;
+  received_at: Date;
+  status: string;
+  decision_reason: string | null;
+  routed_to: string | null;
+  cycle_id: string;
+  cycle_name: string;
+  cycle_year: number;
+  cycle_level: string;
+  cycle_frozen_at: Date | null;
+  cycle_freeze_decision: string | null;
+  events: { at: string; kind: string; detail: Record<string, unknown> }[];
+  link: { candidate_id: string; candidate_name: string } | null;
+  child: { tracking_code: string; status: string; cycle_id: string; cycle_name: string; year: number; level: string } | null;
+}
+
 /** The queue's filters, already parsed and normalised by the service. */
 export interface QueueFilter {
   cycleId: string;
@@ -97,6 +125,28 @@ export type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaries>['execut
 
 export const proposalsRepository = {
   // ---------------------------------------------------------------- notices & points
+  /** What a portal submission checks, in one query: the cycle, its notice, the named collection point. */
+  async submitContext(db: DbOrTx, cycleId: string, pointId: string | null) {
+    const { rows } = await sql<{
+      frozen_at: Date | null;
+      notice: Pick<CollectionNoticeRowShape, 'opens_at' | 'closes_at' | 'areas' | 'districts'> | null;
+      point_ok: boolean;
+    }>`
+      select c.frozen_at,
+        case when n.cycle_id is null then null
+             else json_build_object('opens_at', n.opens_at, 'closes_at', n.closes_at, 'areas', n.areas, 'districts', n.districts) end as notice,
+        (${pointId}::uuid is null or exists (select 1 from collection_points cp where cp.id = ${pointId}::uuid and cp.cycle_id = c.id)) as point_ok
+      from cycles c left join collection_notices n on n.cycle_id = c.id
+      where c.id = ${cycleId}`.execute(db);
+    const r = rows[0];
+    if (!r) return undefined;
+    const n = r.notice;
+    return {
+      frozenAt: r.frozen_at,
+      notice: n ? { opens_at: new Date(n.opens_at), closes_at: new Date(n.closes_at), areas: n.areas, districts: n.districts } : null,
+      pointOk: r.point_ok,
+    };
+  },
   notice(db: DbOrTx, cycleId: string) {
     return db.selectFrom('collection_notices').selectAll().where('cycle_id', '=', cycleId).executeTakeFirst();
   },
@@ -256,13 +306,22 @@ export const proposalsRepository = {
    * this proposal only, or in more than `stopShare` of the cycle, carry no signal and are left out.
    */
   async gramWeights(db: DbOrTx, proposalId: string, cycleId: string, stopShare: number) {
+    // Document frequencies counted from the postings (primary key cycle_id, gram, proposal_id),
+    // each stopped one past the stop-word cut: a bigram half the cycle shares costs no more than
+    // a rare one. Counting here keeps the submit path free of shared counters.
     const { rows } = await sql<{ gram: string; weight: number }>`
-      with n as (select count(*)::float8 as n from proposals where cycle_id = ${cycleId})
-      select d.gram, power(ln(1 + n.n / d.df), 3)::float8 as weight
-      from proposal_grams mine
-      join proposal_gram_df d on d.cycle_id = mine.cycle_id and d.gram = mine.gram
-      cross join n
-      where mine.proposal_id = ${proposalId} and d.df > 1 and d.df <= greatest(20, n.n * ${stopShare}::float8)`.execute(db);
+      with n as (select count(*)::float8 as n from proposals where cycle_id = ${cycleId}),
+      cut as (select greatest(20, floor(n.n * ${stopShare}::float8))::int as cut from n),
+      df as (
+        select mine.gram,
+          (select count(*) from (select 1 from proposal_grams g where g.cycle_id = ${cycleId} and g.gram = mine.gram
+                                  limit (select cut + 1 from cut)) t)::float8 as df
+        from proposal_grams mine
+        where mine.proposal_id = ${proposalId}
+      )
+      select df.gram, power(ln(1 + n.n / df.df), 3)::float8 as weight
+      from df cross join n cross join cut
+      where df.df > 1 and df.df <= cut.cut`.execute(db);
     return rows;
   },
   /**
@@ -364,9 +423,10 @@ export const proposalsRepository = {
   },
 
   // ---------------------------------------------------------------- submissions (double-submit folding)
-  async lockClient(db: DbOrTx, clientHash: string) {
-    await sql`select pg_advisory_xact_lock(hashtextextended(${clientHash}, 7261002))`.execute(db);
-  },
+  /**
+   * The proposal a client already sent with this content since `since`, if any. A separate
+   * statement from submitOnce, so it sees a concurrent submission that won the slot.
+   */
   recentSubmission(db: DbOrTx, clientHash: string, contentHash: string, since: Date) {
     return db
       .selectFrom('proposal_submissions as s')
@@ -375,13 +435,71 @@ export const proposalsRepository = {
       .where('s.client_hash', '=', clientHash)
       .where('s.content_hash', '=', contentHash)
       .where('s.at', '>=', since)
-      .orderBy('s.at', 'desc')
-      .limit(1)
       .executeTakeFirst();
   },
-  async recordSubmission(db: DbOrTx, row: { client_hash: string; content_hash: string; proposal_id: string }, pruneBefore: Date) {
-    await db.deleteFrom('proposal_submissions').where('at', '<', pruneBefore).execute();
-    await db.insertInto('proposal_submissions').values(row).execute();
+  /**
+   * A citizen's submission in one statement (one round trip, one commit): it claims the
+   * (client, content) slot unless a submission newer than `since` holds it, and only then writes
+   * the proposal, its bigrams and its 'received' event. No row back: the slot was taken (a
+   * double-click or a resend), and recentSubmission tells by which proposal. Two identical
+   * submissions at once: the second's claim waits for the first's commit, then finds it fresh.
+   */
+  async submitOnce(
+    db: DbOrTx,
+    s: { clientHash: string; contentHash: string; since: Date; proposal: Insertable<ProposalsTable> & { id: string; received_at: Date }; grams: readonly string[]; eventDetail: string },
+  ) {
+    const p = s.proposal;
+    const { rows } = await sql<{ id: string; no: string; tracking_code: string; received_at: Date; status: string }>`
+      with claim as (
+        insert into proposal_submissions as s (client_hash, content_hash, proposal_id, at)
+        values (${s.clientHash}, ${s.contentHash}, ${p.id}, ${p.received_at})
+        on conflict (client_hash, content_hash) do update set proposal_id = excluded.proposal_id, at = excluded.at
+          where s.at < ${s.since}
+        returning proposal_id
+      ), ins as (
+        insert into proposals (id, cycle_id, tracking_code, title, content, reason, cost_wan, area, district, location,
+          proposer_name, proposer_phone, channel, collection_point_id, channel_note, search_text, gram_count, received_at, created_by)
+        select claim.proposal_id, ${p.cycle_id}, ${p.tracking_code}, ${p.title}, ${p.content}, ${p.reason ?? ''}, ${p.cost_wan ?? null},
+          ${p.area}, ${p.district ?? ''}, ${p.location ?? ''}, ${p.proposer_name ?? null}, ${p.proposer_phone ?? null}, ${p.channel},
+          ${p.collection_point_id ?? null}::uuid, ${p.channel_note ?? ''}, ${p.search_text}, ${p.gram_count ?? 0}, ${p.received_at}, ${p.created_by ?? 'public'}
+        from claim
+        returning id, no, tracking_code, received_at, status
+      ), grams as (
+        insert into proposal_grams (cycle_id, gram, proposal_id)
+        select ${p.cycle_id}::uuid, g.gram, ins.id from ins cross join unnest(${s.grams as string[]}::text[]) as g(gram)
+      ), events as (
+        insert into proposal_events (proposal_id, at, kind, actor, public, detail)
+        select ins.id, ${p.received_at}, 'received', ${p.created_by ?? 'public'}, true, ${s.eventDetail}::jsonb from ins
+      )
+      select id, no, tracking_code, received_at, status from ins`.execute(db);
+    return rows[0];
+  },
+  /** Slots older than this fold nothing any more; the sweeper drops them. */
+  pruneSubmissions(db: DbOrTx, before: Date) {
+    return db.deleteFrom('proposal_submissions').where('at', '<', before).execute();
+  },
+  /**
+   * Everything the tracking page shows, in one query: the proposal, its cycle, its public
+   * timeline, the candidate it feeds (if any) and the proposal it was carried over to (if any).
+   */
+  async trackingView(db: DbOrTx, code: string) {
+    const { rows } = await sql<TrackingViewRow>`
+      select p.id, p.tracking_code, p.title, p.content, p.reason, p.area, p.district, p.location, p.channel,
+        p.received_at, p.status, p.decision_reason, p.routed_to,
+        y.id as cycle_id, y.name as cycle_name, y.year as cycle_year, y.level as cycle_level,
+        y.frozen_at as cycle_frozen_at, y.freeze_decision as cycle_freeze_decision,
+        coalesce((select json_agg(json_build_object('at', e.at, 'kind', e.kind, 'detail', e.detail) order by e.id)
+                  from proposal_events e where e.proposal_id = p.id and e.public), '[]') as events,
+        (select json_build_object('candidate_id', l.candidate_id, 'candidate_name', c.name)
+           from proposal_candidate_links l join candidates c on c.id = l.candidate_id
+           where l.proposal_id = p.id and l.undone_at is null limit 1) as link,
+        (select json_build_object('tracking_code', k.tracking_code, 'status', k.status, 'cycle_id', k.cycle_id,
+                  'cycle_name', ky.name, 'year', ky.year, 'level', ky.level)
+           from proposals k join cycles ky on ky.id = k.cycle_id
+           where k.carried_from_proposal_id = p.id order by k.created_at limit 1) as child
+      from proposals p join cycles y on y.id = p.cycle_id
+      where p.tracking_code = ${code}`.execute(db);
+    return rows[0];
   },
 
   // ---------------------------------------------------------------- freeze, carry-over, outcomes

@@ -37,6 +37,7 @@ import {
   type SubmitReceipt,
   type UpdateProposalBody,
 } from '@piaojue/shared';
+import { randomUUID } from 'node:crypto';
 import type { Db, DbOrTx, Tx } from '../../db/database.ts';
 import type { CollectionNoticeRow, ProposalRow } from '../../db/types.ts';
 import { sha256 } from '../../lib/crypto.ts';
@@ -448,34 +449,62 @@ export class ProposalsService {
     // A field people never see: only form-filling robots write in it. A clear refusal rather than
     // a pretend success, so a person whose browser auto-filled it is told, not silently lost.
     if (b.website !== undefined && b.website.trim() !== '') throw new AppError('SUBMISSION_REFUSED');
-    const cycle = await this.cycleOr404(this.db, cycleId);
-    const { notice, areas, districts } = await this.choicesFor(this.db, cycleId);
+    // Two round trips in all: one read (cycle, notice, point), one statement that writes.
+    const ctx = await repo.submitContext(this.db, cycleId, b.pointId ?? null);
+    if (!ctx) throw new AppError('NOT_FOUND');
+    const { notice } = ctx;
     if (!notice) throw new AppError('COLLECTION_NOT_PUBLISHED');
     const now = new Date();
-    const state = noticeState(notice, cycle.frozen_at !== null, now);
+    const state = noticeState(notice, ctx.frozenAt !== null, now);
     if (state === 'upcoming') throw new AppError('COLLECTION_NOT_OPEN', { opensAt: iso(notice.opens_at), closesAt: iso(notice.closes_at) });
     if (state === 'closed') throw new AppError('COLLECTION_CLOSED', { opensAt: iso(notice.opens_at), closesAt: iso(notice.closes_at) });
-    const f = this.cleanFields(b, areas, districts);
+    const f = this.cleanFields(b, notice.areas, notice.districts);
     const channel = b.channel ?? 'web';
     if (channel === 'qr' && !b.pointId) invalid('pointId', 'a QR submission names its collection point', '缺少收集点');
-    const pointId = await this.pointOf(this.db, cycleId, b.pointId);
+    if (!ctx.pointOk) invalid('pointId', 'unknown collection point', '收集点不存在');
 
     const clientHash = sha256(`${client.ip}|${(b.clientId ?? '').slice(0, 64) || client.userAgent.slice(0, 300)}`);
     const cHash = contentHash(cycleId, f.title, f.content);
-    return this.db.transaction().execute(async (trx) => {
-      await repo.lockClient(trx, clientHash);
-      const prior = await repo.recentSubmission(trx, clientHash, cHash, new Date(now.getTime() - FOLD_WINDOW_MS));
+    const since = new Date(now.getTime() - FOLD_WINDOW_MS);
+    const text = searchText(f);
+    const grams = bigrams(text);
+    const proposal = {
+      id: randomUUID(),
+      cycle_id: cycleId,
+      tracking_code: trackingCode(),
+      title: f.title,
+      content: f.content,
+      reason: f.reason,
+      cost_wan: f.costWan,
+      area: f.area,
+      district: f.district,
+      location: f.location,
+      proposer_name: f.proposerName,
+      proposer_phone: f.proposerPhone,
+      channel,
+      collection_point_id: b.pointId ?? null,
+      channel_note: '',
+      search_text: text,
+      gram_count: grams.length,
+      received_at: now,
+      created_by: 'public',
+    };
+    // A lost claim means an identical submission holds the slot; read it (a fresh statement sees
+    // it once committed). Should that proposal be gone by then (deleted), claim again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const row = await repo.submitOnce(this.db, { clientHash, contentHash: cHash, since, proposal, grams, eventDetail: JSON.stringify({ channel }) });
+      if (row) return { trackingCode: formatTrackingCode(row.tracking_code), duplicate: false, receivedAt: iso(row.received_at), status: 'received' };
+      const prior = await repo.recentSubmission(this.db, clientHash, cHash, since);
       if (prior) {
         return { trackingCode: formatTrackingCode(prior.tracking_code), duplicate: true, receivedAt: iso(prior.received_at), status: prior.status as ProposalStatus };
       }
-      const [row] = await this.insertProposals(
-        trx,
-        [{ ...f, cycleId, channel, pointId, channelNote: '', receivedAt: now, createdBy: 'public' }],
-        (p) => ({ channel: p.channel }),
-      );
-      await repo.recordSubmission(trx, { client_hash: clientHash, content_hash: cHash, proposal_id: row!.id }, new Date(now.getTime() - 86_400_000));
-      return { trackingCode: formatTrackingCode(row!.tracking_code), duplicate: false, receivedAt: iso(row!.received_at), status: 'received' };
-    });
+    }
+    throw new AppError('INTERNAL');
+  }
+
+  /** Drops double-submit slots older than the folding window (called by the app's sweeper). */
+  async pruneSubmissions(): Promise<void> {
+    await repo.pruneSubmissions(this.db, new Date(Date.now() - FOLD_WINDOW_MS));
   }
 
   /** Staff enter a hotline call, a letter or a deputy's suggestion; the window does not apply. */
@@ -1107,20 +1136,19 @@ export class ProposalsService {
 
   async track(codeInput: string): Promise<PublicProposal> {
     const code = normalizeTrackingCode(codeInput);
-    const p = code ? await repo.byCode(this.db, code) : undefined;
+    const p = code ? await repo.trackingView(this.db, code) : undefined;
     if (!p) throw new AppError('TRACKING_CODE_UNKNOWN');
-    const cycle = (await repo.cycleRef(this.db, p.cycle_id))!;
-    const [events, links, children] = await Promise.all([repo.events(this.db, [p.id], true), repo.activeLinks(this.db, [p.id]), repo.carriedChildren(this.db, [p.id])]);
+    const frozen = p.cycle_frozen_at !== null;
     let candidate: PublicProposal['candidate'] = null;
-    const link = links[0];
-    if (link) {
-      const outcome = cycle.frozen_at ? (outcomes(await repo.certifiedPolls(this.db, cycle.id)).get(link.candidate_id) ?? null) : null;
-      candidate = { id: link.candidate_id, name: link.candidate_name, listFrozen: cycle.frozen_at !== null, listDecision: cycle.freeze_decision, outcome };
+    if (p.link) {
+      // Only a proposal that fed a candidate of a frozen list can have an outcome: the rare case.
+      const outcome = frozen ? (outcomes(await repo.certifiedPolls(this.db, p.cycle_id)).get(p.link.candidate_id) ?? null) : null;
+      candidate = { id: p.link.candidate_id, name: p.link.candidate_name, listFrozen: frozen, listDecision: p.cycle_freeze_decision, outcome };
     }
-    const child = children[0];
+    const child = p.child;
     return {
       trackingCode: formatTrackingCode(p.tracking_code),
-      cycle: { id: cycle.id, name: cycle.name, year: cycle.year, level: cycle.level as Level },
+      cycle: { id: p.cycle_id, name: p.cycle_name, year: p.cycle_year, level: p.cycle_level as Level },
       title: p.title,
       content: p.content,
       reason: p.reason,
@@ -1134,10 +1162,10 @@ export class ProposalsService {
       routedTo: p.status === 'routed' ? p.routed_to : null,
       candidate,
       // Only the whitelisted fields of each entry: never who did it.
-      timeline: events.map((e) => {
-        const d = e.detail as Record<string, unknown>;
+      timeline: p.events.map((e) => {
+        const d = e.detail ?? {};
         const str = (k: string) => (typeof d[k] === 'string' ? { [k]: d[k] as string } : {});
-        return { at: iso(e.at), kind: e.kind as PublicProposal['timeline'][number]['kind'], ...str('candidateName'), ...str('reason'), ...str('routedTo'), ...str('cycleName') };
+        return { at: iso(new Date(e.at)), kind: e.kind as PublicProposal['timeline'][number]['kind'], ...str('candidateName'), ...str('reason'), ...str('routedTo'), ...str('cycleName') };
       }),
       carriedTo: child
         ? { trackingCode: formatTrackingCode(child.tracking_code), cycle: { id: child.cycle_id, name: child.cycle_name, year: child.year, level: child.level as Level }, status: child.status as ProposalStatus }
