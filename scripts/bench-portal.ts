@@ -7,7 +7,7 @@
 // Last line of output: one JSON object with the figures (see BENCHMARKS.md).
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { LeanHttp, cpuMs, machineFacts, parseArgs, percentile, round1, runBench, setupAdmin, startServer, tempDir } from './bench-lib.ts';
+import { LeanHttp, cpuMs, machineFacts, parseArgs, percentile, postmasterPid, round1, runBench, setupAdmin, startServer, tempDir, treeCpuMs } from './bench-lib.ts';
 
 const opts = parseArgs({ connections: 50, seconds: 10, 'cpu-prof': '' });
 
@@ -111,8 +111,17 @@ runBench(async () => {
   const areas = form.notice?.areas;
   if (!areas?.length) throw new Error(`the collection form offers no areas: ${JSON.stringify(form).slice(0, 300)}`);
 
+  const dbUrl = databaseUrl ?? server.embeddedUrl;
+  const pgPid = dbUrl ? await postmasterPid(dbUrl) : null;
+  /** CPU of the server, of PostgreSQL (postmaster and backends) and of this client, in ms. */
+  const cpuNow = () => ({ server: cpuMs(server.pid), pg: pgPid ? treeCpuMs(pgPid) : NaN, client: (process.cpuUsage().user + process.cpuUsage().system) / 1000 });
+  const perRequest = (a: ReturnType<typeof cpuNow>, b: ReturnType<typeof cpuNow>, n: number) => {
+    const f = (k: keyof typeof a) => Math.round(((b[k] - a[k]) / Math.max(1, n)) * 100) / 100;
+    return { server: f('server'), pg: f('pg'), client: f('client') };
+  };
+
   // Submissions: each a different proposal (the portal folds identical ones from one client).
-  const cpu0 = cpuMs(server.pid);
+  const cpu0 = cpuNow();
   const submit = await phase(server.port, 'submit', opts.seconds, opts.connections, (http, i) =>
     http.post(`/api/public/cycles/${cycle.id}/proposals`, {
       title: `第${i}号建议：幸福小区${(i % 40) + 1}号楼加装电梯`,
@@ -126,20 +135,20 @@ runBench(async () => {
       clientId: `bench-${i}`,
     }),
   );
-  const submitCpu = cpuMs(server.pid) - cpu0;
+  const submitCpu = perRequest(cpu0, cpuNow(), submit.count);
   const codes = submit.bodies.map((b) => (JSON.parse(b) as { trackingCode: string }).trackingCode);
   console.log(
     `submit: ${submit.count} requests, ${Math.round(submit.perSecond)}/s, p50 ${round1(percentile(submit.latencies, 50))} ms, p99 ${round1(percentile(submit.latencies, 99))} ms, ` +
-      `statuses ${JSON.stringify(submit.statuses)}; server CPU ${(submitCpu / Math.max(1, submit.count)).toFixed(2)} ms/request`,
+      `statuses ${JSON.stringify(submit.statuses)}; CPU ms/request: server ${submitCpu.server}, PostgreSQL ${submitCpu.pg}, this client ${submitCpu.client}`,
   );
   if (codes.length === 0) throw new Error('no submission succeeded');
 
-  const cpu1 = cpuMs(server.pid);
+  const cpu1 = cpuNow();
   const lookup = await phase(server.port, 'lookup', opts.seconds, opts.connections, (http, i) => http.get(`/api/public/proposals/${codes[(i * 7919) % codes.length]}`));
-  const lookupCpu = cpuMs(server.pid) - cpu1;
+  const lookupCpu = perRequest(cpu1, cpuNow(), lookup.count);
   console.log(
     `lookup: ${lookup.count} requests, ${Math.round(lookup.perSecond)}/s, p50 ${round1(percentile(lookup.latencies, 50))} ms, p99 ${round1(percentile(lookup.latencies, 99))} ms, ` +
-      `statuses ${JSON.stringify(lookup.statuses)}; server CPU ${(lookupCpu / Math.max(1, lookup.count)).toFixed(2)} ms/request`,
+      `statuses ${JSON.stringify(lookup.statuses)}; CPU ms/request: server ${lookupCpu.server}, PostgreSQL ${lookupCpu.pg}, this client ${lookupCpu.client}`,
   );
   const wrong = lookup.bodies.filter((b) => !codes.includes((JSON.parse(b) as { trackingCode: string }).trackingCode)).length;
 
@@ -154,6 +163,8 @@ runBench(async () => {
     lookup_p50_ms: round1(percentile(lookup.latencies, 50)),
     lookup_p99_ms: round1(percentile(lookup.latencies, 99)),
     errors: submit.errors + lookup.errors + wrong,
+    submit_cpu_ms: submitCpu,
+    lookup_cpu_ms: lookupCpu,
     server_rss_mb: server.rss().peak,
     database: databaseUrl ? 'service' : 'embedded',
     node: process.version,

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -15,6 +14,7 @@ import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import { guardPlugin, SESSION_COOKIE } from './auth/guard.ts';
 import { AppError, errorBody } from './lib/errors.ts';
+import { securityHeaders } from './lib/security-headers.ts';
 import { AuthService } from './modules/auth/auth.service.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { CyclesService } from './modules/cycles/cycles.service.ts';
@@ -146,7 +146,7 @@ export async function buildApp(opts: BuildOptions) {
     return reply.status(500).send(errorBody('INTERNAL'));
   });
 
-  await app.register(fastifyHelmet, {
+  const headers = securityHeaders({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -166,6 +166,10 @@ export async function buildApp(opts: BuildOptions) {
     crossOriginEmbedderPolicy: false,
     hsts: config.COOKIE_SECURE ? { maxAge: 15552000 } : false,
     referrerPolicy: { policy: 'same-origin' },
+  });
+  app.addHook('onRequest', (_req, reply, done) => {
+    reply.headers(headers);
+    done();
   });
   // Tablets on hall Wi-Fi: the client bundle goes out compressed.
   await app.register(fastifyCompress, { threshold: 1024, encodings: ['br', 'gzip'] });
