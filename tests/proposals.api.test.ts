@@ -577,6 +577,13 @@ describe('the review queue', () => {
     const r = await staff.patch(`/api/proposals/${id}`, { title: '建议翠竹苑老楼装电梯', area: '老有所养' });
     expect(r.body).toMatchObject({ title: '建议翠竹苑老楼装电梯', area: '老有所养' });
     expect((await titles(`?q=${encodeURIComponent('翠竹苑')}`)).titles).toEqual(['建议翠竹苑老楼装电梯']);
+    // The postings are exactly the new text's bigrams: none of the old title's are left behind.
+    const { rows } = await sql<{ grams: string[]; postings: string[] }>`
+      select p.grams, array(select g.gram from proposal_grams g where g.proposal_id = p.id order by g.gram) as postings
+      from proposals p where p.id = ${id}`.execute(t.app.services.db);
+    expect([...rows[0]!.postings].sort()).toEqual([...rows[0]!.grams].sort());
+    expect(rows[0]!.grams).toContain('翠竹');
+    expect(rows[0]!.grams).not.toContain('议老');
     expect((await staff.patch(`/api/proposals/${id}`, { area: '航天' })).status).toBe(400);
     expect(r.body.events.at(-1)).toMatchObject({ kind: 'edited', public: false, detail: { fields: ['title', 'area'] } });
   });

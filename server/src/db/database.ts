@@ -11,8 +11,66 @@ export type Tx = Transaction<Database>;
 /** Repositories take either the pool-backed instance or a transaction. */
 export type DbOrTx = Db | Tx;
 
+/**
+ * Server-side prepared statements, chosen by use. PostgreSQL plans a query anew every time it is
+ * sent unnamed; for the portal's tracking look-up that planning cost 0.8 of the 1 ms the query
+ * took (pgbench -M extended vs -M prepared on the same query). A statement text used
+ * PREPARE_AFTER times in this process gets a name, and each pooled connection prepares it once
+ * and from then on only binds values. Kysely sends the same text for the same query shape, so
+ * the hot paths are prepared without naming them in the code. At most MAX_PREPARED texts get
+ * names (query shapes that vary, like IN lists of every length, stop getting names there), so
+ * a connection's prepared statements stay bounded. Transaction control and utility statements
+ * are never named.
+ */
+export class StatementNames {
+  private readonly uses = new Map<string, number>();
+  private readonly names = new Map<string, string>();
+
+  constructor(
+    private readonly prepareAfter = 3,
+    private readonly maxPrepared = 400,
+    private readonly maxTracked = 5000,
+  ) {}
+
+  get preparedCount(): number {
+    return this.names.size;
+  }
+
+  nameFor(text: string): string | undefined {
+    const named = this.names.get(text);
+    if (named !== undefined) return named;
+    if (this.names.size >= this.maxPrepared || UNPREPARED.test(text)) return undefined;
+    const n = (this.uses.get(text) ?? 0) + 1;
+    if (n < this.prepareAfter) {
+      if (this.uses.size < this.maxTracked) this.uses.set(text, n);
+      return undefined;
+    }
+    this.uses.delete(text);
+    const name = `pj_${this.names.size + 1}`;
+    this.names.set(text, name);
+    return name;
+  }
+}
+
+const UNPREPARED = /^\s*(begin|start|commit|rollback|savepoint|release|set|reset|listen|unlisten|notify|vacuum|analyze|lock|create|alter|drop|truncate|copy|do)\b/i;
+
+function preparingClient(names: StatementNames): typeof pg.Client {
+  return class PreparingClient extends pg.Client {
+    // Kysely calls query(text, values); everything else passes through untouched.
+    override query(...args: unknown[]): any {
+      const [text, values, callback] = args;
+      if (typeof text === 'string' && Array.isArray(values) && callback === undefined) {
+        const name = names.nameFor(text);
+        if (name !== undefined) return super.query({ name, text, values });
+      }
+      return (super.query as (...a: unknown[]) => unknown)(...args);
+    }
+  } as typeof pg.Client;
+}
+
 export function createDb(url: string, poolSize: number): { db: Db; pool: pg.Pool } {
   const pool = new pg.Pool({
+    Client: preparingClient(new StatementNames()),
     connectionString: url,
     max: poolSize,
     connectionTimeoutMillis: 10_000,

@@ -204,6 +204,8 @@ export interface ProposalsTable {
   carried_from_proposal_id: string | null;
   carried_from_candidate_id: string | null;
   search_text: string;
+  /** The distinct bigrams of search_text (also the postings in proposal_grams). */
+  grams: Generated<string[]>;
   gram_count: Generated<number>;
   received_at: ColumnType<Date, Date | string | undefined, Date | string>;
   created_at: CreatedAt;

@@ -297,8 +297,10 @@ export const proposalsRepository = {
         select * from unnest(${cycles.slice(i, i + 50_000)}::uuid[], ${grams.slice(i, i + 50_000)}::text[], ${ids.slice(i, i + 50_000)}::uuid[])`.execute(db);
     }
   },
-  deleteGrams(db: DbOrTx, proposalId: string) {
-    return db.deleteFrom('proposal_grams').where('proposal_id', '=', proposalId).execute();
+  /** Removes a proposal's postings: its own bigrams, found through the primary key. */
+  async deleteGrams(db: DbOrTx, p: { cycleId: string; proposalId: string; grams: readonly string[] }) {
+    if (p.grams.length === 0) return;
+    await sql`delete from proposal_grams where cycle_id = ${p.cycleId} and gram = any(${p.grams as string[]}::text[]) and proposal_id = ${p.proposalId}`.execute(db);
   },
   /**
    * The weight of each of a proposal's bigrams: idf³ = ln(1 + N/df)³, sharpened so that a shared
@@ -316,8 +318,8 @@ export const proposalsRepository = {
         select mine.gram,
           (select count(*) from (select 1 from proposal_grams g where g.cycle_id = ${cycleId} and g.gram = mine.gram
                                   limit (select cut + 1 from cut)) t)::float8 as df
-        from proposal_grams mine
-        where mine.proposal_id = ${proposalId}
+        from proposals p cross join unnest(p.grams) as mine(gram)
+        where p.id = ${proposalId}
       )
       select df.gram, power(ln(1 + n.n / df.df), 3)::float8 as weight
       from df cross join n cross join cut
@@ -458,10 +460,10 @@ export const proposalsRepository = {
         returning proposal_id
       ), ins as (
         insert into proposals (id, cycle_id, tracking_code, title, content, reason, cost_wan, area, district, location,
-          proposer_name, proposer_phone, channel, collection_point_id, channel_note, search_text, gram_count, received_at, created_by)
+          proposer_name, proposer_phone, channel, collection_point_id, channel_note, search_text, grams, gram_count, received_at, created_by)
         select claim.proposal_id, ${p.cycle_id}, ${p.tracking_code}, ${p.title}, ${p.content}, ${p.reason ?? ''}, ${p.cost_wan ?? null},
           ${p.area}, ${p.district ?? ''}, ${p.location ?? ''}, ${p.proposer_name ?? null}, ${p.proposer_phone ?? null}, ${p.channel},
-          ${p.collection_point_id ?? null}::uuid, ${p.channel_note ?? ''}, ${p.search_text}, ${p.gram_count ?? 0}, ${p.received_at}, ${p.created_by ?? 'public'}
+          ${p.collection_point_id ?? null}::uuid, ${p.channel_note ?? ''}, ${p.search_text}, ${s.grams as string[]}::text[], ${s.grams.length}, ${p.received_at}, ${p.created_by ?? 'public'}
         from claim
         returning id, no, tracking_code, received_at, status
       ), grams as (

@@ -417,6 +417,7 @@ export class ProposalsService {
           carried_from_proposal_id: p.carriedFromProposalId ?? null,
           carried_from_candidate_id: p.carriedFromCandidateId ?? null,
           search_text: text,
+          grams,
           gram_count: grams.length,
           received_at: p.receivedAt,
           created_by: p.createdBy,
@@ -699,11 +700,11 @@ export class ProposalsService {
         district: f.district,
         location: f.location,
         ...(b.channelNote !== undefined && { channel_note: cleanText(b.channelNote) }),
-        ...(regram && { search_text: text, gram_count: grams.length }),
+        ...(regram && { search_text: text, grams, gram_count: grams.length }),
         updated_at: new Date(),
       });
       if (regram) {
-        await repo.deleteGrams(trx, id);
+        await repo.deleteGrams(trx, { cycleId: cur.cycle_id, proposalId: id, grams: cur.grams });
         await repo.insertGrams(trx, [{ cycleId: cur.cycle_id, proposalId: id, grams }]);
       }
       await repo.insertEvents(trx, [{ proposal_id: id, kind: 'edited', actor: actorOf(actor), public: false, detail: JSON.stringify({ fields }) }]);
