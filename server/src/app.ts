@@ -15,6 +15,7 @@ import type { Db } from './db/database.ts';
 import { guardPlugin, SESSION_COOKIE } from './auth/guard.ts';
 import { AppError, errorBody } from './lib/errors.ts';
 import { securityHeaders } from './lib/security-headers.ts';
+import { serializerCompiler } from './lib/serializer.ts';
 import { AuthService } from './modules/auth/auth.service.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { CyclesService } from './modules/cycles/cycles.service.ts';
@@ -116,6 +117,11 @@ export async function buildApp(opts: BuildOptions) {
       void (reply as unknown as FastifyReply).status(status).send(errorBody('BAD_REQUEST'));
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // The answers a live session waits on: compiled in full at start-up (lib/serializer.ts).
+  app.setSerializerCompiler(
+    serializerCompiler(new Set(['POST /api/polls/:id/open', 'POST /api/polls/:id/close', 'GET /api/polls/:id', 'GET /api/sessions/:id/hall', 'POST /api/polls/:id/certify'])),
+  );
 
   const turnoutNotifier = new TurnoutNotifier(db);
   const auth = new AuthService(db, config);

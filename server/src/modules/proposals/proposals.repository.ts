@@ -465,10 +465,10 @@ export const proposalsRepository = {
           ${p.area}, ${p.district ?? ''}, ${p.location ?? ''}, ${p.proposer_name ?? null}, ${p.proposer_phone ?? null}, ${p.channel},
           ${p.collection_point_id ?? null}::uuid, ${p.channel_note ?? ''}, ${p.search_text}, ${s.grams as string[]}::text[], ${s.grams.length}, ${p.received_at}, ${p.created_by ?? 'public'}
         from claim
-        returning id, no, tracking_code, received_at, status
+        returning id, no, tracking_code, received_at, status, grams
       ), grams as (
         insert into proposal_grams (cycle_id, gram, proposal_id)
-        select ${p.cycle_id}::uuid, g.gram, ins.id from ins cross join unnest(${s.grams as string[]}::text[]) as g(gram)
+        select ${p.cycle_id}::uuid, g.gram, ins.id from ins cross join unnest(ins.grams) as g(gram)
       ), events as (
         insert into proposal_events (proposal_id, at, kind, actor, public, detail)
         select ins.id, ${p.received_at}, 'received', ${p.created_by ?? 'public'}, true, ${s.eventDetail}::jsonb from ins
