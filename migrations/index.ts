@@ -5,6 +5,7 @@ import * as m0003 from './2026_11_27_0003_certification_rating.ts';
 import * as m0004 from './2026_11_27_0004_tracking.ts';
 import * as m0005 from './2026_11_27_0005_cycle_freeze_guard.ts';
 import * as m0006 from './2026_11_27_0006_portal_hot_paths.ts';
+import * as m0007 from './2026_11_27_0007_box_guard_per_statement.ts';
 
 /** Every migration, by name, in order. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_27_0004_tracking': m0004,
   '2026_11_27_0005_cycle_freeze_guard': m0005,
   '2026_11_27_0006_portal_hot_paths': m0006,
+  '2026_11_27_0007_box_guard_per_statement': m0007,
 };

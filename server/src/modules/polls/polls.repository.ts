@@ -121,20 +121,22 @@ export const pollsRepository = {
       .orderBy('d.position')
       .execute();
   },
-  ballots(db: DbOrTx, pollId: string) {
-    return db.selectFrom('poll_box').select(['body', 'valid']).where('poll_id', '=', pollId).execute();
-  },
   trackers(db: DbOrTx, pollId: string) {
     return db.selectFrom('poll_box').select('tracker').where('poll_id', '=', pollId).orderBy('tracker').execute();
   },
   /**
    * Rewrites the box in random order in one statement: afterwards neither the rows' physical
-   * order nor their transaction ids follow the order in which ballots were cast.
+   * order nor their transaction ids follow the order in which ballots were cast. Answers the
+   * ballots it moved, so the count reads the box once.
    */
   async reseal(db: DbOrTx, pollId: string) {
-    await sql`
-      with moved as (delete from poll_box where poll_id = ${pollId} returning tracker, valid, body)
-      insert into poll_box (poll_id, tracker, valid, body)
-      select ${pollId}, tracker, valid, body from moved order by random()`.execute(db);
+    const { rows } = await sql<{ body: unknown; valid: boolean }>`
+      with moved as (delete from poll_box where poll_id = ${pollId} returning tracker, valid, body),
+      resealed as (
+        insert into poll_box (poll_id, tracker, valid, body)
+        select ${pollId}, tracker, valid, body from moved order by random()
+      )
+      select body, valid from moved`.execute(db);
+    return rows;
   },
 };

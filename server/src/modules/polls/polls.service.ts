@@ -356,8 +356,8 @@ export class PollsService {
         if (actor === null) return null;
         throw new AppError('POLL_STATE', { status: p.status });
       }
-      const result = await this.count(trx, p);
-      await repo.reseal(trx, id);
+      // Reseal and count in one pass: the count reads the ballots the reseal moved.
+      const result = await this.count(trx, p, await repo.reseal(trx, id));
       const row = await repo.update(trx, id, { status: 'closed', closed_at: new Date(), result: JSON.stringify(result) });
       await appendAudit(trx, {
         actor: actor ? actorOf(actor) : 'system:countdown',
@@ -374,9 +374,8 @@ export class PollsService {
     return poll;
   }
 
-  private async count(trx: DbOrTx, p: PollRow): Promise<PollResult | RatingResultWire> {
-    const [box, turnout, seatedRow] = await Promise.all([
-      repo.ballots(trx, p.id),
+  private async count(trx: DbOrTx, p: PollRow, box: { body: unknown; valid: boolean }[]): Promise<PollResult | RatingResultWire> {
+    const [turnout, seatedRow] = await Promise.all([
       repo.turnout(trx, p.id),
       sessionsRepository.attendance(trx, p.session_id),
     ]);
