@@ -448,7 +448,7 @@ export const proposalsRepository = {
    */
   async submitOnce(
     db: DbOrTx,
-    s: { clientHash: string; contentHash: string; since: Date; proposal: Insertable<ProposalsTable> & { id: string; received_at: Date }; grams: readonly string[]; eventDetail: string },
+    s: { clientHash: string; contentHash: string; since: Date; proposal: Insertable<ProposalsTable> & { id: string; received_at: Date; grams: string[] }; eventDetail: string },
   ) {
     const p = s.proposal;
     const { rows } = await sql<{ id: string; no: string; tracking_code: string; received_at: Date; status: string }>`
@@ -463,7 +463,7 @@ export const proposalsRepository = {
           proposer_name, proposer_phone, channel, collection_point_id, channel_note, search_text, grams, gram_count, received_at, created_by)
         select claim.proposal_id, ${p.cycle_id}, ${p.tracking_code}, ${p.title}, ${p.content}, ${p.reason ?? ''}, ${p.cost_wan ?? null},
           ${p.area}, ${p.district ?? ''}, ${p.location ?? ''}, ${p.proposer_name ?? null}, ${p.proposer_phone ?? null}, ${p.channel},
-          ${p.collection_point_id ?? null}::uuid, ${p.channel_note ?? ''}, ${p.search_text}, ${s.grams as string[]}::text[], ${s.grams.length}, ${p.received_at}, ${p.created_by ?? 'public'}
+          ${p.collection_point_id ?? null}::uuid, ${p.channel_note ?? ''}, ${p.search_text}, ${p.grams}::text[], ${p.grams.length}, ${p.received_at}, ${p.created_by ?? 'public'}
         from claim
         returning id, no, tracking_code, received_at, status, grams
       ), grams as (

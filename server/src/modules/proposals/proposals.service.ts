@@ -116,6 +116,35 @@ interface NewProposal {
 
 const iso = (d: Date) => d.toISOString();
 
+/** The row of a new proposal: a fresh tracking code, its search text and that text's bigrams. */
+function proposalRow(p: NewProposal) {
+  const text = searchText(p);
+  const grams = bigrams(text);
+  return {
+    cycle_id: p.cycleId,
+    tracking_code: trackingCode(),
+    title: p.title,
+    content: p.content,
+    reason: p.reason,
+    cost_wan: p.costWan,
+    area: p.area,
+    district: p.district,
+    location: p.location,
+    proposer_name: p.proposerName,
+    proposer_phone: p.proposerPhone,
+    channel: p.channel,
+    collection_point_id: p.pointId,
+    channel_note: p.channelNote,
+    carried_from_proposal_id: p.carriedFromProposalId ?? null,
+    carried_from_candidate_id: p.carriedFromCandidateId ?? null,
+    search_text: text,
+    grams,
+    gram_count: grams.length,
+    received_at: p.receivedAt,
+    created_by: p.createdBy,
+  };
+}
+
 /** 400 VALIDATION naming the field, with a message the form can show next to it. */
 function invalid(field: string, reason: string, zh?: string): never {
   throw new AppError('VALIDATION', { field, reason }, zh ? { zh, en: `${field}: ${reason}` } : undefined);
@@ -393,41 +422,16 @@ export class ProposalsService {
     const out: { id: string; no: number; tracking_code: string; received_at: Date; status: string }[] = [];
     for (let i = 0; i < items.length; i += 1000) {
       const chunk = items.slice(i, i + 1000);
-      const prepared = chunk.map((p) => {
-        const text = searchText(p);
-        return { p, text, grams: bigrams(text), code: trackingCode() };
-      });
+      const prepared = chunk.map((p) => ({ p, row: proposalRow(p) }));
       const rows = await repo.insertMany(
         trx,
-        prepared.map(({ p, text, grams, code }) => ({
-          cycle_id: p.cycleId,
-          tracking_code: code,
-          title: p.title,
-          content: p.content,
-          reason: p.reason,
-          cost_wan: p.costWan,
-          area: p.area,
-          district: p.district,
-          location: p.location,
-          proposer_name: p.proposerName,
-          proposer_phone: p.proposerPhone,
-          channel: p.channel,
-          collection_point_id: p.pointId,
-          channel_note: p.channelNote,
-          carried_from_proposal_id: p.carriedFromProposalId ?? null,
-          carried_from_candidate_id: p.carriedFromCandidateId ?? null,
-          search_text: text,
-          grams,
-          gram_count: grams.length,
-          received_at: p.receivedAt,
-          created_by: p.createdBy,
-        })),
+        prepared.map((x) => x.row),
       );
       const byCode = new Map(rows.map((r) => [r.tracking_code, r]));
-      const ordered = prepared.map((x) => byCode.get(x.code)!);
+      const ordered = prepared.map((x) => byCode.get(x.row.tracking_code)!);
       await repo.insertGrams(
         trx,
-        prepared.map((x, k) => ({ cycleId: x.p.cycleId, proposalId: ordered[k]!.id, grams: x.grams })),
+        prepared.map((x, k) => ({ cycleId: x.p.cycleId, proposalId: ordered[k]!.id, grams: x.row.grams })),
       );
       await repo.insertEvents(
         trx,
@@ -467,33 +471,14 @@ export class ProposalsService {
     const clientHash = sha256(`${client.ip}|${(b.clientId ?? '').slice(0, 64) || client.userAgent.slice(0, 300)}`);
     const cHash = contentHash(cycleId, f.title, f.content);
     const since = new Date(now.getTime() - FOLD_WINDOW_MS);
-    const text = searchText(f);
-    const grams = bigrams(text);
     const proposal = {
+      ...proposalRow({ ...f, cycleId, channel, pointId: b.pointId ?? null, channelNote: '', receivedAt: now, createdBy: 'public' }),
       id: randomUUID(),
-      cycle_id: cycleId,
-      tracking_code: trackingCode(),
-      title: f.title,
-      content: f.content,
-      reason: f.reason,
-      cost_wan: f.costWan,
-      area: f.area,
-      district: f.district,
-      location: f.location,
-      proposer_name: f.proposerName,
-      proposer_phone: f.proposerPhone,
-      channel,
-      collection_point_id: b.pointId ?? null,
-      channel_note: '',
-      search_text: text,
-      gram_count: grams.length,
-      received_at: now,
-      created_by: 'public',
     };
     // A lost claim means an identical submission holds the slot; read it (a fresh statement sees
     // it once committed). Should that proposal be gone by then (deleted), claim again.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const row = await repo.submitOnce(this.db, { clientHash, contentHash: cHash, since, proposal, grams, eventDetail: JSON.stringify({ channel }) });
+      const row = await repo.submitOnce(this.db, { clientHash, contentHash: cHash, since, proposal, eventDetail: JSON.stringify({ channel }) });
       if (row) return { trackingCode: formatTrackingCode(row.tracking_code), duplicate: false, receivedAt: iso(row.received_at), status: 'received' };
       const prior = await repo.recentSubmission(this.db, clientHash, cHash, since);
       if (prior) {
