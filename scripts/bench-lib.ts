@@ -172,6 +172,8 @@ export async function startServer(opts: {
     ...opts.env,
   };
   delete env.DATABASE_URL;
+  delete env.NODE_OPTIONS;
+  if (process.env.BENCH_SERVER_NODE_OPTIONS) env.NODE_OPTIONS = process.env.BENCH_SERVER_NODE_OPTIONS;
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
   const nodeArgs = ['--import', 'tsx'];
   if (opts.cpuProfDir) nodeArgs.unshift('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);

@@ -363,3 +363,20 @@ describe('validateBallot — properties', () => {
     );
   });
 });
+
+describe('validateBallot — the candidate list it is given', () => {
+  it('reads a list that is not frozen afresh each time (it may have changed)', () => {
+    const ids = ['a', 'b'];
+    expect(validateBallot({ type: 'choose', selected: ['c'] }, CHOOSE, ids).ok).toBe(false);
+    ids.push('c');
+    expect(validateBallot({ type: 'choose', selected: ['c'] }, CHOOSE, ids)).toEqual({ ok: true, ballot: { type: 'choose', selected: ['c'] } });
+  });
+
+  it('gives the same answers for a frozen list, asked again and again', () => {
+    const ids = Object.freeze(['a', 'b', 'c']);
+    for (let i = 0; i < 3; i++) {
+      expect(validateBallot({ type: 'choose', selected: ['c', 'a'] }, CHOOSE, ids)).toEqual({ ok: true, ballot: { type: 'choose', selected: ['a', 'c'] } });
+      expect(validateBallot({ type: 'choose', selected: ['d'] }, CHOOSE, ids).ok).toBe(false);
+    }
+  });
+});

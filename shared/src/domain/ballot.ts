@@ -100,6 +100,21 @@ function readIdList(
   return { ok: true, ids };
 }
 
+/**
+ * The candidate list as a set. A frozen list (the server freezes each poll's list once) cannot
+ * change, so its set is built once and kept; any other list gets a fresh set each time.
+ */
+const knownSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+function knownSet(candidateIds: readonly string[]): ReadonlySet<string> {
+  if (!Object.isFrozen(candidateIds)) return new Set(candidateIds);
+  let known = knownSets.get(candidateIds);
+  if (!known) {
+    known = new Set(candidateIds);
+    knownSets.set(candidateIds, known);
+  }
+  return known;
+}
+
 function validateUnsafe(
   body: unknown,
   rules: PollRules,
@@ -110,7 +125,7 @@ function validateUnsafe(
   if (typeof type !== 'string') return fail('MALFORMED_BALLOT', rules);
   if (type !== rules.ballotType) return fail('WRONG_BALLOT_TYPE', rules);
   const n = rules.choose;
-  const known: ReadonlySet<string> = new Set(candidateIds);
+  const known = knownSet(candidateIds);
 
   switch (rules.ballotType) {
     case 'approve': {

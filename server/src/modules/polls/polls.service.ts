@@ -85,7 +85,7 @@ interface PollDefinition {
   sessionId: string;
   kind: string;
   rules: PollRules;
-  candidateIds: string[];
+  candidateIds: readonly string[];
   allowAbstain: boolean;
 }
 
@@ -255,7 +255,7 @@ export class PollsService {
     const known = this.definitions.get(pollId);
     if (known) return known;
     const p = await this.mustGet(this.db, pollId);
-    const d: PollDefinition = { sessionId: p.session_id, kind: p.kind, rules: rulesOf(p), candidateIds: p.candidate_ids, allowAbstain: p.allow_abstain };
+    const d: PollDefinition = { sessionId: p.session_id, kind: p.kind, rules: rulesOf(p), candidateIds: Object.freeze([...p.candidate_ids]), allowAbstain: p.allow_abstain };
     if (this.definitions.size >= 1000) this.definitions.clear();
     this.definitions.set(pollId, d);
     return d;
