@@ -472,7 +472,7 @@ export class LeanWebSocket {
       socket.on('error', () => undefined);
       socket.on('connect', () => {
         socket.write(
-          `GET /api/ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `GET /api/ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: http://127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
             `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n${opts.cookie ? `Cookie: pj_session=${opts.cookie}\r\n` : ''}\r\n`,
         );
       });

@@ -31,7 +31,7 @@ import { SessionsService } from './modules/sessions/sessions.service.ts';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.ts';
 import { TrackingService } from './modules/tracking/tracking.service.ts';
 import { trackingRoutes } from './modules/tracking/tracking.routes.ts';
-import { Hub } from './realtime/hub.ts';
+import { Hub, MAX_CLIENT_MESSAGE } from './realtime/hub.ts';
 import { NoticeListener } from './realtime/listener.ts';
 import { TurnoutNotifier } from './realtime/notify.ts';
 
@@ -57,11 +57,28 @@ export interface BuildOptions {
 }
 
 /** Text PostgreSQL cannot store (U+0000) or that is not well-formed Unicode (a lone surrogate). */
+const BAD_TEXT = 'text contains U+0000 or malformed Unicode';
+
 function badText(value: unknown, depth = 0): boolean {
   if (typeof value === 'string') return value.includes('\u0000') || !value.isWellFormed();
   if (depth > 32 || value === null || typeof value !== 'object') return false;
   if (Array.isArray(value)) return value.some((v) => badText(v, depth + 1));
   return Object.entries(value).some(([k, v]) => badText(k, depth + 1) || badText(v, depth + 1));
+}
+
+/**
+ * Whether a websocket was opened by a page of this server. Browsers always send Origin on a
+ * websocket handshake (and attach cookies regardless of it), so a socket may only act — cast —
+ * when Origin is absent (not a browser) or names this host or the public address.
+ */
+function sameOrigin(origin: string | undefined, host: string | undefined, publicUrl: string): boolean {
+  if (origin === undefined) return true;
+  try {
+    const o = new URL(origin).host;
+    return o === host || o === new URL(publicUrl).host;
+  } catch {
+    return false;
+  }
 }
 
 const PG_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
@@ -138,6 +155,19 @@ export async function buildApp(opts: BuildOptions) {
       turnout: (id) => polls.focusTurnout(id),
     },
     app.log,
+    {
+      // The same checks, in the same order, as POST /api/polls/:id/ballots.
+      async cast(token, msg) {
+        try {
+          const p = await auth.resolve(token);
+          if (p.kind !== 'deputy') throw new AppError(p.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+          if (badText(msg.ballot)) throw new AppError('VALIDATION', { reason: BAD_TEXT });
+          return await polls.cast(p.deputy, msg.pollId, msg.idempotencyKey, msg.ballot);
+        } catch (err) {
+          throw toAppError(err as FastifyError) ?? err;
+        }
+      },
+    },
   );
   const services: Services = { config, db, auth, cycles, sessions, polls, results, tracking, proposals, hub };
   const listener = new NoticeListener(opts.databaseUrl, (n) => hub.notice(n), () => hub.refreshAll(), app.log);
@@ -188,16 +218,16 @@ export async function buildApp(opts: BuildOptions) {
     },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
-  await app.register(fastifyWebsocket, { options: { maxPayload: 8192 } });
+  await app.register(fastifyWebsocket, { options: { maxPayload: MAX_CLIENT_MESSAGE } });
   await app.register(guardPlugin, { auth });
   app.addHook('preValidation', async (req) => {
-    if (badText(req.body) || badText(req.query) || badText(req.params)) throw new AppError('VALIDATION', { reason: 'text contains U+0000 or malformed Unicode' });
+    if (badText(req.body) || badText(req.query) || badText(req.params)) throw new AppError('VALIDATION', { reason: BAD_TEXT });
   });
 
   for (const routes of [healthRoutes, authRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, resultsRoutes, trackingRoutes, proposalsRoutes]) await app.register(routes, { services });
 
   app.get('/api/ws', { websocket: true, config: { roles: ['public'] } }, (socket, req) => {
-    hub.attach(socket, req.principal);
+    hub.attach(socket, req.principal, { token: req.cookies[SESSION_COOKIE], sameOrigin: sameOrigin(req.headers.origin, req.headers.host, config.publicUrl) });
   });
 
   const webDist = path.resolve(config.WEB_DIST);

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { ClientMessage, ServerMessage, TopicData, TopicEvent, Turnout } from '@piaojue/shared';
+import { CastMessage, type CastReceipt, type ClientMessage, type ServerMessage, type TopicData, type TopicEvent, type Turnout } from '@piaojue/shared';
+import { Compile } from 'typebox/compile';
 import type { WebSocket } from 'ws';
 import { allowed } from '../auth/guard.ts';
+import { AppError, errorBody } from '../lib/errors.ts';
 import type { Principal } from '../modules/auth/auth.service.ts';
 import type { ChangeNotice } from './notify.ts';
 
@@ -11,11 +13,34 @@ export interface TopicLoaders {
   turnout(sessionId: string): Promise<Turnout | null>;
 }
 
+/**
+ * What a socket may do besides reading topics. A tablet casts over the socket it holds: that
+ * skips an HTTP request per ballot (parsing, routing, headers, a fresh connection on a lossy
+ * hall network), while the cast itself is the same call with the same checks as the HTTP route.
+ */
+export interface SocketActions {
+  /**
+   * Casts for the login behind `token`, which is resolved again for every cast (a logout or a
+   * revoked code acts at once, as on HTTP). Throws AppError as the HTTP route would.
+   */
+  cast(token: string | undefined, msg: CastMessage): Promise<CastReceipt>;
+}
+
+/** How the socket was opened: the session cookie it carried, and whether its page is ours. */
+export interface SocketOrigin {
+  token?: string;
+  /** The Origin header names this server: only then may the socket act (not merely read). */
+  sameOrigin: boolean;
+}
+
 interface Client {
   socket: WebSocket;
   principal: Principal;
+  origin: SocketOrigin;
   topics: Set<string>;
   alive: boolean;
+  /** Casts sent and not yet answered. */
+  casting: number;
 }
 
 interface TopicState {
@@ -37,6 +62,14 @@ interface TopicState {
 
 /** Bytes queued for one socket before it is treated as dead. */
 const MAX_QUEUED = 1024 * 1024;
+
+/** The largest message a client may send (a ballot of ~150 candidates). */
+export const MAX_CLIENT_MESSAGE = 8192;
+
+/** Casts one socket may have in flight; a tablet sends one and waits for its answer. */
+const MAX_CASTING = 2;
+
+const isCastMessage = Compile(CastMessage);
 
 const TOPIC = /^(hall|staff):([0-9a-f-]{36})$/;
 
@@ -68,6 +101,7 @@ export class Hub {
   constructor(
     private readonly loaders: TopicLoaders,
     private readonly log: { warn(o: unknown, m?: string): void },
+    private readonly actions: SocketActions | null = null,
     private readonly intervalMs = 100,
     private readonly slowTurnoutMs = 1000,
     private readonly turnoutSendsPerSecond = 1_000,
@@ -80,13 +114,13 @@ export class Hub {
     return this.clients.size;
   }
 
-  attach(socket: WebSocket, principal: Principal) {
-    const client: Client = { socket, principal, topics: new Set(), alive: true };
+  attach(socket: WebSocket, principal: Principal, origin: SocketOrigin = { sameOrigin: false }) {
+    const client: Client = { socket, principal, origin, topics: new Set(), alive: true, casting: 0 };
     this.clients.add(client);
     socket.on('pong', () => (client.alive = true));
     socket.on('message', (raw: Buffer, isBinary: boolean) => {
       client.alive = true;
-      if (isBinary || raw.length > 4096) return this.send(client, { type: 'error', code: 'BAD_REQUEST', message: 'message too large or binary' });
+      if (isBinary || raw.length > MAX_CLIENT_MESSAGE) return this.send(client, { type: 'error', code: 'BAD_REQUEST', message: 'message too large or binary' });
       let msg: ClientMessage;
       try {
         msg = JSON.parse(raw.toString('utf8')) as ClientMessage;
@@ -116,9 +150,40 @@ export class Hub {
       case 'unsubscribe':
         if (client.topics.has(String(msg.topic))) this.leave(client, String(msg.topic));
         return;
+      case 'cast':
+        return this.cast(client, msg);
       default:
         return this.send(client, { type: 'error', code: 'BAD_REQUEST', message: 'unknown message type' });
     }
+  }
+
+  /**
+   * A cast over the socket. Never logs the ballot; answers every well-formed request exactly
+   * once, with the receipt or with the error (and status) the HTTP route would give.
+   */
+  private async cast(client: Client, msg: unknown) {
+    const ref = (msg as { ref?: unknown }).ref;
+    if (!isCastMessage.Check(msg)) {
+      if (typeof ref === 'string' && ref.length > 0 && ref.length <= 64) return this.castFailed(client, ref, new AppError('VALIDATION'));
+      return this.send(client, { type: 'error', code: 'BAD_REQUEST', message: 'malformed cast' });
+    }
+    if (!this.actions || !client.origin.sameOrigin) return this.castFailed(client, msg.ref, new AppError('CSRF'));
+    if (client.casting >= MAX_CASTING) return this.castFailed(client, msg.ref, new AppError('RATE_LIMITED'));
+    client.casting += 1;
+    try {
+      const r = await this.actions.cast(client.origin.token, msg);
+      this.send(client, { type: 'cast', ref: msg.ref, ok: true, receipt: r.receipt, duplicate: r.duplicate });
+    } catch (err) {
+      // The code only: never anything that could carry the ballot.
+      if (!(err instanceof AppError)) this.log.warn({ code: String((err as { code?: unknown }).code ?? 'unknown') }, 'websocket cast failed');
+      this.castFailed(client, msg.ref, err instanceof AppError ? err : new AppError('INTERNAL'));
+    } finally {
+      client.casting -= 1;
+    }
+  }
+
+  private castFailed(client: Client, ref: string, err: AppError) {
+    this.send(client, { type: 'cast', ref, ok: false, status: err.status, error: errorBody(err.code, err.details, err.messages).error });
   }
 
   private mayRead(p: Principal, kind: string): boolean {

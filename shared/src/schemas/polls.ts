@@ -29,9 +29,11 @@ export const BallotBodySchema = Type.Union([
   Type.Object({ type: Type.Literal('rating'), marks: Type.Record(Type.String({ maxLength: 64 }), Type.Enum(RATING_MARKS)) }),
 ]);
 
+/** Made by the tablet once per ballot; a retry with the same key returns the same receipt. */
+export const IdempotencyKey = Type.String({ minLength: 16, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
+
 export const CastBody = Type.Object({
-  /** Made by the tablet once per ballot; a retry with the same key returns the same receipt. */
-  idempotencyKey: Type.String({ minLength: 16, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+  idempotencyKey: IdempotencyKey,
   ballot: Type.Unknown(),
 });
 export type CastBody = Static<typeof CastBody>;

@@ -1,7 +1,8 @@
 import { Type, type Static } from 'typebox';
+import type { ErrorBody } from '../errors.ts';
 import { PASS_THRESHOLDS } from '../domain/rules.ts';
 import { IsoDate, Nullable, Uuid } from './common.ts';
-import { POLL_BALLOT_TYPES, POLL_KINDS, POLL_STATUSES, PollResult, RatingResultSchema, StaffTurnout, Turnout } from './polls.ts';
+import { IdempotencyKey, POLL_BALLOT_TYPES, POLL_KINDS, POLL_STATUSES, PollResult, RatingResultSchema, StaffTurnout, Turnout } from './polls.ts';
 import { Attendance } from './sessions.ts';
 
 /**
@@ -51,12 +52,26 @@ export const StaffState = Type.Object({
 });
 export type StaffState = Static<typeof StaffState>;
 
+/**
+ * A tablet casts over the socket it already holds (the same ballot and idempotency key as
+ * POST /api/polls/:id/ballots, the same answers); `ref` pairs the answer with the request.
+ */
+export const CastMessage = Type.Object({
+  type: Type.Literal('cast'),
+  ref: Type.String({ minLength: 1, maxLength: 64 }),
+  pollId: Uuid,
+  idempotencyKey: IdempotencyKey,
+  ballot: Type.Unknown(),
+});
+export type CastMessage = Static<typeof CastMessage>;
+
 export const ClientMessage = Type.Union([
   Type.Object({ type: Type.Literal('subscribe'), topic: Type.String({ maxLength: 100 }) }),
   Type.Object({ type: Type.Literal('unsubscribe'), topic: Type.String({ maxLength: 100 }) }),
   /** Ask for a fresh snapshot, e.g. after a gap in sequence numbers. */
   Type.Object({ type: Type.Literal('resync'), topic: Type.String({ maxLength: 100 }) }),
   Type.Object({ type: Type.Literal('ping'), t: Type.Optional(Type.Number()) }),
+  CastMessage,
 ]);
 export type ClientMessage = Static<typeof ClientMessage>;
 
@@ -68,4 +83,7 @@ export type ServerMessage =
   | { type: 'snapshot'; topic: string; seq: number; data: TopicData }
   | { type: 'event'; topic: string; seq: number; event: TopicEvent }
   | { type: 'error'; topic?: string; code: string; message: string }
-  | { type: 'pong'; t?: number; serverTime: string };
+  | { type: 'pong'; t?: number; serverTime: string }
+  /** The answer to a cast: the receipt, or the error the HTTP route would give (with its status). */
+  | { type: 'cast'; ref: string; ok: true; receipt: string; duplicate: boolean }
+  | { type: 'cast'; ref: string; ok: false; status: number; error: ErrorBody['error'] };

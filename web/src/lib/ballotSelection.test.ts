@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { countApprovals, validateBallot, type BallotBody, type PollRules } from '@piaojue/shared/domain';
-import { emptyBallot, reviewOf, sanitize, setMark, setRating, toggleChoose, toggleRank, countOf, type TabletBallot } from './ballotSelection.ts';
+import { emptyBallot, reviewOf, sanitize, setMark, setRating, toggleChoose, toggleRank, countOf, wireBallot, type TabletBallot } from './ballotSelection.ts';
+import { validateRatingBallot } from '@piaojue/shared/domain';
 
 const ids = ['a', 'b', 'c', 'd', 'e'];
 const cands = ids.map((id) => ({ id, name: `项目${id}` }));
@@ -104,5 +105,37 @@ describe('sanitize', () => {
     expect(sanitize(restored, 'choose', ids, 2)).toEqual({ type: 'choose', selected: ['a', 'b'] });
     expect(sanitize(restored, 'approve', ids, 2)).toEqual({ type: 'approve', marks: {} });
     expect(sanitize(null, 'rank', ids, 2)).toEqual({ type: 'rank', ranking: [] });
+  });
+});
+
+describe('wireBallot (what the tablet sends)', () => {
+  const ids = ['c1', 'c2', 'c3', 'c4'];
+  const rules: PollRules = { ballotType: 'approve', choose: 2, passThreshold: 'none', tieRule: 'runoff' };
+
+  it('writes an approve ballot in list order with a mark for every candidate, and means the same', () => {
+    let b: TabletBallot = emptyBallot('approve');
+    b = setMark(b, 'c3', 'for', 2).ballot;
+    b = setMark(b, 'c1', 'against', 2).ballot;
+    const w = wireBallot(b, ids);
+    expect(w.type === 'approve' && Object.keys(w.marks)).toEqual(ids);
+    expect(w).toEqual({ type: 'approve', marks: { c1: 'against', c2: 'abstain', c3: 'for', c4: 'abstain' } });
+    expect(validateBallot(w, rules, ids)).toEqual(validateBallot(b, rules, ids));
+  });
+
+  it('gives the same key order however the marks were tapped', () => {
+    const a = setMark(setMark(emptyBallot('approve'), 'c4', 'for', 2).ballot, 'c2', 'for', 2).ballot;
+    const b = setMark(setMark(emptyBallot('approve'), 'c2', 'for', 2).ballot, 'c4', 'for', 2).ballot;
+    expect(JSON.stringify(wireBallot(a, ids))).toBe(JSON.stringify(wireBallot(b, ids)));
+  });
+
+  it('puts choose ticks in list order, keeps a ranking as ranked, rates in list order', () => {
+    const c = toggleChoose(toggleChoose(emptyBallot('choose'), 'c3', 2).ballot, 'c1', 2).ballot;
+    expect(wireBallot(c, ids)).toEqual({ type: 'choose', selected: ['c1', 'c3'] });
+    const r = toggleRank(toggleRank(emptyBallot('rank'), 'c3', 2).ballot, 'c1', 2).ballot;
+    expect(wireBallot(r, ids)).toEqual({ type: 'rank', ranking: ['c3', 'c1'] });
+    const g = setRating(setRating(emptyBallot('rating'), 'c4', 'basic').ballot, 'c2', 'satisfied').ballot;
+    const wg = wireBallot(g, ids);
+    expect(wg.type === 'rating' && Object.keys(wg.marks)).toEqual(['c2', 'c4']);
+    expect(validateRatingBallot(wg, ids, true)).toEqual(validateRatingBallot(g, ids, true));
   });
 });

@@ -195,3 +195,24 @@ export function sanitize(ballot: TabletBallot | null | undefined, type: TabletBa
       return out;
   }
 }
+
+/**
+ * The ballot as the tablet sends it: the same choices, written in candidate-list order, and an
+ * approve ballot with a mark for every candidate (不标注 is 弃权 either way). Every tablet then
+ * sends the same shape of object for a poll, which the server parses several times faster than
+ * 3,000 ballots each listing its marks in the order they were tapped.
+ */
+export function wireBallot(ballot: TabletBallot, candidateIds: readonly string[]): TabletBallot {
+  switch (ballot.type) {
+    case 'approve':
+      return { type: 'approve', marks: Object.fromEntries(candidateIds.map((id): [string, Mark] => [id, ballot.marks[id] ?? 'abstain'])) };
+    case 'rating':
+      return { type: 'rating', marks: Object.fromEntries(candidateIds.flatMap((id): [string, RatingMark][] => (ballot.marks[id] ? [[id, ballot.marks[id]]] : []))) };
+    case 'choose': {
+      const picked = new Set(ballot.selected);
+      return { type: 'choose', selected: candidateIds.filter((id) => picked.has(id)) };
+    }
+    case 'rank':
+      return ballot;
+  }
+}
