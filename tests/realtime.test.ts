@@ -1,49 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { buildApp, type App } from '../server/src/app.ts';
 import { loadConfig } from '../server/src/config.ts';
 import { createDb } from '../server/src/db/database.ts';
 import { Client, createTestApp, key, scenario, type Scenario, type TestApp } from './helpers/app.ts';
+import { connect } from './helpers/socket.ts';
 
 let t: TestApp;
 let s: Scenario;
 let base: string;
 let second: { app: App; destroy(): Promise<void> };
 let secondBase: string;
-
-/** A websocket client that records every message and can wait for one matching a predicate. */
-function connect(url: string, cookie?: string) {
-  const ws = new WebSocket(url, cookie ? { headers: { cookie: `pj_session=${cookie}` } } : {});
-  const messages: any[] = [];
-  const waiters: { pred: (m: any) => boolean; resolve: (m: any) => void }[] = [];
-  ws.on('message', (raw) => {
-    const m = JSON.parse(raw.toString());
-    messages.push(m);
-    for (const w of [...waiters]) if (w.pred(m)) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(m);
-    }
-  });
-  const opened = new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  return {
-    ws,
-    messages,
-    opened,
-    send: (m: unknown) => ws.send(JSON.stringify(m)),
-    waitFor(pred: (m: any) => boolean, ms = 5000): Promise<any> {
-      const found = messages.find(pred);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out; got ${JSON.stringify(messages).slice(0, 2000)}`)), ms);
-        waiters.push({ pred, resolve: (m) => (clearTimeout(timer), resolve(m)) });
-      });
-    },
-    close: () => ws.close(),
-  };
-}
 
 beforeAll(async () => {
   t = await createTestApp();

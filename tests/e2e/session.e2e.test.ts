@@ -233,8 +233,15 @@ describe('a whole session through the browser', () => {
     await mark(t1, B, '赞成');
     await mark(t1, C, '反对');
     await t1.getByRole('button', { name: /核对选票/ }).click();
+    // The tablet casts over the websocket it holds: no HTTP request carries this ballot.
+    const posts: string[] = [];
+    t1.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().includes('/ballots')) posts.push(r.url());
+    });
     await t1.getByRole('button', { name: '确认投票' }).click();
     await t1.getByTestId('deputy-done').waitFor();
+    expect(await text(t1.getByTestId('receipt'))).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    expect(posts).toEqual([]);
     await poll(() => turnout(hall)).toBe('1/3');
 
     // 李娜: A for, C for, B left unmarked (counts as abstain)

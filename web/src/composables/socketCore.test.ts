@@ -221,3 +221,54 @@ describe('SocketClient', () => {
     expect(seen).toEqual(['2027-01-01T00:00:00.000Z']);
   });
 });
+
+describe('SocketClient.cast', () => {
+  beforeEach(() => {
+    FakeWs.all = [];
+  });
+  const make = () => {
+    const c = new SocketClient({ url: 'ws://x/api/ws', create: (u) => new FakeWs(u), clock, random: () => 0 });
+    c.start();
+    return c;
+  };
+  const body = { pollId: 'p', idempotencyKey: 'k'.repeat(16), ballot: { type: 'approve', marks: {} } };
+
+  it('sends the cast with a ref and resolves with the answer carrying that ref only', async () => {
+    const c = make();
+    const ws = FakeWs.all[0]!;
+    ws.open();
+    const a = c.cast(body);
+    const b = c.cast(body);
+    const [ra, rb] = ws.sent.filter((m: any) => m.type === 'cast') as any[];
+    expect(ra).toMatchObject({ type: 'cast', ...body });
+    expect(ra.ref).not.toBe(rb.ref);
+    ws.recv({ type: 'cast', ref: rb.ref, ok: false, status: 409, error: { code: 'ALREADY_VOTED', message: '', messageZh: '', messageEn: '' } });
+    ws.recv({ type: 'cast', ref: 'unknown', ok: true, receipt: 'X', duplicate: false });
+    ws.recv({ type: 'cast', ref: ra.ref, ok: true, receipt: 'R', duplicate: false });
+    expect(await a).toMatchObject({ ok: true, receipt: 'R' });
+    expect(await b).toMatchObject({ ok: false, status: 409 });
+    c.stop();
+  });
+
+  it('rejects when not connected, when the connection drops, and after the timeout', async () => {
+    vi.useFakeTimers();
+    try {
+      const c = make();
+      const ws = FakeWs.all[0]!;
+      await expect(c.cast(body)).rejects.toThrow('not connected');
+      ws.open();
+      const dropped = c.cast(body);
+      ws.drop();
+      await expect(dropped).rejects.toThrow('connection lost');
+      vi.advanceTimersByTime(BACKOFF_CAP_MS);
+      const ws2 = FakeWs.all[1]!;
+      ws2.open();
+      const silent = c.cast(body, 1000);
+      vi.advanceTimersByTime(1001);
+      await expect(silent).rejects.toThrow('no answer');
+      c.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

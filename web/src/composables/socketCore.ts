@@ -12,6 +12,19 @@ export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_CAP_MS = 15_000;
 /** After this many failed attempts in a row the badge says offline (we keep trying). */
 export const OFFLINE_AFTER_ATTEMPTS = 4;
+/** A cast over the socket unanswered this long is given up here (the caller retries by HTTP). */
+export const CAST_TIMEOUT_MS = 8_000;
+
+/** The server's answer to a cast sent over the socket. */
+export type CastAnswer = Extract<ServerMessage, { type: 'cast' }>;
+
+/** Why a cast over the socket got no answer: the caller should send it another way. */
+export class SocketUnavailable extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'SocketUnavailable';
+  }
+}
 
 /** Exponential backoff with full jitter: uniform in [0, min(cap, base·2^attempt)]. */
 export function backoffDelay(attempt: number, random: () => number = Math.random, base = BACKOFF_BASE_MS, cap = BACKOFF_CAP_MS): number {
@@ -88,6 +101,8 @@ export class SocketClient {
   private idleTimer: unknown = null;
   private started = false;
   private browserOffline = false;
+  private refs = 0;
+  private readonly casts = new Map<string, { resolve(a: CastAnswer): void; reject(e: Error): void; timer: unknown }>();
   state: ConnectionState = 'connecting';
 
   constructor(private readonly opts: SocketOptions) {
@@ -110,6 +125,7 @@ export class SocketClient {
   stop(): void {
     this.started = false;
     this.clearTimers();
+    this.failCasts();
     const ws = this.ws;
     this.ws = null;
     if (ws) {
@@ -152,6 +168,41 @@ export class SocketClient {
         this.send({ type: 'unsubscribe', topic });
       }
     };
+  }
+
+  /**
+   * Casts over the socket and waits for the answer with the same ref. Rejects with
+   * SocketUnavailable when the socket is not open, closes first, or stays silent for
+   * `timeoutMs`; the ballot may still have been recorded, so the caller retries with the same
+   * idempotency key, and the server answers that retry with the same receipt.
+   */
+  cast(body: { pollId: string; idempotencyKey: string; ballot: unknown }, timeoutMs = CAST_TIMEOUT_MS): Promise<CastAnswer> {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== OPEN) return Promise.reject(new SocketUnavailable('not connected'));
+    const ref = `c${++this.refs}`;
+    return new Promise<CastAnswer>((resolve, reject) => {
+      const timer = this.clock.setTimeout(() => this.settleCast(ref, new SocketUnavailable('no answer')), timeoutMs);
+      this.casts.set(ref, { resolve, reject, timer });
+      try {
+        ws.send(JSON.stringify({ type: 'cast', ref, ...body }));
+      } catch {
+        this.settleCast(ref, new SocketUnavailable('send failed'));
+      }
+    });
+  }
+
+  private settleCast(ref: string, outcome: CastAnswer | Error): void {
+    const c = this.casts.get(ref);
+    if (!c) return;
+    this.casts.delete(ref);
+    this.clock.clearTimeout(c.timer);
+    if (outcome instanceof Error) c.reject(outcome);
+    else c.resolve(outcome);
+  }
+
+  /** The socket went away: no cast in flight on it can be answered any more. */
+  private failCasts(): void {
+    for (const ref of [...this.casts.keys()]) this.settleCast(ref, new SocketUnavailable('connection lost'));
   }
 
   lastSeq(topic: string): number | null {
@@ -214,6 +265,7 @@ export class SocketClient {
     ws.onclose = () => {
       if (this.ws !== ws) return;
       this.ws = null;
+      this.failCasts();
       this.clock.clearInterval(this.pingTimer);
       this.clock.clearTimeout(this.idleTimer);
       this.pingTimer = this.idleTimer = null;
@@ -227,6 +279,7 @@ export class SocketClient {
   private dropSocket(): void {
     const ws = this.ws;
     this.ws = null;
+    this.failCasts();
     this.clock.clearInterval(this.pingTimer);
     this.clock.clearTimeout(this.idleTimer);
     this.pingTimer = this.idleTimer = null;
@@ -289,6 +342,9 @@ export class SocketClient {
         }
         return;
       }
+      case 'cast':
+        this.settleCast(msg.ref, msg);
+        return;
       case 'error':
         return;
     }

@@ -29,6 +29,11 @@ function getClient(): SocketClient {
   return c;
 }
 
+/** The page's socket for casting, if a live screen has opened one (the tablet's has). */
+export function castSocket(): SocketClient | null {
+  return client;
+}
+
 export function useSocket(): { state: Readonly<Ref<ConnectionState>>; subscribe: (topic: string, handler: TopicHandler) => () => void } {
   return {
     state: readonly(state),

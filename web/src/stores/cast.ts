@@ -20,6 +20,8 @@ import {
   type PendingCast,
 } from '../lib/castQueue.ts';
 import { safeStorage } from '../lib/storage.ts';
+import { socketFirst } from '../lib/castTransport.ts';
+import { castSocket } from '../composables/useSocket.ts';
 
 export type CastStatus = 'idle' | 'sending' | 'done' | 'error';
 
@@ -35,7 +37,7 @@ export const useCastStore = defineStore('cast', () => {
   const d = (): CastDeps =>
     (deps ??= {
       storage: safeStorage('local'),
-      send: api.castBallot,
+      send: socketFirst(castSocket, api.castBallot),
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       random: Math.random,
     });
