@@ -3,7 +3,7 @@ import { buildApp, type App } from '../server/src/app.ts';
 import { loadConfig } from '../server/src/config.ts';
 import { createDb } from '../server/src/db/database.ts';
 import { Client, createTestApp, key, scenario, type Scenario, type TestApp } from './helpers/app.ts';
-import { connect } from './helpers/socket.ts';
+import { wsClient as connect } from './helpers/socket.ts';
 
 let t: TestApp;
 let s: Scenario;
@@ -58,7 +58,7 @@ describe('websocket hub', () => {
     const closed = await display.waitFor((m) => m.type === 'event' && m.event.kind === 'hall' && m.event.state.poll?.status === 'closed');
     expect(closed.event.state.poll.result.record.returned).toBe(1);
 
-    const seqs = display.messages.filter((m) => m.topic === `hall:${s.sessionId}`).map((m) => m.seq);
+    const seqs = display.messages.filter((x) => x.m.topic === `hall:${s.sessionId}`).map((x) => x.m.seq);
     expect(seqs).toEqual(seqs.map((_, i) => seqs[0] + i));
     display.close();
   });
@@ -142,7 +142,7 @@ describe('websocket hub', () => {
     expect(closed.body.result.record.returned).toBe(1);
     for (const c of [tablet, display]) {
       await c.waitFor((m) => m.type === 'event' && m.event.kind === 'hall' && m.event.state.poll?.id === poll.body.id && m.event.state.poll.status === 'closed');
-      const seqs = c.messages.filter((m) => m.topic === `hall:${s.sessionId}`).map((m) => m.seq);
+      const seqs = c.messages.filter((x) => x.m.topic === `hall:${s.sessionId}`).map((x) => x.m.seq);
       expect(seqs).toEqual(seqs.map((_, i) => seqs[0] + i));
       c.close();
     }

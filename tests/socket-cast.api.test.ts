@@ -2,7 +2,7 @@
 // POST /api/polls/:id/ballots, the session read again for every cast, and only from our pages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, key, scenario, type Scenario, type TestApp } from './helpers/app.ts';
-import { connect, type TestSocket } from './helpers/socket.ts';
+import { wsClient as connect, type TestSocket } from './helpers/socket.ts';
 
 let t: TestApp;
 let s: Scenario;

@@ -4,7 +4,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import WebSocket from 'ws';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 
@@ -253,39 +252,4 @@ export async function castWithRetry(
   }
 }
 
-/** A websocket client that records every message and can wait for one matching a predicate. */
-export function wsClient(url: string, cookie?: string) {
-  const ws = new WebSocket(url, cookie ? { headers: { cookie: `pj_session=${cookie}` } } : {});
-  const messages: { at: number; m: any }[] = [];
-  const waiters: { pred: (m: any) => boolean; resolve: (m: any) => void }[] = [];
-  ws.on('message', (raw) => {
-    const m = JSON.parse(raw.toString());
-    messages.push({ at: Date.now(), m });
-    for (const w of [...waiters])
-      if (w.pred(m)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(m);
-      }
-  });
-  ws.on('error', () => undefined);
-  const opened = new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  return {
-    ws,
-    messages,
-    opened,
-    send: (m: unknown) => ws.send(JSON.stringify(m)),
-    /** The next message (after `since`, a Date.now() value) matching `pred`. */
-    waitFor(pred: (m: any) => boolean, ms = 10_000, since = 0): Promise<any> {
-      const found = messages.find((x) => x.at >= since && pred(x.m));
-      if (found) return Promise.resolve(found.m);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms; last messages ${JSON.stringify(messages.slice(-5).map((x) => x.m)).slice(0, 1500)}`)), ms);
-        waiters.push({ pred, resolve: (m) => (clearTimeout(timer), resolve(m)) });
-      });
-    },
-    close: () => ws.terminate(),
-  };
-}
+export { wsClient } from '../helpers/socket.ts';
