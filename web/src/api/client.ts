@@ -90,6 +90,7 @@ export async function request<T>(method: Method, path: string, body?: unknown, i
 export const http = {
   get: <T>(path: string, init?: { signal?: AbortSignal }) => request<T>('GET', path, undefined, init),
   post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
   del: <T>(path: string) => request<T>('DELETE', path),
 };

@@ -1,6 +1,8 @@
 import type {
   CollectionNotice,
+  CollectionNoticeBody,
   CollectionPoint,
+  CollectionPointBody,
   MergeBody,
   MergeResult,
   Posters,
@@ -14,6 +16,7 @@ import type {
   PublicProposal,
   Shortlist,
   SimilarProposal,
+  StaffProposalBody,
   SubmitProposalBody,
   SubmitReceipt,
   UnmergeBody,
@@ -65,6 +68,11 @@ export const proposalsApi = {
 
   // staff
   notice: (cycleId: string) => http.get<CollectionNotice>(`/api/cycles/${enc(cycleId)}/collection`),
+  saveNotice: (cycleId: string, body: CollectionNoticeBody) => http.put<CollectionNotice>(`/api/cycles/${enc(cycleId)}/collection`, body),
+  addPoint: (cycleId: string, body: CollectionPointBody) => http.post<CollectionPoint>(`/api/cycles/${enc(cycleId)}/collection-points`, body),
+  updatePoint: (id: string, body: CollectionPointBody) => http.patch<CollectionPoint>(`/api/collection-points/${enc(id)}`, body),
+  deletePoint: (id: string) => http.del<unknown>(`/api/collection-points/${enc(id)}`),
+  enter: (cycleId: string, body: StaffProposalBody) => http.post<ProposalDetail>(`/api/cycles/${enc(cycleId)}/proposals`, body),
   posters: (cycleId: string) => http.get<Posters>(`/api/cycles/${enc(cycleId)}/posters`),
   points: (cycleId: string) => http.get<CollectionPoint[]>(`/api/cycles/${enc(cycleId)}/collection-points`),
   queue: (cycleId: string, q: ProposalQuery) => http.get<ProposalPage>(`/api/cycles/${enc(cycleId)}/proposals${queryString(q)}`),

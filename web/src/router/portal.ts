@@ -19,6 +19,7 @@ export const portalRoutes: RouteRecordRaw[] = [
 
 /** Children of the /console layout. */
 export const portalConsoleRoutes: RouteRecordRaw[] = [
+  { path: 'cycles/:id/collection', name: 'console-collection', component: () => import('../views/console/proposals/CollectionView.vue') },
   { path: 'cycles/:id/proposals', name: 'console-proposals', component: () => import('../views/console/proposals/ProposalQueueView.vue') },
   { path: 'cycles/:id/tracking', name: 'console-tracking', component: () => import('../views/console/tracking/TrackingConsoleView.vue') },
   { path: 'tracking/mine', name: 'console-tracking-mine', component: () => import('../views/console/tracking/MyTrackingView.vue') },

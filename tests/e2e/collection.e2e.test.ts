@@ -1,0 +1,148 @@
+/**
+ * 征集 through the console: the secretariat publishes the collection notice, sets up a
+ * collection point and enters proposals that came by hotline and through the point's QR code;
+ * a citizen then finds the notice and the districts on the portal's form.
+ *
+ * Needs the built web client (`pnpm --filter @piaojue/web build`) and Chromium.
+ * With E2E_SCREENSHOTS=<dir> it saves the console page as console-collection.png there.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, type App } from '../../server/src/app.ts';
+import { loadConfig } from '../../server/src/config.ts';
+import { createDb } from '../../server/src/db/database.ts';
+import { cloneDatabase } from '../helpers/db.ts';
+import { adminClient, defaultCycle, type TestApp } from '../helpers/app.ts';
+
+const WEB_DIST = path.resolve(import.meta.dirname, '../../web/dist');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const UI = 30_000;
+const CYCLE = '2028年度宿迁市民生实事项目';
+
+let app: App;
+let dropDb: () => Promise<void>;
+let destroyDb: () => Promise<void>;
+let base: string;
+let browser: Browser;
+let cycleId: string;
+
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: UI, interval: 100 });
+
+/** Beijing wall time of an instant, as a datetime-local input takes it. */
+const beijing = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16);
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error(`web client not built: run \`pnpm --filter @piaojue/web build\` first`);
+  const database = await cloneDatabase();
+  const config = loadConfig({ LOG_LEVEL: 'warn', WEB_DIST, DATABASE_URL: database.url, LOGIN_RATE_PER_MINUTE: '100000' });
+  const { db } = createDb(database.url, config.DB_POOL_SIZE);
+  app = await buildApp({ config, db, databaseUrl: database.url });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  dropDb = database.drop;
+  destroyDb = () => db.destroy();
+  const admin = await adminClient({ app } as unknown as TestApp);
+  cycleId = (await admin.post('/api/cycles', { ...defaultCycle, name: CYCLE, year: 2028 })).body.id;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close().catch(() => undefined);
+  await app?.close();
+  await destroyDb?.();
+  await dropDb?.();
+});
+
+async function page(): Promise<Page> {
+  const ctx = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 1400 } });
+  ctx.setDefaultTimeout(UI);
+  return ctx.newPage();
+}
+
+describe('征集 in the console', () => {
+  it('publishes the notice, adds a collection point, enters proposals; the portal shows it', async () => {
+    const con = await page();
+    await con.goto(`${base}/console/login`);
+    await con.getByLabel('用户名').fill('admin');
+    await con.getByLabel(/密码/).fill('correct horse battery');
+    await con.getByRole('button', { name: '登录' }).click();
+    await con.waitForURL(`${base}/console`);
+
+    // from the cycle page
+    await con.goto(`${base}/console/cycles/${cycleId}`);
+    await con.getByTestId('cycle-collection').click();
+    await con.waitForURL(`${base}/console/cycles/${cycleId}/collection`);
+    await poll(() => con.getByTestId('collection-state').textContent()).toBe('尚未发布');
+    // a fresh notice is written for this cycle and runs 30 days
+    expect(await con.getByTestId('notice-title').inputValue()).toBe(`关于征集${CYCLE}的公告`);
+    expect(await con.getByTestId('notice-body').inputValue()).toContain(CYCLE);
+    await poll(() => con.getByTestId('notice-window').textContent()).toContain('征集期 30 天');
+
+    // open since an hour ago, for 20 days: allowed, but the console warns
+    const opens = Date.now() - 3_600_000;
+    await con.getByTestId('notice-opens').fill(beijing(opens));
+    await con.getByTestId('notice-closes').fill(beijing(opens + 20 * 86_400_000));
+    await poll(() => con.getByTestId('notice-window').textContent()).toContain('少于 30 天');
+    // closing before opening is refused here, before any request
+    await con.getByTestId('notice-closes').fill(beijing(opens - 86_400_000));
+    await con.getByTestId('notice-save').click();
+    await poll(() => con.getByRole('alert').textContent()).toContain('截止时间必须晚于开始时间');
+    await con.getByTestId('notice-closes').fill(beijing(opens + 45 * 86_400_000));
+    await con.getByTestId('notice-districts').fill('宿城区\n宿豫区、沭阳县');
+    await con.getByTestId('notice-save').click();
+    await poll(() => con.getByTestId('collection-state').textContent()).toBe('征集中');
+    expect(await con.getByTestId('notice-save').textContent()).toContain('保存修改');
+
+    // a collection point
+    await con.getByTestId('point-name').fill('幸福街道代表联络站');
+    await con.getByTestId('point-address').fill('宿城区幸福路18号');
+    await con.getByTestId('point-add').click();
+    const points = con.getByTestId('points-panel');
+    await poll(() => points.getByText('幸福街道代表联络站').count()).toBe(1);
+
+    // a hotline proposal: nothing missing may go through
+    const form = con.getByTestId('entry-panel');
+    await form.getByTestId('entry-submit').click();
+    await poll(() => form.getByRole('alert').textContent()).toContain('建议标题');
+    await form.getByTestId('entry-note').fill('12345-20270701-0001');
+    await form.getByTestId('entry-title').fill('幸福路口增设红绿灯');
+    await form.getByTestId('entry-content').fill('幸福路与人民路交叉口车流量大，建议增设红绿灯。');
+    await form.getByTestId('entry-area').selectOption('交通出行');
+    await form.getByLabel('区县/街道').selectOption('宿豫区');
+    await form.getByTestId('entry-submit').click();
+    await poll(() => form.getByTestId('entered').textContent()).toMatch(/已录入第 1 号建议“幸福路口增设红绿灯”，查询码 [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/);
+    expect(await form.getByTestId('entry-title').inputValue()).toBe('');
+
+    // one that came through the point's QR code counts for the point, which can no longer be deleted
+    await form.getByTestId('entry-channel').selectOption('qr');
+    await form.getByTestId('entry-point').selectOption({ label: '幸福街道代表联络站' });
+    await form.getByTestId('entry-title').fill('社区食堂');
+    await form.getByTestId('entry-content').fill('在幸福街道开办社区老年食堂。');
+    await form.getByTestId('entry-area').selectOption('老有所养');
+    await form.getByTestId('entry-submit').click();
+    await poll(() => form.getByTestId('entered').textContent()).toContain('已录入第 2 号建议');
+    await poll(() => points.locator('li', { hasText: '幸福街道代表联络站' }).locator('.count').textContent()).toBe('1');
+    expect(await points.locator('li', { hasText: '幸福街道代表联络站' }).getByRole('button', { name: '删除' }).isDisabled()).toBe(true);
+
+    await con.evaluate(() => window.scrollTo(0, 0));
+    if (process.env.E2E_SCREENSHOTS) await con.screenshot({ path: path.join(process.env.E2E_SCREENSHOTS, 'console-collection.png') });
+
+    // the queue has both, with their channels
+    await con.getByRole('link', { name: '建议审查' }).first().click();
+    await poll(() => con.getByRole('row', { name: /幸福路口增设红绿灯/ }).textContent()).toContain('热线');
+    await poll(() => con.getByRole('row', { name: /社区食堂/ }).textContent()).toContain('幸福街道代表联络站');
+
+    // a citizen sees the notice and the districts
+    const citizen = await page();
+    await citizen.goto(`${base}/portal/cycles/${cycleId}/propose`);
+    await poll(() => citizen.getByText(`关于征集${CYCLE}的公告`).count()).toBeGreaterThan(0);
+    const districts = await citizen.getByLabel('区县/街道').locator('option').allTextContents();
+    expect(districts).toEqual(expect.arrayContaining(['宿城区', '宿豫区', '沭阳县']));
+  });
+});
