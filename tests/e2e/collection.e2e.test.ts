@@ -1,10 +1,11 @@
 /**
  * 征集 through the console: the secretariat publishes the collection notice, sets up a
  * collection point and enters proposals that came by hotline and through the point's QR code;
- * a citizen then finds the notice and the districts on the portal's form.
+ * items of last year's reserve are carried in; a citizen then finds the notice and the
+ * districts on the portal's form.
  *
  * Needs the built web client (`pnpm --filter @piaojue/web build`) and Chromium.
- * With E2E_SCREENSHOTS=<dir> it saves the console page as console-collection.png there.
+ * With E2E_SCREENSHOTS=<dir> it saves console-collection.png and console-carry.png there.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,6 +22,7 @@ const WEB_DIST = path.resolve(import.meta.dirname, '../../web/dist');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const UI = 30_000;
 const CYCLE = '2028年度宿迁市民生实事项目';
+const PREVIOUS = '2027年度宿迁市民生实事项目';
 
 let app: App;
 let dropDb: () => Promise<void>;
@@ -30,6 +32,12 @@ let browser: Browser;
 let cycleId: string;
 
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: UI, interval: 100 });
+
+async function confirmDialog(p: Page, button: string | RegExp) {
+  const dlg = p.getByRole('alertdialog');
+  await dlg.getByRole('button', { name: button }).click();
+  await poll(() => dlg.count()).toBe(0);
+}
 
 /** Beijing wall time of an instant, as a datetime-local input takes it. */
 const beijing = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16);
@@ -45,6 +53,15 @@ beforeAll(async () => {
   dropDb = database.drop;
   destroyDb = () => db.destroy();
   const admin = await adminClient({ app } as unknown as TestApp);
+  // last year's cycle, with two proposals in its 储备库
+  const previous = (await admin.post('/api/cycles', { ...defaultCycle, name: PREVIOUS, year: 2027 })).body.id;
+  const reserved: string[] = [];
+  for (const title of ['城东农贸市场改造', '滨河步道照明']) {
+    const p = await admin.post(`/api/cycles/${previous}/proposals`, { channel: 'letter', title, content: `${title}，群众来信反映多年。`, area: '其他' });
+    reserved.push(p.body.id);
+  }
+  const act = await admin.post(`/api/cycles/${previous}/proposals/actions`, { action: 'reserve', proposalIds: reserved });
+  if (act.status !== 200) throw new Error(JSON.stringify(act.body));
   cycleId = (await admin.post('/api/cycles', { ...defaultCycle, name: CYCLE, year: 2028 })).body.id;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -116,7 +133,7 @@ describe('征集 in the console', () => {
     await form.getByTestId('entry-area').selectOption('交通出行');
     await form.getByLabel('区县/街道').selectOption('宿豫区');
     await form.getByTestId('entry-submit').click();
-    await poll(() => form.getByTestId('entered').textContent()).toMatch(/已录入第 1 号建议“幸福路口增设红绿灯”，查询码 [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/);
+    await poll(() => form.getByTestId('entered').textContent()).toMatch(/已录入第 \d+ 号建议“幸福路口增设红绿灯”，查询码 [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/);
     expect(await form.getByTestId('entry-title').inputValue()).toBe('');
 
     // one that came through the point's QR code counts for the point, which can no longer be deleted
@@ -126,17 +143,31 @@ describe('征集 in the console', () => {
     await form.getByTestId('entry-content').fill('在幸福街道开办社区老年食堂。');
     await form.getByTestId('entry-area').selectOption('老有所养');
     await form.getByTestId('entry-submit').click();
-    await poll(() => form.getByTestId('entered').textContent()).toContain('已录入第 2 号建议');
+    await poll(() => form.getByTestId('entered').textContent()).toMatch(/已录入第 \d+ 号建议“社区食堂”/);
     await poll(() => points.locator('li', { hasText: '幸福街道代表联络站' }).locator('.count').textContent()).toBe('1');
     expect(await points.locator('li', { hasText: '幸福街道代表联络站' }).getByRole('button', { name: '删除' }).isDisabled()).toBe(true);
 
-    await con.evaluate(() => window.scrollTo(0, 0));
+    await con.evaluate('window.scrollTo(0, 0)');
     if (process.env.E2E_SCREENSHOTS) await con.screenshot({ path: path.join(process.env.E2E_SCREENSHOTS, 'console-collection.png') });
 
-    // the queue has both, with their channels
+    // last year's reserve: pick one of the two and carry it in
+    const carry = con.getByTestId('carry-panel');
+    await poll(async () => (await carry.getByTestId('carry-source').locator('option:checked').textContent()) ?? '').toBe(PREVIOUS);
+    await poll(() => carry.getByRole('checkbox', { name: /城东农贸市场改造/ }).count()).toBe(1);
+    await carry.getByRole('checkbox', { name: /城东农贸市场改造/ }).check();
+    if (process.env.E2E_SCREENSHOTS) await carry.screenshot({ path: path.join(process.env.E2E_SCREENSHOTS, 'console-carry.png') });
+    await carry.getByTestId('carry-go').click();
+    await confirmDialog(con, /转入本年度/);
+    await poll(() => carry.getByTestId('carry-done').textContent()).toContain('已转入 1 项');
+    // what was carried leaves the reserve list; the other stays
+    await poll(() => carry.getByRole('checkbox', { name: /城东农贸市场改造/ }).count()).toBe(0);
+    await poll(() => carry.getByRole('checkbox', { name: /滨河步道照明/ }).count()).toBe(1);
+
+    // the queue has all three, with their channels
     await con.getByRole('link', { name: '建议审查' }).first().click();
     await poll(() => con.getByRole('row', { name: /幸福路口增设红绿灯/ }).textContent()).toContain('热线');
     await poll(() => con.getByRole('row', { name: /社区食堂/ }).textContent()).toContain('幸福街道代表联络站');
+    await poll(() => con.getByRole('row', { name: /城东农贸市场改造/ }).textContent()).toContain('上年储备');
 
     // a citizen sees the notice and the districts
     const citizen = await page();

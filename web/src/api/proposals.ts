@@ -1,4 +1,5 @@
 import type {
+  CarryOverBody,
   CollectionNotice,
   CollectionNoticeBody,
   CollectionPoint,
@@ -14,6 +15,7 @@ import type {
   ProposalSummary,
   PublicCollection,
   PublicProposal,
+  Reserve,
   Shortlist,
   SimilarProposal,
   StaffProposalBody,
@@ -85,6 +87,8 @@ export const proposalsApi = {
   exportUrl: (cycleId: string, q: QueueFilters & { format: 'csv' | 'xlsx'; contact?: boolean }) =>
     `/api/cycles/${enc(cycleId)}/proposals/export${queryString(q)}`,
   shortlist: (cycleId: string) => http.get<Shortlist>(`/api/cycles/${enc(cycleId)}/shortlist`),
+  reserve: (cycleId: string) => http.get<Reserve>(`/api/cycles/${enc(cycleId)}/reserve`),
+  carryOver: (targetCycleId: string, body: CarryOverBody) => http.post<{ created: ProposalSummary[] }>(`/api/cycles/${enc(targetCycleId)}/carry-over`, body),
 };
 
 export type { ProposalSummary };

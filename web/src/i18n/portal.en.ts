@@ -139,6 +139,18 @@ const portalEn: PortalMessages = {
       enter: 'Enter proposal',
       entered: 'Entered proposal #{no} “{title}”, tracking code {code}',
     },
+    carry: {
+      title: 'Carry over from the reserve',
+      from: 'From',
+      hint: 'Proposals put in a past year’s reserve and candidates a vote did not choose can be carried into this cycle as new proposals to review; the original tracking code shows where each went.',
+      frozen: 'This cycle’s candidate list is frozen; nothing more can be carried in.',
+      empty: 'Nothing in that year’s reserve is left to carry over.',
+      proposals: 'Reserved proposals ({n})',
+      candidates: 'Candidates not chosen ({n})',
+      go: 'Carry into this cycle ({n})',
+      confirm: 'Carry the {n} selected items from “{from}” into “{to}”? Each becomes a new proposal that points back to its origin.',
+      done: 'Carried {n} items; see the review queue.',
+    },
     posters: {
       title: 'QR posters',
       print: 'Print',

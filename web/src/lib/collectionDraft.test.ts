@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_AREAS, type CollectionNotice } from '@piaojue/shared';
-import { checkNotice, entries, fromLocalInput, noticeDraft, toLocalInput } from './collectionDraft.ts';
+import { checkNotice, defaultSource, entries, fromLocalInput, noticeDraft, toLocalInput } from './collectionDraft.ts';
 
 describe('China Standard Time in datetime-local inputs', () => {
   it('shows an instant as Beijing wall time and reads it back', () => {
@@ -65,5 +65,19 @@ describe('the notice form', () => {
     expect(checkNotice({ ...d, closes: 'x' })).toEqual({ ok: false, problem: 'closes' });
     expect(checkNotice({ ...d, closes: d.opens })).toEqual({ ok: false, problem: 'order' });
     expect(checkNotice({ ...d, areas: ' \n ' })).toEqual({ ok: false, problem: 'areas' });
+  });
+});
+
+describe('defaultSource (储备库转入)', () => {
+  const c = (id: string, level: string, year: number) => ({ id, level, year });
+  it('takes the latest earlier year of the same level', () => {
+    const target = c('t', 'city', 2028);
+    expect(defaultSource([c('a', 'city', 2026), c('b', 'county', 2027), c('d', 'city', 2027), target], target)?.id).toBe('d');
+  });
+  it('falls back to the same level, then to anything, then to nothing', () => {
+    const target = c('t', 'city', 2026);
+    expect(defaultSource([c('x', 'county', 2025), c('y', 'city', 2027), target], target)?.id).toBe('y');
+    expect(defaultSource([c('x', 'county', 2025), target], target)?.id).toBe('x');
+    expect(defaultSource([target], target)).toBeNull();
   });
 });

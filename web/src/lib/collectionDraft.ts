@@ -95,3 +95,12 @@ export function checkNotice(d: NoticeDraft): NoticeCheck {
     shortWindow: days < MIN_WINDOW_DAYS,
   };
 }
+
+/**
+ * Where items are most likely carried from: the latest earlier year of the same level, else
+ * the latest other cycle of that level, else any other cycle.
+ */
+export function defaultSource<C extends { id: string; level: string; year: number }>(cycles: readonly C[], target: C): C | null {
+  const others = cycles.filter((c) => c.id !== target.id).sort((a, b) => b.year - a.year);
+  return others.find((c) => c.level === target.level && c.year < target.year) ?? others.find((c) => c.level === target.level) ?? others[0] ?? null;
+}
