@@ -7,26 +7,19 @@
  * Needs the built web client (`pnpm --filter @piaojue/web build`) and Chromium.
  * With E2E_SCREENSHOTS=<dir> it saves console-collection.png and console-carry.png there.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type App } from '../../server/src/app.ts';
-import { loadConfig } from '../../server/src/config.ts';
-import { createDb } from '../../server/src/db/database.ts';
-import { cloneDatabase } from '../helpers/db.ts';
+import type { App } from '../../server/src/app.ts';
+import { startHarness, type Harness } from './harness.ts';
 import { adminClient, defaultCycle, type TestApp } from '../helpers/app.ts';
 
-const WEB_DIST = path.resolve(import.meta.dirname, '../../web/dist');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const UI = 30_000;
 const CYCLE = '2028年度宿迁市民生实事项目';
 const PREVIOUS = '2027年度宿迁市民生实事项目';
 
+let h: Harness;
 let app: App;
-let dropDb: () => Promise<void>;
-let destroyDb: () => Promise<void>;
 let base: string;
 let browser: Browser;
 let cycleId: string;
@@ -43,15 +36,8 @@ async function confirmDialog(p: Page, button: string | RegExp) {
 const beijing = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16);
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error(`web client not built: run \`pnpm --filter @piaojue/web build\` first`);
-  const database = await cloneDatabase();
-  const config = loadConfig({ LOG_LEVEL: 'warn', WEB_DIST, DATABASE_URL: database.url, LOGIN_RATE_PER_MINUTE: '100000' });
-  const { db } = createDb(database.url, config.DB_POOL_SIZE);
-  app = await buildApp({ config, db, databaseUrl: database.url });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  dropDb = database.drop;
-  destroyDb = () => db.destroy();
+  h = await startHarness();
+  ({ app, base, browser } = h);
   const admin = await adminClient({ app } as unknown as TestApp);
   // last year's cycle, with two proposals in its 储备库
   const previous = (await admin.post('/api/cycles', { ...defaultCycle, name: PREVIOUS, year: 2027 })).body.id;
@@ -63,17 +49,11 @@ beforeAll(async () => {
   const act = await admin.post(`/api/cycles/${previous}/proposals/actions`, { action: 'reserve', proposalIds: reserved });
   if (act.status !== 200) throw new Error(JSON.stringify(act.body));
   cycleId = (await admin.post('/api/cycles', { ...defaultCycle, name: CYCLE, year: 2028 })).body.id;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+
 });
 
 afterAll(async () => {
-  await browser?.close().catch(() => undefined);
-  await app?.close();
-  await destroyDb?.();
-  await dropDb?.();
+  await h?.close();
 });
 
 async function page(): Promise<Page> {

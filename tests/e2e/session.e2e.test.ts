@@ -11,16 +11,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp, type App } from '../../server/src/app.ts';
-import { loadConfig } from '../../server/src/config.ts';
-import { createDb } from '../../server/src/db/database.ts';
-import { cloneDatabase } from '../helpers/db.ts';
+import type { App } from '../../server/src/app.ts';
+import { startHarness, type Harness } from './harness.ts';
 
-const WEB_DIST = path.resolve(import.meta.dirname, '../../web/dist');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 /** UI waits: generous for a loaded machine (the whole suite runs beside this file), still far below the test timeout. */
 const UI = 30_000;
 
@@ -36,9 +31,8 @@ const ROSTER = ['姓名,代表团,座位,电话', '张伟,城东区代表团,001
 const ADMIN = { username: 'admin', displayName: '秘书处管理员', password: 'e2e-admin-password' };
 const PRESIDIUM = { username: 'zhuxi', displayName: '主席团成员甲', password: 'e2e-presidium-password' };
 
+let h: Harness;
 let app: App;
-let dropDb: () => Promise<void>;
-let destroyDb: () => Promise<void>;
 let base: string;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -78,21 +72,8 @@ async function mark(tablet: Page, project: string, choice: '赞成' | '反对' |
 const state = { sessionId: '', codes: new Map<string, string>(), receipt: '' };
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
-    throw new Error(`web client not built: run \`pnpm --filter @piaojue/web build\` first (looked in ${WEB_DIST})`);
-  }
-  const database = await cloneDatabase();
-  const config = loadConfig({ LOG_LEVEL: 'warn', WEB_DIST, DATABASE_URL: database.url, LOGIN_RATE_PER_MINUTE: '100000', DB_POOL_SIZE: '10' });
-  const { db } = createDb(database.url, config.DB_POOL_SIZE);
-  app = await buildApp({ config, db, databaseUrl: database.url });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  dropDb = database.drop;
-  destroyDb = () => db.destroy();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  h = await startHarness({ DB_POOL_SIZE: '10' });
+  ({ app, base, browser } = h);
 });
 
 // every step builds on the one before: after a failure the rest would only time out
@@ -112,10 +93,7 @@ afterEach(async (ctx) => {
 
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close().catch(() => undefined);
-  await app?.close();
-  await destroyDb?.();
-  await dropDb?.();
+  await h?.close();
 });
 
 describe('a whole session through the browser', () => {
