@@ -2,7 +2,7 @@
  * 征集 through the console: the secretariat publishes the collection notice, sets up a
  * collection point and enters proposals that came by hotline and through the point's QR code;
  * items of last year's reserve are carried in; a citizen then finds the notice and the
- * districts on the portal's form.
+ * districts on the portal's form, and sends a proposal that appears in the review queue.
  *
  * Needs the built web client (`pnpm --filter @piaojue/web build`) and Chromium.
  * With E2E_SCREENSHOTS=<dir> it saves console-collection.png and console-carry.png there.
@@ -155,5 +155,17 @@ describe('征集 in the console', () => {
     await poll(() => citizen.getByText(`关于征集${CYCLE}的公告`).count()).toBeGreaterThan(0);
     const districts = await citizen.getByLabel('区县/街道').locator('option').allTextContents();
     expect(districts).toEqual(expect.arrayContaining(['宿城区', '宿豫区', '沭阳县']));
+    // … and sends one
+    const pf = citizen.getByTestId('propose-form');
+    await pf.getByLabel(/建议标题/).fill('公园增设公共厕所');
+    await pf.getByLabel(/建议内容/).fill('古黄河公园人流量大，只有一处公厕。');
+    await pf.getByLabel(/所属领域/).selectOption('文化体育');
+    // the estimated cost: a number input (it once stopped the form dead at 正在提交…)
+    await pf.getByLabel(/估算费用/).fill('30');
+    await pf.getByLabel('区县/街道').selectOption('宿城区');
+    await citizen.getByTestId('propose-submit').click();
+    await poll(() => citizen.getByTestId('tracking-code').textContent()).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    await con.reload();
+    await poll(() => con.getByRole('row', { name: /公园增设公共厕所/ }).textContent()).toContain('网页');
   });
 });
