@@ -125,7 +125,7 @@ export async function buildApp(opts: BuildOptions) {
         res: (res) => ({ statusCode: res.statusCode }),
       },
     },
-    trustProxy: false,
+    trustProxy: config.TRUST_PROXY ? config.TRUST_PROXY.split(',').map((a) => a.trim()) : false,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true } },
     // Errors the router raises before any route (bad URL encoding, over-long parameters).
@@ -227,7 +227,7 @@ export async function buildApp(opts: BuildOptions) {
   for (const routes of [healthRoutes, authRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, resultsRoutes, trackingRoutes, proposalsRoutes]) await app.register(routes, { services });
 
   app.get('/api/ws', { websocket: true, config: { roles: ['public'] } }, (socket, req) => {
-    hub.attach(socket, req.principal, { token: req.cookies[SESSION_COOKIE], sameOrigin: sameOrigin(req.headers.origin, req.headers.host, config.publicUrl) });
+    hub.attach(socket, req.principal, { token: req.cookies[SESSION_COOKIE], sameOrigin: sameOrigin(req.headers.origin, req.host, config.publicUrl) });
   });
 
   const webDist = path.resolve(config.WEB_DIST);

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
@@ -15,6 +16,13 @@ const ConfigSchema = Type.Object({
   ),
   /** The address people type or scan (seat-card QR codes, setup link). Defaults to http://HOST:PORT. */
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /**
+   * The reverse proxies in front of the server, whose X-Forwarded-For / -Host / -Proto are
+   * believed: comma-separated addresses or CIDR ranges, or loopback / linklocal / uniquelocal.
+   * Unset: none, and every request's address is the connection's (behind a proxy that would put
+   * every citizen under the proxy's rate limit).
+   */
+  TRUST_PROXY: Type.Optional(Type.String({ pattern: '^\\s*[0-9A-Za-z.:/]+(\\s*,\\s*[0-9A-Za-z.:/]+)*\\s*$', maxLength: 1000 })),
   /** Mark cookies Secure; set when the server is reached through TLS. */
   COOKIE_SECURE: Type.Boolean({ default: false }),
   /** Hours a login stays valid. */
@@ -43,6 +51,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n  ${errors.join('\n  ')}`);
   }
   const cfg = converted as Static<typeof ConfigSchema>;
+  for (const entry of (cfg.TRUST_PROXY ?? '').split(',').map((a) => a.trim()).filter(Boolean)) {
+    const [addr, bits, ...rest] = entry.split('/');
+    const named = ['loopback', 'linklocal', 'uniquelocal'].includes(entry);
+    const version = isIP(addr ?? '');
+    const max = version === 4 ? 32 : 128;
+    if (!named && (version === 0 || rest.length > 0 || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= max)))) {
+      throw new ConfigError(`Invalid configuration:\n  /TRUST_PROXY ${JSON.stringify(entry)} is not an address, a CIDR range, loopback, linklocal or uniquelocal`);
+    }
+  }
   const shownHost = cfg.HOST === '0.0.0.0' || cfg.HOST === '::' ? 'localhost' : cfg.HOST;
   return {
     ...cfg,
