@@ -8,11 +8,9 @@
  *   is returned and no rows, so the caller imports nothing.
  * - Never throws: unreadable input yields `{ ok: false, fileError: 'BAD_FILE' }`.
  */
-import ExcelJS from 'exceljs';
-import { parse as parseCsv } from 'csv-parse/sync';
 import { PROPOSAL_LIMITS } from '@piaojue/shared';
 import { cleanPhone, cleanText } from './proposals-text.ts';
-import { decodeText } from '../../lib/spreadsheet.ts';
+import { readTable, rowMessage, type RawRow } from '../../lib/spreadsheet.ts';
 
 export type ImportChannel = 'hotline' | 'letter' | 'deputy';
 
@@ -110,83 +108,14 @@ const CHANNELS: Record<string, ImportChannel> = {
   deputy: 'deputy',
 };
 
-interface RawRow {
-  rowNumber: number;
-  cells: string[];
-}
-
 export async function parseProposalSheet(content: Buffer, fileName: string, opts: ImportOptions): Promise<ImportParseResult> {
+  const table = await readTable(content, fileName);
+  if (table === null) return { ok: false, fileError: 'BAD_FILE' };
   try {
-    const kind = detectKind(content, fileName);
-    if (kind === null) return { ok: false, fileError: 'BAD_FILE' };
-    const table = kind === 'xlsx' ? await readXlsx(content) : readCsv(content);
     return validate(table, opts);
   } catch {
     return { ok: false, fileError: 'BAD_FILE' };
   }
-}
-
-function detectKind(content: Buffer, fileName: string): 'csv' | 'xlsx' | null {
-  const ext = /\.([^./\\]+)$/.exec(fileName.trim().toLowerCase())?.[1] ?? '';
-  if (ext === 'xlsx') return 'xlsx';
-  if (ext === 'csv' || ext === 'txt') return 'csv';
-  if (content.length >= 2 && content[0] === 0x50 && content[1] === 0x4b) return 'xlsx';
-  if (content.length > 0 && decodeText(content) !== null) return 'csv';
-  return null;
-}
-
-function readCsv(content: Buffer): RawRow[] {
-  const text = decodeText(content);
-  if (text === null) throw new Error('not text');
-  if (text.trim() === '') return [];
-  const firstLine = text.split(/\r\n|\n|\r/, 1)[0] ?? '';
-  const counts = [',', '\t', ';'].map((d) => ({ d, n: firstLine.split(d).length - 1 }));
-  const best = counts.reduce((a, b) => (b.n > a.n ? b : a));
-  const records = parseCsv(text, {
-    delimiter: best.n > 0 ? best.d : ',',
-    record_delimiter: ['\r\n', '\n', '\r'],
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: false,
-    trim: false,
-  }) as unknown;
-  if (!Array.isArray(records)) throw new Error('unexpected csv result');
-  // One record is one row in Excel, even when a quoted cell spans several lines.
-  return records.map((record: unknown, index) => ({
-    rowNumber: index + 1,
-    cells: Array.isArray(record) ? record.map((c: unknown) => (typeof c === 'string' ? c : '')) : [],
-  }));
-}
-
-async function readXlsx(content: Buffer): Promise<RawRow[]> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(content as unknown as Parameters<ExcelJS.Xlsx['load']>[0]);
-  const sheet = workbook.worksheets[0];
-  if (!sheet) throw new Error('no worksheet');
-  const rows: RawRow[] = [];
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const cells: string[] = [];
-    for (let col = 1; col <= row.cellCount; col++) cells.push(cellText(row.getCell(col).value));
-    rows.push({ rowNumber, cells });
-  });
-  return rows;
-}
-
-function cellText(value: unknown, depth = 0): string {
-  if (value === null || value === undefined || depth > 5) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString();
-  if (typeof value === 'object') {
-    const v = value as Record<string, unknown>;
-    if (Array.isArray(v['richText'])) {
-      return (v['richText'] as { text?: unknown }[]).map((p) => (typeof p?.text === 'string' ? p.text : '')).join('');
-    }
-    if ('formula' in v || 'sharedFormula' in v) return cellText(v['result'], depth + 1);
-    if ('hyperlink' in v || 'text' in v) return cellText(v['text'], depth + 1);
-  }
-  return '';
 }
 
 function headerKey(cell: string): string {
@@ -195,8 +124,6 @@ function headerKey(cell: string): string {
     .replace(/\(.*?\)|\[.*?\]/g, '')
     .replace(/[\s_*]/g, '');
 }
-
-const rowMessage = (row: number, zh: string, en: string) => `第 ${row} 行：${zh} / Row ${row}: ${en}`;
 
 /** A date (read in UTC+8), a date and time, or an Excel date already turned into ISO. */
 export function parseReceived(value: string): Date | null {

@@ -12,9 +12,7 @@
  *
  * Never throws: unreadable input yields `{ ok: false, fileError: 'BAD_FILE' }`.
  */
-import ExcelJS from 'exceljs';
-import { parse as parseCsv } from 'csv-parse/sync';
-import { decodeText } from '../../lib/spreadsheet.ts';
+import { readTable, rowMessage, type RawRow } from '../../lib/spreadsheet.ts';
 
 export interface RosterRow {
   name: string;
@@ -74,112 +72,14 @@ const MAX_LENGTH: Record<Exclude<Column, 'phone'>, number> = {
   seat: MAX_SEAT_LENGTH,
 };
 
-/** A raw table: `rowNumber` is 1-based as shown in Excel; cells are untrimmed strings. */
-interface RawRow {
-  rowNumber: number;
-  cells: string[];
-}
-
-class BadFileError extends Error {}
-
 export async function parseRoster(content: Buffer, fileName: string): Promise<ParseResult> {
+  const table = await readTable(content, fileName);
+  if (table === null) return { ok: false, fileError: 'BAD_FILE' };
   try {
-    const kind = detectKind(content, fileName);
-    if (kind === null) return { ok: false, fileError: 'BAD_FILE' };
-    const table = kind === 'xlsx' ? await readXlsx(content) : readCsv(content);
     return validateTable(table);
   } catch {
     return { ok: false, fileError: 'BAD_FILE' };
   }
-}
-
-// ---------------------------------------------------------------------------
-// Format detection and reading
-// ---------------------------------------------------------------------------
-
-function detectKind(content: Buffer, fileName: string): 'csv' | 'xlsx' | null {
-  const ext = /\.([^./\\]+)$/.exec(fileName.trim().toLowerCase())?.[1] ?? '';
-  if (ext === 'xlsx') return 'xlsx';
-  if (ext === 'csv' || ext === 'txt') return 'csv';
-  // Unknown or missing extension: sniff the content.
-  if (content.length >= 2 && content[0] === 0x50 && content[1] === 0x4b) return 'xlsx'; // "PK" (zip)
-  if (content.length > 0 && decodeText(content) !== null) return 'csv';
-  return null;
-}
-
-/** Decodes CSV bytes; null when the bytes are not plausible text. */
-function readCsv(content: Buffer): RawRow[] {
-  const text = decodeText(content);
-  if (text === null) throw new BadFileError('not text');
-  if (text.trim() === '') return [];
-  const firstLine = text.split(/\r\n|\n|\r/, 1)[0] ?? '';
-  const delimiter = pickDelimiter(firstLine);
-  const records = parseCsv(text, {
-    delimiter,
-    record_delimiter: ['\r\n', '\n', '\r'],
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: false,
-    trim: false,
-  }) as unknown;
-  if (!Array.isArray(records)) throw new BadFileError('unexpected csv result');
-  return records.map((record: unknown, index) => ({
-    rowNumber: index + 1,
-    cells: Array.isArray(record) ? record.map((c: unknown) => (typeof c === 'string' ? c : '')) : [],
-  }));
-}
-
-function pickDelimiter(headerLine: string): string {
-  const counts = [',', '\t', ';'].map((d) => ({ d, n: headerLine.split(d).length - 1 }));
-  const best = counts.reduce((a, b) => (b.n > a.n ? b : a));
-  return best.n > 0 ? best.d : ',';
-}
-
-async function readXlsx(content: Buffer): Promise<RawRow[]> {
-  const workbook = new ExcelJS.Workbook();
-  // exceljs declares its own global `Buffer` interface; Node's Buffer is structurally fine.
-  await workbook.xlsx.load(content as unknown as Parameters<ExcelJS.Xlsx['load']>[0]);
-  const sheet = workbook.worksheets[0];
-  if (!sheet) throw new BadFileError('no worksheet');
-  const rows: RawRow[] = [];
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const cells: string[] = [];
-    const count = row.cellCount;
-    for (let col = 1; col <= count; col++) {
-      cells.push(cellValueToText(row.getCell(col).value));
-    }
-    rows.push({ rowNumber, cells });
-  });
-  return rows;
-}
-
-/** The displayed text of an exceljs cell value (numbers, rich text, hyperlinks, formula results). */
-function cellValueToText(value: unknown, depth = 0): string {
-  if (value === null || value === undefined || depth > 5) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) return '';
-    const iso = value.toISOString();
-    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
-  }
-  if (typeof value === 'object') {
-    const v = value as Record<string, unknown>;
-    if (Array.isArray(v['richText'])) {
-      return (v['richText'] as unknown[])
-        .map((part) =>
-          part !== null && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string'
-            ? (part as { text: string }).text
-            : '',
-        )
-        .join('');
-    }
-    if ('formula' in v || 'sharedFormula' in v) return cellValueToText(v['result'], depth + 1);
-    if ('hyperlink' in v || 'text' in v) return cellValueToText(v['text'], depth + 1);
-    if (typeof v['error'] === 'string') return v['error'];
-  }
-  return '';
 }
 
 // ---------------------------------------------------------------------------
@@ -329,10 +229,6 @@ function validateTable(table: RawRow[]): ParseResult {
 
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, rows };
-}
-
-function rowMessage(row: number, zh: string, en: string): string {
-  return `第 ${row} 行：${zh} / Row ${row}: ${en}`;
 }
 
 function emptyError(): RosterRowError {
