@@ -47,9 +47,16 @@ describe('socketFirst', () => {
     expect((busy as ApiError).retryable).toBe(true);
   });
 
-  it('sends by HTTP when the socket’s origin is refused (CSRF)', async () => {
-    const http = vi.fn().mockResolvedValue({ receipt: 'R3', duplicate: false });
-    const send = socketFirst(() => socketAnswering({ type: 'cast', ref: 'c1', ok: false, status: 403, error: err('CSRF') }), http);
-    expect(await send('p1', 'k', ballot)).toEqual({ receipt: 'R3', duplicate: false });
+  it('sends by HTTP when the socket itself is refused: its origin (CSRF) or its stale login', async () => {
+    for (const [status, code] of [
+      [403, 'CSRF'],
+      [401, 'UNAUTHENTICATED'],
+      [403, 'FORBIDDEN'],
+    ] as const) {
+      const http = vi.fn().mockResolvedValue({ receipt: 'R3', duplicate: false });
+      const send = socketFirst(() => socketAnswering({ type: 'cast', ref: 'c1', ok: false, status, error: err(code) }), http);
+      expect(await send('p1', 'k', ballot)).toEqual({ receipt: 'R3', duplicate: false });
+      expect(http).toHaveBeenCalledWith('p1', 'k', ballot);
+    }
   });
 });

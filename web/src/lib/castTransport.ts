@@ -16,10 +16,17 @@ export interface CastSocket {
 export type CastSend = (pollId: string, idempotencyKey: string, ballot: TabletBallot) => Promise<CastReceipt>;
 
 /**
+ * Refusals that concern the socket rather than the ballot: its page origin was not recognised
+ * (a proxy that rewrites Host), or the login it was opened with is gone (the deputy logged out
+ * and in again on this page, so the socket still carries the old cookie). HTTP, which sends the
+ * current cookie and its own anti-forgery header, decides those.
+ */
+const SOCKET_REFUSALS = new Set(['CSRF', 'UNAUTHENTICATED', 'FORBIDDEN']);
+
+/**
  * A send that tries the socket first. The server's answer over the socket is final, as an HTTP
- * answer would be, with one exception: CSRF (the socket's page origin was not recognised, e.g.
- * behind a proxy that rewrites Host) goes by HTTP, which has its own anti-forgery header.
- * A socket that is closed, closes, or stays silent hands the cast to HTTP at once.
+ * answer would be, except for SOCKET_REFUSALS, which go by HTTP. A socket that is closed,
+ * closes, or stays silent hands the cast to HTTP at once.
  */
 export function socketFirst(socket: () => CastSocket | null, http: CastSend): CastSend {
   return async (pollId, idempotencyKey, ballot) => {
@@ -32,7 +39,7 @@ export function socketFirst(socket: () => CastSocket | null, http: CastSend): Ca
         answer = null;
       }
       if (answer?.ok) return { receipt: answer.receipt, duplicate: answer.duplicate };
-      if (answer && answer.error.code !== 'CSRF') throw new ApiError(answer.status, answer.error);
+      if (answer && !SOCKET_REFUSALS.has(answer.error.code)) throw new ApiError(answer.status, answer.error);
     }
     return http(pollId, idempotencyKey, ballot);
   };
