@@ -147,4 +147,21 @@ describe('websocket hub', () => {
       c.close();
     }
   });
+  it('a tablet casting over its socket on B gets the receipt that a retry through A gets too', async () => {
+    const poll = await s.staff.post(`/api/sessions/${s.sessionId}/polls`, {});
+    expect((await s.staff.post(`/api/polls/${poll.body.id}/open`, {})).status).toBe(200);
+    const origin = secondBase.replace(/^ws:/, 'http:').replace(/\/api\/ws$/, '');
+    const tablet = connect(secondBase, s.deputies[3]!.client.cookie, { origin });
+    await tablet.opened;
+    const k = key();
+    const ballot = { type: 'approve', marks: { [s.candidateIds[1]!]: 'for' } };
+    tablet.send({ type: 'cast', ref: 'b1', pollId: poll.body.id, idempotencyKey: k, ballot });
+    const answer = await tablet.waitFor((m) => m.type === 'cast' && m.ref === 'b1');
+    expect(answer).toMatchObject({ ok: true, duplicate: false });
+    const retry = await s.deputies[3]!.client.post(`/api/polls/${poll.body.id}/ballots`, { idempotencyKey: k, ballot });
+    expect(retry.body).toEqual({ receipt: answer.receipt, duplicate: true });
+    const closed = await s.staff.post(`/api/polls/${poll.body.id}/close`);
+    expect(closed.body.result.record.returned).toBe(1);
+    tablet.close();
+  });
 });
