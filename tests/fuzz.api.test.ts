@@ -6,7 +6,7 @@
  * an anonymous visitor, a staff member and a deputy. Properties: never a 5xx, no request hangs,
  * every 4xx carries {error:{code, messageZh, messageEn}}, and a 4xx changes no row count (checked
  * around every non-GET request, and around each GET route's batch). Then random websocket frames
- * and raw bytes on /api/ws: an error reply or nothing, never a crash.
+ * and raw bytes on /api/ws, casts among them: an error reply or nothing, never a crash.
  *
  * FUZZ_RUNS=<n> sets the runs per route (default 14); FUZZ_SEED=<n> replays a run; FUZZ_TIMING=1
  * prints the time each route took.
@@ -39,6 +39,8 @@ let deputy: Client;
 let h: Hall;
 let routes: Route[];
 let ids: string[];
+/** The poll left open: casts over the websocket reach it. */
+let openPollId: string;
 /** Real ids by table, so a route gets ids of the kind it expects most of the time. */
 const idsByTable = new Map<string, string[]>();
 let trackingCodes: string[];
@@ -438,7 +440,7 @@ beforeAll(async () => {
   expect((await staff.post(`/api/polls/${done}/close`)).status).toBe(200);
   expect((await staff.post(`/api/polls/${done}/certify`)).body.status).toBe('certified');
   expect((await staff.post(`/api/cycles/${h.cycleId}/tracking/init`)).status).toBe(200);
-  await openPoll(staff, h.sessionId);
+  openPollId = await openPoll(staff, h.sessionId);
   // Proposals give the proposal routes real ids to work on.
   const point = await staff.post(`/api/cycles/${h.cycleId}/collection-points`, { name: '市民中心' });
   expect(point.status, JSON.stringify(point.body)).toBe(200);
@@ -533,14 +535,29 @@ describe('bad input on every route', () => {
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     const port = (t.app.server.address() as net.AddressInfo).port;
     const url = `ws://127.0.0.1:${port}/api/ws`;
-    const KNOWN = new Set(['hello', 'pong', 'error', 'snapshot', 'event']);
+    const KNOWN = new Set(['hello', 'pong', 'error', 'snapshot', 'event', 'cast']);
     const topic = fc.oneof(
       fc.constantFrom(`hall:${h.sessionId}`, `staff:${h.sessionId}`, `hall:${ids[0]}`, 'hall:', 'staff:x', ''),
       edgeString(50),
       wild,
     );
+    // Casts over the socket: real and broken refs, polls, keys and ballots.
+    const cast = fc.record(
+      {
+        type: fc.constant('cast'),
+        ref: fc.oneof(fc.constantFrom('r1', 'x'.repeat(64), 'x'.repeat(65), ''), edgeString(70), wild),
+        pollId: fc.oneof(fc.constantFrom(openPollId, ids[0]!, '00000000-0000-4000-8000-000000000000'), edgeString(40), wild),
+        idempotencyKey: fc.oneof(fc.constant(key()), edgeString(70), wild),
+        ballot: fc.oneof(
+          fc.record({ type: fc.constantFrom('approve', 'choose', 'rank'), marks: fc.dictionary(fc.oneof(fc.constantFrom(...h.candidateIds), edgeString(40)), fc.oneof(fc.constantFrom('for', 'against', 'abstain'), wild)) }),
+          wild,
+        ),
+      },
+      { requiredKeys: ['type'] },
+    );
     const message = fc.oneof(
       fc.record({ type: fc.constantFrom('subscribe', 'unsubscribe', 'resync', 'ping'), topic, t: wild }, { requiredKeys: ['type'] }),
+      cast,
       fc.record({ type: wild, topic: wild }),
       wild,
     );
@@ -579,6 +596,11 @@ describe('bad input on every route', () => {
         const overLong = list.some((f) => 'text' in f && f.text!.length > 8192);
         if (!overLong) expect(got.some((m) => m.type === 'pong' && m.t === 4242), JSON.stringify({ who, list: list.map((f) => ('text' in f ? f.text!.slice(0, 200) : '<binary>')), got }).slice(0, 2000)).toBe(true);
         for (const m of got) expect(KNOWN.has(m.type), JSON.stringify(m).slice(0, 300)).toBe(true);
+        // A cast is answered with a receipt or a 4xx in both languages, never a server error.
+        for (const m of got.filter((x) => x.type === 'cast')) {
+          if (m.ok) expect(typeof m.receipt, JSON.stringify(m)).toBe('string');
+          else expect(m.status >= 400 && m.status < 500 && m.error.messageZh && m.error.messageEn, JSON.stringify(m).slice(0, 300)).toBeTruthy();
+        }
         ws.terminate();
       }),
       { numRuns: Math.max(20, RUNS * 4), ...(SEED !== undefined ? { seed: SEED } : {}) },
