@@ -117,6 +117,9 @@ describe('a whole session through the browser', () => {
     await con.waitForURL(/\/console\/cycles\/[0-9a-f-]{36}$/);
     await poll(() => con.getByRole('heading', { level: 1 }).textContent()).toContain(CYCLE);
 
+    // with no candidates yet the list cannot be frozen, and the console says why
+    await poll(() => con.getByTestId('freeze-out-of-range').count()).toBe(1);
+    expect(await con.getByRole('button', { name: '冻结候选清单' }).isDisabled()).toBe(true);
     for (const p of PROJECTS) {
       await con.getByRole('button', { name: /新增候选项目/ }).click();
       const form = con.getByTestId('candidate-form');
@@ -130,11 +133,16 @@ describe('a whole session through the browser', () => {
     }
     // 3 candidates for 2 places is within the 10%–50% 差额 the default rules ask
     await poll(() => con.getByText(/符合 10%–50% 的规定/).count()).toBe(1);
+    expect(await con.getByTestId('freeze-out-of-range').count()).toBe(0);
 
-    await con.getByLabel(/决定依据/).fill('示范市人大常委会第12次主任会议');
+    // the decision that fixes the list: the body (a city's 主任会议 by default), the date, the meeting
+    expect(await con.getByLabel('决定机关').inputValue()).toBe('director_meeting');
+    await con.getByLabel('会议日期').fill('2026-12-01');
+    await con.getByLabel(/决定会议/).fill('示范市人大常委会第12次主任会议');
     await con.getByRole('button', { name: '冻结候选清单' }).click();
     await confirmDialog(con, '冻结候选清单');
     await poll(() => con.getByText('清单已冻结，不能修改。').count()).toBe(1);
+    await poll(() => con.getByText('示范市人大常委会第12次主任会议（2026-12-01）').count()).toBe(1);
   });
 
   it('creates the session, imports the roster, issues codes and opens check-in', async () => {

@@ -11,7 +11,6 @@ import type {
   Cycle,
   Deputy,
   DeputyState,
-  FreezeBody,
   HallState,
   IssuedCode,
   Level,
@@ -47,7 +46,6 @@ export const api = {
   createCycle: (body: CreateCycleBody) => http.post<Cycle>('/api/cycles', body),
   cycle: (id: string) => http.get<Cycle>(`/api/cycles/${enc(id)}`),
   updateCycle: (id: string, body: UpdateCycleBody) => http.patch<Cycle>(`/api/cycles/${enc(id)}`, body),
-  freezeCycle: (id: string, body: FreezeBody) => http.post<Cycle>(`/api/cycles/${enc(id)}/freeze`, body),
 
   candidates: (cycleId: string) => http.get<Candidate[]>(`/api/cycles/${enc(cycleId)}/candidates`),
   createCandidate: (cycleId: string, body: CreateCandidateBody) => http.post<Candidate>(`/api/cycles/${enc(cycleId)}/candidates`, body),

@@ -4,6 +4,7 @@ import type {
   CollectionNoticeBody,
   CollectionPoint,
   CollectionPointBody,
+  FreezeShortlistBody,
   MergeBody,
   MergeResult,
   Posters,
@@ -87,6 +88,8 @@ export const proposalsApi = {
   exportUrl: (cycleId: string, q: QueueFilters & { format: 'csv' | 'xlsx'; contact?: boolean }) =>
     `/api/cycles/${enc(cycleId)}/proposals/export${queryString(q)}`,
   shortlist: (cycleId: string) => http.get<Shortlist>(`/api/cycles/${enc(cycleId)}/shortlist`),
+  /** Records the 主任会议/主席团 decision and freezes the list (the cycle's 差额 range enforced). */
+  freezeShortlist: (cycleId: string, body: FreezeShortlistBody) => http.post<Shortlist>(`/api/cycles/${enc(cycleId)}/shortlist/freeze`, body),
   reserve: (cycleId: string) => http.get<Reserve>(`/api/cycles/${enc(cycleId)}/reserve`),
   carryOver: (targetCycleId: string, body: CarryOverBody) => http.post<{ created: ProposalSummary[] }>(`/api/cycles/${enc(targetCycleId)}/carry-over`, body),
 };
