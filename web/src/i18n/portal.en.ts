@@ -122,6 +122,7 @@ const portalEn: PortalMessages = {
       },
       viewPublic: 'Open the public page',
       points: 'Collection points',
+      pointsCount: 'Collection points ({n})',
       pointsHint: 'Each collection point (a deputies’ liaison station, a community centre…) gets a QR poster; proposals sent through it record the point.',
       pointName: 'Name',
       pointAddress: 'Address',

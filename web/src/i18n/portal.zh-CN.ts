@@ -121,6 +121,7 @@ const portalZhCN = {
       },
       viewPublic: '查看群众端页面',
       points: '收集点',
+      pointsCount: '收集点（{n}）',
       pointsHint: '代表联络站、社区服务中心等收集点各有一张二维码海报；扫码提交的建议会记下收集点。',
       pointName: '名称',
       pointAddress: '地址',
