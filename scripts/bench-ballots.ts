@@ -25,11 +25,13 @@ import {
   sleep,
   startServer,
   tempDir,
-  type Res,
   type ServerProcess,
 } from './bench-lib.ts';
 
 type Mark = 'for' | 'against' | 'abstain';
+
+/** A cast's answer, by either way of casting: the receipt, or the status and error body. */
+type CastAnswer = { status: number; receipt?: string; error?: string };
 
 const opts = parseArgs({
   deputies: 3000,
@@ -223,11 +225,11 @@ runBench(async () => {
   const deputies = await pool(logged, 64, async (d) => {
     d.client.close();
     // Answers to casts come back on the socket; everything else it receives is only counted.
-    const answers = new Map<string, (r: Res<string>) => void>();
+    const answers = new Map<string, (r: CastAnswer) => void>();
     const onFrame = (_op: number, payload: Buffer) => {
       if (payload.length > 200 || payload.toString('latin1', 0, 15) !== '{"type":"cast",') return;
       const m = JSON.parse(payload.toString('utf8'));
-      const r: Res<string> = m.ok ? { status: 200, body: JSON.stringify({ receipt: m.receipt, duplicate: m.duplicate }) } : { status: m.status, body: JSON.stringify(m.error) };
+      const r: CastAnswer = m.ok ? { status: 200, receipt: m.receipt } : { status: m.status, error: JSON.stringify(m.error) };
       answers.get(m.ref)?.(r);
       answers.delete(m.ref);
     };
@@ -235,7 +237,7 @@ runBench(async () => {
     ws.send(JSON.stringify({ type: 'subscribe', topic: `hall:${session.id}` }));
     let refs = 0;
     const castWs = (pollId: string, body: { idempotencyKey: string; ballot: unknown }) =>
-      new Promise<Res<string>>((resolve, reject) => {
+      new Promise<CastAnswer>((resolve, reject) => {
         const ref = String(++refs);
         const timer = setTimeout(() => (answers.delete(ref), reject(new Error('no answer on the websocket in 10 s'))), 10_000);
         answers.set(ref, (r) => (clearTimeout(timer), resolve(r)));
@@ -244,7 +246,11 @@ runBench(async () => {
     // Or its own connection for casting, opened now as a tablet's would be.
     const http = opts.via === 'http' ? new LeanHttp(d.server.port, d.client.cookie) : null;
     await http?.connect();
-    const cast = (pollId: string, body: { idempotencyKey: string; ballot: unknown }) => (http ? http.post(`/api/polls/${pollId}/ballots`, body) : castWs(pollId, body));
+    const castHttp = async (pollId: string, body: { idempotencyKey: string; ballot: unknown }): Promise<CastAnswer> => {
+      const r = await http!.post(`/api/polls/${pollId}/ballots`, body);
+      return r.status === 200 ? { status: 200, receipt: JSON.parse(r.body).receipt } : { status: r.status, error: r.body };
+    };
+    const cast = http ? castHttp : castWs;
     return { ...d, ws, http, cast };
   });
   console.log(`${deputies.length} deputy websockets open: ${Math.round(performance.now() - t0)} ms`);
@@ -283,7 +289,7 @@ runBench(async () => {
         const idempotencyKey = randomBytes(16).toString('base64url');
         let retries = 0;
         for (;;) {
-          let r: { status: number; body: string } | null = null;
+          let r: CastAnswer | null = null;
           let error = '';
           try {
             r = await d.cast(poll.id, { idempotencyKey, ballot: ballots[i] });
@@ -291,13 +297,13 @@ runBench(async () => {
             error = String(err);
           }
           if (r?.status === 200) {
-            results[i] = { ok: true, latency: performance.now() - at, ackAt: performance.now(), receipt: JSON.parse(r.body).receipt, retries };
+            results[i] = { ok: true, latency: performance.now() - at, ackAt: performance.now(), receipt: r.receipt, retries };
             return;
           }
           // A tablet retries a failed send with the same key; a refusal (4xx) is final.
           const transient = !r || r.status >= 500 || r.status === 429;
           if (!transient || retries >= 5) {
-            results[i] = { ok: false, latency: performance.now() - at, ackAt: performance.now(), retries, error: r ? `${r.status} ${r.body}` : error };
+            results[i] = { ok: false, latency: performance.now() - at, ackAt: performance.now(), retries, error: r ? `${r.status} ${r.error}` : error };
             return;
           }
           retries++;

@@ -70,6 +70,7 @@ export const MAX_CLIENT_MESSAGE = 8192;
 const MAX_CASTING = 2;
 
 const isCastMessage = Compile(CastMessage);
+const isCastRef = Compile(CastMessage.properties.ref);
 
 const TOPIC = /^(hall|staff):([0-9a-f-]{36})$/;
 
@@ -101,7 +102,7 @@ export class Hub {
   constructor(
     private readonly loaders: TopicLoaders,
     private readonly log: { warn(o: unknown, m?: string): void },
-    private readonly actions: SocketActions | null = null,
+    private readonly actions: SocketActions,
     private readonly intervalMs = 100,
     private readonly slowTurnoutMs = 1000,
     private readonly turnoutSendsPerSecond = 1_000,
@@ -114,7 +115,7 @@ export class Hub {
     return this.clients.size;
   }
 
-  attach(socket: WebSocket, principal: Principal, origin: SocketOrigin = { sameOrigin: false }) {
+  attach(socket: WebSocket, principal: Principal, origin: SocketOrigin) {
     const client: Client = { socket, principal, origin, topics: new Set(), alive: true, casting: 0 };
     this.clients.add(client);
     socket.on('pong', () => (client.alive = true));
@@ -164,10 +165,10 @@ export class Hub {
   private async cast(client: Client, msg: unknown) {
     const ref = (msg as { ref?: unknown }).ref;
     if (!isCastMessage.Check(msg)) {
-      if (typeof ref === 'string' && ref.length > 0 && ref.length <= 64) return this.castFailed(client, ref, new AppError('VALIDATION'));
+      if (isCastRef.Check(ref)) return this.castFailed(client, ref, new AppError('VALIDATION'));
       return this.send(client, { type: 'error', code: 'BAD_REQUEST', message: 'malformed cast' });
     }
-    if (!this.actions || !client.origin.sameOrigin) return this.castFailed(client, msg.ref, new AppError('CSRF'));
+    if (!client.origin.sameOrigin) return this.castFailed(client, msg.ref, new AppError('CSRF'));
     if (client.casting >= MAX_CASTING) return this.castFailed(client, msg.ref, new AppError('RATE_LIMITED'));
     client.casting += 1;
     try {

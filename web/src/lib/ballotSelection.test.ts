@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countApprovals, validateBallot, type BallotBody, type PollRules } from '@piaojue/shared/domain';
+import { countApprovals, validateBallot, validateRatingBallot, type BallotBody, type PollRules } from '@piaojue/shared/domain';
 import { emptyBallot, reviewOf, sanitize, setMark, setRating, toggleChoose, toggleRank, countOf, wireBallot, type TabletBallot } from './ballotSelection.ts';
-import { validateRatingBallot } from '@piaojue/shared/domain';
 
 const ids = ['a', 'b', 'c', 'd', 'e'];
 const cands = ids.map((id) => ({ id, name: `项目${id}` }));

@@ -16,6 +16,11 @@ export function toLocalInput(iso: string | number): string {
   return new Date(new Date(iso).getTime() + CST_MS).toISOString().slice(0, 16);
 }
 
+/** A calendar day in China Standard Time (YYYY-MM-DD), as an `<input type="date">` takes it. */
+export function beijingDay(ms = Date.now()): string {
+  return toLocalInput(ms).slice(0, 10);
+}
+
 /** The value of an `<input type="datetime-local">` (China Standard Time) as an instant, or null. */
 export function fromLocalInput(v: string): string | null {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v)) return null;

@@ -4,7 +4,6 @@
  */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { CastReceipt } from '@piaojue/shared';
 import type { TabletBallot } from '../lib/ballotSelection.ts';
 import { api } from '../api/index.ts';
 import { ApiError } from '../api/client.ts';
@@ -20,14 +19,14 @@ import {
   type PendingCast,
 } from '../lib/castQueue.ts';
 import { safeStorage } from '../lib/storage.ts';
-import { socketFirst } from '../lib/castTransport.ts';
+import { socketFirst, type CastSend } from '../lib/castTransport.ts';
 import { castSocket } from '../composables/useSocket.ts';
 
 export type CastStatus = 'idle' | 'sending' | 'done' | 'error';
 
 export interface CastDeps {
   storage: KeyValueStorage;
-  send: (pollId: string, key: string, ballot: TabletBallot) => Promise<CastReceipt>;
+  send: CastSend;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
 }
