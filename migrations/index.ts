@@ -6,6 +6,7 @@ import * as m0004 from './2026_11_27_0004_tracking.ts';
 import * as m0005 from './2026_11_27_0005_cycle_freeze_guard.ts';
 import * as m0006 from './2026_11_27_0006_portal_hot_paths.ts';
 import * as m0007 from './2026_11_27_0007_box_guard_per_statement.ts';
+import * as m0008 from './2026_12_04_0008_after_the_vote.ts';
 
 /** Every migration, by name, in order. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_27_0005_cycle_freeze_guard': m0005,
   '2026_11_27_0006_portal_hot_paths': m0006,
   '2026_11_27_0007_box_guard_per_statement': m0007,
+  '2026_12_04_0008_after_the_vote': m0008,
 };

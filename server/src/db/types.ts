@@ -13,6 +13,9 @@ export interface UsersTable {
   disabled_at: Timestamp | null;
   /** The 责任单位 a 'department' account reports for (tracking). */
   department: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The congress the account works for (level + unit); null = the whole installation. */
+  unit_level: ColumnType<string | null, string | null | undefined, string | null>;
+  unit_name: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SetupTokensTable {
@@ -38,6 +41,10 @@ export interface CyclesTable {
   freeze_decision: string | null;
   certify_k: Generated<number>;
   scrutineer_confirmations: Generated<number>;
+  /** The congress that runs the cycle, e.g. 宿迁市人大. */
+  unit_name: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Whether the cycle promises residents a satisfaction survey (群众评). */
+  citizen_rating: Generated<boolean>;
   created_at: CreatedAt;
 }
 
@@ -123,6 +130,9 @@ export interface PollsTable {
   certify_k: Generated<number>;
   scrutineer_confirmations: Generated<number>;
   rejected_at: Timestamp | null;
+  rating_base: ColumnType<string | null, string | null | undefined, string | null>;
+  rating_body: ColumnType<string | null, string | null | undefined, string | null>;
+  rerating_of: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 
@@ -201,6 +211,7 @@ export interface ProposalsTable {
   status: Generated<string>;
   decision_reason: string | null;
   routed_to: string | null;
+  routed_to_cycle_id: ColumnType<string | null, string | null | undefined, string | null>;
   carried_from_proposal_id: string | null;
   carried_from_candidate_id: string | null;
   search_text: string;
@@ -274,6 +285,9 @@ export interface TrackingProjectsTable {
   plan_published_at: Timestamp | null;
   report_seq: Generated<number>;
   change_seq: Generated<number>;
+  report_every_months: Generated<number>;
+  completion: ColumnType<string | null, string | null | undefined, string | null>;
+  completion_note: Generated<string>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
@@ -302,6 +316,7 @@ export interface TrackingReportsTable {
   department: string;
   reporter_id: string | null;
   reporter_name: string;
+  invested_wan: ColumnType<string | null, number | string | null | undefined, never>;
   created_at: CreatedAt;
 }
 
@@ -341,6 +356,67 @@ export interface TrackingMonitorsTable {
   position: number;
 }
 
+export interface RectificationsTable {
+  id: Generated<string>;
+  project_id: string;
+  rating_poll_id: string;
+  grade: string;
+  problems: string;
+  department: string;
+  measures: Generated<string>;
+  deadline: PlainDateColumn;
+  state: Generated<string>;
+  rerating_poll_id: ColumnType<string | null, string | null | undefined, string | null>;
+  report_seq: Generated<number>;
+  opened_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface RectificationReportsTable {
+  id: Generated<string>;
+  rectification_id: string;
+  seq: number;
+  body: string;
+  done: Generated<boolean>;
+  reported_on: PlainDateColumn;
+  department: string;
+  reporter_id: string | null;
+  reporter_name: string;
+  created_at: CreatedAt;
+}
+
+export interface SupervisionActivitiesTable {
+  id: Generated<string>;
+  cycle_id: string;
+  project_id: string | null;
+  kind: string;
+  held_on: PlainDateColumn;
+  title: string;
+  participants: ColumnType<unknown, string | undefined, string>;
+  findings: Generated<string>;
+  recorded_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface SupervisionOpinionsTable {
+  id: Generated<string>;
+  activity_id: string;
+  position: number;
+  body: string;
+  department: string;
+  status: Generated<string>;
+  reply: string | null;
+  replied_at: Timestamp | null;
+  replied_by: string | null;
+}
+
+export interface CitizenRatingsTable {
+  project_id: string;
+  device_hash: string;
+  mark: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   setup_tokens: SetupTokensTable;
@@ -368,6 +444,11 @@ export interface Database {
   tracking_milestones: TrackingMilestonesTable;
   tracking_attachments: TrackingAttachmentsTable;
   tracking_monitors: TrackingMonitorsTable;
+  rectifications: RectificationsTable;
+  rectification_reports: RectificationReportsTable;
+  supervision_activities: SupervisionActivitiesTable;
+  supervision_opinions: SupervisionOpinionsTable;
+  citizen_ratings: CitizenRatingsTable;
 }
 
 export type CycleRow = Selectable<CyclesTable>;
