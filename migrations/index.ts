@@ -7,6 +7,7 @@ import * as m0005 from './2026_11_27_0005_cycle_freeze_guard.ts';
 import * as m0006 from './2026_11_27_0006_portal_hot_paths.ts';
 import * as m0007 from './2026_11_27_0007_box_guard_per_statement.ts';
 import * as m0008 from './2026_12_04_0008_after_the_vote.ts';
+import * as m0101 from './2026_12_04_0101_login_security.ts';
 
 /** Every migration, by name, in order. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_27_0006_portal_hot_paths': m0006,
   '2026_11_27_0007_box_guard_per_statement': m0007,
   '2026_12_04_0008_after_the_vote': m0008,
+  '2026_12_04_0101_login_security': m0101,
 };

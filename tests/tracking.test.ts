@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, createTestApp, userClient, type TestApp } from './helpers/app.ts';
 import { castOk, hall, openPoll, staffPair, withPg, type Hall } from './helpers/world.ts';
+import { TrackingService } from '../server/src/modules/tracking/tracking.service.ts';
 
 // The cycle is dated 2099 so that reports made today always fall before its milestones and
 // its mid-year and year-end dates, whenever this runs; decisions are dated in the past.
@@ -336,10 +337,11 @@ describe('tracking the chosen projects', () => {
     });
     expect(ok.status, JSON.stringify(ok.body).slice(0, 500)).toBe(200);
     const [aPdf, aDocx, aPng] = ok.body.attachments as { id: string; fileName: string; size: number; sha256: string; public: boolean }[];
-    expect(ok.body.attachments.map((a: { fileName: string; size: number; public: boolean }) => [a.fileName, a.size, a.public])).toEqual([
-      ['验收报告.pdf', 5 * MiB, false],
-      ['进度说明.docx', docx.length, true],
-      ['现场.png', png.length, true],
+    // A department asks; the public site shows nothing until staff review it.
+    expect(ok.body.attachments.map((a: { fileName: string; size: number; public: boolean; publicRequested: boolean }) => [a.fileName, a.size, a.public, a.publicRequested])).toEqual([
+      ['验收报告.pdf', 5 * MiB, false, false],
+      ['进度说明.docx', docx.length, false, true],
+      ['现场.png', png.length, false, true],
     ]);
     expect(aPdf!.sha256).toBe(createHash('sha256').update(exact).digest('hex'));
 
@@ -354,6 +356,13 @@ describe('tracking the chosen projects', () => {
     expect((await download(null, `/api/tracking/attachments/${aPdf!.id}`)).statusCode).toBe(401);
 
     expect((await download(null, `/api/public/attachments/${aPdf!.id}`)).statusCode).toBe(404);
+    expect((await download(null, `/api/public/attachments/${aDocx!.id}`)).statusCode).toBe(404);
+    expect((await pub(id)).body.progress.at(-1).attachments).toEqual([]);
+    expect((await mz.patch(`/api/tracking/attachments/${aDocx!.id}`, { public: true })).status).toBe(403);
+    for (const a of [aDocx!, aPng!]) {
+      const reviewed = await staff.patch(`/api/tracking/attachments/${a.id}`, { public: true });
+      expect([reviewed.body.public, reviewed.body.publicRequested]).toEqual([true, true]);
+    }
     const publicDocx = await download(null, `/api/public/attachments/${aDocx!.id}`);
     expect(publicDocx.statusCode).toBe(200);
     expect(publicDocx.rawPayload.equals(docx)).toBe(true);
@@ -372,6 +381,19 @@ describe('tracking the chosen projects', () => {
       const { rows } = await c.query(`select octet_length(content) as n from tracking_attachments where id = $1`, [aPdf!.id]);
       expect(Number(rows[0].n)).toBe(5 * MiB);
     });
+  });
+
+  it('publishes a department\'s public attachment at once only where review is switched off (TRACKING_PUBLIC_REVIEW=false)', async () => {
+    const id = P['项目1']!;
+    const dept = await t.app.services.auth.resolve(mz.cookie);
+    const file = { fileName: '现场2.png', contentType: 'image/png', contentBase64: b64(png), public: true };
+    const unreviewed = new TrackingService(t.app.services.db, false);
+    const [direct] = (await unreviewed.report(dept, id, { percent: 55, text: '不经审核', attachments: [file] })).attachments;
+    expect([direct!.public, direct!.publicRequested]).toEqual([true, true]);
+    expect((await download(null, `/api/public/attachments/${direct!.id}`)).statusCode).toBe(200);
+    const [held] = (await t.app.services.tracking.report(dept, id, { percent: 55, text: '经审核', attachments: [file] })).attachments;
+    expect([held!.public, held!.publicRequested]).toEqual([false, true]);
+    expect((await download(null, `/api/public/attachments/${held!.id}`)).statusCode).toBe(404);
   });
 
   it('flags a milestone past its date and not reached, against the given day', async () => {

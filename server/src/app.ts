@@ -146,7 +146,7 @@ export async function buildApp(opts: BuildOptions) {
   const sessions = new SessionsService(db, config);
   const polls = new PollsService(db, turnoutNotifier);
   const results = new ResultsService(db, polls);
-  const tracking = new TrackingService(db);
+  const tracking = new TrackingService(db, config.TRACKING_PUBLIC_REVIEW);
   const proposals = new ProposalsService(db, config.publicUrl);
   const hub = new Hub(
     {

@@ -29,6 +29,11 @@ const ConfigSchema = Type.Object({
   SESSION_HOURS: Type.Number({ exclusiveMinimum: 0, default: 12 }),
   /** Login attempts per client address per minute (staff password and deputy code alike). */
   LOGIN_RATE_PER_MINUTE: Type.Integer({ minimum: 1, default: 60 }),
+  /**
+   * A department's progress-report attachment marked public shows on the public site only after
+   * staff review it (console 实施跟踪). false: it shows at once, as the department marked it.
+   */
+  TRACKING_PUBLIC_REVIEW: Type.Boolean({ default: true }),
   DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
   /** Where the built web client lives; the server serves it when present. */
   WEB_DIST: Type.String({ default: 'web/dist' }),

@@ -342,8 +342,18 @@ export interface TrackingAttachmentsTable {
   size: number;
   sha256: string;
   is_public: Generated<boolean>;
+  /** The department asked for it to be public; staff review sets is_public. */
+  public_requested: Generated<boolean>;
   content: Buffer;
   created_at: CreatedAt;
+}
+
+/** Failed logins per account (user:<name>) or code (code:<keyed hash>), for the back-off. */
+export interface LoginFailuresTable {
+  key: string;
+  failures: number;
+  locked_until: Date | null;
+  last_failed_at: Generated<Date>;
 }
 
 export interface TrackingMonitorsTable {
@@ -449,6 +459,7 @@ export interface Database {
   supervision_activities: SupervisionActivitiesTable;
   supervision_opinions: SupervisionOpinionsTable;
   citizen_ratings: CitizenRatingsTable;
+  login_failures: LoginFailuresTable;
 }
 
 export type CycleRow = Selectable<CyclesTable>;

@@ -136,7 +136,10 @@ export const TrackingAttachment = Type.Object({
   contentType: Type.Enum(ATTACHMENT_TYPES),
   size: Type.Integer(),
   sha256: Type.String(),
+  /** Shown on the public site. */
   public: Type.Boolean(),
+  /** The reporting department asked for it to be public; until staff review, it is not. */
+  publicRequested: Type.Boolean(),
 });
 export type TrackingAttachment = Static<typeof TrackingAttachment>;
 

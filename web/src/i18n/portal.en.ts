@@ -321,6 +321,8 @@ const portalEn: PortalMessages = {
       reached: 'Milestones reached now',
       attachments: 'Attachments (PDF, images, Word, Excel; ≤ 5 MB each, at most 5)',
       public: 'Public',
+      requestPublic: 'Ask to publish (after review)',
+      awaitingReview: 'Asked to publish, awaiting review',
       remove: 'Remove',
       submit: 'Submit report',
       submitted: 'Report #{n} submitted',

@@ -320,6 +320,8 @@ const portalZhCN = {
       reached: '本次完成的节点',
       attachments: '附件（PDF、图片、Word、Excel，每个不超过5MB，最多5个）',
       public: '公开',
+      requestPublic: '申请公开（经审核后公开）',
+      awaitingReview: '申请公开，待审核',
       remove: '移除',
       submit: '提交填报',
       submitted: '已提交第 {n} 次填报',

@@ -178,7 +178,7 @@ export const trackingRepository = {
     if (projectIds.length === 0) return Promise.resolve([]);
     let q = db
       .selectFrom('tracking_attachments')
-      .select(['id', 'report_id', 'project_id', 'file_name', 'content_type', 'size', 'sha256', 'is_public'])
+      .select(['id', 'report_id', 'project_id', 'file_name', 'content_type', 'size', 'sha256', 'is_public', 'public_requested'])
       .where('project_id', 'in', projectIds);
     if (publicOnly) q = q.where('is_public', '=', true);
     return q.orderBy('report_id').orderBy('position').execute();
@@ -189,7 +189,7 @@ export const trackingRepository = {
   attachmentMeta(db: DbOrTx, id: string) {
     return db
       .selectFrom('tracking_attachments')
-      .select(['id', 'report_id', 'project_id', 'file_name', 'content_type', 'size', 'sha256', 'is_public'])
+      .select(['id', 'report_id', 'project_id', 'file_name', 'content_type', 'size', 'sha256', 'is_public', 'public_requested'])
       .where('id', '=', id)
       .executeTakeFirst();
   },
@@ -198,6 +198,7 @@ export const trackingRepository = {
   },
   setAttachmentPublic(db: DbOrTx, id: string, isPublic: boolean) {
     return db.updateTable('tracking_attachments').set({ is_public: isPublic }).where('id', '=', id).execute();
+
   },
 
   changes(db: DbOrTx, projectIds: string[]) {

@@ -178,7 +178,7 @@ function toMilestone(m: MilestoneRec, status: ProjectStatus, inForce: boolean, a
 }
 
 function toAttachment(a: AttachmentRec): TrackingAttachment {
-  return { id: a.id, fileName: a.file_name, contentType: a.content_type as AttachmentType, size: a.size, sha256: a.sha256, public: a.is_public };
+  return { id: a.id, fileName: a.file_name, contentType: a.content_type as AttachmentType, size: a.size, sha256: a.sha256, public: a.is_public, publicRequested: a.public_requested };
 }
 
 function toReport(r: ReportRec, b: Bundle): TrackingReport {
@@ -259,7 +259,16 @@ function latestRatings(polls: { id: string; result: unknown; certified_at: Date 
 }
 
 export class TrackingService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** Whether a department's "public" waits for staff review (config TRACKING_PUBLIC_REVIEW). */
+    private readonly publicReview = true,
+  ) {}
+
+  /** Staff publish their own attachments at once; a department's wait for review unless opted out. */
+  private publishesAtOnce(u: User): boolean {
+    return !this.publicReview || isStaff(u);
+  }
 
   private async bundles(db: DbOrTx, projects: ProjectRecord[], attachments: 'none' | 'public' | 'all'): Promise<Bundle[]> {
     const ids = projects.map((p) => p.id);
@@ -624,7 +633,8 @@ export class TrackingService {
           content_type: f.contentType,
           size: f.content.length,
           sha256: f.sha256,
-          is_public: f.isPublic,
+          is_public: f.isPublic && this.publishesAtOnce(u),
+          public_requested: f.isPublic,
           content: f.content,
         });
       }
