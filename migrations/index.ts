@@ -8,6 +8,7 @@ import * as m0006 from './2026_11_27_0006_portal_hot_paths.ts';
 import * as m0007 from './2026_11_27_0007_box_guard_per_statement.ts';
 import * as m0008 from './2026_12_04_0008_after_the_vote.ts';
 import * as m0101 from './2026_12_04_0101_login_security.ts';
+import * as m0102 from './2026_12_04_0102_sessions_ended_notice.ts';
 
 /** Every migration, by name, in order. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_27_0007_box_guard_per_statement': m0007,
   '2026_12_04_0008_after_the_vote': m0008,
   '2026_12_04_0101_login_security': m0101,
+  '2026_12_04_0102_sessions_ended_notice': m0102,
 };

@@ -133,14 +133,16 @@ describe('websocket hub', () => {
       expect(moved.event.turnout).toEqual({ pollId: poll.body.id, issued: 6, voted: 1 });
     }
 
-    // Logged out through B: refused on A at once.
+    // Logged out through B: refused on A at once, and the tablet's socket closes.
+    const tabletClosed = new Promise<number>((resolve) => tablet.ws.once('close', resolve));
     expect((await deputyB.post('/api/auth/logout')).status).toBe(200);
     expect((await s.deputies[2]!.client.get('/api/deputy/state')).status).toBe(401);
+    expect(await tabletClosed).toBe(4401);
 
     // Closed through B; A's count is the one in the database.
     const closed = await staffB.post(`/api/polls/${poll.body.id}/close`);
     expect(closed.body.result.record.returned).toBe(1);
-    for (const c of [tablet, display]) {
+    for (const c of [display]) {
       await c.waitFor((m) => m.type === 'event' && m.event.kind === 'hall' && m.event.state.poll?.id === poll.body.id && m.event.state.poll.status === 'closed');
       const seqs = c.messages.filter((x) => x.m.topic === `hall:${s.sessionId}`).map((x) => x.m.seq);
       expect(seqs).toEqual(seqs.map((_, i) => seqs[0] + i));

@@ -109,13 +109,18 @@ describe('casting over the websocket', () => {
     expect(await cast(staff, { idempotencyKey: key(), ballot: approve([]) })).toMatchObject({ ok: false, status: 403, error: { code: 'FORBIDDEN' } });
     staff.close();
 
-    // The socket was opened while logged in; the logout acts on the very next cast.
+    // The socket was opened while logged in; the logout acts on the very next cast, whether the
+    // cast overtakes the socket's closing (tests/socket-auth.api.test.ts) or not.
     const c = await tablet(3);
-    expect((await s.deputies[3]!.client.post('/api/auth/logout')).status).toBe(200);
+    const ended = new Promise<number>((resolve) => c.ws.once('close', resolve));
     const before = await voted();
-    expect(await cast(c, { idempotencyKey: key(), ballot: approve([]) })).toMatchObject({ ok: false, status: 401, error: { code: 'UNAUTHENTICATED' } });
+    expect((await s.deputies[3]!.client.post('/api/auth/logout')).status).toBe(200);
+    const ref = `r${++refs}`;
+    c.send({ type: 'cast', ref, pollId, idempotencyKey: key(), ballot: approve([]) });
+    const answer = await Promise.race([c.waitFor((m) => m.type === 'cast' && m.ref === ref), ended]);
+    if (typeof answer === 'object') expect(answer).toMatchObject({ ok: false, status: 401, error: { code: 'UNAUTHENTICATED' } });
+    expect(await ended).toBe(4401);
     expect(await voted()).toBe(before);
-    c.close();
   });
 
   it('refuses a socket opened by another site’s page (cross-site websocket hijacking)', async () => {

@@ -13,6 +13,7 @@ import Fastify, { type FastifyError, type FastifyReply } from 'fastify';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import { guardPlugin, SESSION_COOKIE } from './auth/guard.ts';
+import { sha256 } from './lib/crypto.ts';
 import { AppError, errorBody } from './lib/errors.ts';
 import { securityHeaders } from './lib/security-headers.ts';
 import { serializerCompiler } from './lib/serializer.ts';
@@ -167,10 +168,11 @@ export async function buildApp(opts: BuildOptions) {
           throw toAppError(err as FastifyError) ?? err;
         }
       },
+      principal: (token) => auth.resolve(token),
     },
   );
   const services: Services = { config, db, auth, cycles, sessions, polls, results, tracking, proposals, hub };
-  const listener = new NoticeListener(opts.databaseUrl, (n) => hub.notice(n), () => hub.refreshAll(), app.log);
+  const listener = new NoticeListener(opts.databaseUrl, (n) => hub.notice(n), () => hub.refreshAll(), app.log, (n) => hub.ended(n));
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const appErr = toAppError(err);
@@ -227,7 +229,10 @@ export async function buildApp(opts: BuildOptions) {
   for (const routes of [healthRoutes, authRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, resultsRoutes, trackingRoutes, proposalsRoutes]) await app.register(routes, { services });
 
   app.get('/api/ws', { websocket: true, config: { roles: ['public'] } }, (socket, req) => {
-    hub.attach(socket, req.principal, { token: req.cookies[SESSION_COOKIE], sameOrigin: sameOrigin(req.headers.origin, req.host, config.publicUrl) });
+    const token = req.cookies[SESSION_COOKIE];
+    // A login's socket closes when the login ends; only a live login is worth watching.
+    const session = token && req.principal.kind !== 'anonymous' ? sha256(token) : undefined;
+    hub.attach(socket, req.principal, { token, session, sameOrigin: sameOrigin(req.headers.origin, req.host, config.publicUrl) });
   });
 
   const webDist = path.resolve(config.WEB_DIST);

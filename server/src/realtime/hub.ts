@@ -5,7 +5,7 @@ import type { WebSocket } from 'ws';
 import { allowed } from '../auth/guard.ts';
 import { AppError, errorBody } from '../lib/errors.ts';
 import type { Principal } from '../modules/auth/auth.service.ts';
-import type { ChangeNotice } from './notify.ts';
+import type { ChangeNotice, EndedNotice } from './notify.ts';
 
 export interface TopicLoaders {
   hall(sessionId: string): Promise<TopicData>;
@@ -24,12 +24,16 @@ export interface SocketActions {
    * revoked code acts at once, as on HTTP). Throws AppError as the HTTP route would.
    */
   cast(token: string | undefined, msg: CastMessage): Promise<CastReceipt>;
+  /** The login behind `token` now: a topic other than the public hall checks it on every subscribe. */
+  principal(token: string | undefined): Promise<Principal>;
 }
 
 /** How the socket was opened: the session cookie it carried, and whether its page is ours. */
 export interface SocketOrigin {
   token?: string;
-  /** The Origin header names this server: only then may the socket act (not merely read). */
+  /** The hash of `token` as auth_sessions keeps it: ending that login closes the socket. */
+  session?: string;
+  /** The Origin header names this server (or is absent): only then may the socket act or read more than the public hall. */
   sameOrigin: boolean;
 }
 
@@ -187,9 +191,16 @@ export class Hub {
     this.send(client, { type: 'cast', ref, ok: false, status: err.status, error: errorBody(err.code, err.details, err.messages).error });
   }
 
-  private mayRead(p: Principal, kind: string): boolean {
-    if (kind === 'hall') return true;
-    return p.kind === 'user' && allowed(p, ['staff', 'presidium', 'scrutineer']);
+  /**
+   * The public hall topic is for anyone. Every other topic needs a page of ours (a socket from
+   * another site's page carries the victim's cookie, see SocketOrigin) and the login as it is now,
+   * not as it was at the handshake: a logout, a disabled account or a changed role counts at once.
+   */
+  private async mayRead(client: Client, kind: string): Promise<'ok' | 'CSRF' | 'FORBIDDEN'> {
+    if (kind === 'hall') return 'ok';
+    if (!client.origin.sameOrigin) return 'CSRF';
+    const p = await this.actions.principal(client.origin.token);
+    return p.kind === 'user' && allowed(p, ['staff', 'presidium', 'scrutineer']) ? 'ok' : 'FORBIDDEN';
   }
 
   private static key(topic: string, audience: Audience) {
@@ -203,7 +214,9 @@ export class Hub {
   private async subscribe(client: Client, topic: string) {
     const m = TOPIC.exec(topic);
     if (!m) return this.send(client, { type: 'error', topic, code: 'NOT_FOUND', message: 'unknown topic' });
-    if (!this.mayRead(client.principal, m[1]!)) return this.send(client, { type: 'error', topic, code: 'FORBIDDEN', message: 'not allowed' });
+    const may = await this.mayRead(client, m[1]!);
+    if (may !== 'ok') return this.send(client, { type: 'error', topic, code: may, message: may === 'CSRF' ? 'not from this site' : 'not allowed' });
+    if (!this.clients.has(client)) return;
     const audience = Hub.audienceOf(client);
     const key = Hub.key(topic, audience);
     let state = this.topics.get(key);
@@ -262,6 +275,28 @@ export class Hub {
       state.pending = 'state';
       this.schedule(state);
     }
+    void this.recheckLogins().catch((err) => this.log.warn({ err }, 'login re-check failed'));
+  }
+
+  /** Logins ended (logout, log out everywhere, a revoked code …): their sockets close now. */
+  ended(n: EndedNotice) {
+    const gone = new Set(n.ended);
+    for (const c of this.clients) if (c.origin.session && gone.has(c.origin.session)) this.logOut(c);
+  }
+
+  /** Ended-login notices missed while LISTEN was away: ask the database about every login socket. */
+  private async recheckLogins() {
+    const withLogin = [...this.clients].filter((c) => c.origin.session);
+    const now = await Promise.all(withLogin.map((c) => this.actions.principal(c.origin.token)));
+    withLogin.forEach((c, i) => {
+      if (now[i]!.kind === 'anonymous') this.logOut(c);
+    });
+  }
+
+  private logOut(c: Client) {
+    // 4401: the login behind this socket ended; the client must not reconnect with it.
+    c.socket.close(4401, 'logged out');
+    this.detach(c);
   }
 
   /**

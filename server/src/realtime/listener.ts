@@ -1,8 +1,9 @@
 import pg from 'pg';
-import { CHANNEL, type ChangeNotice } from './notify.ts';
+import { CHANNEL, type ChangeNotice, type EndedNotice } from './notify.ts';
 
 /**
- * Holds one LISTEN connection and hands every notice to `onNotice`. If the connection drops
+ * Holds one LISTEN connection and hands every change notice to `onNotice`, every ended-logins
+ * notice to `onEnded`. If the connection drops
  * (the database restarted), it reconnects with backoff and calls `onReconnect`, since notices
  * sent meanwhile are lost.
  */
@@ -16,6 +17,7 @@ export class NoticeListener {
     private readonly onNotice: (n: ChangeNotice) => void,
     private readonly onReconnect: () => void,
     private readonly log: { warn(o: unknown, m?: string): void; info(o: unknown, m?: string): void },
+    private readonly onEnded: (n: EndedNotice) => void,
   ) {}
 
   async start(): Promise<void> {
@@ -28,8 +30,9 @@ export class NoticeListener {
     client.on('notification', (msg) => {
       if (msg.channel !== CHANNEL || !msg.payload) return;
       try {
-        const n = JSON.parse(msg.payload) as ChangeNotice;
-        if (typeof n.sessionId === 'string') this.onNotice(n);
+        const n = JSON.parse(msg.payload) as Partial<ChangeNotice & EndedNotice>;
+        if (typeof n.sessionId === 'string') this.onNotice(n as ChangeNotice);
+        else if (Array.isArray(n.ended)) this.onEnded(n as EndedNotice);
       } catch {
         // Not ours; ignore.
       }

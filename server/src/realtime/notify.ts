@@ -10,6 +10,14 @@ export interface ChangeNotice {
 }
 
 /**
+ * Logins that ended (hashes of their session tokens), sent by the database itself: a trigger
+ * on auth_sessions (migration 2026_12_04_0102) fires on every delete, whatever deleted them.
+ */
+export interface EndedNotice {
+  ended: string[];
+}
+
+/**
  * Queue a change notice inside the transaction that makes the change: PostgreSQL delivers it
  * to every listening instance only if and when that transaction commits.
  */

@@ -1,0 +1,144 @@
+// Hole 5 of the outside security test: websocket topics other than the public hall are read only
+// from our own pages and with the login as it is at each subscribe, and a socket closes when the
+// login it was opened with ends — on whichever server instance holds it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, type App } from '../server/src/app.ts';
+import { loadConfig } from '../server/src/config.ts';
+import { createDb, type Db } from '../server/src/db/database.ts';
+import { Client, createTestApp, scenario, userClient, type Scenario, type TestApp } from './helpers/app.ts';
+import { wsClient as connect, type TestSocket } from './helpers/socket.ts';
+import { withPg } from './helpers/world.ts';
+
+let t: TestApp;
+let s: Scenario;
+let base: string;
+let origin: string;
+let port: number;
+/** A second server instance on the same database, as behind a load balancer. */
+let other: { app: App; db: Db; base: string };
+
+beforeAll(async () => {
+  t = await createTestApp();
+  s = await scenario(t, { candidates: 3, deputies: 4, cycle: { chooseN: 2 } });
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  port = (t.app.server.address() as { port: number }).port;
+  base = `ws://127.0.0.1:${port}/api/ws`;
+  origin = `http://127.0.0.1:${port}`;
+  const config = loadConfig({ LOG_LEVEL: 'silent', WEB_DIST: '/nonexistent', DATABASE_URL: t.url });
+  const { db } = createDb(t.url, 4);
+  const app = await buildApp({ config, db, databaseUrl: t.url });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  other = { app, db, base: `ws://127.0.0.1:${(app.server.address() as { port: number }).port}/api/ws` };
+});
+afterAll(async () => {
+  await other?.app.close();
+  await other?.db.destroy();
+  await t?.close();
+});
+
+async function open(url: string, cookie: string | undefined, headers: Record<string, string>): Promise<TestSocket> {
+  const c = connect(url, cookie, headers);
+  await c.opened;
+  await c.waitFor((m) => m.type === 'hello');
+  return c;
+}
+
+/** The first answer to a subscribe of the staff topic: a snapshot or an error. */
+async function subscribeStaff(c: TestSocket): Promise<any> {
+  const since = Date.now();
+  c.send({ type: 'subscribe', topic: `staff:${s.sessionId}` });
+  return c.waitFor((m) => (m.type === 'snapshot' || m.type === 'error') && m.topic === `staff:${s.sessionId}`, 10_000, since);
+}
+
+const closed = (c: TestSocket) =>
+  new Promise<number>((resolve) => {
+    if (c.ws.readyState === c.ws.CLOSED) return resolve(-1);
+    c.ws.once('close', (code) => resolve(code));
+  });
+
+/** Logs a fresh browser in as a staff member (its own login, its own cookie). */
+async function staffLogin(username: string): Promise<Client> {
+  const c = new Client(t.app);
+  expect((await c.post('/api/auth/login', { username, password: 'a long enough password' })).status).toBe(200);
+  return c;
+}
+
+describe('websocket topics and logins', () => {
+  it('gives the staff topic only to a page of this server (or a client without Origin), never to another origin', async () => {
+    for (const evil of ['https://evil.example', `http://127.0.0.1:${port + 1}`, 'null']) {
+      const c = await open(base, s.staff.cookie, { origin: evil });
+      const answer = await subscribeStaff(c);
+      expect(answer, evil).toMatchObject({ type: 'error', code: 'CSRF' });
+      expect(c.messages.some((x) => x.m.type === 'snapshot')).toBe(false);
+      // The public hall topic stays readable from anywhere.
+      c.send({ type: 'subscribe', topic: `hall:${s.sessionId}` });
+      expect((await c.waitFor((m) => m.type === 'snapshot' && m.topic === `hall:${s.sessionId}`)).data.kind).toBe('hall');
+      c.close();
+    }
+    for (const headers of [{ origin }, {}]) {
+      const c = await open(base, s.staff.cookie, headers);
+      expect(await subscribeStaff(c)).toMatchObject({ type: 'snapshot', data: { kind: 'staff' } });
+      c.close();
+    }
+  });
+
+  it('checks the login again on every subscribe (a role taken away counts at once)', async () => {
+    const clerk = await userClient(t, s.admin, 'clerk', ['staff']);
+    const c = await open(base, clerk.cookie, { origin });
+    expect((await subscribeStaff(c)).type).toBe('snapshot');
+    await withPg(t.url, (pg) => pg.query(`update users set roles = '{department}' where username = 'clerk'`));
+    expect(await subscribeStaff(c)).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
+    await withPg(t.url, (pg) => pg.query(`update users set roles = '{staff}' where username = 'clerk'`));
+    expect((await subscribeStaff(c)).type).toBe('snapshot');
+    c.close();
+  });
+
+  it('closes the sockets of a login that logs out over HTTP, on this instance and on another', async () => {
+    const a = await staffLogin('staff1');
+    const b = await staffLogin('staff1');
+    const here = await open(base, a.cookie, { origin });
+    const there = await open(other.base, a.cookie, {});
+    const bystander = await open(base, b.cookie, { origin });
+    const anon = await open(base, undefined, { origin });
+    expect((await subscribeStaff(here)).type).toBe('snapshot');
+    const [hereClosed, thereClosed] = [closed(here), closed(there)];
+    expect((await a.post('/api/auth/logout')).status).toBe(200);
+    expect(await hereClosed).toBe(4401);
+    expect(await thereClosed).toBe(4401);
+    // Another login of the same user, and sockets without a login, stay.
+    expect((await subscribeStaff(bystander)).type).toBe('snapshot');
+    anon.send({ type: 'ping', t: 1 });
+    expect((await anon.waitFor((m) => m.type === 'pong')).t).toBe(1);
+    bystander.close();
+    anon.close();
+  });
+
+  it('closes every socket of the user on log out everywhere', async () => {
+    const a = await staffLogin('staff1');
+    const b = await staffLogin('staff1');
+    const one = await open(base, a.cookie, { origin });
+    const two = await open(other.base, b.cookie, { origin });
+    const [oneClosed, twoClosed] = [closed(one), closed(two)];
+    expect((await a.post('/api/auth/logout-all')).status).toBe(200);
+    expect(await oneClosed).toBe(4401);
+    expect(await twoClosed).toBe(4401);
+  });
+
+  it('closes a deputy’s sockets when staff revoke or reissue the code', async () => {
+    // s.staff's login ended with log out everywhere above.
+    const staff = await staffLogin('staff1');
+    const revoked = s.deputies[0]!;
+    const tablet = await open(base, revoked.client.cookie, { origin });
+    const remote = await open(other.base, revoked.client.cookie, { origin });
+    const [c1, c2] = [closed(tablet), closed(remote)];
+    expect((await staff.post(`/api/deputies/${revoked.id}/revoke-code`)).status).toBe(200);
+    expect(await c1).toBe(4401);
+    expect(await c2).toBe(4401);
+
+    const reissued = s.deputies[1]!;
+    const tablet2 = await open(base, reissued.client.cookie, { origin });
+    const c3 = closed(tablet2);
+    expect((await staff.post(`/api/sessions/${s.sessionId}/codes`, { deputyIds: [reissued.id] })).status).toBe(200);
+    expect(await c3).toBe(4401);
+  });
+});
