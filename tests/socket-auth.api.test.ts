@@ -75,7 +75,7 @@ describe('websocket topics and logins', () => {
       expect((await c.waitFor((m) => m.type === 'snapshot' && m.topic === `hall:${s.sessionId}`)).data.kind).toBe('hall');
       c.close();
     }
-    for (const headers of [{ origin }, {}]) {
+    for (const headers of [{ origin }, {}] as Record<string, string>[]) {
       const c = await open(base, s.staff.cookie, headers);
       expect(await subscribeStaff(c)).toMatchObject({ type: 'snapshot', data: { kind: 'staff' } });
       c.close();
