@@ -5,6 +5,7 @@ import path from 'node:path';
 import { buildApp } from '../server/src/app.ts';
 import { loadConfig } from '../server/src/config.ts';
 import { connectDatabase } from '../server/src/db/connect.ts';
+import { ownShutdownSignals, StartupError } from '../server/src/db/embedded.ts';
 import { randomToken } from '../server/src/lib/crypto.ts';
 import type { Principal } from '../server/src/modules/auth/auth.service.ts';
 import { DEMO_CANDIDATES, demoRosterCsv } from './demo-data.ts';
@@ -19,7 +20,12 @@ const config = loadConfig({
   PORT: process.env.PORT ?? '3000',
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
 });
-const database = await connectDatabase(config, () => undefined);
+ownShutdownSignals();
+const database = await connectDatabase(config, () => undefined).catch(async (err: unknown) => {
+  await fs.rm(dataDir, { recursive: true, force: true });
+  console.error(err instanceof StartupError ? `[piaojue demo] ${err.message.replace('pnpm start', 'pnpm demo')}` : err);
+  process.exit(1);
+});
 const app = await buildApp({ config, db: database.db, databaseUrl: database.url });
 const { auth, cycles, sessions, proposals } = app.services;
 
@@ -96,11 +102,18 @@ await fs.writeFile(
   ['姓名,代表团,座位,登录码,登录链接', ...codes.map((c) => [c.name, c.delegation, c.seat, c.code, c.loginUrl].join(','))].join('\n'),
 );
 
+let stopping = false;
 const stop = async () => {
-  await app.close();
-  await database.close();
-  await fs.rm(dataDir, { recursive: true, force: true });
-  process.exit(0);
+  if (stopping) return;
+  stopping = true;
+  try {
+    await app.close();
+    await database.close();
+  } finally {
+    // the logins, the password file and the database go, whatever failed before
+    await fs.rm(dataDir, { recursive: true, force: true });
+    process.exit(0);
+  }
 };
 process.on('SIGINT', () => void stop());
 process.on('SIGTERM', () => void stop());

@@ -2,13 +2,26 @@ import fs from 'node:fs';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { connectDatabase } from './db/connect.ts';
+import { ownShutdownSignals, StartupError } from './db/embedded.ts';
 
 async function main() {
   if (fs.existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
+  ownShutdownSignals();
   const database = await connectDatabase(config, (m) => console.log(`[piaojue] ${m}`));
   const app = await buildApp({ config, db: database.db, databaseUrl: database.url });
-  await app.listen({ port: config.PORT, host: config.HOST });
+  try {
+    await app.listen({ port: config.PORT, host: config.HOST });
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    await database.close();
+    if ((err as { code?: unknown }).code === 'EADDRINUSE') {
+      throw new StartupError(
+        `端口 ${config.PORT} 已被占用 · port ${config.PORT} (${config.HOST}) is taken, perhaps by another \`pnpm start\`: stop it, or choose another with PORT (e.g. PORT=${config.PORT + 1} pnpm start)`,
+      );
+    }
+    throw err;
+  }
 
   const token = await app.services.auth.ensureSetupToken();
   if (token) {
@@ -25,21 +38,20 @@ async function main() {
   console.log(`[piaojue] ready: console ${config.publicUrl}/console · API docs ${config.publicUrl}/api/docs`);
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async () => {
     if (stopping) return;
     stopping = true;
-    app.log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     await app.close();
     await database.close();
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
 }
 
 main().catch((err) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+  console.error(err instanceof ConfigError || err instanceof StartupError ? `[piaojue] ${err.message}` : err);
   process.exit(1);
 });

@@ -8,9 +8,9 @@ import { buildApp, type App } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
 import { createDb } from '../../server/src/db/database.ts';
 import { cloneDatabase } from '../helpers/db.ts';
+import { CHROMIUM } from './chromium.ts';
 
 export const WEB_DIST = path.resolve(import.meta.dirname, '../../web/dist');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 export interface Harness {
   app: App;

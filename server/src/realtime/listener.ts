@@ -41,7 +41,6 @@ export class NoticeListener {
       if (this.client !== client) return;
       this.client = null;
       client.end().catch(() => undefined);
-      this.log.warn({}, 'LISTEN connection lost; reconnecting');
       this.later(1);
     };
     client.on('error', lost);
@@ -67,6 +66,10 @@ export class NoticeListener {
     const delay = Math.min(5000, 200 * 2 ** Math.min(attempt, 5));
     this.retry = setTimeout(() => {
       this.retry = null;
+      if (this.stopped) return;
+      // Said when the reconnect begins, not when the connection drops: on Ctrl+C PostgreSQL gets
+      // the signal with us and drops the connection just before a clean stop.
+      if (attempt === 1) this.log.warn({}, 'LISTEN connection lost; reconnecting');
       void this.connect(attempt);
     }, delay);
     this.retry.unref?.();

@@ -7,6 +7,8 @@ export const healthRoutes: RoutesPlugin = async (app, { services }) => {
   app.get(
     '/api/health',
     {
+      // probes call this every few seconds: log only its failures
+      logLevel: 'warn',
       config: { roles: ['public'] },
       schema: { tags: ['system'], summary: '健康检查 · Health', response: { 200: Type.Object({ ok: Type.Boolean(), db: Type.Boolean(), instance: Type.String() }) } },
     },
