@@ -14,6 +14,7 @@ import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import { guardPlugin, SESSION_COOKIE } from './auth/guard.ts';
 import { sha256 } from './lib/crypto.ts';
+import { checkDocumented, errorSchema, openapiOptions } from './lib/openapi.ts';
 import { AppError, errorBody } from './lib/errors.ts';
 import { securityHeaders } from './lib/security-headers.ts';
 import { serializerCompiler } from './lib/serializer.ts';
@@ -55,6 +56,11 @@ export interface BuildOptions {
   databaseUrl: string;
   /** A stream to write the request log to (tests read it to prove no ballot appears). */
   logStream?: NodeJS.WritableStream;
+  /**
+   * false: no LISTEN connection, so the app becomes ready without a database (scripts/openapi.ts
+   * only reads the route table). Default true.
+   */
+  listen?: boolean;
 }
 
 /** Text PostgreSQL cannot store (U+0000) or that is not well-formed Unicode (a lone surrogate). */
@@ -213,13 +219,11 @@ export async function buildApp(opts: BuildOptions) {
   await app.register(fastifyCompress, { threshold: 1024, encodings: ['br', 'gzip'] });
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false, errorResponseBuilder: () => ({ statusCode: 429, ...errorBody('RATE_LIMITED') }) });
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: { title: 'Piaojue 票决 API', version: '0.1.0', description: '民生实事项目人大代表票决系统 · People’s-livelihood project vote' },
-      components: { securitySchemes: { cookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
-    },
-  });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  app.addSchema(errorSchema);
+  app.addHook('onRoute', checkDocumented);
+  await app.register(fastifySwagger, openapiOptions(config));
+  // No CSP of its own: the API explorer runs under the app's policy (no framing, scripts from 'self').
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { validatorUrl: null } });
   await app.register(fastifyWebsocket, { options: { maxPayload: MAX_CLIENT_MESSAGE } });
   await app.register(guardPlugin, { auth });
   app.addHook('preValidation', async (req) => {
@@ -265,7 +269,7 @@ export async function buildApp(opts: BuildOptions) {
   sweeper.unref();
 
   app.addHook('onReady', async () => {
-    await listener.start();
+    if (opts.listen !== false) await listener.start();
   });
   app.addHook('preClose', async () => {
     clearInterval(sweeper);

@@ -3,6 +3,7 @@ import type { CreateCycleBody } from '@piaojue/shared';
 import { buildApp, type App } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
 import { createDb } from '../../server/src/db/database.ts';
+import { watchContract } from './contract.ts';
 import { cloneDatabase } from './db.ts';
 
 export interface TestApp {
@@ -21,6 +22,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   let logText = '';
   stream.on('data', (chunk: Buffer) => (logText += chunk.toString('utf8')));
   const app = await buildApp({ config, db, databaseUrl: database.url, logStream: stream });
+  const contract = watchContract(app);
   await app.ready();
   return {
     app,
@@ -30,6 +32,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       await app.close();
       await db.destroy();
       await database.drop();
+      // Every answer the file's tests received, held to the API document (helpers/contract.ts).
+      if (contract.violations.length) throw new Error(`answers that break the API document:\n  ${[...new Set(contract.violations)].join('\n  ')}`);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox';
+import { ERRORS, type ErrorCode } from '../errors.ts';
 
 export const Uuid = Type.String({ format: 'uuid' });
 export const IdParams = Type.Object({ id: Uuid });
@@ -12,7 +13,8 @@ export const Ok = Type.Object({ ok: Type.Literal(true) });
 
 export const ErrorResponse = Type.Object({
   error: Type.Object({
-    code: Type.String(),
+    /** A code of the error catalogue (shared/src/errors.ts). */
+    code: Type.Enum(Object.keys(ERRORS) as ErrorCode[]),
     message: Type.String(),
     messageZh: Type.String(),
     messageEn: Type.String(),

@@ -37,6 +37,11 @@ export const CastBody = Type.Object({
   ballot: Type.Unknown(),
 });
 export type CastBody = Static<typeof CastBody>;
+/**
+ * CastBody as the API document shows it: the ballot's shape per ballot type. The route itself
+ * validates `ballot` with the shared ballot rules (validateBallot), which answer precise codes.
+ */
+export const CastBodyDocumented = Type.Object({ idempotencyKey: IdempotencyKey, ballot: BallotBodySchema });
 
 export const CastReceipt = Type.Object({
   /** Random tracker: proves inclusion in the published list, reveals nothing of the choice. */

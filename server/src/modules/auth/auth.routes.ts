@@ -25,7 +25,7 @@ export const authRoutes: RoutesPlugin = async (app, { services }) => {
     });
   const loginLimit = { rateLimit: { max: config.LOGIN_RATE_PER_MINUTE, timeWindow: '1 minute' } };
 
-  app.get('/api/setup/status', { config: { roles: ['public'] }, schema: { tags: ['auth'], response: { 200: SetupStatus } } }, async () => ({
+  app.get('/api/setup/status', { config: { roles: ['public'] }, schema: { summary: '是否需要首次设置 · Whether setup is needed', tags: ['auth'], response: { 200: SetupStatus } } }, async () => ({
     needsSetup: await auth.needsSetup(),
   }));
 
@@ -41,7 +41,7 @@ export const authRoutes: RoutesPlugin = async (app, { services }) => {
 
   app.post(
     '/api/auth/login',
-    { config: { roles: ['public'], ...loginLimit }, schema: { tags: ['auth'], body: LoginBody, response: { 200: Me } } },
+    { config: { roles: ['public'], ...loginLimit }, schema: { summary: '工作人员登录 · Staff login', tags: ['auth'], body: LoginBody, response: { 200: Me } } },
     async (req, reply) => {
       const user = await auth.verifyPassword(req.body.username, req.body.password);
       await auth.logout(req.cookies[SESSION_COOKIE]);
@@ -61,7 +61,7 @@ export const authRoutes: RoutesPlugin = async (app, { services }) => {
     },
   );
 
-  app.post('/api/auth/logout', { config: { roles: ['public'] }, schema: { tags: ['auth'], response: { 200: Ok } } }, async (req, reply) => {
+  app.post('/api/auth/logout', { config: { roles: ['public'] }, schema: { summary: '退出登录 · Log out', tags: ['auth'], response: { 200: Ok } } }, async (req, reply) => {
     await auth.logout(req.cookies[SESSION_COOKIE]);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true as const };
@@ -69,7 +69,7 @@ export const authRoutes: RoutesPlugin = async (app, { services }) => {
 
   app.post(
     '/api/auth/logout-all',
-    { config: { roles: ['admin', 'staff', 'presidium', 'scrutineer', 'department', 'deputy'] }, schema: { tags: ['auth'], response: { 200: Ok } } },
+    { config: { roles: ['admin', 'staff', 'presidium', 'scrutineer', 'department', 'deputy'] }, schema: { summary: '所有设备退出登录 · Log out everywhere', tags: ['auth'], response: { 200: Ok } } },
     async (req, reply) => {
       await auth.logoutEverywhere(req.principal);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -77,11 +77,11 @@ export const authRoutes: RoutesPlugin = async (app, { services }) => {
     },
   );
 
-  app.get('/api/auth/me', { config: { roles: ['public'] }, schema: { tags: ['auth'], response: { 200: Me } } }, async (req) => req.principal);
+  app.get('/api/auth/me', { config: { roles: ['public'] }, schema: { summary: '当前登录 · Who is logged in', tags: ['auth'], response: { 200: Me } } }, async (req) => req.principal);
 
-  app.get('/api/users', { config: { roles: ['admin'] }, schema: { tags: ['auth'], response: { 200: UserList } } }, async () => auth.listUsers());
+  app.get('/api/users', { config: { roles: ['admin'] }, schema: { summary: '用户列表 · Users', tags: ['auth'], response: { 200: UserList } } }, async () => auth.listUsers());
 
-  app.post('/api/users', { config: { roles: ['admin'] }, schema: { tags: ['auth'], body: CreateUserBody, response: { 200: User } } }, async (req) =>
+  app.post('/api/users', { config: { roles: ['admin'] }, schema: { summary: '新建用户 · New user', tags: ['auth'], body: CreateUserBody, response: { 200: User } } }, async (req) =>
     auth.createUser(req.principal, req.body),
   );
 };

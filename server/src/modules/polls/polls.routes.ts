@@ -1,6 +1,7 @@
 import {
   CancelPollBody,
   CastBody,
+  CastBodyDocumented,
   CastReceipt,
   CreateRatingPollBody,
   RejectBody,
@@ -23,7 +24,7 @@ export const pollsRoutes: RoutesPlugin = async (app, { services }) => {
   const { polls } = services;
   const tags = ['polls'];
 
-  app.get('/api/sessions/:id/polls', { config: { roles: READERS }, schema: { tags, params: IdParams, response: { 200: Type.Array(Poll) } } }, (req) =>
+  app.get('/api/sessions/:id/polls', { config: { roles: READERS }, schema: { summary: '会议的表决 · Polls of a session', tags, params: IdParams, response: { 200: Type.Array(Poll) } } }, (req) =>
     polls.list(req.params.id),
   );
   app.post(
@@ -31,7 +32,7 @@ export const pollsRoutes: RoutesPlugin = async (app, { services }) => {
     { config: { roles: ['staff'] }, schema: { tags, summary: '新建表决 · New poll', params: IdParams, body: CreatePollBody, response: { 200: Poll } } },
     (req) => polls.create(req.principal, req.params.id, req.body),
   );
-  app.get('/api/polls/:id', { config: { roles: [...READERS, 'deputy'] }, schema: { tags, params: IdParams, response: { 200: Poll } } }, (req) =>
+  app.get('/api/polls/:id', { config: { roles: [...READERS, 'deputy'] }, schema: { summary: '表决 · A poll', tags, params: IdParams, response: { 200: Poll } } }, (req) =>
     polls.get(req.principal, req.params.id),
   );
   app.post(
@@ -42,7 +43,7 @@ export const pollsRoutes: RoutesPlugin = async (app, { services }) => {
   app.post('/api/polls/:id/close', { config: { roles: STAFF }, schema: { tags, summary: '结束表决并计票 · Close and count', params: IdParams, response: { 200: Poll } } }, (req) =>
     polls.close(req.principal, req.params.id),
   );
-  app.post('/api/polls/:id/cancel', { config: { roles: STAFF }, schema: { tags, params: IdParams, body: CancelPollBody, response: { 200: Poll } } }, (req) =>
+  app.post('/api/polls/:id/cancel', { config: { roles: STAFF }, schema: { summary: '取消表决 · Cancel a poll', tags, params: IdParams, body: CancelPollBody, response: { 200: Poll } } }, (req) =>
     polls.cancel(req.principal, req.params.id, req.body.reason),
   );
   app.post(
@@ -68,16 +69,16 @@ export const pollsRoutes: RoutesPlugin = async (app, { services }) => {
   app.post('/api/polls/:id/runoff', { config: { roles: STAFF }, schema: { tags, summary: '并列项目再次投票 · Run-off', params: IdParams, response: { 200: Poll } } }, (req) =>
     polls.runoff(req.principal, req.params.id),
   );
-  app.get('/api/polls/:id/turnout', { config: { roles: READERS }, schema: { tags, params: IdParams, response: { 200: StaffTurnout } } }, (req) =>
+  app.get('/api/polls/:id/turnout', { config: { roles: READERS }, schema: { summary: '投票进度 · Turnout', tags, params: IdParams, response: { 200: StaffTurnout } } }, (req) =>
     polls.staffTurnout(req.params.id),
   );
-  app.get('/api/polls/:id/trackers', { config: { roles: [...READERS, 'deputy'] }, schema: { tags, params: IdParams, response: { 200: Trackers } } }, (req) =>
+  app.get('/api/polls/:id/trackers', { config: { roles: [...READERS, 'deputy'] }, schema: { summary: '回执清单 · Published receipts', tags, params: IdParams, response: { 200: Trackers } } }, (req) =>
     polls.trackers(req.principal, req.params.id),
   );
   app.post(
     '/api/polls/:id/ballots',
     {
-      config: { roles: ['deputy'] },
+      config: { roles: ['deputy'], documentedBody: CastBodyDocumented },
       bodyLimit: 64 * 1024,
       // The answer is a receipt of ~100 bytes: no compression hooks on the busiest route.
       compress: false,

@@ -37,6 +37,7 @@ import {
   UpdateProposalBody,
 } from '@piaojue/shared';
 import { Type } from 'typebox';
+import { fileResponse } from '../../lib/openapi.ts';
 import type { RoutesPlugin } from '../../lib/routes.ts';
 
 const STAFF = ['staff'] as const;
@@ -252,6 +253,7 @@ export const proposalsRoutes: RoutesPlugin = async (app, { services }) => {
         description: 'Same filters as the queue. contact=true adds 姓名/电话 (staff only) and is audited. Formula-like cells are prefixed with \'.',
         params: IdParams,
         querystring: ProposalExportQuery,
+        response: fileResponse(['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'], '建议表 · The proposals, CSV (UTF-8) or XLSX'),
       },
     },
     async (req, reply) => {

@@ -1,6 +1,7 @@
 import { Announcement, IdParams, PublicCycleResults } from '@piaojue/shared';
 import { Type } from 'typebox';
 import { toCsv, toXlsx } from '../../lib/spreadsheet.ts';
+import { fileResponse } from '../../lib/openapi.ts';
 import type { RoutesPlugin } from '../../lib/routes.ts';
 import { announcementPdf } from './announcement-pdf.ts';
 import { buildArchive } from './archive.ts';
@@ -56,7 +57,7 @@ export const resultsRoutes: RoutesPlugin = async (app, { services }) => {
   );
   app.get(
     '/api/polls/:id/announcement.pdf',
-    { config: publicOrStaff, schema: { tags, summary: '公告 PDF · Announcement as PDF', params: IdParams } },
+    { config: publicOrStaff, schema: { tags, summary: '公告 PDF · Announcement as PDF', params: IdParams, response: fileResponse(['application/pdf'], '公告 PDF · The announcement as PDF') } },
     async (req, reply) => {
       const a = await results.announcement(req.principal, req.params.id);
       const pdf = await announcementPdf(a);
@@ -65,7 +66,7 @@ export const resultsRoutes: RoutesPlugin = async (app, { services }) => {
   );
   app.get(
     '/api/polls/:id/export.csv',
-    { config: publicOrStaff, schema: { tags, summary: '结果与表决记录 CSV · Results and record as CSV', params: IdParams } },
+    { config: publicOrStaff, schema: { tags, summary: '结果与表决记录 CSV · Results and record as CSV', params: IdParams, response: fileResponse(['text/csv'], '结果与表决记录 · Results and record, CSV (UTF-8)') } },
     async (req, reply) => {
       const a = await results.announcement(req.principal, req.params.id);
       const [res, rec] = sheets(a);
@@ -75,7 +76,7 @@ export const resultsRoutes: RoutesPlugin = async (app, { services }) => {
   );
   app.get(
     '/api/polls/:id/export.xlsx',
-    { config: publicOrStaff, schema: { tags, summary: '结果与表决记录 XLSX · Results and record as XLSX', params: IdParams } },
+    { config: publicOrStaff, schema: { tags, summary: '结果与表决记录 XLSX · Results and record as XLSX', params: IdParams, response: fileResponse(['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'], '结果与表决记录 · Results and record, XLSX') } },
     async (req, reply) => {
       const a = await results.announcement(req.principal, req.params.id);
       return reply
@@ -91,7 +92,7 @@ export const resultsRoutes: RoutesPlugin = async (app, { services }) => {
   );
   app.get(
     '/api/cycles/:id/archive',
-    { config: { roles: ['staff', 'presidium', 'scrutineer'] }, schema: { tags, summary: '年度票决档案（可独立复核）· Cycle archive, re-verifiable', params: IdParams } },
+    { config: { roles: ['staff', 'presidium', 'scrutineer'] }, schema: { tags, summary: '年度票决档案（可独立复核）· Cycle archive, re-verifiable', params: IdParams, response: fileResponse(['application/json'], '档案文件（JSON，用 pnpm archive:verify 复核）· The archive file, JSON') } },
     async (req, reply) => {
       const archive = await buildArchive(services.db, req.params.id);
       return reply

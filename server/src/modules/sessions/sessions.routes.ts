@@ -22,11 +22,11 @@ export const sessionsRoutes: RoutesPlugin = async (app, { services }) => {
   const { sessions, polls } = services;
   const tags = ['sessions'];
 
-  app.get('/api/sessions', { config: { roles: READERS }, schema: { tags, response: { 200: Type.Array(Session) } } }, () => sessions.list());
+  app.get('/api/sessions', { config: { roles: READERS }, schema: { summary: '会议列表 · Sessions', tags, response: { 200: Type.Array(Session) } } }, () => sessions.list());
   app.post('/api/sessions', { config: { roles: STAFF }, schema: { tags, summary: '新建会议 · New session', body: CreateSessionBody, response: { 200: Session } } }, (req) =>
     sessions.create(req.principal, req.body),
   );
-  app.get('/api/sessions/:id', { config: { roles: READERS }, schema: { tags, params: IdParams, response: { 200: Session } } }, (req) => sessions.get(req.params.id));
+  app.get('/api/sessions/:id', { config: { roles: READERS }, schema: { summary: '会议 · A session', tags, params: IdParams, response: { 200: Session } } }, (req) => sessions.get(req.params.id));
   app.post(
     '/api/sessions/:id/roster',
     {
@@ -36,7 +36,7 @@ export const sessionsRoutes: RoutesPlugin = async (app, { services }) => {
     },
     (req) => sessions.importRoster(req.principal, req.params.id, req.body.fileName, Buffer.from(req.body.contentBase64, 'base64')),
   );
-  app.get('/api/sessions/:id/deputies', { config: { roles: READERS }, schema: { tags, params: IdParams, response: { 200: Type.Array(Deputy) } } }, (req) =>
+  app.get('/api/sessions/:id/deputies', { config: { roles: READERS }, schema: { summary: '代表名单 · Deputies of a session', tags, params: IdParams, response: { 200: Type.Array(Deputy) } } }, (req) =>
     sessions.deputies(req.params.id),
   );
   app.post(
@@ -44,14 +44,14 @@ export const sessionsRoutes: RoutesPlugin = async (app, { services }) => {
     { config: { roles: STAFF }, schema: { tags, summary: '发放登录码（仅显示一次）· Issue login codes', params: IdParams, body: IssueCodesBody, response: { 200: IssuedCodes } } },
     (req) => sessions.issueCodes(req.principal, req.params.id, req.body.deputyIds),
   );
-  app.post('/api/deputies/:id/revoke-code', { config: { roles: STAFF }, schema: { tags, params: IdParams, response: { 200: Ok } } }, async (req) => {
+  app.post('/api/deputies/:id/revoke-code', { config: { roles: STAFF }, schema: { summary: '作废登录码 · Revoke a login code', tags, params: IdParams, response: { 200: Ok } } }, async (req) => {
     await sessions.revokeCode(req.principal, req.params.id);
     return { ok: true as const };
   });
-  app.post('/api/sessions/:id/checkin/open', { config: { roles: STAFF }, schema: { tags, params: IdParams, response: { 200: Session } } }, (req) =>
+  app.post('/api/sessions/:id/checkin/open', { config: { roles: STAFF }, schema: { summary: '开始签到 · Open check-in', tags, params: IdParams, response: { 200: Session } } }, (req) =>
     sessions.setCheckinOpen(req.principal, req.params.id, true),
   );
-  app.post('/api/sessions/:id/checkin/close', { config: { roles: STAFF }, schema: { tags, params: IdParams, response: { 200: Session } } }, (req) =>
+  app.post('/api/sessions/:id/checkin/close', { config: { roles: STAFF }, schema: { summary: '结束签到 · Close check-in', tags, params: IdParams, response: { 200: Session } } }, (req) =>
     sessions.setCheckinOpen(req.principal, req.params.id, false),
   );
   app.post(
@@ -60,7 +60,7 @@ export const sessionsRoutes: RoutesPlugin = async (app, { services }) => {
     (req) => sessions.checkIn(req.principal, req.params.id, req.body.present, 'paper'),
   );
 
-  app.get('/api/deputy/state', { config: { roles: ['deputy'] }, schema: { tags: ['deputy'], response: { 200: DeputyState } } }, (req) =>
+  app.get('/api/deputy/state', { config: { roles: ['deputy'] }, schema: { summary: '代表端状态 · The deputy’s tablet state', tags: ['deputy'], response: { 200: DeputyState } } }, (req) =>
     polls.deputyState(requireDeputy(req).deputy),
   );
   app.post('/api/deputy/checkin', { config: { roles: ['deputy'] }, schema: { tags: ['deputy'], summary: '代表签到 · Check in', response: { 200: DeputyState } } }, async (req) => {

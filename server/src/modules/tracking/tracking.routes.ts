@@ -1,4 +1,5 @@
 import {
+  ATTACHMENT_TYPES,
   AsOfQuery,
   ATTACHMENT_MAX_BYTES,
   ATTACHMENTS_PER_REPORT,
@@ -27,6 +28,7 @@ import {
 } from '@piaojue/shared';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
+import { fileResponse } from '../../lib/openapi.ts';
 import type { RoutesPlugin } from '../../lib/routes.ts';
 
 const STAFF = ['staff'] as const;
@@ -75,11 +77,11 @@ export const trackingRoutes: RoutesPlugin = async (app, { services }) => {
   );
   app.get(
     '/api/tracking/projects/:id',
-    { config: { roles: READERS }, schema: { tags, params: IdParams, querystring: AsOfQuery, response: { 200: TrackedProject } } },
+    { config: { roles: READERS }, schema: { summary: '跟踪项目 · A tracked project', tags, params: IdParams, querystring: AsOfQuery, response: { 200: TrackedProject } } },
     (req) => tracking.project(req.principal, req.params.id, req.query.asOf),
   );
 
-  app.get('/api/tracking/projects/:id/plan', { config: { roles: READERS }, schema: { tags, params: IdParams, response: { 200: TrackingPlan } } }, (req) =>
+  app.get('/api/tracking/projects/:id/plan', { config: { roles: READERS }, schema: { summary: '实施计划 · Implementation plan', tags, params: IdParams, response: { 200: TrackingPlan } } }, (req) =>
     tracking.plan(req.principal, req.params.id),
   );
   app.put(
@@ -99,10 +101,10 @@ export const trackingRoutes: RoutesPlugin = async (app, { services }) => {
   );
   app.patch(
     '/api/tracking/milestones/:id',
-    { config: { roles: STAFF }, schema: { tags, params: IdParams, body: MilestonePatch, response: { 200: TrackingMilestone } } },
+    { config: { roles: STAFF }, schema: { summary: '修改节点 · Edit a milestone', tags, params: IdParams, body: MilestonePatch, response: { 200: TrackingMilestone } } },
     (req) => tracking.updateMilestone(req.principal, req.params.id, req.body),
   );
-  app.delete('/api/tracking/milestones/:id', { config: { roles: STAFF }, schema: { tags, params: IdParams, response: { 200: Ok } } }, async (req) => {
+  app.delete('/api/tracking/milestones/:id', { config: { roles: STAFF }, schema: { summary: '删除节点 · Delete a milestone', tags, params: IdParams, response: { 200: Ok } } }, async (req) => {
     await tracking.deleteMilestone(req.principal, req.params.id);
     return { ok: true as const };
   });
@@ -120,7 +122,7 @@ export const trackingRoutes: RoutesPlugin = async (app, { services }) => {
     },
     (req) => tracking.report(req.principal, req.params.id, req.body),
   );
-  app.get('/api/tracking/attachments/:id', { config: { roles: READERS }, schema: { tags, summary: '下载附件 · Download an attachment', params: IdParams } }, async (req, reply) =>
+  app.get('/api/tracking/attachments/:id', { config: { roles: READERS }, schema: { tags, summary: '下载附件 · Download an attachment', params: IdParams, response: fileResponse(ATTACHMENT_TYPES, '附件 · The attachment') } }, async (req, reply) =>
     sendFile(reply, await tracking.attachment(req.principal, req.params.id), 'private, no-store'),
   );
   app.patch(
@@ -147,7 +149,7 @@ export const trackingRoutes: RoutesPlugin = async (app, { services }) => {
     { config: { roles: PUBLIC }, schema: { tags: publicTags, summary: '项目实施情况 · Public project page', params: IdParams, querystring: AsOfQuery, response: { 200: PublicTrackedProject } } },
     (req) => tracking.publicProject(req.params.id, req.query.asOf),
   );
-  app.get('/api/public/attachments/:id', { config: { roles: PUBLIC }, schema: { tags: publicTags, params: IdParams } }, async (req, reply) =>
+  app.get('/api/public/attachments/:id', { config: { roles: PUBLIC }, schema: { summary: '公开附件 · A public attachment', tags: publicTags, params: IdParams, response: fileResponse(ATTACHMENT_TYPES, '附件 · The attachment') } }, async (req, reply) =>
     sendFile(reply, await tracking.publicAttachment(req.params.id), 'public, no-cache'),
   );
   app.get(
