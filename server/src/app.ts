@@ -26,6 +26,8 @@ import { healthRoutes } from './modules/health/health.routes.ts';
 import { PollsService } from './modules/polls/polls.service.ts';
 import { ProposalsService } from './modules/proposals/proposals.service.ts';
 import { proposalsRoutes } from './modules/proposals/proposals.routes.ts';
+import { SimilarityService } from './modules/proposals/similarity/similarity.service.ts';
+import { similarityRoutes } from './modules/proposals/similarity/similarity.routes.ts';
 import { ResultsService } from './modules/results/results.service.ts';
 import { resultsRoutes } from './modules/results/results.routes.ts';
 import { pollsRoutes } from './modules/polls/polls.routes.ts';
@@ -47,6 +49,7 @@ export interface Services {
   results: ResultsService;
   tracking: TrackingService;
   proposals: ProposalsService;
+  similarity: SimilarityService;
   hub: Hub;
 }
 
@@ -155,6 +158,7 @@ export async function buildApp(opts: BuildOptions) {
   const results = new ResultsService(db, polls);
   const tracking = new TrackingService(db, config.TRACKING_PUBLIC_REVIEW);
   const proposals = new ProposalsService(db, config.publicUrl);
+  const similarity = new SimilarityService(db);
   const hub = new Hub(
     {
       hall: async (id) => ({ kind: 'hall', state: await polls.hallState(id) }),
@@ -177,7 +181,7 @@ export async function buildApp(opts: BuildOptions) {
       principal: (token) => auth.resolve(token),
     },
   );
-  const services: Services = { config, db, auth, cycles, sessions, polls, results, tracking, proposals, hub };
+  const services: Services = { config, db, auth, cycles, sessions, polls, results, tracking, proposals, similarity, hub };
   const listener = new NoticeListener(opts.databaseUrl, (n) => hub.notice(n), () => hub.refreshAll(), app.log, (n) => hub.ended(n));
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -230,7 +234,7 @@ export async function buildApp(opts: BuildOptions) {
     if (badText(req.body) || badText(req.query) || badText(req.params)) throw new AppError('VALIDATION', { reason: BAD_TEXT });
   });
 
-  for (const routes of [healthRoutes, authRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, resultsRoutes, trackingRoutes, proposalsRoutes]) await app.register(routes, { services });
+  for (const routes of [healthRoutes, authRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, resultsRoutes, trackingRoutes, proposalsRoutes, similarityRoutes]) await app.register(routes, { services });
 
   app.get('/api/ws', { websocket: true, config: { roles: ['public'] } }, (socket, req) => {
     const token = req.cookies[SESSION_COOKIE];

@@ -59,6 +59,7 @@ export const ERRORS = {
   PROPOSALS_INVALID: [400, '建议表格有错误，未导入任何记录', 'The proposal sheet has errors; nothing was imported'],
   NOT_CARRIABLE: [409, '只能转入储备库中的建议或未当选的候选项目', 'Only reserved proposals and candidates not chosen can be carried over'],
   ALREADY_CARRIED: [409, '该项已转入目标年度', 'This item has already been carried into the target cycle'],
+  LEXICON_ENTRY_EXISTS: [409, '查重词表中已有该条目', 'The lexicon already has this entry'],
   POINT_IN_USE: [409, '已有建议来自该收集点，不能删除（可改名）', 'Proposals came through this collection point; it cannot be deleted (rename it instead)'],
   // tracking (监督)
   NO_CERTIFIED_RESULT: [409, '本年度尚无经主席团确认的票决结果', 'No certified vote result for this cycle yet'],

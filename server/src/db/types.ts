@@ -191,6 +191,17 @@ export interface CollectionPointsTable {
   created_at: CreatedAt;
 }
 
+export interface SimilarityLexiconTable {
+  id: Generated<string>;
+  kind: string;
+  value: string;
+  origin: string;
+  created_at: CreatedAt;
+  created_by: string | null;
+  removed_at: Date | null;
+  removed_by: string | null;
+}
+
 export interface ProposalsTable {
   id: Generated<string>;
   no: ColumnType<number, never, never>;
@@ -460,6 +471,7 @@ export interface Database {
   supervision_opinions: SupervisionOpinionsTable;
   citizen_ratings: CitizenRatingsTable;
   login_failures: LoginFailuresTable;
+  similarity_lexicon: SimilarityLexiconTable;
 }
 
 export type CycleRow = Selectable<CyclesTable>;

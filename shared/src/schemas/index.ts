@@ -7,3 +7,4 @@ export * from './realtime.ts';
 export * from './results.ts';
 export * from './proposals.ts';
 export * from './tracking.ts';
+export * from './similarity.ts';

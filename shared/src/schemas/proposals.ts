@@ -396,16 +396,6 @@ export const UnmergeBody = Type.Object({
 });
 export type UnmergeBody = Static<typeof UnmergeBody>;
 
-export const SimilarQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) });
-export const SimilarProposal = Type.Object({
-  proposal: ProposalSummary,
-  /** 0–1, higher is more alike (idf-weighted character-bigram overlap). */
-  score: Type.Number(),
-  /** The most distinctive shared two-character terms, to show why. */
-  sharedTerms: Type.Array(Type.String()),
-});
-export const SimilarProposals = Type.Array(SimilarProposal);
-export type SimilarProposal = Static<typeof SimilarProposal>;
 
 export const ProposalRef = Type.Object({ id: Uuid, no: Type.Integer(), title: Type.String(), status: Type.Enum(PROPOSAL_STATUSES), linkedAt: IsoDate });
 

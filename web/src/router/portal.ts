@@ -21,6 +21,8 @@ export const portalRoutes: RouteRecordRaw[] = [
 export const portalConsoleRoutes: RouteRecordRaw[] = [
   { path: 'cycles/:id/collection', name: 'console-collection', component: () => import('../views/console/proposals/CollectionView.vue') },
   { path: 'cycles/:id/proposals', name: 'console-proposals', component: () => import('../views/console/proposals/ProposalQueueView.vue') },
+  { path: 'cycles/:id/duplicates', name: 'console-duplicates', component: () => import('../views/console/proposals/DuplicateGroupsView.vue') },
+  { path: 'similarity-lexicon', name: 'console-similarity-lexicon', component: () => import('../views/console/proposals/SimilarityLexiconView.vue') },
   { path: 'cycles/:id/tracking', name: 'console-tracking', component: () => import('../views/console/tracking/TrackingConsoleView.vue') },
   { path: 'tracking/mine', name: 'console-tracking-mine', component: () => import('../views/console/tracking/MyTrackingView.vue') },
 ];

@@ -302,63 +302,6 @@ export const proposalsRepository = {
     if (p.grams.length === 0) return;
     await sql`delete from proposal_grams where cycle_id = ${p.cycleId} and gram = any(${p.grams as string[]}::text[]) and proposal_id = ${p.proposalId}`.execute(db);
   },
-  /**
-   * The weight of each of a proposal's bigrams: idf³ = ln(1 + N/df)³, sharpened so that a shared
-   * rare name (a 小区, a road, a school) outweighs sentences many people write alike. Bigrams in
-   * this proposal only, or in more than `stopShare` of the cycle, carry no signal and are left out.
-   */
-  async gramWeights(db: DbOrTx, proposalId: string, cycleId: string, stopShare: number) {
-    // Document frequencies counted from the postings (primary key cycle_id, gram, proposal_id),
-    // each stopped one past the stop-word cut: a bigram half the cycle shares costs no more than
-    // a rare one. Counting here keeps the submit path free of shared counters.
-    const { rows } = await sql<{ gram: string; weight: number }>`
-      with n as (select count(*)::float8 as n from proposals where cycle_id = ${cycleId}),
-      cut as (select greatest(20, floor(n.n * ${stopShare}::float8))::int as cut from n),
-      df as (
-        select mine.gram,
-          (select count(*) from (select 1 from proposal_grams g where g.cycle_id = ${cycleId} and g.gram = mine.gram
-                                  limit (select cut + 1 from cut)) t)::float8 as df
-        from proposals p cross join unnest(p.grams) as mine(gram)
-        where p.id = ${proposalId}
-      )
-      select df.gram, power(ln(1 + n.n / df.df), 3)::float8 as weight
-      from df cross join n cross join cut
-      where df.df > 1 and df.df <= cut.cut`.execute(db);
-    return rows;
-  },
-  /**
-   * The proposals sharing the most weight with one, best first. score = Σ weight of shared
-   * bigrams / (own Σ weight · √(other length / own length)), capped at 1: close to a cosine,
-   * without reading every other proposal's bigrams.
-   */
-  async similar(db: DbOrTx, p: { id: string; cycleId: string; gramCount: number }, weights: { gram: string; weight: number }[], limit: number) {
-    const total = weights.reduce((s, w) => s + w.weight, 0);
-    if (total === 0) return [];
-    const { rows } = await sql<{ proposal_id: string; score: number }>`
-      with w as (select * from unnest(${weights.map((w) => w.gram)}::text[], ${weights.map((w) => w.weight)}::float8[]) as w(gram, weight)),
-      hits as (
-        select g.proposal_id, sum(w.weight) as shared
-        from w join proposal_grams g on g.cycle_id = ${p.cycleId} and g.gram = w.gram
-        where g.proposal_id <> ${p.id}
-        group by g.proposal_id
-      )
-      select h.proposal_id, least(1.0, h.shared / (${total}::float8 * sqrt(greatest(o.gram_count, 1)::float8 / ${Math.max(p.gramCount, 1)}::float8)))::float8 as score
-      from hits h join proposals o on o.id = h.proposal_id
-      order by score desc, o.no
-      limit ${limit}`.execute(db);
-    return rows;
-  },
-  sharedGrams(db: DbOrTx, cycleId: string, proposalIds: readonly string[], grams: readonly string[]) {
-    if (proposalIds.length === 0 || grams.length === 0) return Promise.resolve([]);
-    return db
-      .selectFrom('proposal_grams')
-      .select(['proposal_id', 'gram'])
-      .where('cycle_id', '=', cycleId)
-      .where('proposal_id', 'in', [...proposalIds])
-      .where('gram', 'in', [...grams])
-      .execute();
-  },
-
   // ---------------------------------------------------------------- events
   async insertEvents(db: DbOrTx, rows: Insertable<ProposalEventsTable>[]) {
     for (let i = 0; i < rows.length; i += 5000) await db.insertInto('proposal_events').values(rows.slice(i, i + 5000)).execute();

@@ -27,8 +27,6 @@ import {
   PublicShortlist,
   Reserve,
   Shortlist,
-  SimilarProposals,
-  SimilarQuery,
   StaffProposalBody,
   SubmitProposalBody,
   SubmitReceipt,
@@ -326,21 +324,6 @@ export const proposalsRoutes: RoutesPlugin = async (app, { services }) => {
     '/api/proposals/:id',
     { config: { roles: STAFF }, schema: { tags, summary: '修改建议内容或分类 · Correct a proposal', params: IdParams, body: UpdateProposalBody, response: { 200: ProposalDetail } } },
     (req) => proposals.update(req.principal, req.params.id, req.body),
-  );
-  app.get(
-    '/api/proposals/:id/similar',
-    {
-      config: { roles: REVIEWERS },
-      schema: {
-        tags,
-        summary: '相似建议（疑似重复）· Most similar proposals of the cycle',
-        description: 'Ranked by idf-weighted character-bigram overlap; sharedTerms shows the most distinctive common terms.',
-        params: IdParams,
-        querystring: SimilarQuery,
-        response: { 200: SimilarProposals },
-      },
-    },
-    (req) => proposals.similar(req.params.id, req.query.limit ?? 10),
   );
   app.get(
     '/api/candidates/:id/proposals',

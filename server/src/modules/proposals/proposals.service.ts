@@ -31,7 +31,6 @@ import {
   type Reserve,
   type Shortlist,
   type ShortlistCheck,
-  type SimilarProposal,
   type StaffProposalBody,
   type SubmitProposalBody,
   type SubmitReceipt,
@@ -64,11 +63,6 @@ import {
 
 /** A double tap or a resent form within this window returns the first tracking code. */
 export const FOLD_WINDOW_MS = 10 * 60_000;
-/**
- * Bigrams in more than this share of a cycle's proposals weigh little (idf³ ≤ 14 against ~780
- * for a rare one) and cost the most to read; duplicate suggestions skip them.
- */
-const STOP_GRAM_SHARE = 0.1;
 /** How many source proposals the shortlist shows per candidate (all: GET /api/candidates/:id/proposals). */
 const SHORTLIST_SAMPLE = 5;
 const CHINA_OFFSET = '+08:00';
@@ -860,30 +854,6 @@ export class ProposalsService {
         undoneBy: l.undone_by,
       },
       proposal: summaries.get(l.proposal_id)!,
-    }));
-  }
-
-  // ====================================================================== duplicate suggestions
-
-  /**
-   * The proposals most like this one in its cycle (weighted character bigrams, see the
-   * repository), each with the most distinctive terms they share.
-   */
-  async similar(id: string, limit = 10): Promise<SimilarProposal[]> {
-    const p = await repo.get(this.db, id);
-    if (!p) throw new AppError('NOT_FOUND');
-    const weights = await repo.gramWeights(this.db, id, p.cycle_id, STOP_GRAM_SHARE);
-    const hits = await repo.similar(this.db, { id, cycleId: p.cycle_id, gramCount: p.gram_count }, weights, limit);
-    const ids = hits.map((h) => h.proposal_id);
-    const [rows, shared] = await Promise.all([repo.summariesByIds(this.db, ids), repo.sharedGrams(this.db, p.cycle_id, ids, weights.map((w) => w.gram))]);
-    const weightOf = new Map(weights.map((w) => [w.gram, w.weight]));
-    const byId = new Map(rows.map((r) => [r.id, toSummary(r)]));
-    const terms = new Map<string, string[]>();
-    for (const s of shared) terms.set(s.proposal_id, [...(terms.get(s.proposal_id) ?? []), s.gram]);
-    return hits.map((h) => ({
-      proposal: byId.get(h.proposal_id)!,
-      score: Math.round(h.score * 1000) / 1000,
-      sharedTerms: (terms.get(h.proposal_id) ?? []).sort((a, b) => (weightOf.get(b) ?? 0) - (weightOf.get(a) ?? 0) || (a < b ? -1 : 1)).slice(0, 6),
     }));
   }
 

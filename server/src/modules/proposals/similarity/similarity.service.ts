@@ -1,0 +1,173 @@
+/**
+ * Duplicate detection for staff: the proposals most like one (相似建议, each with 可能重复 and
+ * its reason), the 疑似重复组 of a cycle's queue, and the lexicon staff keep. The index of a
+ * cycle lives in memory, is built on first use and re-reads only the proposals changed since
+ * (proposals.updated_at), so every server instance answers from the database's current state.
+ */
+import type { DuplicateGroups, LexiconBody, LexiconEntry, SimilarProposal } from '@piaojue/shared';
+import type { Db } from '../../../db/database.ts';
+import { AppError } from '../../../lib/errors.ts';
+import { appendAudit } from '../../audit/audit.service.ts';
+import { actorOf, type Principal } from '../../auth/auth.service.ts';
+import { proposalsRepository } from '../proposals.repository.ts';
+import { toSummary } from '../proposals.service.ts';
+import { Analyzer } from './analyzer.ts';
+import { normalizeEntry, seedEntries, toLexicon } from './lexicon.ts';
+import { SimilarityIndex } from './similarity-index.ts';
+import { similarityRepository as repo } from './similarity.repository.ts';
+
+/** Statuses still to decide: what the 疑似重复组 view clusters. */
+const OPEN = new Set(['received', 'under_review']);
+/** Rows whose transaction committed late may carry an earlier updated_at: re-read this far back. */
+const LATE_COMMIT_MS = 5_000;
+
+interface CycleIndex {
+  analyzer: Analyzer;
+  index: SimilarityIndex;
+  n: number;
+  at: Date | null;
+}
+
+type LexiconRow = Awaited<ReturnType<typeof repo.activeEntries>>[number];
+const toEntry = (r: LexiconRow): LexiconEntry => ({
+  id: r.id,
+  kind: r.kind as LexiconEntry['kind'],
+  value: r.value,
+  origin: r.origin as LexiconEntry['origin'],
+  createdAt: r.created_at.toISOString(),
+  createdBy: r.created_by,
+});
+
+export class SimilarityService {
+  #seeded = false;
+  #lexicon: { version: string; analyzer: Analyzer } | null = null;
+  readonly #cycles = new Map<string, CycleIndex>();
+  /** One refresh at a time per cycle; concurrent requests wait for it. */
+  readonly #refreshing = new Map<string, Promise<CycleIndex>>();
+
+  constructor(private readonly db: Db) {}
+
+  async #analyzer(): Promise<Analyzer> {
+    if (!this.#seeded) {
+      await repo.seed(this.db, seedEntries());
+      this.#seeded = true;
+    }
+    const version = await repo.lexiconVersion(this.db);
+    if (this.#lexicon?.version !== version) {
+      const rows = await repo.activeEntries(this.db);
+      this.#lexicon = { version, analyzer: new Analyzer(toLexicon(rows.map((r) => ({ kind: r.kind as LexiconEntry['kind'], value: r.value })))) };
+    }
+    return this.#lexicon.analyzer;
+  }
+
+  async #index(cycleId: string): Promise<CycleIndex> {
+    const running = this.#refreshing.get(cycleId);
+    if (running) return running;
+    const p = this.#refresh(cycleId).finally(() => this.#refreshing.delete(cycleId));
+    this.#refreshing.set(cycleId, p);
+    return p;
+  }
+
+  async #refresh(cycleId: string): Promise<CycleIndex> {
+    const [analyzer, v] = await Promise.all([this.#analyzer(), repo.cycleVersion(this.db, cycleId)]);
+    const cur = this.#cycles.get(cycleId);
+    if (cur && cur.analyzer === analyzer && cur.n === v.n && cur.at?.getTime() === v.at?.getTime()) return cur;
+    // Proposals are never deleted while a cycle lives; fewer rows means a restored database: rebuild.
+    const incremental = cur && cur.analyzer === analyzer && cur.n <= v.n && cur.at;
+    let entry: CycleIndex;
+    if (incremental) entry = cur;
+    else {
+      const g = await repo.gazetteer(this.db, cycleId);
+      analyzer.addPlaces({ districts: g.districts, places: [] });
+      // A collection point is named after where it is (春江街道代表联络站): its places join the gazetteer.
+      for (const pt of g.points) {
+        const places = analyzer.analyze({ title: pt.name, content: pt.address }).places;
+        analyzer.addPlaces({ districts: places.filter((x) => !x.fine).map((x) => x.label), places: places.filter((x) => x.fine).map((x) => x.label) });
+      }
+      entry = { analyzer, index: new SimilarityIndex(), n: 0, at: null };
+    }
+    const since = incremental ? new Date(cur.at!.getTime() - LATE_COMMIT_MS) : null;
+    for (const r of await repo.rows(this.db, cycleId, since)) {
+      entry.index.upsert(r.id, Number(r.no), r.status, analyzer.analyze(r));
+      if (!entry.at || r.updated_at > entry.at) entry.at = r.updated_at;
+    }
+    entry.n = v.n;
+    entry.at = v.at;
+    this.#cycles.set(cycleId, entry);
+    return entry;
+  }
+
+  /** The proposals of its cycle most like this one, best first (same place before other places). */
+  async similar(id: string, limit = 10): Promise<SimilarProposal[]> {
+    const p = await proposalsRepository.get(this.db, id);
+    if (!p) throw new AppError('NOT_FOUND');
+    const { index } = await this.#index(p.cycle_id);
+    const hits = index.similar(id, limit);
+    const byId = new Map((await proposalsRepository.summariesByIds(this.db, hits.map((h) => h.id))).map((r) => [r.id, toSummary(r)]));
+    return hits
+      .filter((h) => byId.has(h.id))
+      .map((h) => ({ proposal: byId.get(h.id)!, place: h.place, samePlaces: h.samePlaces, sharedTopics: h.sharedTopics, topic: h.topic, duplicate: h.duplicate }));
+  }
+
+  /** 疑似重复组: clusters of flagged proposals among those still to decide. */
+  async groups(cycleId: string): Promise<DuplicateGroups> {
+    const { index } = await this.#index(cycleId);
+    const open = (await repo.rows(this.db, cycleId, null)).filter((r) => OPEN.has(r.status)).map((r) => r.id);
+    const found = index.groups(open);
+    const byId = new Map((await proposalsRepository.summariesByIds(this.db, found.flatMap((g) => g.members))).map((r) => [r.id, toSummary(r)]));
+    return {
+      scanned: open.length,
+      groups: found.map((g) => {
+        const places = mostCommon(g.pairs.flatMap((p) => p.samePlaces));
+        const topics = mostCommon(g.pairs.flatMap((p) => p.sharedTopics));
+        const members = g.members.filter((id) => byId.has(id)).map((id) => byId.get(id)!);
+        return {
+          key: String(members[0]?.no ?? ''),
+          places: places.slice(0, 3),
+          topics: topics.slice(0, 3),
+          suggestedName: `${places[0] ?? ''}${topics[0] ?? members[0]?.title ?? ''}`.slice(0, 100),
+          proposals: members,
+        };
+      }),
+    };
+  }
+
+  // ---------------------------------------------------------------- lexicon
+
+  async lexicon(): Promise<LexiconEntry[]> {
+    await this.#analyzer();
+    return (await repo.activeEntries(this.db)).map(toEntry);
+  }
+
+  async addEntry(actor: Principal, b: LexiconBody): Promise<LexiconEntry> {
+    const value = normalizeEntry(b.kind, b.value);
+    if (!value) throw new AppError('VALIDATION', { field: 'value', reason: 'empty' }, { zh: '请填写词语', en: 'value: give a word' });
+    if (b.kind === 'synonym' && value.split(' ').length < 2) {
+      throw new AppError('VALIDATION', { field: 'value', reason: 'a synonym group needs two words or more' }, { zh: '同义词组至少需要两个词，用空格分隔', en: 'value: a synonym group needs two words or more, separated by spaces' });
+    }
+    await this.#analyzer();
+    const by = actorOf(actor);
+    return this.db.transaction().execute(async (trx) => {
+      const row = await repo.add(trx, { kind: b.kind, value }, by);
+      if (!row) throw new AppError('LEXICON_ENTRY_EXISTS', { kind: b.kind, value });
+      await appendAudit(trx, { actor: by, action: 'similarity.lexicon_added', subject: `lexicon:${row.id}`, details: { kind: row.kind, value: row.value } });
+      return toEntry(row);
+    });
+  }
+
+  async removeEntry(actor: Principal, id: string): Promise<{ ok: true }> {
+    const by = actorOf(actor);
+    return this.db.transaction().execute(async (trx) => {
+      const row = await repo.remove(trx, id, by);
+      if (!row) throw new AppError('NOT_FOUND');
+      await appendAudit(trx, { actor: by, action: 'similarity.lexicon_removed', subject: `lexicon:${row.id}`, details: { kind: row.kind, value: row.value } });
+      return { ok: true as const };
+    });
+  }
+}
+
+function mostCommon(xs: string[]): string[] {
+  const n = new Map<string, number>();
+  for (const x of xs) n.set(x, (n.get(x) ?? 0) + 1);
+  return [...n.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([x]) => x);
+}
