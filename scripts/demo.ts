@@ -88,7 +88,7 @@ console.log(`
   公众征集 Portal        ${u}/portal   (2028 cycle collecting; 1,200 proposals to review at ${u}/console/cycles/${next.id}/proposals)
   API 文档 API docs     ${u}/api/docs
 
-  代表表决器 Deputy tablets (50 deputies; first five):
+  代表表决终端 Deputy tablets (50 deputies; first five):
 ${codes
   .slice(0, 5)
   .map((c) => `    ${c.name.padEnd(4, '　')} ${c.delegation.padEnd(6, '　')} 座位 ${c.seat.padEnd(7)} 登录码 ${c.code}   ${c.loginUrl}`)

@@ -94,13 +94,13 @@ describe('announcement (公告)', () => {
     const csvRes = await t.app.inject({ method: 'GET', url: `/api/polls/${pollId}/export.csv` });
     const csvText = csvRes.rawPayload.toString('utf8');
     expect(csvText.charCodeAt(0)).toBe(0xfeff);
-    expect(csvText).toContain(`1,${names[0]},5,0,0,当选`);
+    expect(csvText).toContain(`1,${names[0]},5,0,0,入选`);
 
     const xlsx = await t.app.inject({ method: 'GET', url: `/api/polls/${pollId}/export.xlsx` });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['票决结果', '表决记录']);
-    expect(wb.worksheets[0]!.getRow(2).values).toEqual([undefined, 1, names[0], 5, 0, 0, '当选']);
+    expect(wb.worksheets[0]!.getRow(2).values).toEqual([undefined, 1, names[0], 5, 0, 0, '入选']);
 
     const results = await anon.get(`/api/public/cycles/${cycleId}/results`);
     expect(results.body.announcements).toHaveLength(1);

@@ -124,8 +124,8 @@ describe('satisfaction rating poll', () => {
     const closed = await s.staff.post(`/api/polls/${poll.body.id}/close`);
     expect(closed.body.result).toBeNull();
     expect(closed.body.rating.rows).toEqual([
-      { candidateId: a, name: '项目1', satisfied: 3, basic: 1, unsatisfied: 1, abstain: 1, grade: 'basic', satisfactionRate: 4 / 6 },
-      { candidateId: b, name: '项目2', satisfied: 4, basic: 1, unsatisfied: 1, abstain: 0, grade: 'satisfied', satisfactionRate: 5 / 6 },
+      { candidateId: a, name: '项目1', satisfied: 3, basic: 1, unsatisfied: 1, abstain: 1, grade: 'basic', satisfiedRate: 3 / 6, satisfactionRate: 4 / 6 },
+      { candidateId: b, name: '项目2', satisfied: 4, basic: 1, unsatisfied: 1, abstain: 0, grade: 'satisfied', satisfiedRate: 4 / 6, satisfactionRate: 5 / 6 },
     ]);
     expect(closed.body.rating.record).toMatchObject({ issued: 6, returned: 6, valid: 6 });
   });

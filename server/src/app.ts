@@ -35,6 +35,8 @@ import { SessionsService } from './modules/sessions/sessions.service.ts';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.ts';
 import { TrackingService } from './modules/tracking/tracking.service.ts';
 import { trackingRoutes } from './modules/tracking/tracking.routes.ts';
+import { RectificationService } from './modules/tracking/rectification.service.ts';
+import { rectificationRoutes } from './modules/tracking/rectification.routes.ts';
 import { Hub, MAX_CLIENT_MESSAGE } from './realtime/hub.ts';
 import { NoticeListener } from './realtime/listener.ts';
 import { TurnoutNotifier } from './realtime/notify.ts';
@@ -48,6 +50,7 @@ export interface Services {
   polls: PollsService;
   results: ResultsService;
   tracking: TrackingService;
+  rectification: RectificationService;
   proposals: ProposalsService;
   similarity: SimilarityService;
   hub: Hub;
@@ -157,6 +160,7 @@ export async function buildApp(opts: BuildOptions) {
   const polls = new PollsService(db, turnoutNotifier);
   const results = new ResultsService(db, polls);
   const tracking = new TrackingService(db, config.TRACKING_PUBLIC_REVIEW);
+  const rectification = new RectificationService(db);
   const proposals = new ProposalsService(db, config.publicUrl);
   const similarity = new SimilarityService(db);
   const hub = new Hub(
@@ -181,7 +185,7 @@ export async function buildApp(opts: BuildOptions) {
       principal: (token) => auth.resolve(token),
     },
   );
-  const services: Services = { config, db, auth, cycles, sessions, polls, results, tracking, proposals, similarity, hub };
+  const services: Services = { config, db, auth, cycles, sessions, polls, results, tracking, rectification, proposals, similarity, hub };
   const listener = new NoticeListener(opts.databaseUrl, (n) => hub.notice(n), () => hub.refreshAll(), app.log, (n) => hub.ended(n));
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -234,7 +238,7 @@ export async function buildApp(opts: BuildOptions) {
     if (badText(req.body) || badText(req.query) || badText(req.params)) throw new AppError('VALIDATION', { reason: BAD_TEXT });
   });
 
-  for (const routes of [healthRoutes, authRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, resultsRoutes, trackingRoutes, proposalsRoutes, similarityRoutes]) await app.register(routes, { services });
+  for (const routes of [healthRoutes, authRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, resultsRoutes, trackingRoutes, rectificationRoutes, proposalsRoutes, similarityRoutes]) await app.register(routes, { services });
 
   app.get('/api/ws', { websocket: true, config: { roles: ['public'] } }, (socket, req) => {
     const token = req.cookies[SESSION_COOKIE];

@@ -22,8 +22,8 @@ export const ERRORS = {
   WEAK_PASSWORD: [400, '密码至少需要 10 个字符', 'The password needs at least 10 characters'],
   USERNAME_TAKEN: [409, '用户名已存在', 'That user name is taken'],
   // cycles & candidates
-  LIST_FROZEN: [409, '候选项目清单已冻结，不能修改', 'The candidate list is frozen and cannot change'],
-  LIST_NOT_FROZEN: [409, '候选项目清单尚未冻结', 'The candidate list is not frozen yet'],
+  LIST_FROZEN: [409, '候选项目已确定，不能修改', 'The candidate list is frozen and cannot change'],
+  LIST_NOT_FROZEN: [409, '候选项目尚未确定', 'The candidate list is not frozen yet'],
   LIST_EMPTY: [409, '候选项目清单为空', 'The candidate list is empty'],
   TOO_FEW_CANDIDATES: [409, '候选项目数量必须多于应选数量（差额）', 'There must be more candidates than places'],
   // roster
@@ -36,8 +36,8 @@ export const ERRORS = {
   QUORUM_NOT_MET: [409, '实到人数未达到法定人数，不能开始表决', 'The quorum is not met; the poll cannot open'],
   ANOTHER_POLL_OPEN: [409, '本次会议已有正在进行的表决', 'Another poll of this session is open'],
   NOT_ISSUED: [403, '您未领取本次表决票（未签到或表决开始后未发票）', 'No ballot was issued to you for this poll'],
-  ALREADY_VOTED: [409, '您已投票，选票不能更改', 'You have already voted; a ballot cannot be changed'],
-  INVALID_BALLOT: [400, '选票无效', 'The ballot is invalid'],
+  ALREADY_VOTED: [409, '您已投票，表决票不能更改', 'You have already voted; a ballot cannot be changed'],
+  INVALID_BALLOT: [400, '表决票无效', 'The ballot is invalid'],
   NO_TIE: [409, '没有需要再次投票的并列项目', 'There is no tie that needs a run-off'],
   NOT_CHECKED_IN: [409, '请先签到', 'Please check in first'],
   // certification
@@ -57,7 +57,7 @@ export const ERRORS = {
   CANDIDATE_HAS_PROPOSALS: [409, '该候选项目仍有并入的群众建议，请先撤销合并', 'Proposals are still merged into this candidate; unmerge them first'],
   SHORTLIST_RATIO: [409, '候选项目数量不符合本年度的差额比例', 'The number of candidates is outside the cycle’s extra-candidate range'],
   PROPOSALS_INVALID: [400, '建议表格有错误，未导入任何记录', 'The proposal sheet has errors; nothing was imported'],
-  NOT_CARRIABLE: [409, '只能转入储备库中的建议或未当选的候选项目', 'Only reserved proposals and candidates not chosen can be carried over'],
+  NOT_CARRIABLE: [409, '只能转入储备库中的建议或未入选的候选项目', 'Only reserved proposals and candidates not chosen can be carried over'],
   ALREADY_CARRIED: [409, '该项已转入目标年度', 'This item has already been carried into the target cycle'],
   LEXICON_ENTRY_EXISTS: [409, '查重词表中已有该条目', 'The lexicon already has this entry'],
   POINT_IN_USE: [409, '已有建议来自该收集点，不能删除（可改名）', 'Proposals came through this collection point; it cannot be deleted (rename it instead)'],
@@ -70,6 +70,10 @@ export const ERRORS = {
   DEPARTMENT_MISMATCH: [403, '只能填报本单位负责的项目', 'You can report only on projects of your own department'],
   PROGRESS_REGRESSION: [400, '进度低于上次填报，请说明原因', 'Progress is lower than last reported; explain why'],
   ATTACHMENT_TOO_LARGE: [413, '附件超过 5 MB 大小限制', 'An attachment exceeds the 5 MiB limit'],
+  NOT_RECTIFIABLE: [409, '该项目在此次测评中未被评为不满意或基本满意，无需整改', 'The project was not graded unsatisfied or basic in this rating; no rectification is called for'],
+  RECTIFICATION_EXISTS: [409, '该项目已就此次测评建立整改记录', 'A rectification for this project and rating already exists'],
+  RECTIFICATION_CLOSED: [409, '整改已完成，不能再填报', 'The rectification is complete; no further reports'],
+  OUT_OF_UNIT: [404, '找不到该对象（不属于本级人大）', 'Not found (it belongs to another congress)'],
   ATTACHMENT_TYPE: [415, '附件类型不允许（仅限 PDF、PNG、JPEG、DOCX、XLSX），或内容与类型不符', 'Attachment type not allowed (PDF, PNG, JPEG, DOCX, XLSX only) or content does not match it'],
 } as const satisfies Record<string, readonly [number, string, string]>;
 

@@ -119,7 +119,7 @@ describe('a whole session through the browser', () => {
 
     // with no candidates yet the list cannot be frozen, and the console says why
     await poll(() => con.getByTestId('freeze-out-of-range').count()).toBe(1);
-    expect(await con.getByRole('button', { name: '冻结候选清单' }).isDisabled()).toBe(true);
+    expect(await con.getByRole('button', { name: '确定候选项目' }).isDisabled()).toBe(true);
     for (const p of PROJECTS) {
       await con.getByRole('button', { name: /新增候选项目/ }).click();
       const form = con.getByTestId('candidate-form');
@@ -139,9 +139,9 @@ describe('a whole session through the browser', () => {
     expect(await con.getByLabel('决定机关').inputValue()).toBe('director_meeting');
     await con.getByLabel('会议日期').fill('2026-12-01');
     await con.getByLabel(/决定会议/).fill('示范市人大常委会第12次主任会议');
-    await con.getByRole('button', { name: '冻结候选清单' }).click();
-    await confirmDialog(con, '冻结候选清单');
-    await poll(() => con.getByText('清单已冻结，不能修改。').count()).toBe(1);
+    await con.getByRole('button', { name: '确定候选项目' }).click();
+    await confirmDialog(con, '确定候选项目');
+    await poll(() => con.getByText('候选项目已确定，不能修改。').count()).toBe(1);
     await poll(() => con.getByText('示范市人大常委会第12次主任会议（2026-12-01）').count()).toBe(1);
   });
 
@@ -218,7 +218,7 @@ describe('a whole session through the browser', () => {
     await mark(t1, A, '赞成');
     await mark(t1, B, '赞成');
     await mark(t1, C, '反对');
-    await t1.getByRole('button', { name: /核对选票/ }).click();
+    await t1.getByRole('button', { name: /核对表决票/ }).click();
     // The tablet casts over the websocket it holds: no HTTP request carries this ballot.
     const posts: string[] = [];
     t1.on('request', (r) => {
@@ -235,7 +235,7 @@ describe('a whole session through the browser', () => {
     await mark(t2, C, '赞成');
     // at most N = 2 approvals: the third 赞成 cannot be pressed
     expect(await t2.getByRole('radiogroup', { name: B }).getByRole('radio', { name: '赞成' }).isDisabled()).toBe(true);
-    await t2.getByRole('button', { name: /核对选票/ }).click();
+    await t2.getByRole('button', { name: /核对表决票/ }).click();
     await t2.getByRole('button', { name: '确认投票' }).click();
     await t2.getByTestId('deputy-done').waitFor();
     await poll(() => turnout(hall)).toBe('2/3');
@@ -245,7 +245,7 @@ describe('a whole session through the browser', () => {
     await mark(t3, A, '赞成');
     await mark(t3, B, '赞成');
     await mark(t3, C, '反对');
-    await t3.getByRole('button', { name: /核对选票/ }).click();
+    await t3.getByRole('button', { name: /核对表决票/ }).click();
     await t3.context().setOffline(true);
     await t3.getByRole('button', { name: '确认投票' }).click();
     await t3.getByTestId('deputy-sending').waitFor();
@@ -275,8 +275,8 @@ describe('a whole session through the browser', () => {
     const rows = hall.getByTestId('result-row');
     await poll(() => rows.count()).toBe(3);
     const cells = async (i: number) => (await rows.nth(i).locator('td').allTextContents()).map((s) => s.trim());
-    expect(await cells(0)).toEqual(['1', A, '3', '0', '0', '✓ 当选']);
-    expect(await cells(1)).toEqual(['2', B, '2', '0', '1', '✓ 当选']);
+    expect(await cells(0)).toEqual(['1', A, '3', '0', '0', '✓ 入选']);
+    expect(await cells(1)).toEqual(['2', B, '2', '0', '1', '✓ 入选']);
     expect(await cells(2)).toEqual(['3', C, '1', '2', '0', '—']);
     expect(await rows.nth(0).getAttribute('data-status')).toBe('chosen');
     expect(await rows.nth(2).getAttribute('data-status')).toBe('not_chosen');

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { grade, GRADING_RULES, RATING_MARKS } from './grading.ts';
+import { formatRate, grade, gradingRuleText, GRADING_RULES, RATING_MARKS, satisfactionRates } from './grading.ts';
 
 const c = (satisfied: number, basic: number, unsatisfied: number, abstain = 0) => ({
   satisfied,
@@ -44,8 +44,42 @@ describe('grade — zhenhai (镇海)', () => {
   });
 
   it('zhenhai is the default rule', () => {
-    expect(grade(c(50, 1, 49), 'zhenhai')).toBe('basic');
+    expect(grade(c(50, 1, 49), { base: 'raters' }, 'zhenhai')).toBe('basic');
     expect(GRADING_RULES).toEqual(['zhenhai']);
     expect(RATING_MARKS).toEqual(['satisfied', 'basic', 'unsatisfied', 'abstain']);
+  });
+});
+
+describe('grade — the base is a setting (全体组成人员 vs 参加测评人数)', () => {
+  const members = (n: number) => ({ base: 'members' as const, members: n });
+
+  it('counts against all members: exactly half of the members is not more than half', () => {
+    // 60 members, 40 rated: 30 满意 is a clear majority of those rating, exactly half of all.
+    expect(grade(c(30, 5, 5), members(60))).toBe('basic');
+    expect(grade(c(30, 5, 5), { base: 'raters' })).toBe('satisfied');
+    // 满意 + 基本满意 = 30 of 60: 含半数 is 不满意 against all members, 基本满意 against raters.
+    expect(grade(c(20, 10, 10), members(60))).toBe('unsatisfied');
+    expect(grade(c(20, 10, 10), { base: 'raters' })).toBe('basic');
+    expect(grade(c(31, 0, 9), members(60))).toBe('satisfied');
+  });
+
+  it('absent members weigh like dissatisfied ones under the members base', () => {
+    expect(grade(c(26, 0, 0), members(50))).toBe('satisfied');
+    expect(grade(c(25, 0, 0), members(50))).toBe('unsatisfied');
+    expect(grade(c(0, 0, 0), members(0))).toBe('unsatisfied');
+  });
+
+  it('满意率 is always over valid ballots, whatever the base', () => {
+    expect(satisfactionRates(c(30, 5, 5))).toEqual({ satisfiedRate: 0.75, satisfactionRate: 0.875 });
+    expect(satisfactionRates(c(0, 0, 0))).toEqual({ satisfiedRate: 0, satisfactionRate: 0 });
+    expect(formatRate(0.98564)).toBe('98.56%');
+    expect(formatRate(1)).toBe('100.00%');
+  });
+
+  it('states the rule the way the base and the rating body read', () => {
+    expect(gradingRuleText('members', 'deputies')).toContain('满意票超过全体代表半数的，为测评满意');
+    expect(gradingRuleText('members', 'standing_committee')).toContain('全体组成人员半数');
+    expect(gradingRuleText('raters', 'deputies')).toContain('满意票超过参加测评人数半数的');
+    expect(gradingRuleText('members', 'deputies')).toContain('（含半数）的，为测评不满意');
   });
 });

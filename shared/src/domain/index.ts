@@ -3,3 +3,4 @@ export * from './ballot.ts';
 export * from './tally.ts';
 export * from './grading.ts';
 export * from './rating.ts';
+export * from './wording.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tallyRating, validateRatingBallot } from './rating.ts';
+import { readRatingResult, tallyRating, validateRatingBallot } from './rating.ts';
 
 const ids = ['p1', 'p2'];
 
@@ -37,9 +37,36 @@ describe('tallyRating', () => {
       present: 6,
       issued: 6,
       gradingRule: 'zhenhai',
+      ratingBase: 'raters',
+      ratingBody: 'deputies',
     });
-    expect(r.rows[0]).toEqual({ candidateId: 'p1', name: '项目一', satisfied: 2, basic: 1, unsatisfied: 1, abstain: 0, grade: 'basic', satisfactionRate: 0.75 });
+    expect(r.rows[0]).toEqual({ candidateId: 'p1', name: '项目一', satisfied: 2, basic: 1, unsatisfied: 1, abstain: 0, grade: 'basic', satisfiedRate: 0.5, satisfactionRate: 0.75 });
     expect(r.rows[1]).toMatchObject({ satisfied: 3, unsatisfied: 1, grade: 'satisfied' });
     expect(r.record).toEqual({ seated: 10, present: 6, issued: 6, returned: 4, valid: 4, invalid: 0, notVoted: 2, balanced: true });
+  });
+
+  it('grades against all 10 seated members by default setting: 3 满意 of 10 is no majority', () => {
+    const b = (p1: string) => ({ type: 'rating' as const, marks: { p1, p2: 'satisfied' } as never });
+    const r = tallyRating({
+      candidates: [{ id: 'p1', name: '项目一' }, { id: 'p2', name: '项目二' }],
+      ballots: [b('satisfied'), b('satisfied'), b('satisfied'), b('basic')],
+      invalid: 0,
+      seated: 10,
+      present: 6,
+      issued: 6,
+      gradingRule: 'zhenhai',
+      ratingBase: 'members',
+      ratingBody: 'deputies',
+    });
+    expect(r.rows[0]).toMatchObject({ grade: 'unsatisfied', satisfiedRate: 0.75, satisfactionRate: 1 });
+    expect(r.ratingBase).toBe('members');
+  });
+});
+
+describe('readRatingResult', () => {
+  it('reads a result stored before the base was a setting as graded against raters', () => {
+    const old = { gradingRule: 'zhenhai', rows: [{ candidateId: 'p1', name: 'x', satisfied: 1, basic: 1, unsatisfied: 2, abstain: 0, grade: 'unsatisfied', satisfactionRate: 0.5 }], record: {} };
+    expect(readRatingResult(old)).toMatchObject({ ratingBase: 'raters', ratingBody: 'deputies', rows: [{ satisfiedRate: 0.25 }] });
+    expect(readRatingResult(null)).toBeNull();
   });
 });

@@ -2,7 +2,7 @@
  * Satisfaction-rating polls (满意度测评, DOMAIN.md §5): each deputy marks every project
  * 满意 / 基本满意 / 不满意 (and 弃权 where the poll allows it), by secret ballot.
  */
-import { grade, RATING_MARKS, type Grade, type GradingRule, type RatingCounts, type RatingMark } from './grading.ts';
+import { grade, RATING_MARKS, satisfactionRates, type Grade, type GradingRule, type RatingBase, type RatingBody, type RatingCounts, type RatingMark } from './grading.ts';
 import { officialRecord, type OfficialRecord } from './tally.ts';
 
 export type RatingBallot = { type: 'rating'; marks: Record<string, RatingMark> };
@@ -51,13 +51,17 @@ export interface RatingRow extends RatingCounts {
   candidateId: string;
   name: string;
   grade: Grade;
-  /** 满意率: (满意 + 基本满意) / raters, as a fraction; 0 with no raters. */
+  /** 满意 / valid ballots, as a fraction; 0 with no raters. */
+  satisfiedRate: number;
+  /** 满意率: (满意 + 基本满意) / valid ballots, as a fraction; 0 with no raters. */
   satisfactionRate: number;
 }
 
 export interface RatingResult {
   rows: RatingRow[];
   gradingRule: GradingRule;
+  ratingBase: RatingBase;
+  ratingBody: RatingBody;
   record: OfficialRecord;
 }
 
@@ -69,22 +73,42 @@ export function tallyRating(input: {
   present: number;
   issued: number;
   gradingRule: GradingRule;
+  /** 全体组成人员 (the seated count) or those who rated; see grade(). */
+  ratingBase: RatingBase;
+  ratingBody: RatingBody;
 }): RatingResult {
   const rows = input.candidates.map((c) => {
     const counts: RatingCounts = { satisfied: 0, basic: 0, unsatisfied: 0, abstain: 0 };
     for (const b of input.ballots) counts[b.marks[c.id] ?? 'abstain'] += 1;
-    const raters = counts.satisfied + counts.basic + counts.unsatisfied + counts.abstain;
+    const base = input.ratingBase === 'members' ? { base: 'members' as const, members: input.seated } : { base: 'raters' as const };
     return {
       candidateId: c.id,
       name: c.name,
       ...counts,
-      grade: grade(counts, input.gradingRule),
-      satisfactionRate: raters === 0 ? 0 : (counts.satisfied + counts.basic) / raters,
+      grade: grade(counts, base, input.gradingRule),
+      ...satisfactionRates(counts),
     };
   });
   return {
     rows,
     gradingRule: input.gradingRule,
+    ratingBase: input.ratingBase,
+    ratingBody: input.ratingBody,
     record: officialRecord({ seated: input.seated, present: input.present, issued: input.issued, invalid: input.invalid, valid: input.ballots.length }),
+  };
+}
+
+/**
+ * A stored rating result as today's shape. Results certified before the base became a setting
+ * were graded against those who rated and carried only the (满意 + 基本满意) rate.
+ */
+export function readRatingResult(stored: unknown): RatingResult | null {
+  if (stored === null || typeof stored !== 'object') return null;
+  const r = stored as Partial<RatingResult> & { rows?: (Omit<RatingRow, 'satisfiedRate'> & { satisfiedRate?: number })[] };
+  return {
+    ...(r as RatingResult),
+    ratingBase: r.ratingBase ?? 'raters',
+    ratingBody: r.ratingBody ?? 'deputies',
+    rows: (r.rows ?? []).map((row) => ({ ...row, satisfiedRate: row.satisfiedRate ?? satisfactionRates(row).satisfiedRate })),
   };
 }

@@ -5,6 +5,8 @@ export const Uuid = Type.String({ format: 'uuid' });
 export const IdParams = Type.Object({ id: Uuid });
 export type IdParams = Static<typeof IdParams>;
 export const IsoDate = Type.String({ format: 'date-time' });
+/** A calendar day, YYYY-MM-DD. */
+export const PlainDate = Type.String({ format: 'date' });
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 /** Short single-line text: trimmed on the client, never empty. */
 export const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });

@@ -8,3 +8,4 @@ export * from './results.ts';
 export * from './proposals.ts';
 export * from './tracking.ts';
 export * from './similarity.ts';
+export * from './rectification.ts';

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { GRADES, GRADING_RULES, RATING_MARKS } from '../domain/grading.ts';
+import { GRADES, GRADING_RULES, RATING_BASES, RATING_BODIES, RATING_MARKS } from '../domain/grading.ts';
 import { BALLOT_TYPES, MARKS, PASS_THRESHOLDS, TIE_RULES } from '../domain/rules.ts';
 import { IsoDate, Nullable, Uuid } from './common.ts';
 
@@ -93,10 +93,16 @@ export const RatingResultSchema = Type.Object({
       unsatisfied: Type.Integer(),
       abstain: Type.Integer(),
       grade: Type.Enum(GRADES),
+      /** 满意 ÷ valid ballots. */
+      satisfiedRate: Type.Number(),
+      /** 满意率: (满意 + 基本满意) ÷ valid ballots. */
       satisfactionRate: Type.Number(),
     }),
   ),
   gradingRule: Type.Enum(GRADING_RULES),
+  /** What 满意 was counted against: all members of the rating body, or those who rated. */
+  ratingBase: Type.Enum(RATING_BASES),
+  ratingBody: Type.Enum(RATING_BODIES),
   record: OfficialRecordSchema,
 });
 export type RatingResultWire = Static<typeof RatingResultSchema>;
@@ -129,6 +135,12 @@ export const CreateRatingPollBody = Type.Object({
   candidateIds: Type.Array(Uuid, { minItems: 1, maxItems: 200, uniqueItems: true }),
   allowAbstain: Type.Optional(Type.Boolean()),
   gradingRule: Type.Optional(Type.Enum(GRADING_RULES)),
+  /** Default 'members': 满意 counted against all members of the rating body (全体组成人员). */
+  ratingBase: Type.Optional(Type.Enum(RATING_BASES)),
+  /** Default 'deputies'. */
+  ratingBody: Type.Optional(Type.Enum(RATING_BODIES)),
+  /** 再次测评: the earlier rating poll whose 整改 this one re-rates. */
+  reratingOf: Type.Optional(Uuid),
   countdownSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 86400 })),
 });
 export type CreateRatingPollBody = Static<typeof CreateRatingPollBody>;
@@ -162,6 +174,10 @@ export const Poll = Type.Object({
   /** Rating polls: whether 弃权 is offered, and the grading rule. */
   allowAbstain: Type.Boolean(),
   gradingRule: Nullable(Type.Enum(GRADING_RULES)),
+  ratingBase: Nullable(Type.Enum(RATING_BASES)),
+  ratingBody: Nullable(Type.Enum(RATING_BODIES)),
+  /** 再次测评: the earlier rating poll this one follows. */
+  reratingOf: Nullable(Uuid),
   listHash: Type.String(),
   candidates: Type.Array(PollCandidate),
   countdownSeconds: Nullable(Type.Integer()),

@@ -1,7 +1,8 @@
 import { Type, type Static } from 'typebox';
-import { GRADES } from '../domain/grading.ts';
+import { GRADES, RATING_BASES } from '../domain/grading.ts';
 import { LEVELS } from '../domain/rules.ts';
-import { IsoDate, LongText, Nullable, Text, Uuid } from './common.ts';
+import { IsoDate, LongText, Nullable, PlainDate, Text, Uuid } from './common.ts';
+import { Rectification } from './rectification.ts';
 
 // Stage 监督 (implementation tracking) of the chosen projects; DOMAIN.md §4.
 
@@ -30,8 +31,6 @@ export const ATTACHMENTS_PER_REPORT = 5;
 export const SUMMARY_PERIODS = ['mid_year', 'year_end'] as const;
 export type SummaryPeriod = (typeof SUMMARY_PERIODS)[number];
 
-/** A calendar day, YYYY-MM-DD. */
-export const PlainDate = Type.String({ format: 'date' });
 
 export const AsOfQuery = Type.Object({
   /** The day flags and statuses are computed for; default today (China time). */
@@ -212,7 +211,11 @@ export const TrackingRating = Type.Object({
   pollId: Uuid,
   certifiedAt: Nullable(IsoDate),
   grade: Type.Enum(GRADES),
+  /** 满意 ÷ valid ballots, and 满意率 (满意 + 基本满意) ÷ valid ballots. */
+  satisfiedRate: Type.Number(),
   satisfactionRate: Type.Number(),
+  /** What the grade was counted against. */
+  ratingBase: Type.Enum(RATING_BASES),
   satisfied: Type.Integer(),
   basic: Type.Integer(),
   unsatisfied: Type.Integer(),
@@ -285,6 +288,8 @@ const projectCore = {
   progress: Type.Array(TrackingReport),
   changes: Type.Array(TrackingChange),
   rating: Nullable(TrackingRating),
+  /** 整改 after a poor grade, with the unit's reports and the re-rating: the whole story. */
+  rectifications: Type.Array(Rectification),
 };
 
 /** The public page of one project: no account or deputy ids, no unpublished plan, public attachments only. */

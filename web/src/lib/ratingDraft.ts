@@ -36,3 +36,15 @@ export function defaultRatingTitle(cycleName: string): string {
 export function inListOrder(candidateIds: readonly string[], selected: ReadonlySet<string>): string[] {
   return candidateIds.filter((id) => selected.has(id));
 }
+
+/** A 再次测评's official title. */
+export function reratingTitle(cycleName: string): string {
+  return `${cycleName}整改情况再次测评`;
+}
+
+/** The certified rating announcements of a cycle, and the projects each graded below 满意. */
+export function ratingRounds(results: PublicCycleResults | null | undefined): { pollId: string; number: number; date: string; poor: string[] }[] {
+  return (results?.announcements ?? [])
+    .filter((a) => a.kind === 'rating' && a.rating)
+    .map((a) => ({ pollId: a.pollId, number: a.number, date: a.date, poor: a.rating!.rows.filter((r) => r.grade !== 'satisfied').map((r) => r.candidateId) }));
+}

@@ -30,7 +30,7 @@ export const cyclesRoutes: RoutesPlugin = async (app, { services }) => {
   );
   app.post(
     '/api/cycles/:id/freeze',
-    { config: { roles: STAFF }, schema: { tags, summary: '冻结候选项目清单 · Freeze the list', params: IdParams, body: FreezeBody, response: { 200: Cycle } } },
+    { config: { roles: STAFF }, schema: { tags, summary: '确定候选项目 · Fix the candidate list', params: IdParams, body: FreezeBody, response: { 200: Cycle } } },
     (req) => cycles.freeze(req.principal, req.params.id, req.body),
   );
   app.get('/api/cycles/:id/candidates', { config: { roles: READERS }, schema: { summary: '候选项目 · Candidates of a cycle', tags, params: IdParams, response: { 200: Type.Array(Candidate) } } }, (req) =>

@@ -9,6 +9,9 @@ import {
   type CreateRatingPollBody,
   type GradingRule,
   type RatingBallot,
+  type RatingBase,
+  type RatingBody,
+  readRatingResult,
   type RatingResultWire,
   type Signoff,
   type BallotBody,
@@ -37,6 +40,7 @@ import { cyclesRepository } from '../cycles/cycles.repository.ts';
 import { candidateListHash, toCandidate } from '../cycles/cycles.service.ts';
 import { attendanceOf } from '../sessions/sessions.service.ts';
 import { sessionsRepository } from '../sessions/sessions.repository.ts';
+import { rectificationRepository } from '../tracking/rectification.repository.ts';
 import { pollsRepository as repo } from './polls.repository.ts';
 
 const BASE32 = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -74,6 +78,13 @@ export const rulesOf = (p: PollRow): PollRules => ({
   choose: p.choose_n,
   passThreshold: p.pass_threshold as PollRules['passThreshold'],
   tieRule: p.tie_rule as PollRules['tieRule'],
+});
+
+/** A rating poll's settings; polls made before the base was a setting graded against raters. */
+export const ratingRulesOf = (p: PollRow): { gradingRule: GradingRule; ratingBase: RatingBase; ratingBody: RatingBody } => ({
+  gradingRule: (p.grading_rule ?? 'zhenhai') as GradingRule,
+  ratingBase: (p.rating_base ?? 'raters') as RatingBase,
+  ratingBody: (p.rating_body ?? 'deputies') as RatingBody,
 });
 
 /**
@@ -154,8 +165,11 @@ export class PollsService {
       rejectedAt: p.rejected_at?.toISOString() ?? null,
       allowAbstain: p.allow_abstain,
       gradingRule: (p.grading_rule as GradingRule | null) ?? null,
+      ratingBase: isRating ? ratingRulesOf(p).ratingBase : null,
+      ratingBody: isRating ? ratingRulesOf(p).ratingBody : null,
+      reratingOf: p.rerating_of,
       result: showResult && !isRating ? ((p.result as PollResult | null) ?? null) : null,
-      rating: showResult && isRating ? ((p.result as RatingResultWire | null) ?? null) : null,
+      rating: showResult && isRating ? readRatingResult(p.result) : null,
       certification: {
         certifyK: p.certify_k,
         scrutineerConfirmations: p.scrutineer_confirmations,
@@ -393,7 +407,7 @@ export class PollsService {
         seated: p.seated ?? seatedRow.seated,
         present: turnout.issued,
         issued: turnout.issued,
-        gradingRule: (p.grading_rule ?? 'zhenhai') as GradingRule,
+        ...ratingRulesOf(p),
       });
     }
     const valid = box.filter((b) => b.valid).map((b) => b.body as BallotBody);
@@ -471,6 +485,15 @@ export class PollsService {
       if (!cycle) throw new AppError('NOT_FOUND');
       const found = await cyclesRepository.candidatesByIds(trx, b.candidateIds);
       if (found.length !== b.candidateIds.length) throw new AppError('NOT_FOUND', { field: 'candidateIds' });
+      if (b.reratingOf !== undefined) {
+        // 再次测评 follows a certified rating, over projects that rating graded.
+        const first = await repo.get(trx, b.reratingOf);
+        if (!first || first.kind !== 'rating') throw new AppError('NOT_FOUND', { field: 'reratingOf' });
+        if (first.status !== 'certified' && first.status !== 'published') throw new AppError('POLL_STATE', { status: first.status });
+        const rated = new Set(first.candidate_ids);
+        const outside = b.candidateIds.filter((id) => !rated.has(id));
+        if (outside.length > 0) throw new AppError('VALIDATION', { field: 'candidateIds', reason: 'a re-rating covers projects of the rating it follows', candidateIds: outside });
+      }
       const p = await repo.insert(trx, {
         session_id: sessionId,
         cycle_id: found[0]!.cycle_id,
@@ -485,10 +508,19 @@ export class PollsService {
         countdown_seconds: b.countdownSeconds ?? null,
         allow_abstain: b.allowAbstain ?? true,
         grading_rule: b.gradingRule ?? 'zhenhai',
+        rating_base: b.ratingBase ?? 'members',
+        rating_body: b.ratingBody ?? 'deputies',
+        rerating_of: b.reratingOf ?? null,
         certify_k: cycle.certify_k,
         scrutineer_confirmations: cycle.scrutineer_confirmations,
       });
-      await appendAudit(trx, { actor: actorOf(actor), action: 'poll.rating_created', subject: `poll:${p.id}`, details: { sessionId, title: b.title, projects: b.candidateIds } });
+      if (b.reratingOf !== undefined) await rectificationRepository.linkRerating(trx, b.reratingOf, b.candidateIds, p.id);
+      await appendAudit(trx, {
+        actor: actorOf(actor),
+        action: 'poll.rating_created',
+        subject: `poll:${p.id}`,
+        details: { sessionId, title: b.title, projects: b.candidateIds, ratingBase: b.ratingBase ?? 'members', ratingBody: b.ratingBody ?? 'deputies', reratingOf: b.reratingOf ?? null },
+      });
       await notifyInTx(trx, { sessionId, what: 'state' });
       return this.toPoll(trx, p);
     });

@@ -303,7 +303,7 @@ export const proposalsRoutes: RoutesPlugin = async (app, { services }) => {
       config: { roles: STAFF },
       schema: {
         tags,
-        summary: '撤销合并（冻结前）· Undo merges before the freeze',
+        summary: '撤销合并（候选项目确定前）· Undo merges before the list is fixed',
         description: 'Links are kept, marked undone; the proposals return to under_review.',
         params: IdParams,
         body: UnmergeBody,
@@ -360,7 +360,7 @@ export const proposalsRoutes: RoutesPlugin = async (app, { services }) => {
       config: { roles: STAFF },
       schema: {
         tags,
-        summary: '记录主任会议/主席团决定并冻结清单 · Record the decision and freeze the list',
+        summary: '记录主任会议/主席团决定并确定候选项目 · Record the decision that fixes the list',
         description: 'Enforces the cycle’s 差额 range (409 SHORTLIST_RATIO), hashes the list and makes it immutable.',
         params: IdParams,
         body: FreezeShortlistBody,
@@ -375,7 +375,7 @@ export const proposalsRoutes: RoutesPlugin = async (app, { services }) => {
       config: { roles: REVIEWERS },
       schema: {
         tags,
-        summary: '储备库：可转入下一年度的建议与未当选项目 · Reserve: items that can be carried over',
+        summary: '储备库：可转入下一年度的建议与未入选项目 · Reserve: items that can be carried over',
         params: IdParams,
         response: { 200: Reserve },
       },
@@ -388,7 +388,7 @@ export const proposalsRoutes: RoutesPlugin = async (app, { services }) => {
       config: { roles: STAFF },
       schema: {
         tags,
-        summary: '将储备建议/未当选项目转入本年度 · Carry reserved items into this cycle',
+        summary: '将储备建议/未入选项目转入本年度 · Carry reserved items into this cycle',
         description: ':id is the target cycle. Each item becomes a new proposal (channel carried) linked to its origin.',
         params: IdParams,
         body: CarryOverBody,

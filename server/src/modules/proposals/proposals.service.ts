@@ -1036,7 +1036,7 @@ export class ProposalsService {
           proposerPhone: null,
           channel: 'carried',
           pointId: null,
-          channelNote: `${await cycleName(c.cycle_id)} 候选项目（未当选）`,
+          channelNote: `${await cycleName(c.cycle_id)} 候选项目（未入选）`,
           receivedAt: now,
           createdBy: by,
           carriedFromCandidateId: c.id,

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
-import type { Announcement } from '@piaojue/shared';
+import { formatRate, GRADE_ZH, RESULT_STATUS_ZH, type Announcement } from '@piaojue/shared';
 import PDFDocument from 'pdfkit';
 import { zhDate } from './announcement-text.ts';
 
@@ -50,8 +50,8 @@ export function announcementPdf(a: Announcement): Promise<Buffer> {
   doc.moveDown(0.5);
 
   if (a.kind === 'rating' && a.rating) {
-    table(doc, ['序号', '项目名称', '满意', '基本满意', '不满意', '弃权', '测评等次'], [0.08, 0.36, 0.1, 0.12, 0.1, 0.1, 0.14], a.rating.rows.map((r, i) => [
-      String(i + 1), r.name, String(r.satisfied), String(r.basic), String(r.unsatisfied), String(r.abstain), { satisfied: '满意', basic: '基本满意', unsatisfied: '不满意' }[r.grade],
+    table(doc, ['序号', '项目名称', '满意', '基本满意', '不满意', '弃权', '满意率', '测评等次'], [0.07, 0.31, 0.09, 0.11, 0.09, 0.09, 0.12, 0.12], a.rating.rows.map((r, i) => [
+      String(i + 1), r.name, String(r.satisfied), String(r.basic), String(r.unsatisfied), String(r.abstain), formatRate(r.satisfactionRate), GRADE_ZH[r.grade],
     ]));
   } else {
     for (const c of a.chosen) {
@@ -74,8 +74,7 @@ export function announcementPdf(a: Announcement): Promise<Buffer> {
     doc.font('song-bold').fontSize(16).text('附件', left, doc.y);
     doc.moveDown(0.3).fontSize(18).text(`${a.cycleName}票决结果统计表`, { align: 'center' });
     doc.moveDown(0.6);
-    const statusText = { chosen: '当选', not_chosen: '未当选', tied: '票数相同' } as const;
-    table(doc, ['名次', '候选项目', '赞成', '反对', '弃权', '结果'], [0.1, 0.46, 0.1, 0.1, 0.1, 0.14], a.rows.map((r) => [String(r.rank), r.name, String(r.for), String(r.against), String(r.abstain), statusText[r.status]]));
+    table(doc, ['名次', '候选项目', '赞成', '反对', '弃权', '结果'], [0.1, 0.46, 0.1, 0.1, 0.1, 0.14], a.rows.map((r) => [String(r.rank), r.name, String(r.for), String(r.against), String(r.abstain), RESULT_STATUS_ZH[r.status]]));
     doc.moveDown(0.8).font('song').fontSize(11).fillColor('#333');
     const rec = a.record;
     const lines = [

@@ -1,4 +1,4 @@
-import type { BallotType, OfficialRecord, PassThreshold } from '@piaojue/shared';
+import { gradingRuleText, ratingBodyNoun, type BallotType, type OfficialRecord, type PassThreshold, type RatingBase, type RatingBody } from '@piaojue/shared';
 
 const dateFmt = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' });
 
@@ -9,7 +9,7 @@ const BALLOT_TEXT: Record<BallotType | 'rating', string> = {
   approve: '代表对每个候选项目分别表示赞成、反对或者弃权，赞成的项目数不得超过应选数量',
   choose: '代表在候选项目中勾选，所选项目数不得超过应选数量',
   rank: '代表按优先顺序对候选项目排序，排序的项目数不得超过应选数量',
-  rating: '代表对每个项目分别作出满意、基本满意或者不满意的评价',
+  rating: '对每个项目分别作出满意、基本满意或者不满意的评价',
 };
 
 const THRESHOLD_TEXT: Record<PassThreshold, string> = {
@@ -42,7 +42,7 @@ export function voteParagraphs(a: {
   const p = [
     `${a.sessionName}于${when}以无记名投票方式，对${a.cycleName}候选项目进行了票决。`,
     `本次会议应到代表${a.record.seated}名，实到代表${a.record.present}名，${a.quorumMet ? '符合法定人数' : '不足法定人数'}。${recordSentence(a.record)}`,
-    `根据票决办法，${a.candidateCount}个候选项目中应选${a.chooseN}个，${BALLOT_TEXT[a.ballotType]}，${THRESHOLD_TEXT[a.passThreshold]}。经票决，确定以下${a.chosenCount}个项目为${a.cycleName}：`,
+    `根据票决办法，${a.candidateCount}个候选项目中应选${a.chooseN}个，${a.ballotType === 'rating' ? '代表' : ''}${BALLOT_TEXT[a.ballotType]}，${THRESHOLD_TEXT[a.passThreshold]}。经票决，确定以下${a.chosenCount}个项目为${a.cycleName}：`,
   ];
   if (a.tiedNames.length && a.tieResolution === 'presidium') p.push(`${a.tiedNames.join('、')}得票相同，由大会主席团决定。`);
   if (a.tiedNames.length && a.tieResolution === 'runoff') p.push(`${a.tiedNames.join('、')}得票相同，须再次投票确定。`);
@@ -51,12 +51,23 @@ export function voteParagraphs(a: {
   return p;
 }
 
-export function ratingParagraphs(a: { sessionName: string; title: string; openedAt: string | null; record: OfficialRecord; quorumMet: boolean; projects: number }): string[] {
+export function ratingParagraphs(a: {
+  sessionName: string;
+  title: string;
+  openedAt: string | null;
+  record: OfficialRecord;
+  quorumMet: boolean;
+  projects: number;
+  ratingBase: RatingBase;
+  ratingBody: RatingBody;
+  rerating: boolean;
+}): string[] {
   const when = a.openedAt ? zhDate(a.openedAt) : '';
+  const noun = ratingBodyNoun(a.ratingBody);
   return [
-    `${a.sessionName}于${when}以无记名投票方式，对${a.projects}个民生实事项目的实施情况进行了满意度测评（${a.title}）。`,
-    `本次会议应到代表${a.record.seated}名，实到代表${a.record.present}名，${a.quorumMet ? '符合法定人数' : '不足法定人数'}。${recordSentence(a.record)}`,
-    `${BALLOT_TEXT.rating}。满意票超过参评代表半数的为满意；满意与基本满意票之和超过半数的为基本满意；其余为不满意。测评结果如下：`,
+    `${a.sessionName}于${when}以无记名投票方式，对${a.projects}个民生实事项目的实施情况进行了${a.rerating ? '整改后再次测评' : '满意度测评'}（${a.title}）。`,
+    `本次会议应到${noun}${a.record.seated}名，实到${noun}${a.record.present}名，${a.quorumMet ? '符合法定人数' : '不足法定人数'}。${recordSentence(a.record)}`,
+    `${noun}${BALLOT_TEXT.rating}。${gradingRuleText(a.ratingBase, a.ratingBody)}满意率为满意票与基本满意票之和占有效票的比例。测评结果如下：`,
     '特此公告。',
   ];
 }

@@ -4,7 +4,7 @@ import { canonicalJson } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
 import { verifyEntries, type AuditRecord } from '../audit/audit.service.ts';
 import { candidateListHash, toCandidate } from '../cycles/cycles.service.ts';
-import { rulesOf } from '../polls/polls.service.ts';
+import { ratingRulesOf, rulesOf } from '../polls/polls.service.ts';
 import type { PollRow } from '../../db/types.ts';
 
 export const ARCHIVE_FORMAT = 'piaojue-cycle-archive/1';
@@ -68,7 +68,7 @@ export function verifyArchive(a: CycleArchive): ArchiveCheck[] {
     const common = { invalid: box.length - valid.length, seated: p.seated ?? 0, present: roll.length, issued: roll.length };
     const recount =
       p.kind === 'rating'
-        ? tallyRating({ ...common, candidates: cands, ballots: valid.map((b) => b.body as RatingBallot), gradingRule: (p.grading_rule ?? 'zhenhai') as GradingRule })
+        ? tallyRating({ ...common, candidates: cands, ballots: valid.map((b) => b.body as RatingBallot), ...ratingRulesOf(p) })
         : tally({ ...common, rules: rulesOf(p), candidates: cands, ballots: valid.map((b) => b.body as BallotBody) });
     const stored = p.result as PollResult | RatingResultWire;
     const same = stable(recount.rows.map((r) => ({ ...r, name: '' }))) === stable(stored.rows.map((r) => ({ ...r, name: '' }))) && stable(recount.record) === stable(stored.record);

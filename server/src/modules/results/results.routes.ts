@@ -1,4 +1,4 @@
-import { Announcement, IdParams, PublicCycleResults } from '@piaojue/shared';
+import { Announcement, formatRate, GRADE_ZH, IdParams, PublicCycleResults, RESULT_STATUS_ZH } from '@piaojue/shared';
 import { Type } from 'typebox';
 import { toCsv, toXlsx } from '../../lib/spreadsheet.ts';
 import { fileResponse } from '../../lib/openapi.ts';
@@ -6,8 +6,6 @@ import type { RoutesPlugin } from '../../lib/routes.ts';
 import { announcementPdf } from './announcement-pdf.ts';
 import { buildArchive } from './archive.ts';
 import type { Announcement as AnnouncementT } from '@piaojue/shared';
-
-const STATUS_ZH = { chosen: '当选', not_chosen: '未当选', tied: '票数相同' } as const;
 
 function sheets(a: AnnouncementT) {
   const r = a.record;
@@ -23,7 +21,7 @@ function sheets(a: AnnouncementT) {
       ['收回', r.returned],
       ['有效', r.valid],
       ['无效', r.invalid],
-      ['未投', r.notVoted],
+      ['未投票', r.notVoted],
       ['应选数量', a.rules.chooseN],
       ['开始时间', a.openedAt ?? ''],
       ['结束时间', a.closedAt ?? ''],
@@ -37,10 +35,10 @@ function sheets(a: AnnouncementT) {
     a.kind === 'rating' && a.rating
       ? {
           name: '测评结果',
-          header: ['序号', '项目', '满意', '基本满意', '不满意', '弃权', '满意率', '等次'],
-          rows: a.rating.rows.map((x, i) => [i + 1, x.name, x.satisfied, x.basic, x.unsatisfied, x.abstain, Math.round(x.satisfactionRate * 1000) / 10 + '%', { satisfied: '满意', basic: '基本满意', unsatisfied: '不满意' }[x.grade]]),
+          header: ['序号', '项目', '满意', '基本满意', '不满意', '弃权', '满意票占比', '满意率', '等次'],
+          rows: a.rating.rows.map((x, i) => [i + 1, x.name, x.satisfied, x.basic, x.unsatisfied, x.abstain, formatRate(x.satisfiedRate), formatRate(x.satisfactionRate), GRADE_ZH[x.grade]]),
         }
-      : { name: '票决结果', header: ['名次', '候选项目', '赞成', '反对', '弃权', '结果'], rows: a.rows.map((x) => [x.rank, x.name, x.for, x.against, x.abstain, STATUS_ZH[x.status]]) };
+      : { name: '票决结果', header: ['名次', '候选项目', '赞成', '反对', '弃权', '结果'], rows: a.rows.map((x) => [x.rank, x.name, x.for, x.against, x.abstain, RESULT_STATUS_ZH[x.status]]) };
   return [results, record];
 }
 

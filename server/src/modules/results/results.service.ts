@@ -94,15 +94,29 @@ export class ResultsService {
     };
 
     if (poll.kind === 'rating') {
+      const body = poll.ratingBody ?? 'deputies';
+      // A standing committee's rating is announced by the committee, not a session's presidium.
+      const issuer = body === 'standing_committee' ? `${cycle.unit_name ?? ''}人大常委会` : base.issuer;
       return {
         ...base,
-        title: `${session.name}主席团公告`,
+        issuer,
+        title: `${issuer}公告`,
         rules,
         chosen: [],
         rows: [],
         vacancies: 0,
         rating: poll.rating,
-        paragraphs: ratingParagraphs({ sessionName: session.name, title: poll.title, openedAt: poll.openedAt, record, quorumMet: base.quorumMet, projects: poll.candidates.length }),
+        paragraphs: ratingParagraphs({
+          sessionName: session.name,
+          title: poll.title,
+          openedAt: poll.openedAt,
+          record,
+          quorumMet: base.quorumMet,
+          projects: poll.candidates.length,
+          ratingBase: poll.ratingBase ?? 'members',
+          ratingBody: body,
+          rerating: poll.reratingOf !== null,
+        }),
       };
     }
 

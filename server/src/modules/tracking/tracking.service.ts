@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  readRatingResult,
   ATTACHMENT_MAX_BYTES,
   ATTACHMENT_TYPES,
   type AttachmentType,
@@ -37,6 +38,7 @@ import { AppError } from '../../lib/errors.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { actorOf, type Principal } from '../auth/auth.service.ts';
 import { cyclesRepository } from '../cycles/cycles.repository.ts';
+import { rectificationsOf } from './rectification.service.ts';
 import { trackingRepository as repo, type ProjectRecord } from './tracking.repository.ts';
 import { averagePercent, chinaToday, milestoneOverdue, periodDate, progressAt, projectStatus, stateAt } from './tracking-status.ts';
 
@@ -63,16 +65,6 @@ interface Computed {
   status: ProjectStatus;
   percent: number;
   lastReportedOn: string | null;
-}
-
-interface RatingRow {
-  candidateId: string;
-  grade: Grade;
-  satisfactionRate: number;
-  satisfied: number;
-  basic: number;
-  unsatisfied: number;
-  abstain: number;
 }
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -240,14 +232,16 @@ function latestRatings(polls: { id: string; result: unknown; certified_at: Date 
   const wanted = new Set(candidateIds);
   const out = new Map<string, TrackingRating>();
   for (const poll of polls) {
-    const rows = ((poll.result as { rows?: RatingRow[] } | null)?.rows ?? []) as RatingRow[];
-    for (const r of rows) {
+    const result = readRatingResult(poll.result);
+    for (const r of result?.rows ?? []) {
       if (!wanted.has(r.candidateId) || out.has(r.candidateId)) continue;
       out.set(r.candidateId, {
         pollId: poll.id,
         certifiedAt: poll.certified_at?.toISOString() ?? null,
         grade: r.grade,
+        satisfiedRate: r.satisfiedRate,
         satisfactionRate: r.satisfactionRate,
+        ratingBase: result!.ratingBase,
         satisfied: r.satisfied,
         basic: r.basic,
         unsatisfied: r.unsatisfied,
@@ -319,8 +313,9 @@ export class TrackingService {
     return (await repo.project(db, id))!;
   }
 
-  private detail(b: Bundle, asOf: string) {
+  private async detail(b: Bundle, asOf: string) {
     const c = compute(b, asOf);
+    const rectifications = (await rectificationsOf(this.db, [b.p.id])).get(b.p.id) ?? [];
     const inForce = b.p.plan_published_at !== null;
     return {
       id: b.p.id,
@@ -339,6 +334,7 @@ export class TrackingService {
       progress: b.reports.map((r) => toReport(r, b)),
       changes: b.changes.map(toChange),
       rating: b.rating,
+      rectifications,
     };
   }
 
@@ -432,7 +428,7 @@ export class TrackingService {
     const b = await this.bundle(this.db, id, 'all');
     await this.checkDepartment(this.db, u, b.p.department, 'read');
     return {
-      ...this.detail(b, asOf ?? chinaToday()),
+      ...(await this.detail(b, asOf ?? chinaToday())),
       department: b.p.department,
       plan: toPlan(b.p),
       monitors: b.monitors.map((m): TrackingMonitor => ({ id: m.id, deputyId: m.deputy_id, name: m.name, delegation: m.delegation, leader: m.leader })),
@@ -442,7 +438,7 @@ export class TrackingService {
   async publicProject(id: string, asOf?: string): Promise<PublicTrackedProject> {
     const b = await this.bundle(this.db, id, 'public');
     const published = b.p.plan_published_at !== null;
-    const d = this.detail(b, asOf ?? chinaToday());
+    const d = await this.detail(b, asOf ?? chinaToday());
     return {
       ...d,
       department: published ? b.p.department : b.p.candidate_department,

@@ -78,9 +78,9 @@ describe('AnnouncementDocument', () => {
     const annex = w.get('[data-testid=announcement-annex]');
     const rows = annex.findAll('table').at(0)!.findAll('tbody tr').map((tr) => tr.findAll('td').map((td) => td.text()));
     expect(rows).toEqual([
-      ['1', '城区新建中小学3所', '3', '0', '0', '当选'],
-      ['2', '社区养老服务中心提升', '2', '0', '1', '当选'],
-      ['3', '老旧小区雨污分流改造', '1', '2', '0', '未当选'],
+      ['1', '城区新建中小学3所', '3', '0', '0', '入选'],
+      ['2', '社区养老服务中心提升', '2', '0', '1', '入选'],
+      ['3', '老旧小区雨污分流改造', '1', '2', '0', '未入选'],
     ]);
     const rec = w.get('[data-testid=announcement-record]').text();
     expect(rec).toContain('应到代表3名，实到代表3名，符合法定人数');
@@ -100,14 +100,20 @@ describe('AnnouncementDocument', () => {
   it('shows a rating poll as a table of grades', () => {
     const rating = {
       gradingRule: 'zhenhai' as const,
+      ratingBase: 'members' as const,
+      ratingBody: 'standing_committee' as const,
       record,
-      rows: [{ candidateId: 'x', name: '城区新建中小学3所', satisfied: 2, basic: 1, unsatisfied: 0, abstain: 0, grade: 'satisfied' as const, satisfactionRate: 2 / 3 }],
+      rows: [{ candidateId: 'x', name: '城区新建中小学3所', satisfied: 2, basic: 1, unsatisfied: 0, abstain: 0, grade: 'satisfied' as const, satisfiedRate: 2 / 3, satisfactionRate: 1 }],
     };
     const w = mount(AnnouncementDocument, {
       props: { a: announcement({ kind: 'rating', chosen: [], rows: [], rating, rules: { ...announcement().rules, ballotType: 'rating' }, paragraphs: ['测评结果如下：', '特此公告。'] }) },
     });
     expect(w.find('[data-testid=announcement-projects]').exists()).toBe(false);
     expect(w.get('.rating-grid').text()).toContain('满意');
-    expect(w.get('[data-testid=announcement-annex]').text()).toContain('66.7%');
+    expect(w.get('[data-testid=announcement-annex]').text()).toContain('100.00%');
+    // the record follows the rating body and states the rule against all its members
+    const rec = w.get('[data-testid=announcement-record]').text();
+    expect(rec).toContain('应到常委会组成人员');
+    expect(rec).toContain('满意票超过全体组成人员半数的，为测评满意');
   });
 });
