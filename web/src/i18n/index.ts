@@ -4,6 +4,8 @@ import en from './en.ts';
 import type { Messages } from './zh-CN.ts';
 import portalZhCN from './portal.zh-CN.ts';
 import portalEn from './portal.en.ts';
+import afterZhCN from './after.zh-CN.ts';
+import afterEn from './after.en.ts';
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: { value: Locale; label: string }[] = [
@@ -26,7 +28,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': { ...zhCN, ...portalZhCN }, en: { ...en, ...portalEn } } as Record<Locale, Messages>,
+  messages: { 'zh-CN': { ...zhCN, ...portalZhCN, ...afterZhCN }, en: { ...en, ...portalEn, ...afterEn } } as Record<Locale, Messages>,
   missingWarn: false,
   fallbackWarn: false,
 });
