@@ -251,7 +251,7 @@ const portalZhCN = {
       remove: '删除',
       origin: { seed: '预置', staff: '工作人员添加' },
       count: '共 {n} 条',
-      frozen: '候选项目清单已冻结，不能再合并。',
+      frozen: '候选项目已确定，不能再合并。',
     },
   },
   tracking: {
