@@ -184,7 +184,7 @@ describe('login codes', () => {
         }
       }
       const hashes = (await pgc.query('select login_code_hash from deputies where session_id = $1', [sessionId])).rows.map((r) => r.login_code_hash);
-      for (const h of hashes) expect(h).toMatch(/^[0-9a-f]{64}$/);
+      for (const h of hashes) expect(h).toMatch(/^k1:[0-9a-f]{64}$/);
     });
 
     // Re-issue for 甲: the old code stops working and 甲's open session ends at once.

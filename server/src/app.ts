@@ -13,6 +13,7 @@ import Fastify, { type FastifyError, type FastifyReply } from 'fastify';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import { guardPlugin, SESSION_COOKIE } from './auth/guard.ts';
+import { LoginCodes, loadLoginCodeKey } from './auth/login-codes.ts';
 import { sha256 } from './lib/crypto.ts';
 import { checkDocumented, errorSchema, openapiOptions } from './lib/openapi.ts';
 import { AppError, errorBody } from './lib/errors.ts';
@@ -154,9 +155,10 @@ export async function buildApp(opts: BuildOptions) {
   );
 
   const turnoutNotifier = new TurnoutNotifier(db);
-  const auth = new AuthService(db, config);
+  const loginCodes = new LoginCodes(loadLoginCodeKey(config));
+  const auth = new AuthService(db, config, loginCodes);
   const cycles = new CyclesService(db);
-  const sessions = new SessionsService(db, config);
+  const sessions = new SessionsService(db, config, loginCodes);
   const polls = new PollsService(db, turnoutNotifier);
   const results = new ResultsService(db, polls);
   const tracking = new TrackingService(db, config.TRACKING_PUBLIC_REVIEW);

@@ -25,10 +25,21 @@ const ConfigSchema = Type.Object({
   TRUST_PROXY: Type.Optional(Type.String({ pattern: '^\\s*[0-9A-Za-z.:/]+(\\s*,\\s*[0-9A-Za-z.:/]+)*\\s*$', maxLength: 1000 })),
   /** Mark cookies Secure; set when the server is reached through TLS. */
   COOKIE_SECURE: Type.Boolean({ default: false }),
+  /**
+   * The secret under which deputies' login codes are hashed (32+ characters). Unset: a key
+   * file DATA_DIR/login-code.key made on first start. Instances that share a database must
+   * share this key (set it on each of them).
+   */
+  LOGIN_CODE_KEY: Type.Optional(Type.String({ minLength: 32, maxLength: 1000 })),
   /** Hours a login stays valid. */
   SESSION_HOURS: Type.Number({ exclusiveMinimum: 0, default: 12 }),
-  /** Login attempts per client address per minute (staff password and deputy code alike). */
-  LOGIN_RATE_PER_MINUTE: Type.Integer({ minimum: 1, default: 60 }),
+  /**
+   * Login attempts per client address per minute, staff passwords, deputy codes and first setup
+   * counted together. A hall's tablets often share one NAT address: the default lets 3,000
+   * tablets all log in twice within one minute. Each account or code also backs off on its own
+   * after 5 failures (SECURITY.md).
+   */
+  LOGIN_RATE_PER_MINUTE: Type.Integer({ minimum: 1, default: 6000 }),
   /**
    * A department's progress-report attachment marked public shows on the public site only after
    * staff review it (console 实施跟踪). false: it shows at once, as the department marked it.

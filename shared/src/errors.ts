@@ -17,6 +17,7 @@ export const ERRORS = {
   // auth
   BAD_CREDENTIALS: [401, '用户名或密码错误', 'Wrong user name or password'],
   BAD_LOGIN_CODE: [401, '登录码无效或已作废', 'The login code is invalid or revoked'],
+  LOGIN_LOCKED: [429, '失败次数过多，该账号或登录码暂时锁定，请稍后再试', 'Too many failed attempts; this account or code is locked for a while'],
   SETUP_DONE: [409, '系统已完成初始化', 'The system has already been set up'],
   BAD_SETUP_TOKEN: [401, '初始化令牌无效或已使用', 'The setup token is invalid or used'],
   WEAK_PASSWORD: [400, '密码至少需要 10 个字符', 'The password needs at least 10 characters'],

@@ -68,4 +68,35 @@ export const authRepository = {
       .where('s.expires_at', '>', sql<Date>`now()`)
       .execute();
   },
+  /** The deputy whose code is stored in one of `forms` (see LoginCodes.storedForms). */
+  deputyByCode(db: DbOrTx, forms: string[]) {
+    return db
+      .selectFrom('deputies')
+      .select(['id', 'name', 'delegation', 'seat', 'session_id'])
+      .where('login_code_hash', 'in', forms)
+      .executeTakeFirst();
+  },
+  loginLockedUntil(db: DbOrTx, key: string) {
+    return db.selectFrom('login_failures').select('locked_until').where('key', '=', key).executeTakeFirst();
+  },
+  /** Counts a failure (a run older than a day starts again at one) and returns the run's length. */
+  recordLoginFailure(db: DbOrTx, key: string) {
+    return db
+      .insertInto('login_failures')
+      .values({ key, failures: 1 })
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet({
+          failures: sql<number>`case when login_failures.last_failed_at < now() - interval '1 day' then 1 else login_failures.failures + 1 end`,
+          last_failed_at: sql<Date>`now()`,
+        }),
+      )
+      .returning('failures')
+      .executeTakeFirstOrThrow();
+  },
+  lockLogin(db: DbOrTx, key: string, until: Date) {
+    return db.updateTable('login_failures').set({ locked_until: until }).where('key', '=', key).execute();
+  },
+  clearLoginFailures(db: DbOrTx, key: string) {
+    return db.deleteFrom('login_failures').where('key', '=', key).execute();
+  },
 };

@@ -9,7 +9,8 @@ import {
   User,
   UserList,
 } from '@piaojue/shared';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../lib/errors.ts';
 import { SESSION_COOKIE } from '../../auth/guard.ts';
 import type { RoutesPlugin } from '../../lib/routes.ts';
 
@@ -23,7 +24,17 @@ export const authRoutes: RoutesPlugin = async (app, { services }) => {
       secure: config.COOKIE_SECURE,
       maxAge: Math.floor(auth.sessionMs / 1000),
     });
-  const loginLimit = { rateLimit: { max: config.LOGIN_RATE_PER_MINUTE, timeWindow: '1 minute' } };
+  // One budget per address for every way of logging in (staff, deputy, first setup). A route's
+  // own rateLimit would count each route apart (the plugin's local store is per route).
+  const loginBudget = app.createRateLimit({ max: config.LOGIN_RATE_PER_MINUTE, timeWindow: 60_000 });
+  const loginLimit = {
+    onRequest: async (req: FastifyRequest, reply: FastifyReply) => {
+      const limit = await loginBudget(req);
+      if (limit.isAllowed || !limit.isExceeded) return;
+      reply.header('retry-after', String(limit.ttlInSeconds));
+      throw new AppError('RATE_LIMITED');
+    },
+  };
 
   app.get('/api/setup/status', { config: { roles: ['public'] }, schema: { summary: '是否需要首次设置 · Whether setup is needed', tags: ['auth'], response: { 200: SetupStatus } } }, async () => ({
     needsSetup: await auth.needsSetup(),
@@ -31,7 +42,7 @@ export const authRoutes: RoutesPlugin = async (app, { services }) => {
 
   app.post(
     '/api/setup',
-    { config: { roles: ['public'], ...loginLimit }, schema: { tags: ['auth'], summary: '首次设置管理员 · First administrator', body: SetupBody, response: { 200: Me } } },
+    { ...loginLimit, config: { roles: ['public'] }, schema: { tags: ['auth'], summary: '首次设置管理员 · First administrator', body: SetupBody, response: { 200: Me } } },
     async (req, reply) => {
       const user = await auth.setup(req.body);
       setCookie(reply, await auth.startUserSession(user.id));
@@ -41,7 +52,7 @@ export const authRoutes: RoutesPlugin = async (app, { services }) => {
 
   app.post(
     '/api/auth/login',
-    { config: { roles: ['public'], ...loginLimit }, schema: { summary: '工作人员登录 · Staff login', tags: ['auth'], body: LoginBody, response: { 200: Me } } },
+    { ...loginLimit, config: { roles: ['public'] }, schema: { summary: '工作人员登录 · Staff login', tags: ['auth'], body: LoginBody, response: { 200: Me } } },
     async (req, reply) => {
       const user = await auth.verifyPassword(req.body.username, req.body.password);
       await auth.logout(req.cookies[SESSION_COOKIE]);
@@ -52,7 +63,7 @@ export const authRoutes: RoutesPlugin = async (app, { services }) => {
 
   app.post(
     '/api/auth/deputy-login',
-    { config: { roles: ['public'], ...loginLimit }, schema: { tags: ['auth'], summary: '代表登录码登录 · Deputy login', body: DeputyLoginBody, response: { 200: Me } } },
+    { ...loginLimit, config: { roles: ['public'] }, schema: { tags: ['auth'], summary: '代表登录码登录 · Deputy login', body: DeputyLoginBody, response: { 200: Me } } },
     async (req, reply) => {
       const { token, deputy } = await auth.deputyLogin(req.body.code);
       await auth.logout(req.cookies[SESSION_COOKIE]);

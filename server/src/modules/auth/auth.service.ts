@@ -3,11 +3,13 @@ import type { CreateUserBody, DeputyIdentity, Me, StaffRole, User } from '@piaoj
 import type { Config } from '../../config.ts';
 import { Batcher, type Db } from '../../db/database.ts';
 import type { UserRow } from '../../db/types.ts';
-import { normaliseCode, randomToken, sha256 } from '../../lib/crypto.ts';
+import type { LoginCodes } from '../../auth/login-codes.ts';
+import { randomToken, sha256 } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { trackingRepository } from '../tracking/tracking.repository.ts';
 import { authRepository as repo } from './auth.repository.ts';
+import { LoginThrottle } from './login-throttle.ts';
 
 export type Principal =
   | { kind: 'user'; user: User }
@@ -47,10 +49,15 @@ export class AuthService {
     return hashes.map((h) => byHash.get(h));
   }, 500, 3);
 
+  private readonly throttle: LoginThrottle;
+
   constructor(
     private readonly db: Db,
     private readonly config: Config,
-  ) {}
+    private readonly codes: LoginCodes,
+  ) {
+    this.throttle = new LoginThrottle(db);
+  }
 
   get sessionMs() {
     return this.config.SESSION_HOURS * 3600_000;
@@ -108,11 +115,20 @@ export class AuthService {
     return (await repo.listUsers(this.db)).map(toUser);
   }
 
-  /** Verifies a password; returns the user or throws BAD_CREDENTIALS (same time either way). */
+  /**
+   * Verifies a password; returns the user or throws BAD_CREDENTIALS (same time either way), or
+   * LOGIN_LOCKED while the account backs off after failures (an unknown name alike).
+   */
   async verifyPassword(username: string, password: string): Promise<User> {
+    const key = `user:${username}`;
+    await this.throttle.check(key);
     const row = await repo.userByName(this.db, username);
     const ok = await argonVerify(row?.password_hash ?? (await getDummyHash()), password).catch(() => false);
-    if (!row || !row.password_hash || row.disabled_at || !ok) throw new AppError('BAD_CREDENTIALS');
+    if (!row || !row.password_hash || row.disabled_at || !ok) {
+      await this.throttle.failed(key);
+      throw new AppError('BAD_CREDENTIALS');
+    }
+    await this.throttle.succeeded(key);
     return toUser(row);
   }
 
@@ -124,13 +140,16 @@ export class AuthService {
   }
 
   async deputyLogin(code: string): Promise<{ token: string; deputy: DeputyIdentity }> {
-    const norm = normaliseCode(code);
-    const d = await this.db
-      .selectFrom('deputies')
-      .select(['id', 'name', 'delegation', 'seat', 'session_id'])
-      .where('login_code_hash', '=', sha256(norm))
-      .executeTakeFirst();
-    if (!d) throw new AppError('BAD_LOGIN_CODE');
+    const forms = this.codes.storedForms(code);
+    // Keyed, like the code itself: the failure table holds no code, right or nearly right.
+    const key = `code:${forms[0]}`;
+    await this.throttle.check(key);
+    const d = await repo.deputyByCode(this.db, forms);
+    if (!d) {
+      await this.throttle.failed(key);
+      throw new AppError('BAD_LOGIN_CODE');
+    }
+    await this.throttle.succeeded(key);
     const token = randomToken();
     await repo.insertSession(this.db, { token_hash: sha256(token), deputy_id: d.id, expires_at: new Date(Date.now() + this.sessionMs) });
     return { token, deputy: { id: d.id, name: d.name, delegation: d.delegation, seat: d.seat, sessionId: d.session_id } };

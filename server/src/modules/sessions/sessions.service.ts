@@ -11,7 +11,8 @@ import {
 import type { Config } from '../../config.ts';
 import type { Db, DbOrTx } from '../../db/database.ts';
 import type { DeputyRow, SessionRow } from '../../db/types.ts';
-import { loginCode, sha256 } from '../../lib/crypto.ts';
+import type { LoginCodes } from '../../auth/login-codes.ts';
+import { loginCode } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
 import { notifyInTx } from '../../realtime/notify.ts';
 import { appendAudit } from '../audit/audit.service.ts';
@@ -43,6 +44,7 @@ export class SessionsService {
   constructor(
     private readonly db: Db,
     private readonly config: Config,
+    private readonly codes: LoginCodes,
   ) {}
 
   private async toSession(db: DbOrTx, s: SessionRow): Promise<Session> {
@@ -116,7 +118,7 @@ export class SessionsService {
       const issued: IssuedCode[] = [];
       for (const d of targets) {
         const code = loginCode();
-        await repo.setCode(trx, d.id, sha256(code));
+        await repo.setCode(trx, d.id, this.codes.hash(code));
         // Sessions opened with a replaced code end with it.
         await trx.deleteFrom('auth_sessions').where('deputy_id', '=', d.id).execute();
         issued.push({
