@@ -25,7 +25,7 @@ export const TOPICS: Topic[] = [
   },
   {
     id: 'river',
-    area: '环境',
+    area: '生态环境',
     writings: [
       { title: '{P}旁边的河很臭', content: '{P}旁边那条河一到夏天就发臭，水都是黑的，蚊子特别多，住在边上的人窗户都不敢开。' },
       { title: '{P}河道黑臭水体治理', content: '建议对{P}河道开展黑臭水体综合治理，清淤疏浚，截断污水直排。' },
@@ -35,7 +35,7 @@ export const TOPICS: Topic[] = [
   },
   {
     id: 'streetlight',
-    area: '交通',
+    area: '交通出行',
     writings: [
       { title: '{P}路灯不亮', content: '{P}的路灯坏了好几个月了，晚上一片漆黑，老人孩子走路容易摔跤。' },
       { title: '维修{P}照明设施', content: '建议对{P}损坏的路灯进行维修，并增设照明，保障居民夜间出行安全。' },
@@ -83,7 +83,7 @@ export const TOPICS: Topic[] = [
   },
   {
     id: 'bus',
-    area: '交通',
+    area: '交通出行',
     writings: [
       { title: '{P}开通公交线路', content: '{P}到市区没有公交车，居民出行只能打车或骑电动车。建议开通{P}至市区的公交线路。' },
       { title: '{P}没有公交车', content: '我们{P}去城里太不方便了，一辆公交都没有，希望能通个公交。' },
@@ -101,7 +101,7 @@ export const TOPICS: Topic[] = [
   },
   {
     id: 'charging',
-    area: '安全',
+    area: '公共安全',
     writings: [
       { title: '{P}安装电动车充电桩', content: '{P}没有充电设施，居民飞线充电、把电瓶车推进楼道充电，存在火灾隐患。建议安装集中充电桩。' },
       { title: '{P}电瓶车没地方充电', content: '我们{P}的电动车没地方充电，只能从楼上拉电线，太危险了，希望装充电桩。' },
@@ -110,7 +110,7 @@ export const TOPICS: Topic[] = [
   },
   {
     id: 'road',
-    area: '交通',
+    area: '交通出行',
     writings: [
       { title: '{P}路面坑洼', content: '{P}路面坑坑洼洼，下雨天全是积水，电动车经常摔倒。' },
       { title: '修复{P}破损路面', content: '建议对{P}破损路面进行维修，消除交通安全隐患。' },
@@ -120,7 +120,7 @@ export const TOPICS: Topic[] = [
   },
   {
     id: 'trafficlight',
-    area: '交通',
+    area: '交通出行',
     writings: [
       { title: '{P}路口增设红绿灯', content: '{P}路口车多人多，没有信号灯，学生过马路很危险。建议增设交通信号灯。' },
       { title: '{P}过马路太危险', content: '我们每天从{P}路口过马路，车子开得飞快，也没个红绿灯，希望装个红绿灯。' },
@@ -129,7 +129,7 @@ export const TOPICS: Topic[] = [
   },
   {
     id: 'garbage',
-    area: '环境',
+    area: '生态环境',
     writings: [
       { title: '{P}垃圾清运不及时', content: '{P}的垃圾桶天天满出来，清运不及时，夏天臭气熏天。' },
       { title: '{P}增设垃圾分类投放点', content: '建议在{P}增设垃圾分类投放点，增加清运频次，改善环境卫生。' },
@@ -138,7 +138,7 @@ export const TOPICS: Topic[] = [
   },
   {
     id: 'fitness',
-    area: '文体',
+    area: '文化体育',
     writings: [
       { title: '{P}安装健身器材', content: '{P}没有健身的地方，老人只能在马路边锻炼。建议在{P}空地安装健身器材。' },
       { title: '{P}缺少运动设施', content: '我们{P}想锻炼身体都没地方，希望政府给装几套健身设施。' },
@@ -147,7 +147,7 @@ export const TOPICS: Topic[] = [
   },
   {
     id: 'toilet',
-    area: '环境',
+    area: '生态环境',
     writings: [
       { title: '{P}建公共厕所', content: '{P}人流量大，附近没有公厕，群众如厕不便。建议新建公共厕所。' },
       { title: '{P}上厕所难', content: '在{P}逛街买菜，想上个厕所都找不到，希望建个公厕。' },
@@ -174,7 +174,7 @@ export const TOPICS: Topic[] = [
   },
   {
     id: 'flood',
-    area: '安全',
+    area: '公共安全',
     writings: [
       { title: '{P}下雨积水', content: '{P}地势低，每逢大雨就积水，最深到膝盖，车库都被淹了。' },
       { title: '{P}排水管网改造', content: '建议对{P}雨污管网进行改造，解决内涝积水问题。' },
@@ -183,7 +183,7 @@ export const TOPICS: Topic[] = [
   },
   {
     id: 'cctv',
-    area: '安全',
+    area: '公共安全',
     writings: [
       { title: '{P}安装监控', content: '{P}最近经常丢电动车，没有监控，报警也查不到。建议安装监控摄像头。' },
       { title: '{P}治安差', content: '我们{P}晚上老有小偷，希望多装些摄像头。' },
@@ -219,7 +219,7 @@ export const TOPICS: Topic[] = [
   },
   {
     id: 'noise',
-    area: '环境',
+    area: '生态环境',
     writings: [
       { title: '{P}夜间施工噪音扰民', content: '{P}旁边工地天天半夜施工，噪音太大，孩子睡不着觉。' },
       { title: '{P}噪声污染', content: '市民来电反映：{P}附近夜间噪声扰民，请相关部门查处。' },

@@ -35,7 +35,7 @@ export interface AnalyzerInput {
 }
 
 /** Name endings that make a place; longest first so 佳苑 wins over 苑. */
-const FINE_SUFFIXES = ['佳苑', '花园', '新村', '家园', '小区', '社区', '公寓', '大道', '河道', '村', '路', '街', '巷', '苑', '园', '河'];
+const FINE_SUFFIXES = ['佳苑', '花园', '新村', '家园', '华庭', '雅居', '人家', '山庄', '小区', '社区', '公寓', '大道', '河道', '村', '路', '街', '巷', '苑', '园', '庭', '府', '邸', '湾', '城', '院', '河'];
 const COARSE_SUFFIXES = ['开发区', '新区', '街道', '区', '县', '市', '镇', '乡'];
 /** Dropped from the key, so a village, its 社区 and its river match (柳湾村 = 柳湾河道 = 柳湾). Never 苑/园/花园: they belong to the name (春江苑 ≠ 春江). */
 const GENERIC_TYPES = ['村委会', '居委会', '小区', '社区', '街道', '河道', '村', '河', '镇', '乡'];
@@ -44,10 +44,10 @@ const NOT_PLACES = new Set([
   '农村', '乡村', '城市', '全市', '全区', '全县', '本村', '本区', '该村', '郊区', '城区', '市区', '辖区', '园区', '景区', '街区',
   '校园', '家园', '花园', '公园', '菜园', '果园', '庄园', '乐园', '游园', '田园', '小区', '社区', '老街', '商业街', '步行街',
   '马路', '道路', '公路', '小路', '土路', '泥路', '山路', '水路', '线路', '思路', '出路', '走路', '过路', '修路', '上路',
-  '小河', '河', '江河', '运河', '护城河', '大街', '上街', '逛街', '临街', '沿街', '满街', '当街', '整个村', '附近村',
+  '小河', '河', '江河', '运河', '护城河', '大街', '家庭', '法庭', '医院', '法院', '学院', '影院', '庭院', '院', '进城', '县城', '城', '政府', '港湾', '海湾', '上街', '逛街', '临街', '沿街', '满街', '当街', '整个村', '附近村',
 ]);
 /** Words before a bare ending that mean "a 小区/村" rather than name one (老旧小区, 我们村, 附近路). */
-const NOT_NAME_WORDS = new Set(['老旧', '老', '旧', '新', '新建', '本', '该', '各', '每个', '这个', '那个', '我们', '我', '你们', '他们', '周边', '附近', '全', '城中', '整个', '几个', '一些', '其他', '多个', '所在', '安置', '农村', '城市', '居民', '大型', '小型', '高档', '普通', '商品房', '周围', '隔壁', '对面', '门前', '主要', '部分']);
+const NOT_NAME_WORDS = new Set(['利用', '推动', '位于', '家住', '住在', '推进', '加快', '支持', '帮助', '关于', '针对', '对于', '给予', '实现', '协调', '那条', '这条', '一条', '这片', '那片', '一片', '旁边', '老旧', '老', '旧', '新', '新建', '本', '该', '各', '每个', '这个', '那个', '我们', '我', '你们', '他们', '周边', '附近', '全', '城中', '整个', '几个', '一些', '其他', '多个', '所在', '安置', '农村', '城市', '居民', '大型', '小型', '高档', '普通', '商品房', '周围', '隔壁', '对面', '门前', '主要', '部分']);
 /** jieba tags that never start or continue a name: preposition, pronoun, adverb, conjunction, particles, numerals, measure words, direction words. */
 const NON_NAME_TAGS = new Set(['p', 'r', 'd', 'c', 'u', 'uj', 'ul', 'uz', 'ug', 'uv', 'ud', 'y', 'e', 'o', 'w', 'm', 'q', 'f']);
 /** Tags that cannot carry a request word on their own. */
@@ -137,11 +137,15 @@ export class Analyzer {
 
   /** Words as the segmenter cuts them (for tests and tuning). */
   cut(text: string): string[] {
-    return this.#jieba.cut(text.normalize('NFKC').toLowerCase(), true);
+    return this.#jieba.cut(text.normalize('NFKC').toLowerCase(), false);
   }
 
+  /**
+   * Dictionary words only (no HMM): an unknown name stays single characters that the place rules
+   * join (春/江/苑 → 春江苑), where HMM glues its last character to the next word (春江/苑装/电梯).
+   */
   #tokens(text: string): Token[] {
-    return this.#jieba.tag(text.normalize('NFKC').toLowerCase(), true).map((t) => ({ word: t.word, tag: t.tag }));
+    return this.#jieba.tag(text.normalize('NFKC').toLowerCase(), false).map((t) => ({ word: t.word, tag: t.tag }));
   }
 
   #isLexiconWord(w: string): boolean {
@@ -190,17 +194,21 @@ export class Analyzer {
           while (start > 0 && i - start < 4) {
             const prev = tokens[start - 1]!;
             if (!this.#nameLike(prev)) break;
-            // Verbs name roads and streets (建设路, 解放路), not 小区 or villages.
-            if (prev.tag.startsWith('v') && !['路', '街', '大道'].includes(end)) break;
             const l = [...prev.word].length;
             if (len + l > 10 || used.has(start - 1)) break;
             start--;
             len += l;
           }
+          // A verb may be inside a name (云栖小区) and names roads (建设路), but does not start
+          // the name of a 小区 or village (住春江苑, 建小区).
+          while (start < i && tokens[start]!.tag.startsWith('v') && !['路', '街', '大道'].includes(end)) {
+            len -= [...tokens[start]!.word].length;
+            start++;
+          }
           // One character before a bare ending is rarely a name (新村, 大院): at least two.
           const first = tokens[start]!.word;
           // A name does not start with an ending (我们村建社区 is no place called 村建).
-          const generic = endsWithAny(first, FINE_SUFFIXES) === first || endsWithAny(first, COARSE_SUFFIXES) === first || /^[村路街巷区县市镇乡]/u.test(first);
+          const generic = GENERIC_TYPES.includes(first) || COARSE_SUFFIXES.includes(first) || /^[村路街巷区县市镇乡]/u.test(first);
           if (start < i && !generic && len - [...word].length >= (word === end ? 2 : 1)) add(tokens.slice(start, i + 1).map((t) => t.word).join(''), start, i);
           // A short name the segmenter knows as one (桂园, 西苑).
           else if (word !== end && PROPER_TAGS.has(tag) && !NOT_PLACES.has(word)) add(word, i, i);
@@ -260,9 +268,11 @@ export class Analyzer {
       if (n === 0) for (const c of concepts.slice(before)) titleConcepts.add(c);
     });
     if (p.district) places.push({ ...placeOf(p.district, this.#coarse), fine: false });
+    // A name with words in front of one found elsewhere in the text is that name (利用阳光新村 → 阳光新村).
+    const named = places.filter((pl) => !places.some((o) => o !== pl && o.fine === pl.fine && o.key !== pl.key && pl.label.endsWith(o.label) && [...o.label].length >= 3));
     // One entry per key, labelled as fully as it was written (柳湾村 rather than 柳湾).
     const byKey = new Map<string, Place>();
-    for (const pl of places) {
+    for (const pl of named) {
       const k = `${pl.fine}:${pl.key}`;
       const had = byKey.get(k);
       if (!had || [...pl.label].length > [...had.label].length) byKey.set(k, pl);

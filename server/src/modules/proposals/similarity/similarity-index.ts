@@ -14,12 +14,14 @@ import type { Features } from './analyzer.ts';
  */
 export const DUPLICATE_TOPIC = 0.35;
 /** Neither names a 小区, village or road (only a district, or nothing): the request must be this alike. */
-export const DUPLICATE_TOPIC_COARSE = 0.75;
+export const DUPLICATE_TOPIC_COARSE = 0.9;
 /** Words of the title say what is asked; they weigh more than the story around it. */
 const TITLE_WEIGHT = 1.6;
 /** Ranking: a shared place lifts a match, another place sinks it below every same-place one. */
 const SAME_PLACE_LIFT = 1;
 const OTHER_PLACE_DROP = -1;
+/** The same district or town only: a little above not knowing. */
+const COARSE_PLACE_LIFT = 0.25;
 /** Words in more than this share of the cycle find nobody in particular (they still count in scores). */
 const COMMON_SHARE = 0.2;
 
@@ -156,7 +158,7 @@ export class SimilarityIndex {
       sharedTopics: dot > 0 ? this.#sharedLabels(a, wa, wb) : [],
       topic: Math.round(topic * 1000) / 1000,
       duplicate,
-      rank: topic + (place === 'same' ? SAME_PLACE_LIFT : place === 'other' ? OTHER_PLACE_DROP : 0),
+      rank: topic + (place === 'same' ? (coarseOnly(a, b) ? COARSE_PLACE_LIFT : SAME_PLACE_LIFT) : place === 'other' ? OTHER_PLACE_DROP : 0),
     };
   }
 

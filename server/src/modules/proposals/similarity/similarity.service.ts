@@ -119,7 +119,8 @@ export class SimilarityService {
       scanned: open.length,
       groups: found.map((g) => {
         const places = mostCommon(g.pairs.flatMap((p) => p.samePlaces));
-        const topics = mostCommon(g.pairs.flatMap((p) => p.sharedTopics));
+        // A phrase inside a more common one says nothing new (爬楼 beside 老人爬楼).
+        const topics = mostCommon(g.pairs.flatMap((p) => p.sharedTopics)).reduce<string[]>((kept, x) => (kept.some((k) => k.includes(x) || x.includes(k)) ? kept : [...kept, x]), []);
         const members = g.members.filter((id) => byId.has(id)).map((id) => byId.get(id)!);
         return {
           key: String(members[0]?.no ?? ''),
