@@ -204,3 +204,47 @@ describe('整改 after 不满意, and 再次测评', () => {
     expect(JSON.stringify(page.body)).not.toMatch(/reporter_id|opened_by|minzheng/);
   });
 });
+
+describe('township level: no standing committee', () => {
+  let town: Hall;
+  let townProject: string;
+
+  it('records a township change as decided by the 乡镇人民代表大会, a city one by the 人大常委会', async () => {
+    town = await hall(t, staff, { candidates: 3, deputies: 5, cycle: { level: 'township', chooseN: 2, year: 2099, name: '2099年度某镇民生实事项目' } });
+    const [x, y] = town.candidateIds as [string, string];
+    const vote = await openPoll(staff, town.sessionId);
+    for (const d of town.deputies) await castOk(d.client, vote, { type: 'approve', marks: { [x]: 'for', [y]: 'for' } });
+    await staff.post(`/api/polls/${vote}/close`);
+    expect((await staff.post(`/api/polls/${vote}/certify`)).body.status).toBe('certified');
+    const init = await staff.post(`/api/cycles/${town.cycleId}/tracking/init`);
+    townProject = init.body.projects[0].id;
+
+    for (const [id, body] of [
+      [townProject, '乡镇人民代表大会'],
+      [P[a]!, '人大常委会'],
+    ] as const) {
+      const plan = await staff.req('PUT', `/api/tracking/projects/${id}/plan`, { department: '市民政局', targets: '建成', fundingWan: 100, fundingSource: '财政', measures: '专班', deadline: '2099-12-31' });
+      expect(plan.status, JSON.stringify(plan.body)).toBe(200);
+      expect((await staff.post(`/api/tracking/projects/${id}/plan/publish`)).status).toBe(200);
+      const missing = await staff.post(`/api/tracking/projects/${id}/changes`, { kind: 'pause', description: '暂缓实施' });
+      expect(missing.body.error.code).toBe('DECISION_REQUIRED');
+      expect(missing.body.error.messageZh).not.toContain('常委会（主席团）');
+      const change = await staff.post(`/api/tracking/projects/${id}/changes`, { kind: 'pause', description: '暂缓实施', decisionRef: '第2号决议', decisionDate: '2020-01-01' });
+      expect(change.status, JSON.stringify(change.body)).toBe(200);
+      expect(change.body.decidedBy).toBe(body);
+      const page = await new Client(t.app).get(`/api/public/projects/${id}`);
+      expect(page.body.changes[0].decidedBy).toBe(body);
+    }
+  });
+
+  it('refuses a standing-committee rating at a township, and takes a deputies’ rating', async () => {
+    const [x] = town.candidateIds as [string];
+    const sc = await staff.post(`/api/sessions/${town.sessionId}/rating-polls`, { title: '测评', candidateIds: [x], ratingBody: 'standing_committee' });
+    expect(sc.status).toBe(400);
+    expect(sc.body.error.code).toBe('VALIDATION');
+    const ok = await staff.post(`/api/sessions/${town.sessionId}/rating-polls`, { title: '测评', candidateIds: [x] });
+    expect(ok.status).toBe(200);
+    expect(ok.body.ratingBody).toBe('deputies');
+    await staff.post(`/api/polls/${ok.body.id}/cancel`, { reason: 'test' });
+  });
+});

@@ -64,8 +64,8 @@ export const ERRORS = {
   POINT_IN_USE: [409, '已有建议来自该收集点，不能删除（可改名）', 'Proposals came through this collection point; it cannot be deleted (rename it instead)'],
   // tracking (监督)
   NO_CERTIFIED_RESULT: [409, '本年度尚无经主席团确认的票决结果', 'No certified vote result for this cycle yet'],
-  DECISION_REQUIRED: [400, '变更须登记常委会（主席团）决定文号和决定日期', 'A change needs the standing committee decision reference and date'],
-  PLAN_PUBLISHED: [409, '实施方案已公布，修改须依常委会决定登记变更', 'The plan is published; changing it needs a recorded standing-committee decision'],
+  DECISION_REQUIRED: [400, '变更须登记作出决定的文号和决定日期（市、县：人大常委会；乡镇：乡镇人民代表大会）', 'A change needs the reference and date of the decision (city/county: standing committee; township: the township congress)'],
+  PLAN_PUBLISHED: [409, '实施方案已公布，修改须依决定登记变更', 'The plan is published; changing it needs a recorded decision'],
   PLAN_NOT_PUBLISHED: [409, '实施方案尚未公布，暂不能填报进度', 'The implementation plan is not published yet'],
   PROJECT_STATE: [409, '项目当前状态不允许此操作', 'The project’s current state does not allow this'],
   DEPARTMENT_MISMATCH: [403, '只能填报本单位负责的项目', 'You can report only on projects of your own department'],

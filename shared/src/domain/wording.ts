@@ -8,3 +8,25 @@ import type { Grade } from './grading.ts';
 export const RESULT_STATUS_ZH = { chosen: '入选', not_chosen: '未入选', tied: '票数相同' } as const;
 
 export const GRADE_ZH: Record<Grade, string> = { satisfied: '满意', basic: '基本满意', unsatisfied: '不满意' };
+
+/**
+ * Who acts at each level (docs/PROCEDURE.md §4): a city or county congress has a standing
+ * committee that decides major changes and whose 主任会议 fixes the candidate list; a township
+ * has no standing committee — its 乡镇人民代表大会 decides and its 主席团 announces and fixes.
+ */
+export interface LevelBodies {
+  /** Decides a major change, pause or cancellation. */
+  decides: string;
+  /** Announces the decision. */
+  announces: string;
+  /** Fixes the candidate list (确定候选项目). */
+  fixesList: string;
+  /** Whether a standing committee exists at this level (and may rate projects). */
+  hasStandingCommittee: boolean;
+}
+
+export function levelBodies(level: 'city' | 'county' | 'township'): LevelBodies {
+  return level === 'township'
+    ? { decides: '乡镇人民代表大会', announces: '乡镇人民代表大会主席团', fixesList: '乡镇人大主席团', hasStandingCommittee: false }
+    : { decides: '人大常委会', announces: '人大常委会', fixesList: '主任会议', hasStandingCommittee: true };
+}

@@ -198,6 +198,8 @@ export const TrackingChange = Type.Object({
   description: Type.String(),
   decisionRef: Type.String(),
   decisionDate: PlainDate,
+  /** The body that decided it, by the cycle's level: 人大常委会, or at a township 乡镇人民代表大会. */
+  decidedBy: Type.String(),
   recordedAt: IsoDate,
   diff: Type.Array(ChangeDiff),
 });

@@ -263,6 +263,7 @@ const en: Messages = {
       organ: { director_meeting: 'Council of chairpersons (主任会议)', presidium: 'Presidium (主席团)' },
       freezeDate: 'Meeting date',
       freezeReference: 'Meeting (e.g. 32nd council of chairpersons of the standing committee)',
+      freezeReferenceTownship: 'Meeting (e.g. 3rd meeting of the township congress presidium)',
       freezeOutOfRange: 'The number of candidates is outside this cycle’s extra-candidate range: adjust the candidates, or change the range above.',
       freezeConfirm: 'After freezing, the candidate list and rules cannot change and polls use the frozen list. Freeze now?',
       frozenAt: 'Frozen at {at}',

@@ -274,6 +274,7 @@ const zhCN = {
       organ: { director_meeting: '主任会议', presidium: '主席团' },
       freezeDate: '会议日期',
       freezeReference: '决定会议（如：市人大常委会第32次主任会议）',
+      freezeReferenceTownship: '决定会议（如：镇人大主席团第3次会议）',
       freezeOutOfRange: '差额不符合本年度的规定，不能确定候选项目：请调整候选项目，或在上方修改差额比例。',
       freezeConfirm: '候选项目确定后，清单和票决办法不能再修改，会议表决将使用确定的清单。是否确定候选项目？',
       frozenAt: '已于 {at} 确定',

@@ -10,6 +10,8 @@ import {
   type GradingRule,
   type RatingBallot,
   type RatingBase,
+  levelBodies,
+  type Level,
   type RatingBody,
   readRatingResult,
   type RatingResultWire,
@@ -485,6 +487,9 @@ export class PollsService {
       if (!cycle) throw new AppError('NOT_FOUND');
       const found = await cyclesRepository.candidatesByIds(trx, b.candidateIds);
       if (found.length !== b.candidateIds.length) throw new AppError('NOT_FOUND', { field: 'candidateIds' });
+      if (b.ratingBody === 'standing_committee' && !levelBodies(cycle.level as Level).hasStandingCommittee) {
+        throw new AppError('VALIDATION', { field: 'ratingBody', reason: 'a township congress has no standing committee' });
+      }
       if (b.reratingOf !== undefined) {
         // 再次测评 follows a certified rating, over projects that rating graded.
         const first = await repo.get(trx, b.reratingOf);

@@ -33,6 +33,7 @@ const projectColumns = [
   'c.department as candidate_department',
   'cy.name as cycle_name',
   'cy.year as cycle_year',
+  'cy.level as cycle_level',
   'po.certified_at as selected_at',
 ] as const;
 

@@ -134,7 +134,7 @@ export const trackingRoutes: RoutesPlugin = async (app, { services }) => {
     '/api/tracking/projects/:id/changes',
     {
       config: { roles: STAFF },
-      schema: { tags, summary: '依常委会决定变更、暂停、终止或恢复 · Record a decided change', params: IdParams, body: ChangeBody, response: { 200: TrackingChange } },
+      schema: { tags, summary: '依决定变更、暂停、终止或恢复（市县：人大常委会；乡镇：乡镇人民代表大会）· Record a decided change', params: IdParams, body: ChangeBody, response: { 200: TrackingChange } },
     },
     (req) => tracking.change(req.principal, req.params.id, req.body),
   );

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import {
+  levelBodies,
   readRatingResult,
+  type Level,
   ATTACHMENT_MAX_BYTES,
   ATTACHMENT_TYPES,
   type AttachmentType,
@@ -189,7 +191,7 @@ function toReport(r: ReportRec, b: Bundle): TrackingReport {
   };
 }
 
-function toChange(c: ChangeRec): TrackingChange {
+function toChange(c: ChangeRec, level: Level): TrackingChange {
   return {
     id: c.id,
     seq: c.seq,
@@ -197,6 +199,7 @@ function toChange(c: ChangeRec): TrackingChange {
     description: c.description,
     decisionRef: c.decision_ref,
     decisionDate: c.decision_date,
+    decidedBy: levelBodies(level).decides,
     recordedAt: c.recorded_at.toISOString(),
     diff: (c.details as ChangeDiff[] | null) ?? [],
   };
@@ -332,7 +335,7 @@ export class TrackingService {
       percent: c.percent,
       milestones: b.milestones.map((m) => toMilestone(m, c.status, inForce, asOf)),
       progress: b.reports.map((r) => toReport(r, b)),
-      changes: b.changes.map(toChange),
+      changes: b.changes.map((c) => toChange(c, b.p.cycle_level as Level)),
       rating: b.rating,
       rectifications,
     };
@@ -781,7 +784,7 @@ export class TrackingService {
         subject: `tracking:${projectId}`,
         details: { change: changeId, decisionRef, decisionDate, description: b.description, diff },
       });
-      return toChange((await repo.changes(trx, [projectId])).find((c) => c.id === changeId)!);
+      return toChange((await repo.changes(trx, [projectId])).find((c) => c.id === changeId)!, p.cycle_level as Level);
     });
   }
 
