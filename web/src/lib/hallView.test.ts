@@ -71,7 +71,10 @@ describe('hallPhase', () => {
     expect(hallPhase(state(false, poll({ status: 'draft' })))).toBe('idle');
     expect(hallPhase(state(false, null))).toBe('idle');
     expect(hallPhase(state(false, poll({ status: 'closed' })))).toBe('idle');
-    expect(hallPhase(state(false, poll({ status: 'rejected', result })))).toBe('idle');
+  });
+  it('退回: a returned result is said so, never shown, and never falls back to check-in', () => {
+    expect(hallPhase(state(false, poll({ status: 'rejected', result })))).toBe('returned');
+    expect(hallPhase(state(true, poll({ status: 'rejected', result })))).toBe('returned');
   });
 });
 

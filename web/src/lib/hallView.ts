@@ -1,16 +1,18 @@
 /** The meeting-hall display's state machine: which screen a HallState calls for. */
 import type { HallState } from '@piaojue/shared';
 
-export type HallPhase = 'loading' | 'idle' | 'checkin' | 'voting' | 'provisional' | 'certified';
+export type HallPhase = 'loading' | 'idle' | 'checkin' | 'voting' | 'provisional' | 'certified' | 'returned';
 
 /**
- * Priority: an open poll; then the result of a closed poll (provisional until certified);
+ * Priority: an open poll; then a result the presidium returned; then the result of a closed poll (provisional until certified);
  * then check-in; otherwise idle (a draft poll or nothing yet).
  */
 export function hallPhase(state: HallState | null | undefined): HallPhase {
   if (!state) return 'loading';
   const p = state.poll;
   if (p && p.status === 'open') return 'voting';
+  // sent back by the presidium: the hall says so instead of falling back to check-in
+  if (p && p.status === 'rejected') return 'returned';
   if (p && (p.result || p.rating) && (p.status === 'closed' || p.status === 'certified' || p.status === 'published')) {
     return p.certifiedAt || p.status === 'certified' || p.status === 'published' ? 'certified' : 'provisional';
   }
