@@ -100,7 +100,7 @@ async function firstChoiceInView(tablet: Page, first: string) {
   await line.waitFor();
   expect((await line.textContent())?.trim()).toBe(first);
   // the scroll to the top lands on the next frame
-  await poll(() => tablet.evaluate(() => window.scrollY)).toBe(0);
+  await poll(() => tablet.evaluate<number>('window.scrollY')).toBe(0);
   const box = (await line.boundingBox())!;
   const header = (await tablet.locator('.b-head').boundingBox())!;
   const viewport = tablet.viewportSize()!;
@@ -126,14 +126,14 @@ describe('a late deputy, a returned result and a readable hall', () => {
     const mine = candidates.slice(5);
     for (const c of mine) await tablet.getByRole('radiogroup', { name: c.name }).getByRole('radio', { name: '赞成' }).click();
     await shot(tablet, 'tablet-ballot.png');
-    expect(await tablet.evaluate(() => window.scrollY)).toBeGreaterThan(200);
-    await tablet.getByRole('button', { name: /核对选票/ }).click();
+    expect(await tablet.evaluate<number>('window.scrollY')).toBeGreaterThan(200);
+    await tablet.getByRole('button', { name: /核对表决票/ }).click();
     await firstChoiceInView(tablet, mine[0]!.name);
 
     await tablet.getByRole('button', { name: /返回修改/ }).click();
     await tablet.setViewportSize({ width: 800, height: 1280 });
     await tablet.getByRole('radiogroup', { name: mine.at(-1)!.name }).scrollIntoViewIfNeeded();
-    await tablet.getByRole('button', { name: /核对选票/ }).click();
+    await tablet.getByRole('button', { name: /核对表决票/ }).click();
     await firstChoiceInView(tablet, mine[0]!.name);
     await tablet.getByRole('button', { name: '确认投票' }).click();
     await tablet.getByTestId('deputy-done').waitFor();
@@ -231,7 +231,7 @@ describe('a late deputy, a returned result and a readable hall', () => {
     await phone.getByTestId('propose-form').waitFor();
     await shot(phone, 'portal-propose.png');
     await phone.getByTestId('propose-submit').click();
-    await poll(() => phone.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('title');
+    await poll(() => phone.evaluate<string | null>("document.activeElement && document.activeElement.getAttribute('name')")).toBe('title');
     const box = (await phone.locator('input[name="title"]').boundingBox())!;
     expect(box.y).toBeGreaterThanOrEqual(0);
     expect(box.y + box.height).toBeLessThanOrEqual(844);
@@ -243,7 +243,7 @@ async function checkReadable(hall: Page, minPx: number) {
   const names = await hall.getByTestId('result-name').evaluateAll((els) =>
     els.map((el) => {
       const r = el.getBoundingClientRect();
-      return { text: el.textContent ?? '', px: parseFloat(getComputedStyle(el).fontSize), bottom: r.bottom, right: r.right, cut: el.scrollWidth > el.clientWidth + 1 };
+      return { text: el.textContent ?? '', px: parseFloat(el.ownerDocument.defaultView!.getComputedStyle(el).fontSize), bottom: r.bottom, right: r.right, cut: el.scrollWidth > el.clientWidth + 1 };
     }),
   );
   const viewport = hall.viewportSize()!;
