@@ -38,6 +38,10 @@ import { TrackingService } from './modules/tracking/tracking.service.ts';
 import { trackingRoutes } from './modules/tracking/tracking.routes.ts';
 import { RectificationService } from './modules/tracking/rectification.service.ts';
 import { rectificationRoutes } from './modules/tracking/rectification.routes.ts';
+import { SupervisionService } from './modules/tracking/supervision.service.ts';
+import { supervisionRoutes } from './modules/tracking/supervision.routes.ts';
+import { SummaryService } from './modules/tracking/summary.service.ts';
+import { summaryRoutes } from './modules/tracking/summary.routes.ts';
 import { Hub, MAX_CLIENT_MESSAGE } from './realtime/hub.ts';
 import { NoticeListener } from './realtime/listener.ts';
 import { TurnoutNotifier } from './realtime/notify.ts';
@@ -52,6 +56,8 @@ export interface Services {
   results: ResultsService;
   tracking: TrackingService;
   rectification: RectificationService;
+  supervision: SupervisionService;
+  summary: SummaryService;
   proposals: ProposalsService;
   similarity: SimilarityService;
   hub: Hub;
@@ -163,6 +169,8 @@ export async function buildApp(opts: BuildOptions) {
   const results = new ResultsService(db, polls);
   const tracking = new TrackingService(db, config.TRACKING_PUBLIC_REVIEW);
   const rectification = new RectificationService(db);
+  const supervision = new SupervisionService(db);
+  const summary = new SummaryService(db, tracking);
   const proposals = new ProposalsService(db, config.publicUrl);
   const similarity = new SimilarityService(db);
   const hub = new Hub(
@@ -187,7 +195,7 @@ export async function buildApp(opts: BuildOptions) {
       principal: (token) => auth.resolve(token),
     },
   );
-  const services: Services = { config, db, auth, cycles, sessions, polls, results, tracking, rectification, proposals, similarity, hub };
+  const services: Services = { config, db, auth, cycles, sessions, polls, results, tracking, rectification, supervision, summary, proposals, similarity, hub };
   const listener = new NoticeListener(opts.databaseUrl, (n) => hub.notice(n), () => hub.refreshAll(), app.log, (n) => hub.ended(n));
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -240,7 +248,7 @@ export async function buildApp(opts: BuildOptions) {
     if (badText(req.body) || badText(req.query) || badText(req.params)) throw new AppError('VALIDATION', { reason: BAD_TEXT });
   });
 
-  for (const routes of [healthRoutes, authRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, resultsRoutes, trackingRoutes, rectificationRoutes, proposalsRoutes, similarityRoutes]) await app.register(routes, { services });
+  for (const routes of [healthRoutes, authRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, resultsRoutes, trackingRoutes, rectificationRoutes, supervisionRoutes, summaryRoutes, proposalsRoutes, similarityRoutes]) await app.register(routes, { services });
 
   app.get('/api/ws', { websocket: true, config: { roles: ['public'] } }, (socket, req) => {
     const token = req.cookies[SESSION_COOKIE];

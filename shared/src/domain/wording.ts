@@ -30,3 +30,12 @@ export function levelBodies(level: 'city' | 'county' | 'township'): LevelBodies 
     ? { decides: '乡镇人民代表大会', announces: '乡镇人民代表大会主席团', fixesList: '乡镇人大主席团', hasStandingCommittee: false }
     : { decides: '人大常委会', announces: '人大常委会', fixesList: '主任会议', hasStandingCommittee: true };
 }
+
+/** Year-end assessment against the targets. */
+export const COMPLETION_ZH = { completed: '完成', basic: '基本完成', not_completed: '未完成' } as const;
+
+/** How a citizen proposal ended. */
+export const OUTCOME_ZH = { chosen: '所涉项目入选', not_chosen: '列入候选未入选', reserved: '列入储备库', routed: '转办', rejected: '不予采纳', pending: '办理中' } as const;
+
+/** 代表小组 supervision activities. */
+export const SUPERVISION_KIND_ZH = { inspection: '视察', research: '调研', inquiry: '专题询问' } as const;

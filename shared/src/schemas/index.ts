@@ -9,3 +9,5 @@ export * from './proposals.ts';
 export * from './tracking.ts';
 export * from './similarity.ts';
 export * from './rectification.ts';
+export * from './supervision.ts';
+export * from './summary.ts';

@@ -123,6 +123,8 @@ export const ProgressReportBody = Type.Object({
   text: Text(5000),
   /** Required when percent is lower than the last report's. */
   explanation: Type.Optional(LongText(2000)),
+  /** 完成投资 so far (万元, cumulative). */
+  investedWan: Type.Optional(Type.Number({ minimum: 0, maximum: 1e12 })),
   /** Milestones of this project reached with this report. */
   milestoneIds: Type.Optional(Type.Array(Uuid, { maxItems: 50, uniqueItems: true })),
   attachments: Type.Optional(Type.Array(AttachmentUpload, { maxItems: ATTACHMENTS_PER_REPORT })),
@@ -151,6 +153,8 @@ export const TrackingReport = Type.Object({
   percent: Type.Integer(),
   text: Type.String(),
   explanation: Nullable(Type.String()),
+  /** 完成投资 so far (万元), when the unit gave it. */
+  investedWan: Nullable(Type.Number()),
   reportedOn: PlainDate,
   reportedAt: IsoDate,
   /** The responsible department at the time of the report. */

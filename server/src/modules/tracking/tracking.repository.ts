@@ -154,7 +154,7 @@ export const trackingRepository = {
     if (projectIds.length === 0) return Promise.resolve([]);
     return db
       .selectFrom('tracking_reports')
-      .select(['id', 'project_id', 'seq', 'percent', 'body', 'explanation', 'department', 'reporter_name', 'created_at'])
+      .select(['id', 'project_id', 'seq', 'percent', 'body', 'explanation', 'invested_wan', 'department', 'reporter_name', 'created_at'])
       .select(sql<string>`reported_on::text`.as('reported_on'))
       .where('project_id', 'in', projectIds)
       .orderBy('project_id')
