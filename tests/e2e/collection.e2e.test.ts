@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../server/src/app.ts';
+import { expectAccessible } from './axe.ts';
 import { startHarness, type Harness } from './harness.ts';
 import { adminClient, defaultCycle, type TestApp } from '../helpers/app.ts';
 
@@ -129,6 +130,7 @@ describe('征集 in the console', () => {
 
     await con.evaluate('window.scrollTo(0, 0)');
     if (process.env.E2E_SCREENSHOTS) await con.screenshot({ path: path.join(process.env.E2E_SCREENSHOTS, 'console-collection.png') });
+    await expectAccessible(con, 'console: collection settings');
 
     // last year's reserve: pick one of the two and carry it in
     const carry = con.getByTestId('carry-panel');
@@ -148,6 +150,7 @@ describe('征集 in the console', () => {
     await poll(() => con.getByRole('row', { name: /幸福路口增设红绿灯/ }).textContent()).toContain('热线');
     await poll(() => con.getByRole('row', { name: /社区食堂/ }).textContent()).toContain('幸福街道代表联络站');
     await poll(() => con.getByRole('row', { name: /城东农贸市场改造/ }).textContent()).toContain('上年储备');
+    await expectAccessible(con, 'console: proposal queue');
 
     // a citizen sees the notice and the districts
     const citizen = await page();
@@ -155,6 +158,7 @@ describe('征集 in the console', () => {
     await poll(() => citizen.getByText(`关于征集${CYCLE}的公告`).count()).toBeGreaterThan(0);
     const districts = await citizen.getByLabel('区县/街道').locator('option').allTextContents();
     expect(districts).toEqual(expect.arrayContaining(['宿城区', '宿豫区', '沭阳县']));
+    await expectAccessible(citizen, 'portal: propose form');
     // … and sends one
     const pf = citizen.getByTestId('propose-form');
     await pf.getByLabel(/建议标题/).fill('公园增设公共厕所');
@@ -165,6 +169,14 @@ describe('征集 in the console', () => {
     await pf.getByLabel('区县/街道').selectOption('宿城区');
     await citizen.getByTestId('propose-submit').click();
     await poll(() => citizen.getByTestId('tracking-code').textContent()).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    await expectAccessible(citizen, 'portal: proposal received, tracking code');
+    const code = (await citizen.getByTestId('tracking-code').textContent())!.trim();
+    await citizen.goto(`${base}/portal/track/${code}`);
+    await poll(() => citizen.getByText('公园增设公共厕所').count()).toBeGreaterThan(0);
+    await expectAccessible(citizen, 'portal: a proposal’s progress');
+    await citizen.goto(`${base}/portal`);
+    await poll(() => citizen.getByText(CYCLE).count()).toBeGreaterThan(0);
+    await expectAccessible(citizen, 'portal: home');
     await con.reload();
     await poll(() => con.getByRole('row', { name: /公园增设公共厕所/ }).textContent()).toContain('网页');
   });

@@ -14,6 +14,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../server/src/app.ts';
+import { expectAccessible } from './axe.ts';
 import { startHarness, type Harness } from './harness.ts';
 
 /** UI waits: generous for a loaded machine (the whole suite runs beside this file), still far below the test timeout. */
@@ -101,11 +102,15 @@ describe('a whole session through the browser', () => {
     const con = await newPage('console', { viewport: { width: 1366, height: 900 } });
     const token = await app.services.auth.ensureSetupToken();
     await con.goto(`${base}/console/setup?token=${token}`);
+    await con.getByLabel('用户名').waitFor();
+    await expectAccessible(con, 'console: first-account setup');
     await con.getByLabel('用户名').fill(ADMIN.username);
     await con.getByLabel('姓名').fill(ADMIN.displayName);
     await con.getByLabel(/密码/).fill(ADMIN.password);
     await con.getByRole('button', { name: '创建管理员' }).click();
     await con.waitForURL(`${base}/console`);
+    await con.getByRole('button', { name: /新建年度/ }).waitFor();
+    await expectAccessible(con, 'console: dashboard');
 
     await con.getByRole('button', { name: /新建年度/ }).click();
     await con.getByLabel('名称', { exact: true }).fill(CYCLE);
@@ -120,6 +125,7 @@ describe('a whole session through the browser', () => {
     // with no candidates yet the list cannot be frozen, and the console says why
     await poll(() => con.getByTestId('freeze-out-of-range').count()).toBe(1);
     expect(await con.getByRole('button', { name: '确定候选项目' }).isDisabled()).toBe(true);
+    await expectAccessible(con, 'console: cycle without candidates');
     for (const p of PROJECTS) {
       await con.getByRole('button', { name: /新增候选项目/ }).click();
       const form = con.getByTestId('candidate-form');
@@ -127,6 +133,7 @@ describe('a whole session through the browser', () => {
       await form.getByLabel('责任单位').fill(p.department);
       await form.getByLabel(/总投资/).fill(p.investment);
       await form.getByLabel('完成时限').fill(p.deadline);
+      if (p === PROJECTS[0]) await expectAccessible(con, 'console: candidate form');
       await form.getByRole('button', { name: '保存' }).click();
       await poll(() => form.count()).toBe(0);
       await poll(() => con.getByRole('row', { name: new RegExp(p.name) }).count()).toBe(1);
@@ -140,9 +147,12 @@ describe('a whole session through the browser', () => {
     await con.getByLabel('会议日期').fill('2026-12-01');
     await con.getByLabel(/决定会议/).fill('示范市人大常委会第12次主任会议');
     await con.getByRole('button', { name: '确定候选项目' }).click();
+    await con.getByRole('alertdialog').waitFor();
+    await expectAccessible(con, 'console: confirmation dialog');
     await confirmDialog(con, '确定候选项目');
     await poll(() => con.getByText('候选项目已确定，不能修改。').count()).toBe(1);
     await poll(() => con.getByText('示范市人大常委会第12次主任会议（2026-12-01）').count()).toBe(1);
+    await expectAccessible(con, 'console: cycle, list frozen');
   });
 
   it('creates the session, imports the roster, issues codes and opens check-in', async () => {
@@ -160,12 +170,14 @@ describe('a whole session through the browser', () => {
     await con.locator('input[type=file]').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(ROSTER, 'utf8') });
     await con.getByRole('button', { name: '导入', exact: true }).click();
     await poll(() => con.getByText('已导入 3 名代表').count()).toBe(1);
+    await expectAccessible(con, 'console: session, roster imported');
 
     await con.getByRole('button', { name: '发放登录码' }).click();
     await confirmDialog(con);
     await con.waitForURL(/\/cards$/);
     const cards = con.getByTestId('seat-card');
     await poll(() => cards.count()).toBe(3);
+    await expectAccessible(con, 'console: seat cards');
     for (const card of await cards.all()) {
       const seat = (await card.getAttribute('data-seat'))!;
       const code = await text(card.getByTestId('seat-card-code'));
@@ -176,12 +188,14 @@ describe('a whole session through the browser', () => {
     await con.getByRole('link', { name: /返回/ }).click();
     await con.getByRole('button', { name: '开始签到' }).click();
     await poll(() => con.getByText('签到进行中').count()).toBeGreaterThan(0);
+    await expectAccessible(con, 'console: session, check-in open');
   });
 
   it('three deputies log in on their tablets and check in; the hall counts them', async () => {
     const hall = await newPage('hall', { viewport: { width: 1280, height: 720 } });
     await hall.goto(`${base}/hall/${state.sessionId}`);
     await poll(() => text(hall.getByTestId('hall-present'))).toBe('0');
+    await expectAccessible(hall, 'hall: check-in');
 
     const tablet = { viewport: { width: 1180, height: 820 }, hasTouch: true };
     // the first with the link from the seat card's QR code, the others by typing the code
@@ -190,13 +204,20 @@ describe('a whole session through the browser', () => {
     for (const [name, seat] of [['tablet2', '002'], ['tablet3', '003']] as const) {
       const t = await newPage(name, tablet);
       await t.goto(`${base}/t/login`);
+      if (name === 'tablet2') {
+        await t.getByLabel('登录码').waitFor();
+        await expectAccessible(t, 'tablet: login');
+      }
       await t.getByLabel('登录码').fill(state.codes.get(seat)!.toLowerCase());
       await t.getByRole('button', { name: '登 录' }).click();
     }
     for (const [i, name] of (['tablet1', 'tablet2', 'tablet3'] as const).entries()) {
       const t = pages.get(name)!;
+      await t.getByTestId('checkin').waitFor();
+      if (i === 0) await expectAccessible(t, 'tablet: before check-in');
       await t.getByTestId('checkin').click();
       await poll(() => t.getByTestId('checkin-status').textContent()).toContain('已签到');
+      if (i === 0) await expectAccessible(t, 'tablet: checked in, waiting');
       await poll(() => text(hall.getByTestId('hall-present'))).toBe(String(i + 1));
     }
     // the login code never stays in the address bar
@@ -210,15 +231,21 @@ describe('a whole session through the browser', () => {
     await con.getByRole('button', { name: /开始投票/ }).click();
     await confirmDialog(con);
     await poll(() => turnout(hall)).toBe('0/3');
+    await expectAccessible(hall, 'hall: voting');
 
     const [t1, t2, t3] = (['tablet1', 'tablet2', 'tablet3'] as const).map((n) => pages.get(n)!) as [Page, Page, Page];
     for (const t of [t1, t2, t3]) await t.getByRole('radiogroup', { name: A }).waitFor();
+    await expectAccessible(t1, 'tablet: ballot, every row at 弃权');
+    await expectAccessible(con, 'console: session, poll open');
 
     // 张伟: A for, B for, C against
     await mark(t1, A, '赞成');
     await mark(t1, B, '赞成');
     await mark(t1, C, '反对');
+    await expectAccessible(t1, 'tablet: ballot marked (赞成, 反对)');
     await t1.getByRole('button', { name: /核对表决票/ }).click();
+    await t1.getByRole('button', { name: '确认投票' }).waitFor();
+    await expectAccessible(t1, 'tablet: ballot review');
     // The tablet casts over the websocket it holds: no HTTP request carries this ballot.
     const posts: string[] = [];
     t1.on('request', (r) => {
@@ -229,12 +256,19 @@ describe('a whole session through the browser', () => {
     expect(await text(t1.getByTestId('receipt'))).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
     expect(posts).toEqual([]);
     await poll(() => turnout(hall)).toBe('1/3');
+    await expectAccessible(t1, 'tablet: done, receipt');
+    await expectAccessible(hall, 'hall: turnout 1/3');
 
     // 李娜: A for, C for, B left unmarked (counts as abstain)
     await mark(t2, A, '赞成');
     await mark(t2, C, '赞成');
     // at most N = 2 approvals: the third 赞成 cannot be pressed
     expect(await t2.getByRole('radiogroup', { name: B }).getByRole('radio', { name: '赞成' }).isDisabled()).toBe(true);
+    await expectAccessible(t2, 'tablet: ballot at N approvals, 赞成 disabled');
+    await t2.getByRole('button', { name: /核对表决票/ }).click();
+    await t2.getByRole('button', { name: '确认投票' }).waitFor();
+    await expectAccessible(t2, 'tablet: review with an unmarked row (弃权)');
+    await t2.getByRole('button', { name: /返回修改/ }).click();
     await t2.getByRole('button', { name: /核对表决票/ }).click();
     await t2.getByRole('button', { name: '确认投票' }).click();
     await t2.getByTestId('deputy-done').waitFor();
@@ -253,6 +287,7 @@ describe('a whole session through the browser', () => {
     expect(await t3.getByTestId('deputy-done').count()).toBe(0);
     expect(await t3.getByText('已投票').count()).toBe(0);
     expect(await turnout(hall)).toBe('2/3');
+    await expectAccessible(t3, 'tablet: sending, network down');
 
     await t3.context().setOffline(false);
     await t3.getByTestId('deputy-done').waitFor({ timeout: 45_000 });
@@ -282,16 +317,19 @@ describe('a whole session through the browser', () => {
     expect(await row(1)).toEqual([B, '2', '入选', 'chosen']);
     expect(await row(2)).toEqual([C, '1', '未入选', 'not_chosen']);
     expect(await text(rows.nth(2))).toContain('反对2·弃权0');
+    await expectAccessible(hall, 'hall: provisional result');
 
     // the deputy who lost the network finds the receipt in the published list
     const t3 = pages.get('tablet3')!;
     await poll(() => t3.getByTestId('tracker-mine-ok').textContent()).toContain('您的回执码已在公布名单中');
     await t3.getByTestId('tracker-search').fill(state.receipt.replace(/-/g, '').toLowerCase());
     await t3.getByTestId('tracker-search-found').waitFor();
+    await expectAccessible(t3, 'tablet: receipts published, search');
 
     // the console links the draft announcement
     await con.getByTestId('announcement-link').waitFor();
     expect(await con.getByTestId('trackers').textContent()).toContain('共 3 个回执码');
+    await expectAccessible(con, 'console: session, poll closed');
   });
 
   it('a presidium member certifies; the hall says so', async () => {
@@ -304,14 +342,19 @@ describe('a whole session through the browser', () => {
     await con.getByLabel('主席团成员').check();
     await con.getByRole('button', { name: '新建用户' }).click();
     await poll(() => con.getByText(`已创建用户 ${PRESIDIUM.displayName}`).count()).toBe(1);
+    await expectAccessible(con, 'console: users');
 
     const pres = await newPage('presidium', { viewport: { width: 1366, height: 900 } });
     await pres.goto(`${base}/console/sessions/${state.sessionId}`);
     await pres.waitForURL(/\/console\/login/);
+    await pres.getByLabel('用户名').waitFor();
+    await expectAccessible(pres, 'console: login');
     await pres.getByLabel('用户名').fill(PRESIDIUM.username);
     await pres.getByLabel('密码').fill(PRESIDIUM.password);
     await pres.getByRole('button', { name: '登录' }).click();
     await pres.waitForURL(new RegExp(`/console/sessions/${state.sessionId}`));
+    await pres.getByRole('button', { name: /主席团确认结果/ }).waitFor();
+    await expectAccessible(pres, 'console: presidium, result to certify');
     await pres.getByRole('button', { name: /主席团确认结果/ }).click();
     await confirmDialog(pres);
 
@@ -320,15 +363,21 @@ describe('a whole session through the browser', () => {
     await stamp.waitFor();
     expect(await stamp.textContent()).toContain('主席团已确认');
     expect(await hall.getByTestId('hall-provisional').count()).toBe(0);
+    await expectAccessible(hall, 'hall: certified result');
   });
 
   it('anyone can read the published result and the announcement', async () => {
     const pub = await newPage('public', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     await pub.goto(base);
+    await pub.getByTestId('landing-results').waitFor();
+    await expectAccessible(pub, 'landing (phone)');
     await pub.getByTestId('landing-results').click();
+    await pub.getByRole('link', { name: new RegExp(CYCLE) }).waitFor();
+    await expectAccessible(pub, 'public results index (phone)');
     await pub.getByRole('link', { name: new RegExp(CYCLE) }).click();
     const card = pub.getByTestId('public-announcement');
     await card.waitFor();
+    await expectAccessible(pub, 'public cycle results (phone)');
     const chosen = (await card.getByTestId('public-chosen').locator('li').allTextContents()).map((s) => s.replace(/\s+/g, ''));
     expect(chosen).toHaveLength(2);
     expect(chosen[0]).toContain(A);
@@ -344,6 +393,13 @@ describe('a whole session through the browser', () => {
     expect(await doc.getByText('特此公告。').count()).toBe(1);
     expect(await pub.getByTestId('announcement-draft').count()).toBe(0);
     expect(await text(pub.getByTestId('announcement-record'))).toContain('应到代表3名，实到代表3名');
+    await expectAccessible(pub, 'public announcement (phone)');
+
+    // the cycle's public progress page, before any project is tracked
+    const cycle = (await app.services.cycles.list()).find((c) => c.name === CYCLE)!;
+    await pub.goto(`${base}/progress/cycles/${cycle.id}`);
+    await pub.getByRole('heading', { level: 1 }).waitFor();
+    await expectAccessible(pub, 'public progress (phone)');
   });
 
   it('the console prepares a satisfaction rating of the chosen projects', async () => {
@@ -355,6 +411,7 @@ describe('a whole session through the browser', () => {
     expect(await form.getByTestId('rating-project-1').isChecked()).toBe(true);
     expect(await form.getByTestId('rating-project-2').isChecked()).toBe(true);
     expect(await form.getByTestId('rating-project-3').isChecked()).toBe(false);
+    await expectAccessible(con, 'console: rating form');
     await form.getByTestId('rating-submit').click();
     await poll(() => form.count()).toBe(0);
     await poll(() => con.getByRole('button', { name: /实施情况满意度测评/ }).count()).toBe(1);

@@ -164,6 +164,8 @@ const portalEn: PortalMessages = {
       footer: 'Your name and phone are never published',
     },
     queue: {
+      selectPage: 'Select every proposal on this page',
+      selectOne: 'Select proposal {no}: {title}',
       title: 'Proposal review',
       search: 'Search title, content, place or code',
       all: 'All',
@@ -258,6 +260,7 @@ const portalEn: PortalMessages = {
   tracking: {
     title: 'Livelihood projects: progress',
     subtitle: 'Plan at the start, progress mid-year, results at year end',
+    progressOf: 'Progress of {name}',
     noProjects: 'No public progress yet.',
     total: '{n} projects',
     average: 'average {p}%',

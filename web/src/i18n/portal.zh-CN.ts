@@ -163,6 +163,8 @@ const portalZhCN = {
       footer: '您的姓名和电话仅供工作人员联系核实，绝不公开',
     },
     queue: {
+      selectPage: '选择本页全部建议',
+      selectOne: '选择第 {no} 号建议：{title}',
       title: '建议审查',
       search: '搜索标题、内容、地点或查询码',
       all: '全部',
@@ -257,6 +259,7 @@ const portalZhCN = {
   tracking: {
     title: '民生实事项目实施进度',
     subtitle: '年初问计划、年中问进度、年底问效果',
+    progressOf: '{name}实施进度',
     noProjects: '尚无可公开的项目实施信息。',
     total: '项目 {n} 个',
     average: '平均进度 {p}%',

@@ -1,10 +1,10 @@
 import type { ProjectStatus } from '@piaojue/shared';
 
-/** Colour of a project status: green on track/completed, amber overdue, grey paused, red cancelled. */
+/** Colour of a project status: green on track/completed, amber overdue, grey paused, red cancelled; each ≥ 4.5:1 on white (chip text). */
 export const STATUS_COLOR: Record<ProjectStatus, string> = {
   on_track: '#1f5aa6',
   completed: '#1d7a45',
-  overdue: '#b26a00',
+  overdue: '#8f5400',
   paused: '#6b7280',
   cancelled: '#b71c1c',
 };
