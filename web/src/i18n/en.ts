@@ -4,7 +4,6 @@ const en: Messages = {
   app: {
     name: 'Piaojue',
     fullName: "Deputies' Vote on People's Livelihood Projects",
-    breadcrumb: 'You are here',
     language: 'Language',
     loading: 'Loading…',
     retry: 'Retry',

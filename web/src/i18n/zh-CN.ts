@@ -2,7 +2,6 @@ const zhCN = {
   app: {
     name: '票决',
     fullName: '民生实事项目人大代表票决系统',
-    breadcrumb: '页面位置',
     language: '语言',
     loading: '加载中…',
     retry: '重试',
