@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../server/src/app.ts';
 import { adminClient, defaultCycle, type Client, type TestApp } from '../helpers/app.ts';
+import { expectAccessible } from './axe.ts';
 import { startHarness, type Harness } from './harness.ts';
 
 const UI = 30_000;
@@ -78,11 +79,13 @@ describe('疑似重复组 in the console', () => {
     expect(await con.locator('main, body').first().textContent()).not.toContain('春江西苑老旧小区加装电梯');
     expect(await lift.getByTestId('dup-name').inputValue()).toContain('春江苑');
     if (process.env.E2E_SCREENSHOTS) await con.screenshot({ path: path.join(process.env.E2E_SCREENSHOTS, 'console-duplicates.png') });
+    await expectAccessible(con, 'console: duplicate groups');
 
     await lift.getByTestId('dup-name').fill('春江苑老旧小区加装电梯');
     await lift.getByTestId('dup-merge').click();
     await poll(() => con.getByTestId('dup-merged').textContent()).toContain('春江苑老旧小区加装电梯');
     await poll(() => con.getByTestId('dup-group').count()).toBe(1);
+    await expectAccessible(con, 'console: duplicate groups, one merged');
 
     // the merge is recorded as any merge: links, events, one candidate with three sources
     const shortlist = await admin.get(`/api/cycles/${cycleId}/shortlist`);
@@ -110,5 +113,6 @@ describe('疑似重复组 in the console', () => {
     expect(await first.textContent()).toContain('柳湾河道黑臭水体治理');
     expect(await first.getByTestId('dup-flag').textContent()).toBe('可能重复');
     expect(await first.getByTestId('dup-reason').textContent()).toMatch(/同一地点：柳湾村；同一诉求：.*(黑臭|河道)/);
+    await expectAccessible(con, 'console: proposal with its similar list');
   });
 });

@@ -16,6 +16,7 @@ import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_CANDIDATES } from '../../scripts/demo-data.ts';
 import { adminClient, Client, defaultCycle, key, rosterCsv, userClient, type TestApp } from '../helpers/app.ts';
+import { expectAccessible } from './axe.ts';
 import { startHarness, type Harness } from './harness.ts';
 
 const UI = 30_000;
@@ -116,6 +117,7 @@ describe('a late deputy, a returned result and a readable hall', () => {
     await poll(() => hint.textContent()).toContain('签到后即可领取本次表决票');
     expect(await tablet.getByText('未领取').count()).toBe(0);
     await shot(tablet, 'tablet-late-checkin.png');
+    await expectAccessible(tablet, 'tablet: late deputy, before check-in');
     await tablet.getByTestId('checkin').click();
     await tablet.getByRole('radiogroup', { name: candidates[0]!.name }).waitFor();
   });
@@ -126,6 +128,7 @@ describe('a late deputy, a returned result and a readable hall', () => {
     const mine = candidates.slice(5);
     for (const c of mine) await tablet.getByRole('radiogroup', { name: c.name }).getByRole('radio', { name: '赞成' }).click();
     await shot(tablet, 'tablet-ballot.png');
+    await expectAccessible(tablet, 'tablet: 15-project ballot, five marked');
     expect(await tablet.evaluate<number>('window.scrollY')).toBeGreaterThan(200);
     await tablet.getByRole('button', { name: /核对表决票/ }).click();
     await firstChoiceInView(tablet, mine[0]!.name);
@@ -135,10 +138,12 @@ describe('a late deputy, a returned result and a readable hall', () => {
     await tablet.getByRole('radiogroup', { name: mine.at(-1)!.name }).scrollIntoViewIfNeeded();
     await tablet.getByRole('button', { name: /核对表决票/ }).click();
     await firstChoiceInView(tablet, mine[0]!.name);
+    await expectAccessible(tablet, 'tablet: review (portrait)');
     await tablet.getByRole('button', { name: '确认投票' }).click();
     await tablet.getByTestId('deputy-done').waitFor();
     await tablet.setViewportSize({ width: 1280, height: 800 });
     await shot(tablet, 'tablet-done.png');
+    await expectAccessible(tablet, 'tablet: done');
   });
 
   it('the hall shows which projects were chosen, large enough for the back row, and the places left empty in words', async () => {
@@ -166,12 +171,14 @@ describe('a late deputy, a returned result and a readable hall', () => {
     expect(await hall.getByTestId('hall-vacancies').textContent()).toContain('空缺 5 个名额');
     expect(await hall.getByTestId('hall-vacancies').textContent()).toContain('未超过 15 票');
     await shot(hall, 'hall-result-provisional.png');
+    await expectAccessible(hall, 'hall: provisional result with vacancies (1920×1080)');
     await checkReadable(hall, 40);
 
     const hall4k = await open('hall4k', { viewport: { width: 3840, height: 2160 } });
     await hall4k.goto(`${base}/hall/${sessionId}`);
     await poll(() => hall4k.getByTestId('result-row').count()).toBe(15);
     await shot(hall4k, 'hall-result-4k.png');
+    await expectAccessible(hall4k, 'hall: result (3840×2160)');
     await checkReadable(hall4k, 80);
   });
 
@@ -185,11 +192,13 @@ describe('a late deputy, a returned result and a readable hall', () => {
     expect(await hall.getByTestId('result-row').count()).toBe(0);
     expect(await hall.getByTestId('hall-checkin').count()).toBe(0);
     await shot(hall, 'hall-returned.png');
+    await expectAccessible(hall, 'hall: result returned');
 
     const tablet = pages.get('tablet')!;
     await tablet.getByTestId('deputy-returned').waitFor();
     expect(await tablet.getByTestId('deputy-returned').textContent()).toContain('主席团已退回本次表决结果');
     await shot(tablet, 'tablet-returned.png');
+    await expectAccessible(tablet, 'tablet: result returned');
 
     const con = await open('console', { viewport: { width: 1440, height: 900 } });
     await con.goto(`${base}/console/sessions/${sessionId}`);
@@ -204,6 +213,7 @@ describe('a late deputy, a returned result and a readable hall', () => {
     await poll(() => con.getByTestId('result-row').count()).toBe(15);
     expect(await con.getByTestId('poll-void').isVisible()).toBe(true);
     await shot(con, 'console-returned.png');
+    await expectAccessible(con, 'console: returned result, 重新表决 and 作废');
 
     await con.getByTestId('poll-revote').click();
     await confirmDialog(con, '重新表决');
@@ -230,11 +240,13 @@ describe('a late deputy, a returned result and a readable hall', () => {
     await phone.goto(`${base}/portal/cycles/${cycle.body.id}/propose`);
     await phone.getByTestId('propose-form').waitFor();
     await shot(phone, 'portal-propose.png');
+    await expectAccessible(phone, 'portal: propose form (phone)');
     await phone.getByTestId('propose-submit').click();
     await poll(() => phone.evaluate<string | null>("document.activeElement && document.activeElement.getAttribute('name')")).toBe('title');
     const box = (await phone.locator('input[name="title"]').boundingBox())!;
     expect(box.y).toBeGreaterThanOrEqual(0);
     expect(box.y + box.height).toBeLessThanOrEqual(844);
+    await expectAccessible(phone, 'portal: propose form with missing fields (phone)');
   });
 });
 
