@@ -1,5 +1,18 @@
-import type { CycleRectifications, OpenRectificationBody, Rectification, RectificationReportBody } from '@piaojue/shared';
-import { http } from './client.ts';
+import type {
+  CompletionBody,
+  CreateSupervisionBody,
+  CycleRectifications,
+  CycleSupervision,
+  MyOpinions,
+  OpinionReplyBody,
+  OpenRectificationBody,
+  Rectification,
+  RectificationReportBody,
+  SupervisionActivity,
+  SupervisionOpinion,
+  YearSummary,
+} from '@piaojue/shared';
+import { http, request } from './client.ts';
 
 const enc = encodeURIComponent;
 
@@ -8,4 +21,11 @@ export const afterVoteApi = {
   rectifications: (cycleId: string) => http.get<CycleRectifications>(`/api/cycles/${enc(cycleId)}/rectifications`),
   openRectification: (projectId: string, body: OpenRectificationBody) => http.post<Rectification>(`/api/tracking/projects/${enc(projectId)}/rectifications`, body),
   reportRectification: (id: string, body: RectificationReportBody) => http.post<Rectification>(`/api/rectifications/${enc(id)}/reports`, body),
+  supervision: (cycleId: string) => http.get<CycleSupervision>(`/api/cycles/${enc(cycleId)}/supervision`),
+  recordSupervision: (cycleId: string, body: CreateSupervisionBody) => http.post<SupervisionActivity>(`/api/cycles/${enc(cycleId)}/supervision`, body),
+  replyOpinion: (id: string, body: OpinionReplyBody) => http.post<SupervisionOpinion>(`/api/supervision/opinions/${enc(id)}/reply`, body),
+  myOpinions: () => http.get<MyOpinions>('/api/supervision/opinions/mine'),
+  yearSummary: (cycleId: string) => http.get<YearSummary>(`/api/cycles/${enc(cycleId)}/year-summary`),
+  yearSummaryXlsxUrl: (cycleId: string) => `/api/cycles/${enc(cycleId)}/year-summary.xlsx`,
+  setCompletion: (projectId: string, body: CompletionBody) => request<{ ok: true }>('PUT', `/api/tracking/projects/${enc(projectId)}/completion`, body),
 };

@@ -24,5 +24,6 @@ export const portalConsoleRoutes: RouteRecordRaw[] = [
   { path: 'cycles/:id/duplicates', name: 'console-duplicates', component: () => import('../views/console/proposals/DuplicateGroupsView.vue') },
   { path: 'similarity-lexicon', name: 'console-similarity-lexicon', component: () => import('../views/console/proposals/SimilarityLexiconView.vue') },
   { path: 'cycles/:id/tracking', name: 'console-tracking', component: () => import('../views/console/tracking/TrackingConsoleView.vue') },
+  { path: 'cycles/:id/year-summary', name: 'console-year-summary', component: () => import('../views/console/tracking/YearSummaryView.vue') },
   { path: 'tracking/mine', name: 'console-tracking-mine', component: () => import('../views/console/tracking/MyTrackingView.vue') },
 ];
