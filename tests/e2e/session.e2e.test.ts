@@ -201,6 +201,8 @@ describe('a whole session through the browser', () => {
     // the first with the link from the seat card's QR code, the others by typing the code
     const t1 = await newPage('tablet1', tablet);
     await t1.goto(`${base}/t/login?code=${state.codes.get('001')}`);
+    // the link only fills the form: the deputy presses 登 录
+    await t1.getByRole('button', { name: '登 录' }).click();
     for (const [name, seat] of [['tablet2', '002'], ['tablet3', '003']] as const) {
       const t = await newPage(name, tablet);
       await t.goto(`${base}/t/login`);
