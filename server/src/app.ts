@@ -21,6 +21,8 @@ import { securityHeaders } from './lib/security-headers.ts';
 import { serializerCompiler } from './lib/serializer.ts';
 import { AuthService } from './modules/auth/auth.service.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
+import { usersRoutes } from './modules/auth/users.routes.ts';
+import { UsersAdminService } from './modules/auth/users.service.ts';
 import { CyclesService } from './modules/cycles/cycles.service.ts';
 import { cyclesRoutes } from './modules/cycles/cycles.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
@@ -50,6 +52,7 @@ export interface Services {
   config: Config;
   db: Db;
   auth: AuthService;
+  users: UsersAdminService;
   cycles: CyclesService;
   sessions: SessionsService;
   polls: PollsService;
@@ -195,7 +198,7 @@ export async function buildApp(opts: BuildOptions) {
       principal: (token) => auth.resolve(token),
     },
   );
-  const services: Services = { config, db, auth, cycles, sessions, polls, results, tracking, rectification, supervision, summary, proposals, similarity, hub };
+  const services: Services = { config, db, auth, users: new UsersAdminService(db), cycles, sessions, polls, results, tracking, rectification, supervision, summary, proposals, similarity, hub };
   const listener = new NoticeListener(opts.databaseUrl, (n) => hub.notice(n), () => hub.refreshAll(), app.log, (n) => hub.ended(n));
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -248,7 +251,7 @@ export async function buildApp(opts: BuildOptions) {
     if (badText(req.body) || badText(req.query) || badText(req.params)) throw new AppError('VALIDATION', { reason: BAD_TEXT });
   });
 
-  for (const routes of [healthRoutes, authRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, resultsRoutes, trackingRoutes, rectificationRoutes, supervisionRoutes, summaryRoutes, proposalsRoutes, similarityRoutes]) await app.register(routes, { services });
+  for (const routes of [healthRoutes, authRoutes, usersRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, resultsRoutes, trackingRoutes, rectificationRoutes, supervisionRoutes, summaryRoutes, proposalsRoutes, similarityRoutes]) await app.register(routes, { services });
 
   app.get('/api/ws', { websocket: true, config: { roles: ['public'] } }, (socket, req) => {
     const token = req.cookies[SESSION_COOKIE];

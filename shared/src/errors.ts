@@ -22,6 +22,8 @@ export const ERRORS = {
   BAD_SETUP_TOKEN: [401, '初始化令牌无效或已使用', 'The setup token is invalid or used'],
   WEAK_PASSWORD: [400, '密码至少需要 10 个字符', 'The password needs at least 10 characters'],
   USERNAME_TAKEN: [409, '用户名已存在', 'That user name is taken'],
+  LAST_ADMIN: [409, '至少需要保留一个可用的管理员账号', 'At least one active administrator must remain'],
+  SELF_CHANGE: [409, '不能停用自己的账号、修改自己的角色或结束自己的登录，请由另一位管理员操作', 'You cannot disable your own account, change your own roles or end your own logins here; ask another administrator'],
   // cycles & candidates
   LIST_FROZEN: [409, '候选项目已确定，不能修改', 'The candidate list is frozen and cannot change'],
   LIST_NOT_FROZEN: [409, '候选项目尚未确定', 'The candidate list is not frozen yet'],

@@ -60,5 +60,23 @@ export const CreateUserBody = Type.Object({
 });
 export type CreateUserBody = Static<typeof CreateUserBody>;
 
+/** What the administrator's users page shows beside each user: disabled or not, and its open logins. */
+export const UserStatus = Type.Object({
+  id: Uuid,
+  disabled: Type.Boolean(),
+  openSessions: Type.Integer({ minimum: 0 }),
+});
+export type UserStatus = Static<typeof UserStatus>;
+export const UserStatusList = Type.Array(UserStatus);
+
+export const UserRolesBody = Type.Object({ roles: Type.Array(Role, { minItems: 1, uniqueItems: true }) });
+export type UserRolesBody = Static<typeof UserRolesBody>;
+export const UserDisabledBody = Type.Object({ disabled: Type.Boolean() });
+export type UserDisabledBody = Static<typeof UserDisabledBody>;
+export const ResetPasswordBody = Type.Object({ password: Type.String({ minLength: 1, maxLength: 200 }) });
+export type ResetPasswordBody = Static<typeof ResetPasswordBody>;
+export const EndedSessions = Type.Object({ ended: Type.Integer({ minimum: 0 }) });
+export type EndedSessions = Static<typeof EndedSessions>;
+
 export const UserList = Type.Array(User);
 export const MaybeUser = Nullable(User);

@@ -68,6 +68,53 @@ export const authRepository = {
       .where('s.expires_at', '>', sql<Date>`now()`)
       .execute();
   },
+  /** Every user's disabled mark and open (unexpired) logins, for the administrator. */
+  userStatuses(db: DbOrTx) {
+    return db
+      .selectFrom('users as u')
+      .select(['u.id', 'u.disabled_at'])
+      .select((eb) =>
+        eb
+          .selectFrom('auth_sessions as s')
+          .select((e) => e.fn.countAll<string>().as('n'))
+          .whereRef('s.user_id', '=', 'u.id')
+          .where('s.expires_at', '>', sql<Date>`now()`)
+          .as('open_sessions'),
+      )
+      .orderBy('u.created_at')
+      .execute();
+  },
+  /** Serialises account administration, so two administrators cannot demote each other at once. */
+  async lockUserAdministration(db: DbOrTx) {
+    await sql`select pg_advisory_xact_lock(hashtext('piaojue.users'))`.execute(db);
+  },
+  lockUser(db: DbOrTx, id: string) {
+    return db.selectFrom('users').select(['id', 'username', 'display_name', 'roles', 'disabled_at']).where('id', '=', id).forUpdate().executeTakeFirst();
+  },
+  /** Enabled administrators other than `exceptId`. */
+  otherActiveAdmins(db: DbOrTx, exceptId: string) {
+    return db
+      .selectFrom('users')
+      .select('id')
+      .where('id', '<>', exceptId)
+      .where('disabled_at', 'is', null)
+      .where(sql<boolean>`'admin' = any(roles)`)
+      .execute();
+  },
+  setUserRoles(db: DbOrTx, id: string, roles: string[]) {
+    return db.updateTable('users').set({ roles }).where('id', '=', id).execute();
+  },
+  setUserDisabled(db: DbOrTx, id: string, disabled: boolean) {
+    return db.updateTable('users').set({ disabled_at: disabled ? new Date() : null }).where('id', '=', id).execute();
+  },
+  setUserPassword(db: DbOrTx, id: string, passwordHash: string) {
+    return db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
+  },
+  /** Ends every login of a user; returns how many there were. */
+  async endUserSessions(db: DbOrTx, userId: string): Promise<number> {
+    const r = await db.deleteFrom('auth_sessions').where('user_id', '=', userId).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  },
   /** The deputy whose code is stored in one of `forms` (see LoginCodes.storedForms). */
   deputyByCode(db: DbOrTx, forms: string[]) {
     return db

@@ -18,6 +18,8 @@ export type Principal =
 
 // argon2id, OWASP's minimum profile: 19 MiB, 2 passes.
 const ARGON = { algorithm: 2 as const, memoryCost: 19456, timeCost: 2, parallelism: 1 };
+/** A staff password as stored: argon2id with the profile above. */
+export const hashPassword = (password: string) => argonHash(password, ARGON);
 // A real hash of nothing, so an unknown user name costs the same time as a wrong password.
 let dummyHash: Promise<string> | null = null;
 const getDummyHash = () => (dummyHash ??= argonHash('piaojue-no-such-user', ARGON));
