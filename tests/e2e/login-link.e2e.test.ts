@@ -4,8 +4,10 @@
  * already logged in on the browser, the deputy is asked first. A link from another site can
  * therefore neither log a browser out nor swap its login.
  *
+ * With E2E_SCREENSHOTS=<dir> it saves tablet-login-confirm(-portrait).png there.
  * Needs the built web client (`pnpm --filter @piaojue/web build`) and Chromium.
  */
+import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenario, type Scenario, type TestApp } from '../helpers/app.ts';
@@ -51,7 +53,6 @@ describe('login by link', () => {
     await page.getByRole('button', { name: '登 录' }).click();
     await page.waitForURL((u) => u.pathname === '/t' || u.pathname === '/t/');
     expect((await me(ctx)).deputy.id).toBe(s.deputies[0]!.id);
-    await page.screenshot({ path: 'test-results/login-link-filled.png' }).catch(() => undefined);
   });
 
   it('asks first when staff are logged in on the browser, and keeps them on 取消', async () => {
@@ -66,7 +67,11 @@ describe('login by link', () => {
     await page.getByRole('button', { name: '登 录' }).click();
     const ask = page.getByRole('alertdialog');
     await ask.getByText('继续将退出该登录').waitFor();
-    await page.screenshot({ path: 'test-results/login-link-confirm.png' }).catch(() => undefined);
+    if (process.env.E2E_SCREENSHOTS) {
+      await page.screenshot({ path: path.join(process.env.E2E_SCREENSHOTS, 'tablet-login-confirm.png') });
+      await page.setViewportSize({ width: 800, height: 1280 });
+      await page.screenshot({ path: path.join(process.env.E2E_SCREENSHOTS, 'tablet-login-confirm-portrait.png') });
+    }
     expect((await me(ctx)).kind).toBe('user');
     await ask.getByRole('button', { name: /取消/ }).click();
     await page.waitForURL((u) => u.pathname.startsWith('/console'));

@@ -1,0 +1,13 @@
+import type { EndedSessions, StaffRole, UserStatus } from '@piaojue/shared';
+import { http } from './client.ts';
+
+const enc = encodeURIComponent;
+
+/** The administrator's account management (console 用户管理). */
+export const usersApi = {
+  statuses: () => http.get<UserStatus[]>('/api/users/status'),
+  setRoles: (id: string, roles: StaffRole[]) => http.put<UserStatus>(`/api/users/${enc(id)}/roles`, { roles }),
+  setDisabled: (id: string, disabled: boolean) => http.put<UserStatus>(`/api/users/${enc(id)}/disabled`, { disabled }),
+  resetPassword: (id: string, password: string) => http.post<UserStatus>(`/api/users/${enc(id)}/password`, { password }),
+  endSessions: (id: string) => http.post<EndedSessions>(`/api/users/${enc(id)}/end-sessions`),
+};
