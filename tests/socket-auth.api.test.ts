@@ -124,6 +124,27 @@ describe('websocket topics and logins', () => {
     expect(await twoClosed).toBe(4401);
   });
 
+  it('after a lost LISTEN connection, re-checks every socket’s login (ended-login notices may be lost)', async () => {
+    const a = await staffLogin('staff1');
+    const c = await open(base, a.cookie, { origin });
+    const anon = await open(base, undefined, { origin });
+    const ended = closed(c);
+    // The notice is lost: the session goes without its trigger.
+    await withPg(t.url, async (pg) => {
+      await pg.query('begin');
+      await pg.query('alter table auth_sessions disable trigger auth_sessions_ended');
+      await pg.query(`delete from auth_sessions where token_hash = encode(sha256($1::bytea), 'hex')`, [a.cookie]);
+      await pg.query('alter table auth_sessions enable trigger auth_sessions_ended');
+      await pg.query('commit');
+    });
+    expect(c.ws.readyState).toBe(c.ws.OPEN);
+    t.app.services.hub.refreshAll();
+    expect(await ended).toBe(4401);
+    anon.send({ type: 'ping', t: 2 });
+    expect((await anon.waitFor((m) => m.type === 'pong')).t).toBe(2);
+    anon.close();
+  });
+
   it('closes a deputy’s sockets when staff revoke or reissue the code', async () => {
     // s.staff's login ended with log out everywhere above.
     const staff = await staffLogin('staff1');
