@@ -443,6 +443,8 @@ const en: Messages = {
     cyclesEmpty: 'No cycles yet.',
     yearLabel: '{year}',
     viewResults: 'View results',
+    viewProgress: 'Implementation progress',
+    viewProgressLong: 'Implementation progress of the chosen projects',
     notFound: 'Cycle not found.',
     noResults: 'No results published yet for this cycle',
     noResultsDesc: 'Results appear here once the presidium has certified them.',

@@ -261,7 +261,7 @@ const portalEn: PortalMessages = {
     title: 'Livelihood projects: progress',
     subtitle: 'Plan at the start, progress mid-year, results at year end',
     progressOf: 'Progress of {name}',
-    noProjects: 'No public progress yet.',
+    noProjects: 'No public progress yet: once the presidium has certified the chosen projects, staff open their supervision ledger and progress is published here.',
     total: '{n} projects',
     average: 'average {p}%',
     status: { on_track: 'On track', overdue: 'Behind', completed: 'Completed', paused: 'Paused', cancelled: 'Cancelled' },

@@ -260,7 +260,7 @@ const portalZhCN = {
     title: '民生实事项目实施进度',
     subtitle: '年初问计划、年中问进度、年底问效果',
     progressOf: '{name}实施进度',
-    noProjects: '尚无可公开的项目实施信息。',
+    noProjects: '尚无可公开的项目实施信息：主席团确认入选项目后，由工作人员建立监督台账，实施进度在此公布。',
     total: '项目 {n} 个',
     average: '平均进度 {p}%',
     status: { on_track: '按计划推进', overdue: '进度滞后', completed: '已完成', paused: '已暂停', cancelled: '已终止' },

@@ -454,6 +454,8 @@ const zhCN = {
     cyclesEmpty: '暂无年度票决。',
     yearLabel: '{year} 年度',
     viewResults: '查看结果',
+    viewProgress: '项目实施进度',
+    viewProgressLong: '查看入选项目的实施进度',
     notFound: '未找到该年度。',
     noResults: '本年度票决结果尚未公布',
     noResultsDesc: '表决结果经大会主席团确认后在此公布。',

@@ -99,7 +99,7 @@ export const resultsRoutes: RoutesPlugin = async (app, { services }) => {
         .send(JSON.stringify(archive));
     },
   );
-  app.get('/api/public/cycles', { config: publicOrStaff, schema: { tags: ['public'], summary: '年度票决列表 · Cycles', response: { 200: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), year: Type.Integer(), level: Type.String() })) } } }, async () =>
-    (await services.cycles.list()).map((c) => ({ id: c.id, name: c.name, year: c.year, level: c.level })),
+  app.get('/api/public/cycles', { config: publicOrStaff, schema: { tags: ['public'], summary: '年度票决列表 · Cycles', response: { 200: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), year: Type.Integer(), level: Type.String() })) } } }, () =>
+    services.results.publicCycles(),
   );
 };

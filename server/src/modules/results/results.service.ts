@@ -16,6 +16,7 @@ import { pollsRepository } from '../polls/polls.repository.ts';
 import type { PollsService } from '../polls/polls.service.ts';
 import { sessionsRepository } from '../sessions/sessions.repository.ts';
 import { ratingParagraphs, voteParagraphs } from './announcement-text.ts';
+import { resultsRepository } from './results.repository.ts';
 
 const FINAL = new Set(['certified', 'published']);
 const COUNTED = new Set(['closed', 'rejected', 'certified', 'published']);
@@ -187,6 +188,11 @@ export class ResultsService {
         tieResolution: tieOpen ? result.tie!.resolution : null,
       }),
     };
+  }
+
+  /** The cycles the public results page lists: only those with a certified result to open. */
+  async publicCycles(): Promise<{ id: string; name: string; year: number; level: string }[]> {
+    return resultsRepository.cyclesWithPublicResults(this.db);
   }
 
   /** The certified results of a cycle, for the public results page. */
