@@ -11,6 +11,8 @@
  * Needs the built web client (`pnpm --filter @piaojue/web build`) and Chromium.
  * With E2E_SCREENSHOTS=<dir> it saves the screens it checks there.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -85,8 +87,12 @@ beforeAll(async () => {
 let failed = false;
 beforeEach((ctx) => {
   if (failed) ctx.skip();
-  ctx.onTestFailed(() => {
+  ctx.onTestFailed(async () => {
     failed = true;
+    // what each screen showed when a step failed
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'piaojue-e2e-'));
+    for (const [name, page] of pages) await page.screenshot({ path: path.join(dir, `${name}.png`) }).catch(() => undefined);
+    console.error(`e2e screenshots: ${dir}`);
   });
 });
 
@@ -224,6 +230,33 @@ describe('a late deputy, a returned result and a readable hall', () => {
     await poll(() => con.getByTestId('poll-returned').count()).toBe(0);
     // the hall no longer shows the returned poll: it waits for the new one
     await poll(() => hall.getByTestId('hall-returned').count()).toBe(0);
+  });
+
+  it('the new poll runs to a certified result; the public list links each year to its progress', async () => {
+    const con = pages.get('console')!;
+    const draft = ((await staff.get(`/api/sessions/${sessionId}/polls`)).body as { id: string; status: string }[]).find((p) => p.status === 'draft')!;
+    expect((await staff.post(`/api/polls/${draft.id}/open`, { countdownSeconds: 900 })).status).toBe(200);
+    await poll(() => con.getByRole('button', { name: /结束投票/ }).count()).toBe(1);
+    for (const d of deputies.slice(0, 20)) await d.post(`/api/polls/${draft.id}/ballots`, { idempotencyKey: key(), ballot: { type: 'approve', marks: Object.fromEntries(candidates.slice(0, 10).map((c) => [c.id, 'for'])) } });
+    await poll(async () => (await con.locator('.top-stats').textContent())?.replace(/\s+/g, '')).toContain('20/30');
+    await shot(con, 'console-session.png');
+    expect((await staff.post(`/api/polls/${draft.id}/close`)).status).toBe(200);
+    expect((await staff.post(`/api/polls/${draft.id}/certify`)).body.status).toBe('certified');
+    const hall = pages.get('hall')!;
+    await hall.getByTestId('hall-certified').waitFor();
+    await poll(() => hall.locator('[data-testid="result-row"][data-status="chosen"]').count()).toBe(10);
+    await checkReadable(hall, 40);
+    await shot(hall, 'hall-result-certified.png');
+
+    const pub = await open('public', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    await pub.goto(`${base}/results`);
+    // only the year with a certified result is listed, and it links to its progress
+    await poll(() => pub.getByTestId('public-cycle').count()).toBe(1);
+    await shot(pub, 'public-results.png');
+    await pub.getByTestId('public-cycle-progress').click();
+    await pub.waitForURL(/\/progress\/cycles\//);
+    await poll(() => pub.getByText('建立监督台账').count()).toBe(1);
+    await shot(pub, 'progress-public.png');
   });
 
   it('an empty proposal on the phone scrolls to its first missing field and focuses it', async () => {

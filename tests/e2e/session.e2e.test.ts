@@ -7,6 +7,7 @@
  * the poll closes, provisional until a presidium member certifies it; then the public pages.
  *
  * Needs the built web client (`pnpm --filter @piaojue/web build`) and Chromium.
+ * With E2E_SCREENSHOTS=<dir> it saves seat-cards.png there.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -178,6 +179,7 @@ describe('a whole session through the browser', () => {
     const cards = con.getByTestId('seat-card');
     await poll(() => cards.count()).toBe(3);
     await expectAccessible(con, 'console: seat cards');
+    if (process.env.E2E_SCREENSHOTS) await con.screenshot({ path: path.join(process.env.E2E_SCREENSHOTS, 'seat-cards.png') });
     for (const card of await cards.all()) {
       const seat = (await card.getAttribute('data-seat'))!;
       const code = await text(card.getByTestId('seat-card-code'));
