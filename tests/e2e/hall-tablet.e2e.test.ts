@@ -119,6 +119,7 @@ describe('a late deputy, a returned result and a readable hall', () => {
   it('a deputy who comes after the poll opened is told that checking in hands out a ballot, and it does', async () => {
     const tablet = await open('tablet', { ...TABLET, viewport: { width: 1280, height: 800 } });
     await tablet.goto(`${base}/t/login?code=${codes[SEATED - 1]}`);
+    await tablet.getByRole('button', { name: '登 录' }).click();
     const hint = tablet.getByTestId('checkin-hint');
     await poll(() => hint.textContent()).toContain('签到后即可领取本次表决票');
     expect(await tablet.getByText('未领取').count()).toBe(0);
