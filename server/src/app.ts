@@ -13,6 +13,8 @@ import Fastify, { type FastifyError, type FastifyReply } from 'fastify';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import { guardPlugin, SESSION_COOKIE } from './auth/guard.ts';
+import { unitScopePlugin } from './modules/units/unit-scope.ts';
+import { unitsRoutes } from './modules/units/units.routes.ts';
 import { LoginCodes, loadLoginCodeKey } from './auth/login-codes.ts';
 import { sha256 } from './lib/crypto.ts';
 import { checkDocumented, errorSchema, openapiOptions } from './lib/openapi.ts';
@@ -247,11 +249,12 @@ export async function buildApp(opts: BuildOptions) {
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { validatorUrl: null } });
   await app.register(fastifyWebsocket, { options: { maxPayload: MAX_CLIENT_MESSAGE } });
   await app.register(guardPlugin, { auth });
+  await app.register(unitScopePlugin, { db });
   app.addHook('preValidation', async (req) => {
     if (badText(req.body) || badText(req.query) || badText(req.params)) throw new AppError('VALIDATION', { reason: BAD_TEXT });
   });
 
-  for (const routes of [healthRoutes, authRoutes, usersRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, resultsRoutes, trackingRoutes, rectificationRoutes, supervisionRoutes, summaryRoutes, proposalsRoutes, similarityRoutes]) await app.register(routes, { services });
+  for (const routes of [healthRoutes, authRoutes, usersRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, resultsRoutes, trackingRoutes, rectificationRoutes, supervisionRoutes, summaryRoutes, unitsRoutes, proposalsRoutes, similarityRoutes]) await app.register(routes, { services });
 
   app.get('/api/ws', { websocket: true, config: { roles: ['public'] } }, (socket, req) => {
     const token = req.cookies[SESSION_COOKIE];

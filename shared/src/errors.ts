@@ -76,7 +76,6 @@ export const ERRORS = {
   NOT_RECTIFIABLE: [409, '该项目在此次测评中未被评为不满意或基本满意，无需整改', 'The project was not graded unsatisfied or basic in this rating; no rectification is called for'],
   RECTIFICATION_EXISTS: [409, '该项目已就此次测评建立整改记录', 'A rectification for this project and rating already exists'],
   RECTIFICATION_CLOSED: [409, '整改已完成，不能再填报', 'The rectification is complete; no further reports'],
-  OUT_OF_UNIT: [404, '找不到该对象（不属于本级人大）', 'Not found (it belongs to another congress)'],
   ATTACHMENT_TYPE: [415, '附件类型不允许（仅限 PDF、PNG、JPEG、DOCX、XLSX），或内容与类型不符', 'Attachment type not allowed (PDF, PNG, JPEG, DOCX, XLSX only) or content does not match it'],
 } as const satisfies Record<string, readonly [number, string, string]>;
 

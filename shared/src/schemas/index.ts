@@ -11,3 +11,4 @@ export * from './similarity.ts';
 export * from './rectification.ts';
 export * from './supervision.ts';
 export * from './summary.ts';
+export * from './units.ts';

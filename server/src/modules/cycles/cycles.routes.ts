@@ -20,7 +20,7 @@ export const cyclesRoutes: RoutesPlugin = async (app, { services }) => {
   const { cycles } = services;
   const tags = ['cycles'];
 
-  app.get('/api/cycles', { config: { roles: READERS }, schema: { summary: '年度票决列表 · Cycles', tags, response: { 200: Type.Array(Cycle) } } }, () => cycles.list());
+  app.get('/api/cycles', { config: { roles: READERS }, schema: { summary: '年度票决列表 · Cycles', tags, response: { 200: Type.Array(Cycle) } } }, (req) => cycles.list(req.principal));
   app.post('/api/cycles', { config: { roles: STAFF }, schema: { tags, summary: '新建年度票决 · New cycle', body: CreateCycleBody, response: { 200: Cycle } } }, (req) =>
     cycles.create(req.principal, req.body),
   );

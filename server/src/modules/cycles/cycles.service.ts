@@ -11,6 +11,7 @@ import type { Db, DbOrTx } from '../../db/database.ts';
 import type { CandidateRow, CycleRow } from '../../db/types.ts';
 import { canonicalJson, sha256 } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
+import { ownCycle, unitOf } from '../units/unit-scope.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { actorOf, type Principal } from '../auth/auth.service.ts';
 import { cyclesRepository as repo } from './cycles.repository.ts';
@@ -82,8 +83,10 @@ function checkRatio(min: number, max: number) {
 export class CyclesService {
   constructor(private readonly db: Db) {}
 
-  async list(): Promise<Cycle[]> {
-    return (await repo.list(this.db)).map(toCycle);
+  /** The cycles of the caller's congress (all of them for an account of the whole installation). */
+  async list(actor: Principal): Promise<Cycle[]> {
+    const unit = await unitOf(this.db, actor);
+    return (await repo.list(this.db)).filter((c) => ownCycle(unit, c)).map(toCycle);
   }
 
   async get(id: string, db: DbOrTx = this.db): Promise<Cycle> {
@@ -96,8 +99,10 @@ export class CyclesService {
     const min = b.minExtraRatio ?? 0.1;
     const max = b.maxExtraRatio ?? 0.5;
     checkRatio(min, max);
+    const unit = await unitOf(this.db, actor);
     return this.db.transaction().execute(async (trx) => {
       const { id } = await repo.insert(trx, {
+        unit_name: unit?.name ?? null,
         level: b.level,
         name: b.name,
         year: b.year,

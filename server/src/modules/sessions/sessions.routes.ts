@@ -22,7 +22,7 @@ export const sessionsRoutes: RoutesPlugin = async (app, { services }) => {
   const { sessions, polls } = services;
   const tags = ['sessions'];
 
-  app.get('/api/sessions', { config: { roles: READERS }, schema: { summary: '会议列表 · Sessions', tags, response: { 200: Type.Array(Session) } } }, () => sessions.list());
+  app.get('/api/sessions', { config: { roles: READERS }, schema: { summary: '会议列表 · Sessions', tags, response: { 200: Type.Array(Session) } } }, (req) => sessions.list(req.principal));
   app.post('/api/sessions', { config: { roles: STAFF }, schema: { tags, summary: '新建会议 · New session', body: CreateSessionBody, response: { 200: Session } } }, (req) =>
     sessions.create(req.principal, req.body),
   );

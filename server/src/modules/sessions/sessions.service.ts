@@ -18,6 +18,7 @@ import { notifyInTx } from '../../realtime/notify.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { actorOf, type Principal } from '../auth/auth.service.ts';
 import { cyclesRepository } from '../cycles/cycles.repository.ts';
+import { ownCycle, unitOf } from '../units/unit-scope.ts';
 import { parseRoster } from './roster-parse.ts';
 import { sessionsRepository as repo } from './sessions.repository.ts';
 
@@ -60,8 +61,11 @@ export class SessionsService {
     };
   }
 
-  async list(): Promise<Session[]> {
-    const rows = await repo.list(this.db);
+  /** The sessions of the caller's congress (all of them for an account of the whole installation). */
+  async list(actor: Principal): Promise<Session[]> {
+    const unit = await unitOf(this.db, actor);
+    const own = new Set((await cyclesRepository.list(this.db)).filter((c) => ownCycle(unit, c)).map((c) => c.id));
+    const rows = (await repo.list(this.db)).filter((r) => own.has(r.cycle_id));
     return Promise.all(rows.map((r) => this.toSession(this.db, r)));
   }
 
