@@ -3,6 +3,7 @@
 //
 //   pnpm eval:similar            # human summary, then one JSON line; exit 1 if a target is missed
 //   pnpm eval:similar --sweep    # also flag precision/recall for other thresholds
+//   pnpm eval:similar --holdout  # the second family of writers (tests/fixtures/similar-holdout.json)
 //
 // Ranking: for every ordered pair (q, d) of one group, d's rank in q's list among proposals
 // that are not q's duplicates (other duplicates above d do not count against it).
@@ -20,7 +21,8 @@ import type { LabelledProposal } from './similar-set.ts';
 
 const TARGETS = { recall5Reworded: 0.9, flagPrecision: 0.8, otherPlaceFlagged: 0.1 };
 const sweep = process.argv.includes('--sweep');
-const file = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'tests', 'fixtures', 'similar-set.json');
+const holdout = process.argv.includes('--holdout');
+const file = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'tests', 'fixtures', holdout ? 'similar-holdout.json' : 'similar-set.json');
 const set = JSON.parse(fs.readFileSync(file, 'utf8')) as { proposals: LabelledProposal[] };
 const ps = set.proposals;
 

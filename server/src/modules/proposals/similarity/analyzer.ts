@@ -44,6 +44,7 @@ const NOT_PLACES = new Set([
   '农村', '乡村', '城市', '全市', '全区', '全县', '本村', '本区', '该村', '郊区', '城区', '市区', '辖区', '园区', '景区', '街区',
   '校园', '家园', '花园', '公园', '菜园', '果园', '庄园', '乐园', '游园', '田园', '小区', '社区', '老街', '商业街', '步行街',
   '马路', '道路', '公路', '小路', '土路', '泥路', '山路', '水路', '线路', '思路', '出路', '走路', '过路', '修路', '上路',
+  '夜路', '走夜路', '赶路', '让路', '大路', '弯路', '岔路', '近路', '远路', '铁路', '电路', '套路', '一路', '半路', '来路', '去路', '问路', '带路', '开路', '堵路', '挡路',
   '小河', '河', '江河', '运河', '护城河', '大街', '家庭', '法庭', '医院', '法院', '学院', '影院', '庭院', '院', '进城', '县城', '城', '政府', '港湾', '海湾', '上街', '逛街', '临街', '沿街', '满街', '当街', '整个村', '附近村',
 ]);
 /** Words before a bare ending that mean "a 小区/村" rather than name one (老旧小区, 我们村, 附近路). */
@@ -52,6 +53,8 @@ const NOT_NAME_WORDS = new Set(['利用', '推动', '位于', '家住', '住在'
 const NON_NAME_TAGS = new Set(['p', 'r', 'd', 'c', 'u', 'uj', 'ul', 'uz', 'ug', 'uv', 'ud', 'y', 'e', 'o', 'w', 'm', 'q', 'f']);
 /** Tags that cannot carry a request word on their own. */
 const NON_TOPIC_TAGS = new Set(['p', 'r', 'c', 'u', 'uj', 'ul', 'uz', 'ug', 'uv', 'ud', 'y', 'e', 'o', 'w', 'm', 'q', 'mq', 'f', 't', 'zg']);
+/** Verbs that start road names (建设路, 解放路); any other verb before 路 is not a name (上学路). */
+const ROAD_VERBS = new Set(['解放', '建设', '发展', '振兴', '胜利', '团结', '前进', '创业', '迎宾', '复兴', '育才', '兴业', '跃进', '开发', '开放', '友谊', '和平', '光明', '新华', '联合', '健康', '文明', '民主', '工农', '红旗']);
 /** jieba's tags for names (places, persons, others) and for words it found itself. */
 const PROPER_TAGS = new Set(['ns', 'nr', 'nz', 'nrt', 'nt', 'x']);
 const CJK_OR_ALNUM = /[\p{Script=Han}\p{L}\p{N}]/u;
@@ -199,9 +202,9 @@ export class Analyzer {
             start--;
             len += l;
           }
-          // A verb may be inside a name (云栖小区) and names roads (建设路), but does not start
-          // the name of a 小区 or village (住春江苑, 建小区).
-          while (start < i && tokens[start]!.tag.startsWith('v') && !['路', '街', '大道'].includes(end)) {
+          // A verb may be inside a name (云栖小区) and starts a few road names (建设路), but
+          // nothing else (住春江苑, 建小区, 上学路).
+          while (start < i && tokens[start]!.tag.startsWith('v') && !(['路', '街', '大道'].includes(end) && ROAD_VERBS.has(tokens[start]!.word))) {
             len -= [...tokens[start]!.word].length;
             start++;
           }

@@ -22,8 +22,12 @@ const SAME_PLACE_LIFT = 1;
 const OTHER_PLACE_DROP = -1;
 /** The same district or town only: a little above not knowing. */
 const COARSE_PLACE_LIFT = 0.25;
-/** Words in more than this share of the cycle find nobody in particular (they still count in scores). */
-const COMMON_SHARE = 0.2;
+/**
+ * Words in more than this share of the cycle (and more than COMMON_MIN proposals) find nobody in
+ * particular: they do not bring candidates (they still count in scores; a shared place always does).
+ */
+const COMMON_SHARE = 0.02;
+const COMMON_MIN = 100;
 
 interface Doc {
   id: string;
@@ -32,6 +36,15 @@ interface Doc {
   f: Features;
   fine: Set<string>;
   coarse: Set<string>;
+  /** Concept ids (dense, per index) and whether each is in the title. */
+  cids: Int32Array;
+  inTitle: Uint8Array;
+  /** Weights for the index generation `gen` (idf changes as proposals come and go). */
+  w: Float64Array;
+  norm: number;
+  gen: number;
+  /** Last query that took this doc as a candidate. */
+  seen: number;
 }
 
 export interface Match {
@@ -66,19 +79,46 @@ function coarseOnly(a: Doc, b: Doc): boolean {
 
 export class SimilarityIndex {
   readonly #docs = new Map<string, Doc>();
-  readonly #byConcept = new Map<string, Set<string>>();
-  readonly #byPlace = new Map<string, Set<string>>();
+  readonly #conceptId = new Map<string, number>();
+  readonly #conceptName: string[] = [];
+  /** Per concept id: the docs using it. */
+  readonly #byConcept: Set<Doc>[] = [];
+  readonly #byPlace = new Map<string, Set<Doc>>();
+  /** Bumped by every change; weights and idf computed for an older generation are stale. */
+  #gen = 1;
+  #idf = new Float64Array(0);
+  #idfGen = new Int32Array(0);
+  /** The query's weights by concept id, zero elsewhere (reset after each comparison round). */
+  #q = new Float64Array(0);
+  #stamp = 0;
 
   get size(): number {
     return this.#docs.size;
+  }
+
+  /** Changes whenever a proposal is added, changed or removed. */
+  get generation(): number {
+    return this.#gen;
   }
 
   has(id: string): boolean {
     return this.#docs.has(id);
   }
 
+  #cid(c: string): number {
+    let id = this.#conceptId.get(c);
+    if (id === undefined) {
+      id = this.#conceptName.length;
+      this.#conceptId.set(c, id);
+      this.#conceptName.push(c);
+      this.#byConcept.push(new Set());
+    }
+    return id;
+  }
+
   upsert(id: string, no: number, status: string, f: Features): void {
     this.remove(id);
+    const cids = Int32Array.from(f.concepts, (c) => this.#cid(c));
     const doc: Doc = {
       id,
       no,
@@ -86,138 +126,220 @@ export class SimilarityIndex {
       f,
       fine: new Set(f.places.filter((p) => p.fine).map((p) => p.key)),
       coarse: new Set(f.places.filter((p) => !p.fine).map((p) => p.key)),
+      cids,
+      inTitle: Uint8Array.from(f.concepts, (c) => (f.titleConcepts.has(c) ? 1 : 0)),
+      w: new Float64Array(cids.length),
+      norm: 0,
+      gen: 0,
+      seen: 0,
     };
     this.#docs.set(id, doc);
-    for (const c of f.concepts) this.#post(this.#byConcept, c, id);
-    for (const k of doc.fine) this.#post(this.#byPlace, `f:${k}`, id);
-    for (const k of doc.coarse) this.#post(this.#byPlace, `c:${k}`, id);
+    for (const c of cids) this.#byConcept[c]!.add(doc);
+    for (const k of doc.fine) this.#post(`f:${k}`, doc);
+    for (const k of doc.coarse) this.#post(`c:${k}`, doc);
+    this.#gen++;
   }
 
-  /** A status change does not change the text: only the status is updated. */
-  setStatus(id: string, status: string): void {
-    const d = this.#docs.get(id);
-    if (d) d.status = status;
+  /** The proposals whose status is one of these. */
+  openIds(statuses: ReadonlySet<string>): string[] {
+    return [...this.#docs.values()].filter((d) => statuses.has(d.status)).map((d) => d.id);
   }
 
   remove(id: string): void {
     const d = this.#docs.get(id);
     if (!d) return;
     this.#docs.delete(id);
-    for (const c of d.f.concepts) this.#unpost(this.#byConcept, c, id);
-    for (const k of d.fine) this.#unpost(this.#byPlace, `f:${k}`, id);
-    for (const k of d.coarse) this.#unpost(this.#byPlace, `c:${k}`, id);
+    for (const c of d.cids) this.#byConcept[c]!.delete(d);
+    for (const k of d.fine) this.#unpost(`f:${k}`, d);
+    for (const k of d.coarse) this.#unpost(`c:${k}`, d);
+    this.#gen++;
   }
 
-  #post(m: Map<string, Set<string>>, k: string, id: string) {
-    let s = m.get(k);
-    if (!s) m.set(k, (s = new Set()));
-    s.add(id);
+  #post(k: string, d: Doc) {
+    let s = this.#byPlace.get(k);
+    if (!s) this.#byPlace.set(k, (s = new Set()));
+    s.add(d);
   }
 
-  #unpost(m: Map<string, Set<string>>, k: string, id: string) {
-    const s = m.get(k);
+  #unpost(k: string, d: Doc) {
+    const s = this.#byPlace.get(k);
     if (!s) return;
-    s.delete(id);
-    if (s.size === 0) m.delete(k);
+    s.delete(d);
+    if (s.size === 0) this.#byPlace.delete(k);
   }
 
-  #idf(c: string): number {
-    const df = this.#byConcept.get(c)?.size ?? 1;
-    return Math.log(1 + this.#docs.size / df);
-  }
-
-  #weights(d: Doc): Map<string, number> {
-    const w = new Map<string, number>();
-    for (const c of d.f.concepts) w.set(c, this.#idf(c) * (d.f.titleConcepts.has(c) ? TITLE_WEIGHT : 1));
-    return w;
-  }
-
-  /** Compares two indexed proposals, worded from a's side. */
-  #compare(a: Doc, wa: Map<string, number>, na: number, b: Doc): Match {
-    const wb = this.#weights(b);
-    let nb = 0;
-    for (const v of wb.values()) nb += v * v;
-    let dot = 0;
-    for (const [c, v] of wa) {
-      const u = wb.get(c);
-      if (u !== undefined) dot += v * u;
+  #idfOf(c: number): number {
+    if (this.#idf.length < this.#conceptName.length) {
+      const n = Math.max(this.#conceptName.length, this.#idf.length * 2);
+      const idf = new Float64Array(n);
+      idf.set(this.#idf);
+      const gen = new Int32Array(n);
+      gen.set(this.#idfGen);
+      this.#idf = idf;
+      this.#idfGen = gen;
     }
+    if (this.#idfGen[c] !== this.#gen) {
+      this.#idf[c] = Math.log(1 + this.#docs.size / Math.max(1, this.#byConcept[c]!.size));
+      this.#idfGen[c] = this.#gen;
+    }
+    return this.#idf[c]!;
+  }
+
+  /** Brings a doc's weights to the current generation. */
+  #weigh(d: Doc): Doc {
+    if (d.gen === this.#gen) return d;
+    let norm = 0;
+    for (let i = 0; i < d.cids.length; i++) {
+      const v = this.#idfOf(d.cids[i]!) * (d.inTitle[i] ? TITLE_WEIGHT : 1);
+      d.w[i] = v;
+      norm += v * v;
+    }
+    d.norm = norm;
+    d.gen = this.#gen;
+    return d;
+  }
+
+  /** Loads a's weights into the dense query vector. */
+  #load(a: Doc) {
+    if (this.#q.length < this.#conceptName.length) this.#q = new Float64Array(Math.max(this.#conceptName.length, this.#q.length * 2));
+    for (let i = 0; i < a.cids.length; i++) this.#q[a.cids[i]!] = a.w[i]!;
+  }
+
+  #unload(a: Doc) {
+    for (const c of a.cids) this.#q[c] = 0;
+  }
+
+  /** Compares b with the loaded query a (the cheap part: no labels). */
+  #score(a: Doc, b: Doc): Match {
+    this.#weigh(b);
+    let dot = 0;
+    let titled = false;
+    for (let i = 0; i < b.cids.length; i++) {
+      const q = this.#q[b.cids[i]!]!;
+      if (q !== 0) {
+        dot += q * b.w[i]!;
+        // What is asked is in the title: a duplicate shares a title word of one side or the other.
+        if (b.inTitle[i] || a.f.titleConcepts.has(this.#conceptName[b.cids[i]!]!)) titled = true;
+      }
+    }
+    const na = a.norm;
+    const nb = b.norm;
     const cos = na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
     // The shorter text inside the longer one: a short title against a long letter.
     const inner = na > 0 && nb > 0 ? Math.min(1, dot / Math.min(na, nb)) : 0;
     const topic = (cos + inner) / 2;
     const place = placeRelation(a, b);
-    const samePlaces = place === 'same' ? a.f.places.filter((p) => (p.fine ? b.fine.has(p.key) : a.fine.size === 0 && b.coarse.has(p.key))).map((p) => p.label) : [];
     const noPlaces = a.fine.size + a.coarse.size + b.fine.size + b.coarse.size === 0;
-    const duplicate = place === 'same' ? topic >= (coarseOnly(a, b) ? DUPLICATE_TOPIC_COARSE : DUPLICATE_TOPIC) : noPlaces && topic >= DUPLICATE_TOPIC_COARSE;
+    const duplicate = titled && (place === 'same' ? topic >= (coarseOnly(a, b) ? DUPLICATE_TOPIC_COARSE : DUPLICATE_TOPIC) : noPlaces && topic >= DUPLICATE_TOPIC_COARSE);
     return {
       id: b.id,
       no: b.no,
       place,
-      samePlaces,
-      sharedTopics: dot > 0 ? this.#sharedLabels(a, wa, wb) : [],
+      samePlaces: [],
+      sharedTopics: [],
       topic: Math.round(topic * 1000) / 1000,
       duplicate,
       rank: topic + (place === 'same' ? (coarseOnly(a, b) ? COARSE_PLACE_LIFT : SAME_PLACE_LIFT) : place === 'other' ? OTHER_PLACE_DROP : 0),
     };
   }
 
-  /** Shared request words in a's order; neighbours join into one phrase (老旧小区 + 加装 + 电梯). Heaviest two phrases. */
-  #sharedLabels(a: Doc, wa: Map<string, number>, wb: Map<string, number>): string[] {
+  /** The words of a match: shared places as a writes them, shared request phrases in a's order. */
+  #explain(a: Doc, b: Doc, m: Match): Match {
+    m.samePlaces = m.place === 'same' ? a.f.places.filter((p) => (p.fine ? b.fine.has(p.key) : a.fine.size === 0 && b.coarse.has(p.key))).map((p) => p.label) : [];
+    const inB = new Set(b.f.concepts);
+    // Neighbours join into one phrase (老旧小区 + 加装 + 电梯); the heaviest two phrases.
     const runs: { text: string; weight: number }[] = [];
     let cur: { text: string; weight: number } | null = null;
-    for (const c of a.f.concepts) {
-      if (wb.has(c)) {
+    a.f.concepts.forEach((c, i) => {
+      if (inB.has(c)) {
         cur ??= { text: '', weight: 0 };
         cur.text += c;
-        cur.weight += wa.get(c)!;
+        cur.weight += a.w[i]!;
       } else if (cur) {
         runs.push(cur);
         cur = null;
       }
-    }
+    });
     if (cur) runs.push(cur);
-    return runs
+    m.sharedTopics = runs
       .sort((x, y) => y.weight - x.weight)
       .slice(0, 2)
       .map((r) => r.text);
+    return m;
   }
 
-  #norm(w: Map<string, number>): number {
-    let n = 0;
-    for (const v of w.values()) n += v * v;
-    return n;
-  }
-
-  /** Everyone sharing a place or a not-too-common request word with the doc. */
-  #candidates(a: Doc, only?: ReadonlySet<string>): Set<string> {
-    const out = new Set<string>();
-    const common = Math.max(20, this.#docs.size * COMMON_SHARE);
-    const take = (s: Set<string> | undefined) => {
-      if (!s) return;
-      for (const id of s) if (id !== a.id && (!only || only.has(id))) out.add(id);
+  /**
+   * Everyone sharing a request word with a that is not too common, or sharing a fine place and
+   * any request word (a large place is intersected with a's words instead of read whole).
+   * `placesOnly`: only the latter, and for a proposal without a fine place its rarer words
+   * (what a flag can need: groups).
+   */
+  #candidates(a: Doc, visit: (b: Doc) => void, only?: ReadonlySet<string>, placesOnly = false): void {
+    const stamp = ++this.#stamp;
+    const common = Math.max(COMMON_MIN, this.#docs.size * COMMON_SHARE);
+    const take = (b: Doc) => {
+      if (b.seen === stamp || b === a || (only && !only.has(b.id))) return;
+      b.seen = stamp;
+      visit(b);
     };
-    for (const k of a.fine) take(this.#byPlace.get(`f:${k}`));
-    for (const c of a.f.concepts) {
-      const s = this.#byConcept.get(c);
-      if (s && s.size <= common) take(s);
+    for (const k of a.fine) {
+      const place = this.#byPlace.get(`f:${k}`);
+      if (!place) continue;
+      if (place.size <= common) for (const b of place) take(b);
+      else {
+        for (const c of a.cids) {
+          const words = this.#byConcept[c]!;
+          const [small, large] = words.size < place.size ? [words, place] : [place, words];
+          for (const b of small) if (large.has(b)) take(b);
+        }
+      }
     }
-    return out;
+    if (placesOnly && a.fine.size > 0) return;
+    for (const c of a.cids) {
+      const s = this.#byConcept[c]!;
+      if (s.size <= common) for (const b of s) take(b);
+    }
   }
 
   /** The proposals most like one, best first. */
   similar(id: string, limit: number): Match[] {
     const a = this.#docs.get(id);
     if (!a) return [];
-    const wa = this.#weights(a);
-    const na = this.#norm(wa);
-    const out: Match[] = [];
-    for (const other of this.#candidates(a)) {
-      const m = this.#compare(a, wa, na, this.#docs.get(other)!);
-      if (m.topic > 0 || m.place === 'same') out.push(m);
+    this.#weigh(a);
+    this.#load(a);
+    // Keep the best `limit` as they come (a sorted array: limit is small), scoring each
+    // candidate without building its match object until it makes the list.
+    const best: { rank: number; no: number; b: Doc }[] = [];
+    try {
+      this.#candidates(a, (b) => {
+        const r = this.#rank(a, b);
+        if (r === null) return;
+        if (best.length === limit) {
+          const last = best[limit - 1]!;
+          if (r < last.rank || (r === last.rank && b.no > last.no)) return;
+          best.pop();
+        }
+        let i = best.length;
+        while (i > 0 && (best[i - 1]!.rank < r || (best[i - 1]!.rank === r && best[i - 1]!.no > b.no))) i--;
+        best.splice(i, 0, { rank: r, no: b.no, b });
+      });
+      return best.map(({ b }) => this.#explain(a, b, this.#score(a, b)));
+    } finally {
+      this.#unload(a);
     }
-    out.sort((x, y) => y.rank - x.rank || x.no - y.no);
-    return out.slice(0, limit);
+  }
+
+  /** The ranking value of b against the loaded a, or null when it shares neither words nor place. */
+  #rank(a: Doc, b: Doc): number | null {
+    this.#weigh(b);
+    let dot = 0;
+    for (let i = 0; i < b.cids.length; i++) dot += this.#q[b.cids[i]!]! * b.w[i]!;
+    if (dot === 0) return null;
+    const place = placeRelation(a, b);
+    const na = a.norm;
+    const nb = b.norm;
+    const topic = na > 0 && nb > 0 ? (dot / Math.sqrt(na * nb) + Math.min(1, dot / Math.min(na, nb))) / 2 : 0;
+    return topic + (place === 'same' ? (coarseOnly(a, b) ? COARSE_PLACE_LIFT : SAME_PLACE_LIFT) : place === 'other' ? OTHER_PLACE_DROP : 0);
   }
 
   /**
@@ -236,17 +358,25 @@ export class SimilarityIndex {
     for (const id of only) parent.set(id, id);
     const pairs: Match[] = [];
     for (const id of only) {
-      const a = this.#docs.get(id)!;
-      const wa = this.#weights(a);
-      const na = this.#norm(wa);
-      for (const other of this.#candidates(a, only)) {
-        if (other < id) continue;
-        const m = this.#compare(a, wa, na, this.#docs.get(other)!);
-        if (!m.duplicate) continue;
-        pairs.push(m);
+      const a = this.#weigh(this.#docs.get(id)!);
+      this.#load(a);
+      try {
+        this.#candidates(
+          a,
+          (b) => {
+            if (b.id < id) return;
+            const m = this.#score(a, b);
+            if (!m.duplicate) return;
+            pairs.push(this.#explain(a, b, m));
             const ra = find(id);
-        const rb = find(other);
-        if (ra !== rb) parent.set(ra, rb);
+            const rb = find(b.id);
+            if (ra !== rb) parent.set(ra, rb);
+          },
+          only,
+          true,
+        );
+      } finally {
+        this.#unload(a);
       }
     }
     const byRoot = new Map<string, string[]>();
@@ -254,13 +384,13 @@ export class SimilarityIndex {
       const r = find(id);
       byRoot.set(r, [...(byRoot.get(r) ?? []), id]);
     }
-    const groups = [...byRoot.values()].filter((g) => g.length > 1);
-    return groups
+    const no = (x: string) => this.#docs.get(x)!.no;
+    return [...byRoot.values()]
+      .filter((g) => g.length > 1)
       .map((members) => {
         const set = new Set(members);
-        const no = (x: string) => this.#docs.get(x)!.no;
         return { members: members.sort((x, y) => no(x) - no(y)), pairs: pairs.filter((p) => set.has(p.id)) };
       })
-      .sort((x, y) => y.members.length - x.members.length || this.#docs.get(x.members[0]!)!.no - this.#docs.get(y.members[0]!)!.no);
+      .sort((x, y) => y.members.length - x.members.length || no(x.members[0]!) - no(y.members[0]!));
   }
 }

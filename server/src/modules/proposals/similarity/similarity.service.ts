@@ -26,6 +26,7 @@ interface CycleIndex {
   index: SimilarityIndex;
   n: number;
   at: Date | null;
+  groups?: { gen: number; found: ReturnType<SimilarityIndex['groups']> };
 }
 
 type LexiconRow = Awaited<ReturnType<typeof repo.activeEntries>>[number];
@@ -111,9 +112,11 @@ export class SimilarityService {
 
   /** 疑似重复组: clusters of flagged proposals among those still to decide. */
   async groups(cycleId: string): Promise<DuplicateGroups> {
-    const { index } = await this.#index(cycleId);
-    const open = (await repo.rows(this.db, cycleId, null)).filter((r) => OPEN.has(r.status)).map((r) => r.id);
-    const found = index.groups(open);
+    const entry = await this.#index(cycleId);
+    const open = entry.index.openIds(OPEN);
+    // Every change to a proposal (a merge too) moves the generation: until then the clusters hold.
+    if (entry.groups?.gen !== entry.index.generation) entry.groups = { gen: entry.index.generation, found: entry.index.groups(open) };
+    const found = entry.groups.found;
     const byId = new Map((await proposalsRepository.summariesByIds(this.db, found.flatMap((g) => g.members))).map((r) => [r.id, toSummary(r)]));
     return {
       scanned: open.length,
