@@ -90,8 +90,23 @@ describe('疑似重复组', () => {
     expect(after.body.groups.flatMap((g: { proposals: { id: string }[] }) => g.proposals.map((p) => p.id))).not.toContain(ids.lift1);
   });
 
-  it('are refused to citizens', async () => {
+  it('are refused to citizens, and 404 for an unknown cycle', async () => {
     expect((await new Client(t.app).get(`/api/cycles/${cycleId}/proposals/duplicate-groups`)).status).toBe(401);
+    expect((await staff.get('/api/cycles/00000000-0000-4000-8000-000000000000/proposals/duplicate-groups')).body.error.code).toBe('NOT_FOUND');
+  });
+
+  it('know the cycle’s districts as places at once: 春江 in the notice, 春江西苑 is still its own place', async () => {
+    const opens = new Date(Date.now() - 86_400_000);
+    const notice = await staff.req('PUT', `/api/cycles/${cycleId}/collection`, {
+      title: '征集公告', body: '', opensAt: opens.toISOString(), closesAt: new Date(opens.getTime() + 40 * 86_400_000).toISOString(), districts: ['宿城区', '泗阳县', '春江'],
+    });
+    expect(notice.status, JSON.stringify(notice.body)).toBe(200);
+    const town = await staff.post(`/api/cycles/${cycleId}/proposals`, { title: '春江道路照明太差', content: '春江的路灯晚上不亮。', reason: '', area: '交通出行', district: '宿城区', location: '', channel: 'hotline' });
+    expect(town.status, JSON.stringify(town.body)).toBe(200);
+    const west = await staff.post(`/api/cycles/${cycleId}/proposals`, { title: '春江西苑路灯不亮', content: '春江西苑的路灯坏了。', reason: '', area: '交通出行', district: '宿城区', location: '', channel: 'hotline' });
+    const r = await staff.get(`/api/proposals/${west.body.id}/similar`);
+    expect(r.body.find((s: { proposal: { id: string } }) => s.proposal.id === town.body.id)).toMatchObject({ duplicate: false, samePlaces: [] });
+    expect(r.body.find((s: { proposal: { id: string } }) => s.proposal.id === ids.light)).toMatchObject({ place: 'other', duplicate: false });
   });
 });
 

@@ -4,7 +4,8 @@
  * one action; the same request at another place (春江西苑) stays out of every group.
  *
  * Needs the built web client (`pnpm --filter @piaojue/web build`) and Chromium.
- * With E2E_SCREENSHOTS=<dir> it saves console-duplicates.png (1440x900) there.
+ * Staff also add a synonym group in the 查重词表 and remove it again.
+ * With E2E_SCREENSHOTS=<dir> it saves console-duplicates.png and console-lexicon.png (1440x900) there.
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -114,5 +115,22 @@ describe('疑似重复组 in the console', () => {
     expect(await first.getByTestId('dup-flag').textContent()).toBe('可能重复');
     expect(await first.getByTestId('dup-reason').textContent()).toMatch(/同一地点：柳湾村；同一诉求：.*(黑臭|河道)/);
     await expectAccessible(con, 'console: proposal with its similar list');
+
+    // the lexicon, from the groups view
+    await con.goto(`${base}/console/cycles/${cycleId}/duplicates`);
+    await con.getByTestId('dup-lexicon-link').click();
+    await con.waitForURL(`${base}/console/similarity-lexicon`);
+    await poll(() => con.getByTestId('lexicon-list').locator('li').count()).toBeGreaterThan(100);
+    await con.getByTestId('lexicon-value').fill('口袋书屋 阅读角 共享阅读角');
+    await con.getByTestId('lexicon-add').click();
+    const added = con.getByTestId('lexicon-list').locator('li').filter({ hasText: '口袋书屋 阅读角 共享阅读角' });
+    await poll(() => added.count()).toBe(1);
+    expect(await added.textContent()).toContain('工作人员添加');
+    await expectAccessible(con, 'console: duplicate lexicon');
+    if (process.env.E2E_SCREENSHOTS) await con.screenshot({ path: path.join(process.env.E2E_SCREENSHOTS, 'console-lexicon.png') });
+    const entries = await admin.get('/api/similarity/lexicon');
+    expect(entries.body.some((e: { value: string; origin: string }) => e.value === '口袋书屋 阅读角 共享阅读角' && e.origin === 'staff')).toBe(true);
+    await added.getByRole('button', { name: '删除' }).click();
+    await poll(() => added.count()).toBe(0);
   });
 });

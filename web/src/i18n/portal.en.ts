@@ -251,6 +251,7 @@ const portalEn: PortalMessages = {
       kind: { synonym: 'Synonym groups', place: 'Places', word: 'Words', stop: 'Stop words' },
       value: 'Entry',
       add: 'Add',
+      filter: 'Filter entries',
       remove: 'Remove',
       origin: { seed: 'Preset', staff: 'Added by staff' },
       count: '{n} entries',

@@ -250,6 +250,7 @@ const portalZhCN = {
       kind: { synonym: '同义词组', place: '地名', word: '专用词', stop: '停用词' },
       value: '词条',
       add: '添加',
+      filter: '筛选词条',
       remove: '删除',
       origin: { seed: '预置', staff: '工作人员添加' },
       count: '共 {n} 条',

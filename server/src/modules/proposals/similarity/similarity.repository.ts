@@ -10,11 +10,23 @@ export const similarityRepository = {
       select k, v, 'seed' from unnest(${entries.map((e) => e.kind)}::text[], ${entries.map((e) => e.value)}::text[]) as t(k, v)
       on conflict (kind, value) do nothing`.execute(db);
   },
-  /** Changes whenever an entry is added or removed. */
-  async lexiconVersion(db: DbOrTx) {
-    const { rows } = await sql<{ n: number; at: Date | null }>`
-      select count(*)::int as n, max(greatest(created_at, coalesce(removed_at, created_at))) as at from similarity_lexicon`.execute(db);
-    return `${rows[0]!.n}:${rows[0]!.at?.getTime() ?? 0}`;
+  /**
+   * In one round trip, what a request needs to know whether its cycle's index is current: the
+   * cycle (of a proposal, when asked by proposal), its proposal count and latest change, its
+   * gazetteer (districts, collection points) and the lexicon's version. Undefined: no such row.
+   */
+  async state(db: DbOrTx, by: { proposalId: string } | { cycleId: string }) {
+    const cycle = 'proposalId' in by ? sql`(select cycle_id from proposals where id = ${by.proposalId})` : sql`(select id from cycles where id = ${by.cycleId})`;
+    const { rows } = await sql<{ cycle_id: string; n: number; at: Date | null; places: string; lexicon: string }>`
+      with c as (select ${cycle} as cycle_id)
+      select c.cycle_id,
+        (select count(*)::int from proposals p where p.cycle_id = c.cycle_id) as n,
+        (select max(updated_at) from proposals p where p.cycle_id = c.cycle_id) as at,
+        coalesce((select array_to_string(districts, '|') from collection_notices n where n.cycle_id = c.cycle_id), '') || '#' ||
+          coalesce((select string_agg(name || '@' || address, '|' order by name) from collection_points pt where pt.cycle_id = c.cycle_id), '') as places,
+        (select count(*)::text || ':' || coalesce(max(greatest(created_at, coalesce(removed_at, created_at)))::text, '') from similarity_lexicon) as lexicon
+      from c where c.cycle_id is not null`.execute(db);
+    return rows[0];
   },
   activeEntries(db: DbOrTx) {
     return db.selectFrom('similarity_lexicon').selectAll().where('removed_at', 'is', null).orderBy('kind').orderBy('origin').orderBy('created_at').orderBy('value').execute();
@@ -40,12 +52,6 @@ export const similarityRepository = {
     return db.updateTable('similarity_lexicon').set({ removed_at: new Date(), removed_by: by }).where('id', '=', id).where('removed_at', 'is', null).returningAll().executeTakeFirst();
   },
 
-  /** What a cycle's index needs to know whether it is current. */
-  async cycleVersion(db: DbOrTx, cycleId: string) {
-    const { rows } = await sql<{ n: number; at: Date | null }>`
-      select count(*)::int as n, max(updated_at) as at from proposals where cycle_id = ${cycleId}`.execute(db);
-    return { n: rows[0]!.n, at: rows[0]!.at };
-  },
   /** Proposals of a cycle changed at or after a time (all of them without one). */
   rows(db: DbOrTx, cycleId: string, since: Date | null) {
     let q = db

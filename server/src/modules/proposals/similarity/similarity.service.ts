@@ -23,9 +23,13 @@ const LATE_COMMIT_MS = 5_000;
 
 interface CycleIndex {
   analyzer: Analyzer;
+  /** The gazetteer's version (districts, collection points) the index was built with. */
+  places: string;
   index: SimilarityIndex;
   n: number;
   at: Date | null;
+  /** updated_at (ms) of each proposal as indexed. */
+  seen: Map<string, number>;
   groups?: { gen: number; found: ReturnType<SimilarityIndex['groups']> };
 }
 
@@ -48,12 +52,7 @@ export class SimilarityService {
 
   constructor(private readonly db: Db) {}
 
-  async #analyzer(): Promise<Analyzer> {
-    if (!this.#seeded) {
-      await repo.seed(this.db, seedEntries());
-      this.#seeded = true;
-    }
-    const version = await repo.lexiconVersion(this.db);
+  async #analyzer(version: string): Promise<Analyzer> {
     if (this.#lexicon?.version !== version) {
       const rows = await repo.activeEntries(this.db);
       this.#lexicon = { version, analyzer: new Analyzer(toLexicon(rows.map((r) => ({ kind: r.kind as LexiconEntry['kind'], value: r.value })))) };
@@ -61,20 +60,33 @@ export class SimilarityService {
     return this.#lexicon.analyzer;
   }
 
-  async #index(cycleId: string): Promise<CycleIndex> {
+  /** The seed goes in once per process (a no-op when it is there), before the first read. */
+  async #seed(): Promise<void> {
+    if (this.#seeded) return;
+    await repo.seed(this.db, seedEntries());
+    this.#seeded = true;
+  }
+
+  /** The current index of the cycle of a proposal, or of a cycle; null when there is no such thing. */
+  async #index(by: { proposalId: string } | { cycleId: string }): Promise<CycleIndex | null> {
+    await this.#seed();
+    const state = await repo.state(this.db, by);
+    if (!state) return null;
+    const cycleId = state.cycle_id;
     const running = this.#refreshing.get(cycleId);
     if (running) return running;
-    const p = this.#refresh(cycleId).finally(() => this.#refreshing.delete(cycleId));
+    const p = this.#refresh(cycleId, state).finally(() => this.#refreshing.delete(cycleId));
     this.#refreshing.set(cycleId, p);
     return p;
   }
 
-  async #refresh(cycleId: string): Promise<CycleIndex> {
-    const [analyzer, v] = await Promise.all([this.#analyzer(), repo.cycleVersion(this.db, cycleId)]);
+  async #refresh(cycleId: string, v: { n: number; at: Date | null; places: string; lexicon: string }): Promise<CycleIndex> {
+    const analyzer = await this.#analyzer(v.lexicon);
     const cur = this.#cycles.get(cycleId);
-    if (cur && cur.analyzer === analyzer && cur.n === v.n && cur.at?.getTime() === v.at?.getTime()) return cur;
+    const same = cur && cur.analyzer === analyzer && cur.places === v.places;
+    if (same && cur.n === v.n && cur.at?.getTime() === v.at?.getTime()) return cur;
     // Proposals are never deleted while a cycle lives; fewer rows means a restored database: rebuild.
-    const incremental = cur && cur.analyzer === analyzer && cur.n <= v.n && cur.at;
+    const incremental = same && cur.n <= v.n && cur.at;
     let entry: CycleIndex;
     if (incremental) entry = cur;
     else {
@@ -85,12 +97,14 @@ export class SimilarityService {
         const places = analyzer.analyze({ title: pt.name, content: pt.address }).places;
         analyzer.addPlaces({ districts: places.filter((x) => !x.fine).map((x) => x.label), places: places.filter((x) => x.fine).map((x) => x.label) });
       }
-      entry = { analyzer, index: new SimilarityIndex(), n: 0, at: null };
+      entry = { analyzer, places: v.places, index: new SimilarityIndex(), n: 0, at: null, seen: new Map() };
     }
     const since = incremental ? new Date(cur.at!.getTime() - LATE_COMMIT_MS) : null;
     for (const r of await repo.rows(this.db, cycleId, since)) {
+      // Rows re-read for the late-commit margin but unchanged are not analysed again.
+      if (entry.seen.get(r.id) === r.updated_at.getTime()) continue;
+      entry.seen.set(r.id, r.updated_at.getTime());
       entry.index.upsert(r.id, Number(r.no), r.status, analyzer.analyze(r));
-      if (!entry.at || r.updated_at > entry.at) entry.at = r.updated_at;
     }
     entry.n = v.n;
     entry.at = v.at;
@@ -100,10 +114,9 @@ export class SimilarityService {
 
   /** The proposals of its cycle most like this one, best first (same place before other places). */
   async similar(id: string, limit = 10): Promise<SimilarProposal[]> {
-    const p = await proposalsRepository.get(this.db, id);
-    if (!p) throw new AppError('NOT_FOUND');
-    const { index } = await this.#index(p.cycle_id);
-    const hits = index.similar(id, limit);
+    const entry = await this.#index({ proposalId: id });
+    if (!entry) throw new AppError('NOT_FOUND');
+    const hits = entry.index.similar(id, limit);
     const byId = new Map((await proposalsRepository.summariesByIds(this.db, hits.map((h) => h.id))).map((r) => [r.id, toSummary(r)]));
     return hits
       .filter((h) => byId.has(h.id))
@@ -112,7 +125,8 @@ export class SimilarityService {
 
   /** 疑似重复组: clusters of flagged proposals among those still to decide. */
   async groups(cycleId: string): Promise<DuplicateGroups> {
-    const entry = await this.#index(cycleId);
+    const entry = await this.#index({ cycleId });
+    if (!entry) throw new AppError('NOT_FOUND');
     const open = entry.index.openIds(OPEN);
     // Every change to a proposal (a merge too) moves the generation: until then the clusters hold.
     if (entry.groups?.gen !== entry.index.generation) entry.groups = { gen: entry.index.generation, found: entry.index.groups(open) };
@@ -139,7 +153,7 @@ export class SimilarityService {
   // ---------------------------------------------------------------- lexicon
 
   async lexicon(): Promise<LexiconEntry[]> {
-    await this.#analyzer();
+    await this.#seed();
     return (await repo.activeEntries(this.db)).map(toEntry);
   }
 
@@ -149,7 +163,7 @@ export class SimilarityService {
     if (b.kind === 'synonym' && value.split(' ').length < 2) {
       throw new AppError('VALIDATION', { field: 'value', reason: 'a synonym group needs two words or more' }, { zh: '同义词组至少需要两个词，用空格分隔', en: 'value: a synonym group needs two words or more, separated by spaces' });
     }
-    await this.#analyzer();
+    await this.#seed();
     const by = actorOf(actor);
     return this.db.transaction().execute(async (trx) => {
       const row = await repo.add(trx, { kind: b.kind, value }, by);
