@@ -10,6 +10,7 @@ import * as m0008 from './2026_12_04_0008_after_the_vote.ts';
 import * as m0101 from './2026_12_04_0101_login_security.ts';
 import * as m0102 from './2026_12_04_0102_sessions_ended_notice.ts';
 import * as m0115 from './2026_12_04_0115_similarity_lexicon.ts';
+import * as m0130 from './2026_12_04_0130_no_citizen_survey.ts';
 
 /** Every migration, by name, in order. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_0101_login_security': m0101,
   '2026_12_04_0102_sessions_ended_notice': m0102,
   '2026_12_04_0115_similarity_lexicon': m0115,
+  '2026_12_04_0130_no_citizen_survey': m0130,
 };

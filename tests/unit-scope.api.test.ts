@@ -123,3 +123,31 @@ describe('accounts scoped to a congress', () => {
     expect((await admin.req('PUT', `/api/users/${city.sessionId}/unit`, { unit: null })).status).toBe(404);
   });
 });
+
+describe('routing a proposal to another level', () => {
+  it('delivers it into that level’s queue, linked back, and the sender still cannot read that queue', async () => {
+    const own = (await townStaff.get('/api/cycles')).body[0];
+    const fresh = await townStaff.post('/api/cycles', { level: 'township', name: '2100年度洋河镇民生实事项目', year: 2100, chooseN: 1, ballotType: 'approve', passThreshold: 'none', quorumRule: 'more_than_half', tieRule: 'runoff' });
+    const cycleId = fresh.body.id ?? own.id;
+    const p = await townStaff.post(`/api/cycles/${cycleId}/proposals`, { title: '修建跨县公路', content: '连接两县的公路年久失修', area: '交通出行', channel: 'hotline' });
+    expect(p.status, JSON.stringify(p.body)).toBe(200);
+    const sameLevel = await townStaff.post(`/api/cycles/${cycleId}/proposals/actions`, { action: 'route', proposalIds: [p.body.id], routedTo: '仓集镇', routedToCycleId: own.id });
+    expect(sameLevel.status).toBe(400);
+    const frozen = await townStaff.post(`/api/cycles/${cycleId}/proposals/actions`, { action: 'route', proposalIds: [p.body.id], routedTo: '宿迁市人大', routedToCycleId: city.cycleId });
+    expect(frozen.body.error.code).toBe('LIST_FROZEN');
+    const next = await staff.post('/api/cycles', { level: 'city', name: '2100年度宿迁市民生实事项目', year: 2100, chooseN: 1, ballotType: 'approve', passThreshold: 'none', quorumRule: 'more_than_half', tieRule: 'runoff' });
+    const cityNext = next.body.id as string;
+    const routed = await townStaff.post(`/api/cycles/${cycleId}/proposals/actions`, { action: 'route', proposalIds: [p.body.id], routedTo: '宿迁市人大', routedToCycleId: cityNext });
+    expect(routed.status, JSON.stringify(routed.body)).toBe(200);
+    expect(routed.body.changed).toBe(1);
+    const queue = await staff.get(`/api/cycles/${cityNext}/proposals`);
+    const delivered = (queue.body.items ?? queue.body).find((x: { title: string }) => x.title === '修建跨县公路');
+    expect(delivered).toBeTruthy();
+    expect(delivered.channel).toBe('carried');
+    // routing again does not deliver twice
+    await townStaff.post(`/api/cycles/${cycleId}/proposals/actions`, { action: 'route', proposalIds: [p.body.id], routedTo: '宿迁市人大（重报）', routedToCycleId: cityNext });
+    const again = await staff.get(`/api/cycles/${cityNext}/proposals`);
+    expect((again.body.items ?? again.body).filter((x: { title: string }) => x.title === '修建跨县公路')).toHaveLength(1);
+    expect((await townStaff.get(`/api/cycles/${cityNext}/proposals`)).status).toBe(404);
+  });
+});

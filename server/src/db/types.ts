@@ -43,8 +43,6 @@ export interface CyclesTable {
   scrutineer_confirmations: Generated<number>;
   /** The congress that runs the cycle, e.g. 宿迁市人大. */
   unit_name: ColumnType<string | null, string | null | undefined, string | null>;
-  /** Whether the cycle promises residents a satisfaction survey (群众评). */
-  citizen_rating: Generated<boolean>;
   created_at: CreatedAt;
 }
 
@@ -431,13 +429,6 @@ export interface SupervisionOpinionsTable {
   replied_by: string | null;
 }
 
-export interface CitizenRatingsTable {
-  project_id: string;
-  device_hash: string;
-  mark: string;
-  created_at: CreatedAt;
-}
-
 export interface Database {
   users: UsersTable;
   setup_tokens: SetupTokensTable;
@@ -469,7 +460,6 @@ export interface Database {
   rectification_reports: RectificationReportsTable;
   supervision_activities: SupervisionActivitiesTable;
   supervision_opinions: SupervisionOpinionsTable;
-  citizen_ratings: CitizenRatingsTable;
   login_failures: LoginFailuresTable;
   similarity_lexicon: SimilarityLexiconTable;
 }

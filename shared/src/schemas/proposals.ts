@@ -362,6 +362,8 @@ export const ProposalActionBody = Type.Object({
   proposalIds: Type.Array(Uuid, { minItems: 1, maxItems: 5000, uniqueItems: true }),
   reason: Type.Optional(LongText(1000)),
   routedTo: Type.Optional(LongText(200)),
+  /** route: the cycle of the other level whose queue receives the proposal (a copy that links back). */
+  routedToCycleId: Type.Optional(Uuid),
 });
 export type ProposalActionBody = Static<typeof ProposalActionBody>;
 

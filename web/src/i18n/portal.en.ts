@@ -3,7 +3,7 @@ import type { PortalMessages } from './portal.zh-CN.ts';
 const portalEn: PortalMessages = {
   portal: {
     title: 'Livelihood project proposals',
-    subtitle: 'The people propose, deputies decide, the government delivers, the congress oversees, the people rate',
+    subtitle: 'The people propose, deputies decide, the government delivers, the congress oversees, deputies rate the results',
     home: 'Home',
     listTitle: 'Calls for proposals',
     none: 'No call for proposals has been published.',

@@ -2,7 +2,7 @@
 const portalZhCN = {
   portal: {
     title: '民生实事项目建议征集',
-    subtitle: '群众提、代表定、政府办、人大督、群众评',
+    subtitle: '群众提、代表定、政府办、人大督、代表评',
     home: '首页',
     listTitle: '征集公告',
     none: '目前没有发布征集公告。',

@@ -207,6 +207,10 @@ export const proposalsRepository = {
   },
 
   // ---------------------------------------------------------------- proposals
+  setRoutedCycle(db: DbOrTx, ids: string[], cycleId: string) {
+    if (ids.length === 0) return Promise.resolve([]);
+    return db.updateTable('proposals').set({ routed_to_cycle_id: cycleId }).where('id', 'in', ids).execute();
+  },
   get(db: DbOrTx, id: string) {
     return db.selectFrom('proposals').selectAll().where('id', '=', id).executeTakeFirst();
   },

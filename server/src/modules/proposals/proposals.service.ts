@@ -108,6 +108,28 @@ interface NewProposal {
   carriedFromCandidateId?: string;
 }
 
+/** A proposal as it enters another cycle's queue (carried over a year, or routed to another level). */
+function copyInto(s: ProposalRow, cycleId: string, area: string, channelNote: string, by: string, receivedAt: Date): NewProposal {
+  return {
+    cycleId,
+    title: s.title,
+    content: s.content,
+    reason: s.reason,
+    costWan: s.cost_wan === null ? null : Number(s.cost_wan),
+    area,
+    district: s.district,
+    location: s.location,
+    proposerName: s.proposer_name,
+    proposerPhone: s.proposer_phone,
+    channel: 'carried',
+    pointId: null,
+    channelNote,
+    receivedAt,
+    createdBy: by,
+    carriedFromProposalId: s.id,
+  };
+}
+
 const iso = (d: Date) => d.toISOString();
 
 /** The row of a new proposal: a fresh tracking code, its search text and that text's bigrams. */
@@ -719,9 +741,17 @@ export class ProposalsService {
     const keepsReason = b.action === 'reject' || b.action === 'reserve' || b.action === 'route';
     const newReason = keepsReason && reason !== '' ? reason : null;
     const newRoutedTo = b.action === 'route' ? routedTo : null;
+    if (b.routedToCycleId !== undefined && b.action !== 'route') invalid('routedToCycleId', 'only a routing names a receiving cycle', '只有转交时才能指定接收年度');
     const by = actorOf(actor);
     return this.db.transaction().execute(async (trx) => {
-      await this.cycleOr404(trx, cycleId);
+      const source = await cyclesRepository.get(trx, cycleId);
+      if (!source) throw new AppError('NOT_FOUND');
+      const target = b.routedToCycleId === undefined ? null : await cyclesRepository.lock(trx, b.routedToCycleId);
+      if (b.routedToCycleId !== undefined) {
+        if (!target) throw new AppError('NOT_FOUND', { field: 'routedToCycleId' });
+        if (target.level === source.level) invalid('routedToCycleId', 'routing goes to another level', '转交须转到其他层级的年度');
+        if (target.frozen_at) throw new AppError('LIST_FROZEN');
+      }
       const rows = await this.lockForAction(trx, cycleId, b.proposalIds);
       const wrong = rows.filter((r) => !t.from.includes(r.status as ProposalStatus) && !t.idle.includes(r.status as ProposalStatus));
       if (wrong.length > 0) {
@@ -739,8 +769,32 @@ export class ProposalsService {
       const detail = { ...(newReason !== null && { reason: newReason }), ...(newRoutedTo !== null && { routedTo: newRoutedTo }) };
       await repo.insertEvents(trx, ids.map((id) => ({ proposal_id: id, kind: t.event, actor: by, public: true, detail: JSON.stringify(detail) })));
       if (ids.length > 0) await appendAudit(trx, { actor: by, action: `proposal.${b.action}`, subject: `cycle:${cycleId}`, details: { proposals: ids, ...detail } });
+      if (target) await this.deliverRouted(trx, by, source.name, target, ids);
       return { changed: ids.length, unchanged: rows.length - ids.length };
     });
+  }
+
+  /** A routed proposal lands in the receiving level's queue as a new proposal that links back. */
+  private async deliverRouted(trx: Tx, by: string, sourceName: string, target: { id: string; name: string }, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const already = await repo.carriedChildren(trx, ids);
+    const fresh = ids.filter((id) => !already.some((c) => c.carried_from_proposal_id === id));
+    const { areas } = await this.choicesFor(trx, target.id);
+    const now = new Date();
+    const sources: ProposalRow[] = [];
+    for (const id of fresh) sources.push((await repo.get(trx, id))!);
+    const area = (a: string) => (areas.includes(a) ? a : areas.includes('其他') ? '其他' : a);
+    const created = await this.insertProposals(
+      trx,
+      sources.map((s) => copyInto(s, target.id, area(s.area), `${sourceName} 第 ${Number(s.no)} 号（转办）`, by, now)),
+      () => ({ carriedFrom: 'proposal' }),
+    );
+    await repo.setRoutedCycle(trx, ids, target.id);
+    await repo.insertEvents(trx, [
+      ...created.map((row) => ({ proposal_id: row.id, kind: 'carried_in', actor: by, public: true, detail: JSON.stringify({ cycleName: sourceName }) })),
+      ...sources.map((s) => ({ proposal_id: s.id, kind: 'carried_out', actor: by, public: true, detail: JSON.stringify({ cycleId: target.id, cycleName: target.name }) })),
+    ]);
+    await appendAudit(trx, { actor: by, action: 'proposal.delivered', subject: `cycle:${target.id}`, details: { proposals: fresh, created: created.map((c) => c.id) } });
   }
 
   // ====================================================================== merge
@@ -992,24 +1046,7 @@ export class ProposalsService {
       const sources: ProposalRow[] = [];
       for (const id of proposalIds) sources.push((await repo.get(trx, id))!);
       for (const s of sources) {
-        items.push({
-          cycleId: targetCycleId,
-          title: s.title,
-          content: s.content,
-          reason: s.reason,
-          costWan: s.cost_wan === null ? null : Number(s.cost_wan),
-          area: fallbackArea(s.area),
-          district: s.district,
-          location: s.location,
-          proposerName: s.proposer_name,
-          proposerPhone: s.proposer_phone,
-          channel: 'carried',
-          pointId: null,
-          channelNote: `${await cycleName(s.cycle_id)} 第 ${Number(s.no)} 号`,
-          receivedAt: now,
-          createdBy: by,
-          carriedFromProposalId: s.id,
-        });
+        items.push(copyInto(s, targetCycleId, fallbackArea(s.area), `${await cycleName(s.cycle_id)} 第 ${Number(s.no)} 号`, by, now));
         fromNames.push(await cycleName(s.cycle_id));
       }
 
