@@ -5,8 +5,8 @@
  * tells the whole story, from the poor grade to the re-rating.
  *
  * Needs the built web client (`pnpm --filter @piaojue/web build`) and Chromium.
- * With E2E_SCREENSHOTS=<dir> it saves console-rectification.png, console-year-summary.png
- * (1440x900) and portal-project-rectification.png (390x844) there.
+ * With E2E_SCREENSHOTS=<dir> it saves console-rectification.png, console-rating.png,
+ * console-year-summary.png (1440x900) and portal-project-rectification.png (390x844) there.
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -115,6 +115,8 @@ describe('不满意 → 整改 → 再次测评, in the browser', () => {
     await kind.selectOption({ index: 1 });
     expect(await con.getByTestId('rating-title').inputValue()).toBe('2099年度宿迁市民生实事项目整改情况再次测评');
     await poll(() => con.locator('[data-testid^=rating-project-]:checked').count()).toBe(1);
+    expect(await con.getByTestId('rating-rule-text').textContent()).toContain('满意票超过全体代表半数的，为测评满意');
+    if (shots) await con.screenshot({ path: path.join(shots, 'console-rating.png') });
     await con.getByTestId('rating-submit').click();
     await poll(async () => (await staff.get(`/api/sessions/${w.sessionId}/polls`)).body.filter?.((p: { reratingOf: string | null }) => p.reratingOf === firstRating).length ?? 0).toBe(1);
     await con.context().close();
