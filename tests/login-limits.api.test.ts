@@ -111,4 +111,22 @@ describe('the back-off per account and per code', () => {
     const keys = await withPg(t.url, async (c) => (await c.query(`select key from login_failures`)).rows.map((r) => r.key as string));
     expect(keys.some((k) => k.toUpperCase().includes('ZZZZZ'))).toBe(false);
   });
+
+  it('forgets a run after an hour without a failure, and prunes runs that are over', async () => {
+    const tablet = new Client(t.app);
+    for (const code of ['YYYYY-YYYYY', 'XXXXX-XXXXX']) await tablet.post('/api/auth/deputy-login', { code });
+    const rows = () => withPg(t.url, async (c) => (await c.query(`select key, failures, locked_until from login_failures order by key`)).rows);
+    const before = await rows();
+    // Everything an hour old; only the locked code and account above are still locked.
+    await withPg(t.url, (c) => c.query(`update login_failures set last_failed_at = now() - interval '61 minutes'`));
+    await t.app.services.auth.pruneLoginFailures();
+    const after = await rows();
+    expect(after.length).toBeLessThan(before.length);
+    expect(after.every((r) => r.locked_until !== null && r.locked_until > new Date())).toBe(true);
+    // A locked run, once its hour without failures is past, starts again at one.
+    await withPg(t.url, (c) => c.query(`update login_failures set locked_until = null`));
+    expect((await tablet.post('/api/auth/deputy-login', { code: 'ZZZZZ-ZZZZZ' })).body.error.code).toBe('BAD_LOGIN_CODE');
+    expect((await tablet.post('/api/auth/deputy-login', { code: 'ZZZZZ-ZZZZZ' })).body.error.code).toBe('BAD_LOGIN_CODE');
+    expect((await rows()).filter((r) => r.key.startsWith('code:')).map((r) => r.failures)).toEqual([2]);
+  });
 });

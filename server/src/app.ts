@@ -288,7 +288,10 @@ export async function buildApp(opts: BuildOptions) {
   const sweeper = setInterval(() => {
     polls.closeDue().catch((err) => app.log.warn({ err: String(err) }, 'countdown sweep failed'));
     // Once a minute: submission slots past the folding window fold nothing any more.
-    if (sweeps++ % 60 === 0) proposals.pruneSubmissions().catch((err) => app.log.warn({ err: String(err) }, 'submission prune failed'));
+    if (sweeps++ % 60 === 0) {
+      proposals.pruneSubmissions().catch((err) => app.log.warn({ err: String(err) }, 'submission prune failed'));
+      auth.pruneLoginFailures().catch((err) => app.log.warn({ err: String(err) }, 'login failure prune failed'));
+    }
   }, 1000);
   sweeper.unref();
 

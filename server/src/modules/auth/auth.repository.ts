@@ -126,14 +126,14 @@ export const authRepository = {
   loginLockedUntil(db: DbOrTx, key: string) {
     return db.selectFrom('login_failures').select('locked_until').where('key', '=', key).executeTakeFirst();
   },
-  /** Counts a failure (a run older than a day starts again at one) and returns the run's length. */
-  recordLoginFailure(db: DbOrTx, key: string) {
+  /** Counts a failure (after `forgetMs` without one the run starts again at one) and returns the run's length. */
+  recordLoginFailure(db: DbOrTx, key: string, forgetMs: number) {
     return db
       .insertInto('login_failures')
       .values({ key, failures: 1 })
       .onConflict((oc) =>
         oc.column('key').doUpdateSet({
-          failures: sql<number>`case when login_failures.last_failed_at < now() - interval '1 day' then 1 else login_failures.failures + 1 end`,
+          failures: sql<number>`case when login_failures.last_failed_at < now() - make_interval(secs => ${forgetMs / 1000}) then 1 else login_failures.failures + 1 end`,
           last_failed_at: sql<Date>`now()`,
         }),
       )
@@ -142,6 +142,14 @@ export const authRepository = {
   },
   lockLogin(db: DbOrTx, key: string, until: Date) {
     return db.updateTable('login_failures').set({ locked_until: until }).where('key', '=', key).execute();
+  },
+  /** Runs that are over: not locked, no failure for `forgetMs`. */
+  pruneLoginFailures(db: DbOrTx, forgetMs: number) {
+    return db
+      .deleteFrom('login_failures')
+      .where('last_failed_at', '<', sql<Date>`now() - make_interval(secs => ${forgetMs / 1000})`)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', sql<Date>`now()`)]))
+      .execute();
   },
   clearLoginFailures(db: DbOrTx, key: string) {
     return db.deleteFrom('login_failures').where('key', '=', key).execute();

@@ -173,6 +173,11 @@ export class AuthService {
     return { kind: 'anonymous' };
   }
 
+  /** Forgets runs of failed logins that are over (called once a minute). */
+  pruneLoginFailures(): Promise<void> {
+    return this.throttle.prune();
+  }
+
   async logout(token: string | undefined) {
     if (token) await repo.deleteSession(this.db, sha256(token));
   }

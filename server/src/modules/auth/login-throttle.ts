@@ -6,6 +6,8 @@ import { authRepository as repo } from './auth.repository.ts';
 export const FREE_FAILURES = 5;
 const FIRST_LOCK_MS = 30_000;
 const LONGEST_LOCK_MS = 3600_000;
+/** A run of failures is forgotten after this long without one (and its row pruned). */
+const FORGET_MS = 3600_000;
 
 /** How long one account or code stays locked after its `failures`-th failure in a row: 0, then 30 s, 1 min, 2 min … at most 1 h. */
 export function lockMs(failures: number): number {
@@ -29,12 +31,20 @@ export class LoginThrottle {
   }
 
   async failed(key: string): Promise<void> {
-    const { failures } = await repo.recordLoginFailure(this.db, key);
+    const { failures } = await repo.recordLoginFailure(this.db, key, FORGET_MS);
     const ms = lockMs(failures);
     if (ms > 0) await repo.lockLogin(this.db, key, new Date(Date.now() + ms));
   }
 
   async succeeded(key: string): Promise<void> {
     await repo.clearLoginFailures(this.db, key);
+  }
+
+  /**
+   * A code guesser leaves a row per code tried; rows of runs that are over go, once a minute
+   * (server sweeper), so the table holds about an hour of failures at most.
+   */
+  async prune(): Promise<void> {
+    await repo.pruneLoginFailures(this.db, FORGET_MS);
   }
 }
