@@ -57,3 +57,11 @@ it('the web client uses no character that the recommended CJK fonts lack', () =>
   }
   expect(Object.fromEntries(missing)).toEqual({});
 });
+
+it('no screen-reader label is a literal in English: labels come from the zh-CN/en catalogue', () => {
+  const literal = /\saria-label="[A-Za-z][^"]*"/g;
+  const found = sources(path.join(ROOT, 'web/src'))
+    .filter((f) => f.endsWith('.vue'))
+    .flatMap((f) => (visibleText(f).match(literal) ?? []).map((m) => `${path.relative(ROOT, f)}:${m.trim()}`));
+  expect(found).toEqual([]);
+});
