@@ -115,9 +115,14 @@ runBench(async () => {
   try {
     for (const page of pages) {
       const flags: Flags = { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility', 'best-practices'] };
-      const run = await lighthouse(server.base + page.path, flags, page.kind === 'desktop' ? desktopConfig : undefined);
-      if (!run) throw new Error(`lighthouse gave no result for ${page.path}`);
-      const lhr: Result = run.lhr;
+      // A run can fail outright on a busy machine (NO_FCP, a timeout): try once more before scoring it.
+      let lhr: Result | undefined;
+      const failed = (r: Result | undefined) => !r || r.runtimeError || Object.values(r.categories).some((c) => c.score === null);
+      for (let attempt = 1; attempt <= 2 && failed(lhr); attempt++) {
+        lhr = (await lighthouse(server.base + page.path, flags, page.kind === 'desktop' ? desktopConfig : undefined))?.lhr;
+        if (failed(lhr)) console.error(`  ${page.name}: attempt ${attempt} gave no score: ${lhr?.runtimeError?.code ?? Object.values(lhr?.audits ?? {}).find((a) => a.errorMessage)?.errorMessage ?? '?'}`);
+      }
+      if (!lhr) throw new Error(`lighthouse gave no result for ${page.path}`);
       const score = (id: string) => Math.round((lhr.categories[id]?.score ?? 0) * 100);
       const failedA11y = Object.values(lhr.audits)
         .filter((a) => a.score !== null && a.score < 1 && lhr.categories.accessibility?.auditRefs.some((r) => r.id === a.id && r.weight > 0))
