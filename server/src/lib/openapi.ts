@@ -28,9 +28,9 @@ declare module 'fastify' {
   }
 }
 
-/** The shared error body, as a named component every 4xx answer points to. */
+/** The shared error body as a named schema (app.ts adds it once): every 4xx answer points to it. */
+export const errorSchema = { ...ErrorResponse, $id: 'Error', description: '错误（稳定的错误码与中英文说明）· Error: a stable code and a message in Chinese and English' };
 const ERROR_REF = { $ref: 'Error#' } as const;
-const ErrorSchema = { ...ErrorResponse, $id: 'Error', description: '错误（稳定的错误码与中英文说明）· Error: a stable code and a message in Chinese and English' };
 
 /** A download in one of the given content types (the response validator holds a route to them). */
 export function fileResponse(contentTypes: readonly string[], description: string) {
@@ -121,6 +121,3 @@ export function openapiOptions(config: Config): FastifyDynamicSwaggerOptions {
     },
   };
 }
-
-/** The error body as a shared schema, registered once so the document holds it once. */
-export const errorSchema = ErrorSchema;
