@@ -84,8 +84,16 @@ export class SimilarityIndex {
   /** Per concept id: the docs using it. */
   readonly #byConcept: Set<Doc>[] = [];
   readonly #byPlace = new Map<string, Set<Doc>>();
-  /** Bumped by every change; weights and idf computed for an older generation are stale. */
+  /**
+   * Weights and idf are computed for a generation, bumped when the number of proposals has moved
+   * by more than 1 % (or 10) since the last one: idf = ln(1 + N/df) hardly moves in between, and
+   * re-weighing thousands of candidates after every submission is what a busy collection cannot
+   * afford. A new word gets its idf when first used.
+   */
   #gen = 1;
+  #sizeAtGen = 0;
+  /** Bumped by every change (what cached clusters depend on). */
+  #version = 0;
   #idf = new Float64Array(0);
   #idfGen = new Int32Array(0);
   /** The query's weights by concept id, zero elsewhere (reset after each comparison round). */
@@ -98,7 +106,15 @@ export class SimilarityIndex {
 
   /** Changes whenever a proposal is added, changed or removed. */
   get generation(): number {
-    return this.#gen;
+    return this.#version;
+  }
+
+  #changed(): void {
+    this.#version++;
+    if (Math.abs(this.#docs.size - this.#sizeAtGen) > Math.max(10, this.#sizeAtGen * 0.01)) {
+      this.#gen++;
+      this.#sizeAtGen = this.#docs.size;
+    }
   }
 
   has(id: string): boolean {
@@ -137,7 +153,7 @@ export class SimilarityIndex {
     for (const c of cids) this.#byConcept[c]!.add(doc);
     for (const k of doc.fine) this.#post(`f:${k}`, doc);
     for (const k of doc.coarse) this.#post(`c:${k}`, doc);
-    this.#gen++;
+    this.#changed();
   }
 
   /** The proposals whose status is one of these. */
@@ -152,7 +168,7 @@ export class SimilarityIndex {
     for (const c of d.cids) this.#byConcept[c]!.delete(d);
     for (const k of d.fine) this.#unpost(`f:${k}`, d);
     for (const k of d.coarse) this.#unpost(`c:${k}`, d);
-    this.#gen++;
+    this.#changed();
   }
 
   #post(k: string, d: Doc) {
