@@ -7,6 +7,7 @@ import { buildApp, type App } from '../server/src/app.ts';
 import { loadConfig } from '../server/src/config.ts';
 import { createDb } from '../server/src/db/database.ts';
 import { Client, createTestApp, key, scenario, type Scenario, type TestApp } from './helpers/app.ts';
+import { watchContract } from './helpers/contract.ts';
 import { prng, withPg } from './helpers/world.ts';
 
 const DEPUTIES = 300;
@@ -23,8 +24,16 @@ beforeAll(async () => {
   const config = loadConfig({ LOG_LEVEL: 'silent', WEB_DIST: '/nonexistent', DATABASE_URL: t.url });
   const { db } = createDb(t.url, 4);
   const app = await buildApp({ config, db, databaseUrl: t.url });
+  const contract = watchContract(app);
   await app.ready();
-  second = { app, destroy: async () => (await app.close(), await db.destroy()) };
+  second = {
+    app,
+    destroy: async () => {
+      await app.close();
+      await db.destroy();
+      expect(contract.violations, 'answers of the second instance that break the API document').toEqual([]);
+    },
+  };
 }, 120_000);
 afterAll(async () => {
   await second?.destroy();

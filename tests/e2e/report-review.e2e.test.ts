@@ -10,6 +10,7 @@ import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, type TestApp } from '../helpers/app.ts';
 import { castOk, hall, openPoll, staffPair } from '../helpers/world.ts';
+import { expectAccessible } from './axe.ts';
 import { startHarness, type Harness } from './harness.ts';
 
 const UI = 30_000;
@@ -68,6 +69,7 @@ describe('review of a department’s public attachment', () => {
     await waiting.waitFor();
     await waiting.scrollIntoViewIfNeeded();
     if (process.env.E2E_SCREENSHOTS) await con.screenshot({ path: path.join(process.env.E2E_SCREENSHOTS, 'console-report-review.png') });
+    await expectAccessible(con, 'console: tracking, a report waiting for review');
     await con.getByRole('checkbox', { name: '公开' }).check();
     await poll(() => waiting.count()).toBe(0);
     await poll(publicFile).toBe(200);
