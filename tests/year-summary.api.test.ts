@@ -173,6 +173,15 @@ describe('year summary', () => {
       ['2099-12-31', false],
     ]);
     expect(s.body.projects.map((p: { overdueReports: number }) => p.overdueReports)).toEqual([3, 3, 3]);
+
+    // half-yearly reporting for the third project: 6-30 passed unanswered, 12-31 is today
+    expect((await staff.req('PUT', `/api/tracking/projects/${P[2]}/report-cadence`, { everyMonths: 6 })).status).toBe(200);
+    expect((await staff.req('PUT', `/api/tracking/projects/${P[2]}/report-cadence`, { everyMonths: 5 })).status).toBe(400);
+    const half = (await presidium.get(`/api/cycles/${h.cycleId}/year-summary?asOf=2099-12-31`)).body.projects[2];
+    expect(half.reports.map((r: { dueDate: string; overdue: boolean }) => [r.dueDate, r.overdue])).toEqual([
+      ['2099-06-30', true],
+      ['2099-12-31', false],
+    ]);
   });
 
   it('counts proposals by channel, area, district and outcome, and supervision', async () => {

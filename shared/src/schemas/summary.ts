@@ -17,6 +17,10 @@ export const CompletionBody = Type.Object({
 });
 export type CompletionBody = Static<typeof CompletionBody>;
 
+/** How often the responsible unit reports progress: every 3 months (quarterly) by default. */
+export const ReportCadenceBody = Type.Object({ everyMonths: Type.Union([1, 2, 3, 6, 12].map((n) => Type.Literal(n))) });
+export type ReportCadenceBody = Static<typeof ReportCadenceBody>;
+
 /** How a proposal ended: its candidate 入选 or not, or 储备 / 转办 / 不予采纳, or still open. */
 export const PROPOSAL_OUTCOMES = ['chosen', 'not_chosen', 'reserved', 'routed', 'rejected', 'pending'] as const;
 export type ProposalOutcome = (typeof PROPOSAL_OUTCOMES)[number];

@@ -33,6 +33,9 @@ export const summaryRepository = {
       .orderBy('seq', 'desc')
       .execute();
   },
+  setCadence(db: DbOrTx, id: string, everyMonths: number) {
+    return db.updateTable('tracking_projects').set({ report_every_months: everyMonths, updated_at: new Date() }).where('id', '=', id).execute();
+  },
   setCompletion(db: DbOrTx, id: string, completion: string, note: string) {
     return db.updateTable('tracking_projects').set({ completion, completion_note: note, updated_at: new Date() }).where('id', '=', id).execute();
   },

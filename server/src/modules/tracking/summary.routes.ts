@@ -1,4 +1,4 @@
-import { AsOfQuery, COMPLETION_ZH, CompletionBody, GRADE_ZH, IdParams, Ok, OUTCOME_ZH, SUPERVISION_KIND_ZH as KIND_ZH, YearSummary, type YearSummary as YearSummaryT } from '@piaojue/shared';
+import { AsOfQuery, COMPLETION_ZH, CompletionBody, ReportCadenceBody, GRADE_ZH, IdParams, Ok, OUTCOME_ZH, SUPERVISION_KIND_ZH as KIND_ZH, YearSummary, type YearSummary as YearSummaryT } from '@piaojue/shared';
 import { fileResponse } from '../../lib/openapi.ts';
 import type { RoutesPlugin } from '../../lib/routes.ts';
 import { toXlsx } from '../../lib/spreadsheet.ts';
@@ -71,6 +71,11 @@ export const summaryRoutes: RoutesPlugin = async (app, { services }) => {
         .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${s.cycle.name}实施情况总结.xlsx`)}`)
         .send(await toXlsx(sheets(s)));
     },
+  );
+  app.put(
+    '/api/tracking/projects/:id/report-cadence',
+    { config: { roles: ['staff'] }, schema: { tags, summary: '进度报告周期（默认按季度）· How often progress is due', params: IdParams, body: ReportCadenceBody, response: { 200: Ok } } },
+    (req) => summary.setCadence(req.principal, req.params.id, req.body),
   );
   app.put(
     '/api/tracking/projects/:id/completion',

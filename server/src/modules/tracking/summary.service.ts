@@ -3,6 +3,7 @@ import {
   readRatingResult,
   type Completion,
   type CompletionBody,
+  type ReportCadenceBody,
   type Level,
   type ProposalOutcome,
   type SummaryProject,
@@ -138,6 +139,16 @@ export class SummaryService {
       ratings: ratingRows,
       paragraphs,
     };
+  }
+
+  /** How often the unit must report (quarterly unless the plan says otherwise). */
+  async setCadence(actor: Principal, projectId: string, b: ReportCadenceBody): Promise<{ ok: true }> {
+    return this.db.transaction().execute(async (trx) => {
+      if (!(await trackingRepository.lockProject(trx, projectId))) throw new AppError('NOT_FOUND');
+      await repo.setCadence(trx, projectId, b.everyMonths);
+      await appendAudit(trx, { actor: actorOf(actor), action: 'tracking.report_cadence', subject: `tracking:${projectId}`, details: { everyMonths: b.everyMonths } });
+      return { ok: true as const };
+    });
   }
 
   /** 年底: 完成 / 基本完成 / 未完成 against the targets, recorded by staff. */
