@@ -13,6 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, type TestApp } from '../helpers/app.ts';
 import { castOk, hall, openPoll, staffPair, type Hall } from '../helpers/world.ts';
+import { expectAccessible } from './axe.ts';
 import { startHarness, type Harness } from './harness.ts';
 
 const UI = 30_000;
@@ -88,6 +89,7 @@ describe('不满意 → 整改 → 再次测评, in the browser', () => {
     expect(await con.getByTestId('rectification-due').count()).toBe(0);
     expect(await con.getByTestId('rectification-record').textContent()).toContain('整改中');
     if (shots) await con.screenshot({ path: path.join(shots, 'console-rectification.png'), fullPage: false });
+    await expectAccessible(con, 'console: tracking, 整改 opened');
     await con.context().close();
   });
 
@@ -102,6 +104,7 @@ describe('不满意 → 整改 → 再次测评, in the browser', () => {
     await form.getByTestId('rectification-report-submit').click();
     await poll(() => unit.getByTestId('rectification-report').count()).toBe(1);
     expect(await unit.getByTestId('rectification').textContent()).toContain('已报告整改完成');
+    await expectAccessible(unit, 'console: a unit’s own projects, 整改 reported');
     await unit.context().close();
   });
 
@@ -117,6 +120,7 @@ describe('不满意 → 整改 → 再次测评, in the browser', () => {
     await poll(() => con.locator('[data-testid^=rating-project-]:checked').count()).toBe(1);
     expect(await con.getByTestId('rating-rule-text').textContent()).toContain('满意票超过全体代表半数的，为测评满意');
     if (shots) await con.screenshot({ path: path.join(shots, 'console-rating.png') });
+    await expectAccessible(con, 'console: rating form with 再次测评');
     await con.getByTestId('rating-submit').click();
     await poll(async () => (await staff.get(`/api/sessions/${w.sessionId}/polls`)).body.filter?.((p: { reratingOf: string | null }) => p.reratingOf === firstRating).length ?? 0).toBe(1);
     await con.context().close();
@@ -142,6 +146,7 @@ describe('不满意 → 整改 → 再次测评, in the browser', () => {
       await story.scrollIntoViewIfNeeded();
       await citizen.screenshot({ path: path.join(shots, 'portal-project-rectification.png') });
     }
+    await expectAccessible(citizen, 'public project page with its 整改');
     await citizen.context().close();
   });
 
@@ -157,6 +162,7 @@ describe('不满意 → 整改 → 再次测评, in the browser', () => {
     const xlsx = await con.request.get(`${base}/api/cycles/${w.cycleId}/year-summary.xlsx`);
     expect(xlsx.status()).toBe(200);
     if (shots) await con.screenshot({ path: path.join(shots, 'console-year-summary.png') });
+    await expectAccessible(con, 'console: year summary');
     await con.context().close();
   });
 });

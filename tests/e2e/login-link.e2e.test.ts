@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenario, type Scenario, type TestApp } from '../helpers/app.ts';
+import { expectAccessible } from './axe.ts';
 import { startHarness, type Harness } from './harness.ts';
 
 const UI = 30_000;
@@ -47,6 +48,7 @@ describe('login by link', () => {
     await poll(() => input.inputValue()).toBe(codeOf(0));
     await poll(() => page.url()).not.toContain('code=');
     await page.getByText('已从座位卡读取登录码').waitFor();
+    await expectAccessible(page, 'tablet: login filled from the seat card');
     // Give an automatic login every chance to happen: it must not.
     await page.waitForTimeout(500);
     expect(await me(ctx)).toEqual({ kind: 'anonymous' });
@@ -67,6 +69,7 @@ describe('login by link', () => {
     await page.getByRole('button', { name: '登 录' }).click();
     const ask = page.getByRole('alertdialog');
     await ask.getByText('继续将退出该登录').waitFor();
+    await expectAccessible(page, 'tablet: login, asks before ending a staff login');
     if (process.env.E2E_SCREENSHOTS) {
       await page.screenshot({ path: path.join(process.env.E2E_SCREENSHOTS, 'tablet-login-confirm.png') });
       await page.setViewportSize({ width: 800, height: 1280 });

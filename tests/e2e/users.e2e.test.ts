@@ -9,6 +9,7 @@ import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, userClient, type TestApp } from '../helpers/app.ts';
 import { staffPair } from '../helpers/world.ts';
+import { expectAccessible } from './axe.ts';
 import { startHarness, type Harness } from './harness.ts';
 
 const UI = 30_000;
@@ -49,6 +50,7 @@ describe('console users page', () => {
     await page.getByText('已停用 clerk，其登录已结束').waitFor();
     expect((await clerk.get('/api/auth/me')).body).toEqual({ kind: 'anonymous' });
     if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: path.join(process.env.E2E_SCREENSHOTS, 'console-users.png') });
+    await expectAccessible(page, 'console: users, one disabled');
 
     await row.getByRole('button', { name: '启用' }).click();
     await row.getByText('正常').waitFor();
