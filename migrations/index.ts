@@ -11,6 +11,7 @@ import * as m0101 from './2026_12_04_0101_login_security.ts';
 import * as m0102 from './2026_12_04_0102_sessions_ended_notice.ts';
 import * as m0115 from './2026_12_04_0115_similarity_lexicon.ts';
 import * as m0130 from './2026_12_04_0130_no_citizen_survey.ts';
+import * as m0140 from './2026_12_04_0140_ballot_secrecy.ts';
 
 /** Every migration, by name, in order. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_0102_sessions_ended_notice': m0102,
   '2026_12_04_0115_similarity_lexicon': m0115,
   '2026_12_04_0130_no_citizen_survey': m0130,
+  '2026_12_04_0140_ballot_secrecy': m0140,
 };

@@ -36,6 +36,7 @@ import { similarityRoutes } from './modules/proposals/similarity/similarity.rout
 import { ResultsService } from './modules/results/results.service.ts';
 import { resultsRoutes } from './modules/results/results.routes.ts';
 import { pollsRoutes } from './modules/polls/polls.routes.ts';
+import { DualControlService } from './modules/sessions/dual-control.service.ts';
 import { SessionsService } from './modules/sessions/sessions.service.ts';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.ts';
 import { TrackingService } from './modules/tracking/tracking.service.ts';
@@ -57,6 +58,7 @@ export interface Services {
   users: UsersAdminService;
   cycles: CyclesService;
   sessions: SessionsService;
+  dualControl: DualControlService;
   polls: PollsService;
   results: ResultsService;
   tracking: TrackingService;
@@ -170,6 +172,7 @@ export async function buildApp(opts: BuildOptions) {
   const auth = new AuthService(db, config, loginCodes);
   const cycles = new CyclesService(db);
   const sessions = new SessionsService(db, config, loginCodes);
+  const dualControl = new DualControlService(db);
   const polls = new PollsService(db, turnoutNotifier);
   const results = new ResultsService(db, polls);
   const tracking = new TrackingService(db, config.TRACKING_PUBLIC_REVIEW);
@@ -180,7 +183,8 @@ export async function buildApp(opts: BuildOptions) {
   const similarity = new SimilarityService(db);
   const hub = new Hub(
     {
-      hall: async (id) => ({ kind: 'hall', state: await polls.hallState(id) }),
+      hall: async (id, forPublic) => ({ kind: 'hall', state: await polls.hallState(id, forPublic) }),
+      seesProvisional: (principal, id, key) => sessions.seesProvisional(principal, id, key),
       staff: async (id) => ({ kind: 'staff', state: await polls.staffState(id) }),
       turnout: (id) => polls.focusTurnout(id),
     },
@@ -200,7 +204,7 @@ export async function buildApp(opts: BuildOptions) {
       principal: (token) => auth.resolve(token),
     },
   );
-  const services: Services = { config, db, auth, users: new UsersAdminService(db), cycles, sessions, polls, results, tracking, rectification, supervision, summary, proposals, similarity, hub };
+  const services: Services = { config, db, auth, users: new UsersAdminService(db), cycles, sessions, dualControl, polls, results, tracking, rectification, supervision, summary, proposals, similarity, hub };
   const listener = new NoticeListener(opts.databaseUrl, (n) => hub.notice(n), () => hub.refreshAll(), app.log, (n) => hub.ended(n));
 
   app.setErrorHandler((err: FastifyError, req, reply) => {

@@ -43,6 +43,11 @@ export const ERRORS = {
   INVALID_BALLOT: [400, '表决票无效', 'The ballot is invalid'],
   NO_TIE: [409, '没有需要再次投票的并列项目', 'There is no tie that needs a run-off'],
   NOT_CHECKED_IN: [409, '请先签到', 'Please check in first'],
+  BALLOT_CHANGED: [409, '这张表决票已经提交，提交后不能更改；本次提交未被接受', 'This ballot was already cast and cannot be changed; this submission was not accepted'],
+  TOO_FEW_BALLOTS: [409, '投票人数少于最低计票数，为保护无记名投票不能计票，只能取消本次表决', 'Too few ballots to count without revealing them; the poll can only be cancelled'],
+  CONFIRMATION_REQUIRED: [409, '表决进行中，此操作须由主席团成员或监票人确认', 'While a poll is open this needs confirmation by a presidium member or scrutineer'],
+  CONFIRMATION_STATE: [409, '该确认申请已处理或不适用于此操作', 'This confirmation request has been decided already or does not fit this action'],
+  SELF_CONFIRMATION: [403, '不能确认自己提出的申请，须由另一人确认', 'You cannot confirm your own request; a second person must'],
   // certification
   ALREADY_SIGNED: [409, '您已对该结果签署过意见', 'You have already signed off this result'],
   RESULT_CERTIFIED: [409, '结果已由主席团确认，不能再更改', 'The result is certified and cannot change'],

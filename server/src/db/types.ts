@@ -43,6 +43,7 @@ export interface CyclesTable {
   scrutineer_confirmations: Generated<number>;
   /** The congress that runs the cycle, e.g. 宿迁市人大. */
   unit_name: ColumnType<string | null, string | null | undefined, string | null>;
+  min_ballots: Generated<number>;
   created_at: CreatedAt;
 }
 
@@ -75,6 +76,7 @@ export interface SessionsTable {
   name: string;
   venue: Generated<string>;
   checkin_open: Generated<boolean>;
+  display_key: Generated<string>;
   created_at: CreatedAt;
 }
 
@@ -131,6 +133,7 @@ export interface PollsTable {
   rating_base: ColumnType<string | null, string | null | undefined, string | null>;
   rating_body: ColumnType<string | null, string | null | undefined, string | null>;
   rerating_of: ColumnType<string | null, string | null | undefined, string | null>;
+  min_ballots: Generated<number>;
   created_at: CreatedAt;
 }
 
@@ -148,14 +151,36 @@ export interface PollRollTable {
   deputy_id: string;
   voted: Generated<boolean>;
   key_hash: string | null;
+  ballot_check: string | null;
 }
 
 export interface PollBoxTable {
   id: Generated<string>;
   poll_id: string;
-  tracker: string;
   valid: Generated<boolean>;
   body: ColumnType<unknown, string | null, string | null>;
+}
+
+/** Published receipts: (poll, tracker) and nothing else, so no row pairs a receipt with a ballot. */
+export interface PollTrackersTable {
+  poll_id: string;
+  tracker: string;
+}
+
+export interface DualControlRequestsTable {
+  id: Generated<string>;
+  session_id: string;
+  poll_id: string;
+  deputy_id: string;
+  action: 'issue_code' | 'checkin';
+  reason: string;
+  requested_by: string;
+  requested_at: CreatedAt;
+  status: Generated<'pending' | 'approved' | 'declined' | 'used'>;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  decision_note: string | null;
+  used_at: Timestamp | null;
 }
 
 export interface AuditLogTable {
@@ -440,6 +465,8 @@ export interface Database {
   polls: PollsTable;
   poll_roll: PollRollTable;
   poll_box: PollBoxTable;
+  poll_trackers: PollTrackersTable;
+  dual_control_requests: DualControlRequestsTable;
   poll_signoffs: PollSignoffsTable;
   audit_log: AuditLogTable;
   collection_notices: CollectionNoticesTable;

@@ -8,7 +8,10 @@ import type { Principal } from '../modules/auth/auth.service.ts';
 import type { ChangeNotice, EndedNotice } from './notify.ts';
 
 export interface TopicLoaders {
-  hall(sessionId: string): Promise<TopicData>;
+  /** `forPublic`: as the anonymous public may see it (no result before certification). */
+  hall(sessionId: string, forPublic: boolean): Promise<TopicData>;
+  /** Whether this reader of the hall topic sees a provisional result (sessions.service.ts). */
+  seesProvisional(principal: Principal, sessionId: string, displayKey: string | undefined): Promise<boolean>;
   staff(sessionId: string): Promise<TopicData>;
   turnout(sessionId: string): Promise<Turnout | null>;
 }
@@ -41,7 +44,8 @@ interface Client {
   socket: WebSocket;
   principal: Principal;
   origin: SocketOrigin;
-  topics: Set<string>;
+  /** The topics this socket reads, each with the audience it reads it as. */
+  topics: Map<string, Audience>;
   alive: boolean;
   /** Casts sent and not yet answered. */
   casting: number;
@@ -78,7 +82,9 @@ const isCastRef = Compile(CastMessage.properties.ref);
 
 const TOPIC = /^(hall|staff):([0-9a-f-]{36})$/;
 
-type Audience = 'screens' | 'tablets';
+/** Tablets (deputies), screens (hall displays and staff), or the anonymous public. */
+type Audience = 'screens' | 'tablets' | 'public';
+const AUDIENCES = ['screens', 'tablets', 'public'] as const;
 
 /**
  * One websocket endpoint. Clients subscribe to topics; each topic has its own sequence number,
@@ -120,7 +126,7 @@ export class Hub {
   }
 
   attach(socket: WebSocket, principal: Principal, origin: SocketOrigin) {
-    const client: Client = { socket, principal, origin, topics: new Set(), alive: true, casting: 0 };
+    const client: Client = { socket, principal, origin, topics: new Map(), alive: true, casting: 0 };
     this.clients.add(client);
     socket.on('pong', () => (client.alive = true));
     socket.on('message', (raw: Buffer, isBinary: boolean) => {
@@ -141,7 +147,7 @@ export class Hub {
 
   private detach(client: Client) {
     if (!this.clients.delete(client)) return;
-    for (const t of client.topics) this.leave(client, t);
+    for (const t of [...client.topics.keys()]) this.leave(client, t);
   }
 
   private async onMessage(client: Client, msg: ClientMessage) {
@@ -151,7 +157,7 @@ export class Hub {
         return this.send(client, { type: 'pong', t: typeof msg.t === 'number' ? msg.t : undefined, serverTime: new Date().toISOString() });
       case 'subscribe':
       case 'resync':
-        return this.subscribe(client, String(msg.topic));
+        return this.subscribe(client, String(msg.topic), typeof msg.displayKey === 'string' ? msg.displayKey : undefined);
       case 'unsubscribe':
         if (client.topics.has(String(msg.topic))) this.leave(client, String(msg.topic));
         return;
@@ -204,20 +210,31 @@ export class Hub {
   }
 
   private static key(topic: string, audience: Audience) {
-    return audience === 'tablets' ? `${topic}#tablets` : topic;
+    return audience === 'screens' ? topic : `${topic}#${audience}`;
   }
 
-  private static audienceOf(client: Client): Audience {
-    return client.principal.kind === 'deputy' ? 'tablets' : 'screens';
+  /**
+   * Who reads a topic as what. The hall topic's provisional result (after close, before the
+   * presidium certifies) goes to the hall display (which shows its key), to staff screens and to
+   * the deputies' tablets; the anonymous public reads the same topic without it.
+   */
+  private async audienceOf(client: Client, kind: string, sessionId: string, displayKey: string | undefined): Promise<Audience> {
+    if (kind !== 'hall') return 'screens';
+    // A login counts as it is now, and only from a page of ours (like every topic but the public hall).
+    const principal: Principal = client.origin.sameOrigin ? await this.actions.principal(client.origin.token) : { kind: 'anonymous' };
+    if (!(await this.loaders.seesProvisional(principal, sessionId, displayKey))) return 'public';
+    return principal.kind === 'deputy' ? 'tablets' : 'screens';
   }
 
-  private async subscribe(client: Client, topic: string) {
+  private async subscribe(client: Client, topic: string, displayKey?: string) {
     const m = TOPIC.exec(topic);
     if (!m) return this.send(client, { type: 'error', topic, code: 'NOT_FOUND', message: 'unknown topic' });
     const may = await this.mayRead(client, m[1]!);
     if (may !== 'ok') return this.send(client, { type: 'error', topic, code: may, message: may === 'CSRF' ? 'not from this site' : 'not allowed' });
     if (!this.clients.has(client)) return;
-    const audience = Hub.audienceOf(client);
+    const audience = await this.audienceOf(client, m[1]!, m[2]!, displayKey);
+    // A resync, or a subscribe with another key: leave the topic as read before.
+    if (client.topics.has(topic) && client.topics.get(topic) !== audience) this.leave(client, topic);
     const key = Hub.key(topic, audience);
     let state = this.topics.get(key);
     if (!state) {
@@ -226,7 +243,7 @@ export class Hub {
     }
     if (!state.data) {
       try {
-        state.data = await this.load(topic);
+        state.data = await this.load(topic, audience);
       } catch (err) {
         if (this.topics.get(key) === state && state.subscribers.size === 0) this.topics.delete(key);
         const notFound = (err as { code?: string }).code === 'NOT_FOUND';
@@ -235,13 +252,15 @@ export class Hub {
     }
     // Joined only now: every event after this snapshot carries seq + 1, + 2, ...
     state.subscribers.add(client);
-    client.topics.add(topic);
+    client.topics.set(topic, audience);
     this.send(client, { type: 'snapshot', topic, seq: state.seq, data: state.data });
   }
 
   private leave(client: Client, topic: string) {
+    const audience = client.topics.get(topic);
+    if (!audience) return;
     client.topics.delete(topic);
-    const key = Hub.key(topic, Hub.audienceOf(client));
+    const key = Hub.key(topic, audience);
     const state = this.topics.get(key);
     if (!state) return;
     state.subscribers.delete(client);
@@ -251,16 +270,16 @@ export class Hub {
     }
   }
 
-  private load(topic: string): Promise<TopicData> {
+  private load(topic: string, audience: Audience): Promise<TopicData> {
     const [, kind, id] = TOPIC.exec(topic)!;
-    return kind === 'hall' ? this.loaders.hall(id!) : this.loaders.staff(id!);
+    return kind === 'hall' ? this.loaders.hall(id!, audience === 'public') : this.loaders.staff(id!);
   }
 
   /** A committed change: refresh the topics of that session that anyone here watches. */
   notice(n: ChangeNotice) {
     for (const topic of [`hall:${n.sessionId}`, `staff:${n.sessionId}`]) {
       const what = n.what;
-      for (const audience of ['screens', 'tablets'] as const) {
+      for (const audience of AUDIENCES) {
         const state = this.topics.get(Hub.key(topic, audience));
         if (!state) continue;
         state.pending = state.pending === 'state' || what === 'state' ? 'state' : 'turnout';
@@ -305,7 +324,7 @@ export class Hub {
    * follows the slower pace too.
    */
   private turnoutGapMs(state: TopicState): number {
-    const floor = state.audience === 'tablets' || state.topic.startsWith('staff:') ? this.slowTurnoutMs : this.intervalMs;
+    const floor = state.audience !== 'screens' || state.topic.startsWith('staff:') ? this.slowTurnoutMs : this.intervalMs;
     return Math.max(floor, (state.subscribers.size * 1000) / this.turnoutSendsPerSecond);
   }
 
@@ -345,7 +364,7 @@ export class Hub {
         state.data = { kind: 'hall', state: { ...state.data.state, serverTime, poll: { ...state.data.state.poll, turnout } } };
         event = { kind: 'turnout', turnout, serverTime };
       } else {
-        state.data = await this.load(topic);
+        state.data = await this.load(topic, state.audience);
         event = state.data;
       }
       state.seq += 1;

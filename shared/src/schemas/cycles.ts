@@ -15,6 +15,11 @@ export const CycleRules = Type.Object({
   certifyK: Type.Integer({ minimum: 1, maximum: 100 }),
   /** How many scrutineers (监票人) must confirm the count before it can be certified. */
   scrutineerConfirmations: Type.Integer({ minimum: 0, maximum: 100 }),
+  /**
+   * 最低计票数: below this many ballots a poll is never counted (a count of very few ballots
+   * reveals how each was cast); it can only be cancelled, destroying its ballots.
+   */
+  minBallots: Type.Integer({ minimum: 1, maximum: 1000 }),
 });
 export type CycleRules = Static<typeof CycleRules>;
 
@@ -24,8 +29,8 @@ export const CreateCycleBody = Type.Evaluate(Type.Intersect([
     name: Text(200),
     year: Type.Integer({ minimum: 2000, maximum: 2200 }),
   }),
-  Type.Partial(Type.Pick(CycleRules, ['minExtraRatio', 'maxExtraRatio', 'certifyK', 'scrutineerConfirmations'])),
-  Type.Omit(CycleRules, ['minExtraRatio', 'maxExtraRatio', 'certifyK', 'scrutineerConfirmations']),
+  Type.Partial(Type.Pick(CycleRules, ['minExtraRatio', 'maxExtraRatio', 'certifyK', 'scrutineerConfirmations', 'minBallots'])),
+  Type.Omit(CycleRules, ['minExtraRatio', 'maxExtraRatio', 'certifyK', 'scrutineerConfirmations', 'minBallots']),
 ]));
 export type CreateCycleBody = Static<typeof CreateCycleBody>;
 

@@ -122,6 +122,8 @@ export const Certification = Type.Object({
   certifyK: Type.Integer(),
   /** Scrutineer confirmations needed before certifying. */
   scrutineerConfirmations: Type.Integer(),
+  /** Below this many ballots the poll is not counted, only cancelled. */
+  minBallots: Type.Integer(),
   signoffs: Type.Array(Signoff),
 });
 export type Certification = Static<typeof Certification>;

@@ -7,7 +7,9 @@ import { Attendance } from './sessions.ts';
 
 /**
  * Topics:
- *  hall:<sessionId>   public: what the meeting-hall display and the tablets show. No names.
+ *  hall:<sessionId>   public: what the meeting-hall display and the tablets show. No names. The
+ *                     anonymous public gets no result before certification; the hall display
+ *                     (with the session's display key), staff and deputies get the provisional one.
  *  staff:<sessionId>  staff/presidium/scrutineers: per-delegation turnout and who has not voted.
  */
 export type Topic = `hall:${string}` | `staff:${string}`;
@@ -26,7 +28,12 @@ export const HallPoll = Type.Object({
   closedAt: Nullable(IsoDate),
   certifiedAt: Nullable(IsoDate),
   turnout: Turnout,
-  /** Only after close; provisional until certifiedAt is set. */
+  /**
+   * Done for deputies by staff during this poll, with a second person's approval: new login
+   * codes and check-ins on a deputy's behalf. Shown in the hall, so the room sees them happen.
+   */
+  interventions: Type.Object({ codesReissued: Type.Integer(), proxyCheckins: Type.Integer() }),
+  /** Only after close; provisional until certifiedAt is set (never served to the anonymous public before). */
   result: Nullable(PollResult),
   rating: Nullable(RatingResultSchema),
 });
@@ -66,10 +73,11 @@ export const CastMessage = Type.Object({
 export type CastMessage = Static<typeof CastMessage>;
 
 export const ClientMessage = Type.Union([
-  Type.Object({ type: Type.Literal('subscribe'), topic: Type.String({ maxLength: 100 }) }),
+  /** `displayKey`: the hall display's key, for the provisional result on the hall topic. */
+  Type.Object({ type: Type.Literal('subscribe'), topic: Type.String({ maxLength: 100 }), displayKey: Type.Optional(Type.String({ maxLength: 64 })) }),
   Type.Object({ type: Type.Literal('unsubscribe'), topic: Type.String({ maxLength: 100 }) }),
   /** Ask for a fresh snapshot, e.g. after a gap in sequence numbers. */
-  Type.Object({ type: Type.Literal('resync'), topic: Type.String({ maxLength: 100 }) }),
+  Type.Object({ type: Type.Literal('resync'), topic: Type.String({ maxLength: 100 }), displayKey: Type.Optional(Type.String({ maxLength: 64 })) }),
   Type.Object({ type: Type.Literal('ping'), t: Type.Optional(Type.Number()) }),
   CastMessage,
 ]);

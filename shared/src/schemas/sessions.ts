@@ -60,6 +60,8 @@ export const RosterImportResult = Type.Object({ imported: Type.Integer() });
 export const IssueCodesBody = Type.Object({
   /** Omit to issue codes to every deputy who has none; listed deputies get a fresh code (old one void). */
   deputyIds: Type.Optional(Type.Array(Uuid, { maxItems: 5000, uniqueItems: true })),
+  /** While a poll is open: the approved request (one deputy) that allows this. */
+  confirmationId: Type.Optional(Uuid),
 });
 export type IssueCodesBody = Static<typeof IssueCodesBody>;
 
@@ -76,4 +78,49 @@ export const IssuedCode = Type.Object({
 export type IssuedCode = Static<typeof IssuedCode>;
 export const IssuedCodes = Type.Array(IssuedCode);
 
-export const PaperCheckinBody = Type.Object({ present: Type.Boolean() });
+export const PaperCheckinBody = Type.Object({
+  present: Type.Boolean(),
+  /** While a poll is open: the approved request that allows this check-in. */
+  confirmationId: Type.Optional(Uuid),
+});
+
+/**
+ * 双人确认: while a poll is open, a new login code or a check-in on a deputy's behalf could let
+ * staff vote for an absent deputy. Staff ask with a reason; a presidium member or scrutineer (not
+ * the one who asked) approves; the approved request is then used once, by the action itself.
+ */
+export const DUAL_CONTROL_ACTIONS = ['issue_code', 'checkin'] as const;
+export type DualControlAction = (typeof DUAL_CONTROL_ACTIONS)[number];
+export const DUAL_CONTROL_STATUSES = ['pending', 'approved', 'declined', 'used'] as const;
+
+export const CreateConfirmationBody = Type.Object({
+  action: Type.Enum(DUAL_CONTROL_ACTIONS),
+  deputyId: Uuid,
+  reason: Type.String({ minLength: 2, maxLength: 500 }),
+});
+export type CreateConfirmationBody = Static<typeof CreateConfirmationBody>;
+
+export const DecideConfirmationBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 500 })) });
+export type DecideConfirmationBody = Static<typeof DecideConfirmationBody>;
+
+export const Confirmation = Type.Object({
+  id: Uuid,
+  sessionId: Uuid,
+  pollId: Uuid,
+  action: Type.Enum(DUAL_CONTROL_ACTIONS),
+  deputyId: Uuid,
+  deputyName: Type.String(),
+  seat: Type.String(),
+  reason: Type.String(),
+  requestedBy: Type.String(),
+  requestedAt: IsoDate,
+  status: Type.Enum(DUAL_CONTROL_STATUSES),
+  decidedBy: Nullable(Type.String()),
+  decidedAt: Nullable(IsoDate),
+  note: Nullable(Type.String()),
+});
+export type Confirmation = Static<typeof Confirmation>;
+
+/** The hall display's own link: with it the display shows the provisional result at close. */
+export const DisplayLink = Type.Object({ url: Type.String(), key: Type.String() });
+export type DisplayLink = Static<typeof DisplayLink>;

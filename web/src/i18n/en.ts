@@ -267,6 +267,8 @@ const en: Messages = {
       maxExtra: 'Max. extra candidates %',
       certifyK: 'Presidium certifications needed',
       scrutineerConfirmations: 'Scrutineer confirmations needed',
+      minBallots: 'Minimum ballots to count',
+      minBallotsHint: 'With fewer ballots the poll is not counted and can only be cancelled (protects the secret ballot)',
       archive: 'Download cycle archive',
       archiveHint: 'Candidate list, polls, ballots and audit log (JSON), verifiable independently',
       publicResults: 'Public results page',

@@ -278,6 +278,8 @@ const zhCN = {
       maxExtra: '差额比例上限 %',
       certifyK: '主席团确认人数',
       scrutineerConfirmations: '监票人确认人数',
+      minBallots: '最低计票数',
+      minBallotsHint: '投票人数少于此数时不计票，只能取消表决（保护无记名投票）',
       archive: '下载年度档案',
       archiveHint: '候选清单、表决、表决票和审计记录（JSON），可独立复核',
       publicResults: '公开结果页',

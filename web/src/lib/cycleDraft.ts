@@ -16,6 +16,8 @@ export interface RulesDraft {
   certifyK: number;
   /** scrutineer confirmations needed before certifying */
   scrutineerConfirmations: number;
+  /** below this many ballots a poll is not counted */
+  minBallots: number;
 }
 
 export function defaultDraft(): RulesDraft {
@@ -33,6 +35,7 @@ export function defaultDraft(): RulesDraft {
     maxExtraPct: 50,
     certifyK: 1,
     scrutineerConfirmations: 0,
+    minBallots: 5,
   };
 }
 
@@ -50,6 +53,7 @@ export function draftFromCycle(c: Cycle): RulesDraft {
     maxExtraPct: Math.round(c.maxExtraRatio * 1000) / 10,
     certifyK: c.certifyK,
     scrutineerConfirmations: c.scrutineerConfirmations,
+    minBallots: c.minBallots,
   };
 }
 
@@ -67,6 +71,7 @@ export function createBody(d: RulesDraft): CreateCycleBody {
     maxExtraRatio: d.maxExtraPct / 100,
     certifyK: d.certifyK,
     scrutineerConfirmations: d.scrutineerConfirmations,
+    minBallots: d.minBallots,
   };
 }
 

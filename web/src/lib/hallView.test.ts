@@ -26,6 +26,7 @@ function poll(over: Partial<HallPoll>): HallPoll {
     closedAt: null,
     certifiedAt: null,
     turnout: { pollId: 'p', issued: 8, voted: 3 },
+    interventions: { codesReissued: 0, proxyCheckins: 0 },
     result: null,
     rating: null,
     ...over,

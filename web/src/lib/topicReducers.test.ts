@@ -22,6 +22,7 @@ const hall: HallState = {
     closedAt: null,
     certifiedAt: null,
     turnout: { pollId: 'p', issued: 8, voted: 0 },
+    interventions: { codesReissued: 0, proxyCheckins: 0 },
     result: null,
     rating: null,
   },

@@ -31,6 +31,7 @@ export function toCycle(r: CycleRow & { candidate_count?: number | null }): Cycl
     maxExtraRatio: Number(r.max_extra_ratio),
     certifyK: r.certify_k,
     scrutineerConfirmations: r.scrutineer_confirmations,
+    minBallots: r.min_ballots,
     frozenAt: r.frozen_at?.toISOString() ?? null,
     frozenHash: r.frozen_hash,
     freezeDecision: r.freeze_decision,
@@ -115,6 +116,7 @@ export class CyclesService {
         max_extra_ratio: max,
         ...(b.certifyK !== undefined && { certify_k: b.certifyK }),
         ...(b.scrutineerConfirmations !== undefined && { scrutineer_confirmations: b.scrutineerConfirmations }),
+        ...(b.minBallots !== undefined && { min_ballots: b.minBallots }),
       });
       await appendAudit(trx, { actor: actorOf(actor), action: 'cycle.created', subject: `cycle:${id}`, details: { ...b } });
       return this.get(id, trx);
@@ -140,6 +142,7 @@ export class CyclesService {
         ...(b.maxExtraRatio !== undefined && { max_extra_ratio: b.maxExtraRatio }),
         ...(b.certifyK !== undefined && { certify_k: b.certifyK }),
         ...(b.scrutineerConfirmations !== undefined && { scrutineer_confirmations: b.scrutineerConfirmations }),
+        ...(b.minBallots !== undefined && { min_ballots: b.minBallots }),
       });
       await appendAudit(trx, { actor: actorOf(actor), action: 'cycle.updated', subject: `cycle:${id}`, details: { ...b } });
       return this.get(id, trx);

@@ -58,8 +58,12 @@ export const pollsRepository = {
       )
       .execute();
   },
+  /** A ballot for one deputy who arrives while the poll is open. */
+  issueOne(db: DbOrTx, pollId: string, deputyId: string) {
+    return db.insertInto('poll_roll').values({ poll_id: pollId, deputy_id: deputyId, key_hash: null }).onConflict((oc) => oc.doNothing()).execute();
+  },
   rollEntry(db: DbOrTx, pollId: string, deputyId: string) {
-    return db.selectFrom('poll_roll').select(['voted', 'key_hash']).where('poll_id', '=', pollId).where('deputy_id', '=', deputyId).executeTakeFirst();
+    return db.selectFrom('poll_roll').select(['voted', 'key_hash', 'ballot_check']).where('poll_id', '=', pollId).where('deputy_id', '=', deputyId).executeTakeFirst();
   },
   /**
    * Casts in one statement, hence one transaction: while the poll is open, mark each deputy's
@@ -69,23 +73,26 @@ export const pollsRepository = {
    * close finds the poll closed. Each deputy at most once per call. Returns whether the poll
    * was open and the deputies whose ballots went in.
    */
-  async castBallots(db: DbOrTx, pollId: string, casts: { deputyId: string; keyHash: string; tracker: string; body: unknown }[]) {
+  async castBallots(db: DbOrTx, pollId: string, casts: { deputyId: string; keyHash: string; ballotCheck: string; tracker: string; body: unknown }[]) {
     const { rows } = await sql<{ open: number; cast: string[] }>`
       with input as (
-        select * from unnest(${casts.map((c) => c.deputyId)}::uuid[], ${casts.map((c) => c.keyHash)}::text[],
-          ${casts.map((c) => c.tracker)}::text[], ${casts.map((c) => JSON.stringify(c.body))}::jsonb[]) as i(deputy_id, key_hash, tracker, body)
+        select * from unnest(${casts.map((c) => c.deputyId)}::uuid[], ${casts.map((c) => c.keyHash)}::text[], ${casts.map((c) => c.ballotCheck)}::text[],
+          ${casts.map((c) => c.tracker)}::text[], ${casts.map((c) => JSON.stringify(c.body))}::jsonb[]) as i(deputy_id, key_hash, ballot_check, tracker, body)
       ), poll as (
         select id from polls
         where id = ${pollId} and status = 'open' and (closes_at is null or closes_at > now())
         for key share
       ), roll as (
-        update poll_roll r set voted = true, key_hash = i.key_hash
+        update poll_roll r set voted = true, key_hash = i.key_hash, ballot_check = i.ballot_check
         from input i
         where r.poll_id = (select id from poll) and r.deputy_id = i.deputy_id and r.voted = false
         returning r.poll_id, r.deputy_id
       ), box as (
-        insert into poll_box (poll_id, tracker, body)
-        select roll.poll_id, i.tracker, i.body from roll join input i on i.deputy_id = roll.deputy_id
+        insert into poll_box (poll_id, body)
+        select roll.poll_id, i.body from roll join input i on i.deputy_id = roll.deputy_id
+      ), receipts as (
+        insert into poll_trackers (poll_id, tracker)
+        select roll.poll_id, i.tracker from roll join input i on i.deputy_id = roll.deputy_id
       )
       select (select count(*) from poll)::int as open, array(select deputy_id::text from roll) as cast`.execute(db);
     return rows[0]!;
@@ -122,21 +129,54 @@ export const pollsRepository = {
       .execute();
   },
   trackers(db: DbOrTx, pollId: string) {
-    return db.selectFrom('poll_box').select('tracker').where('poll_id', '=', pollId).orderBy('tracker').execute();
+    return db.selectFrom('poll_trackers').select('tracker').where('poll_id', '=', pollId).orderBy('tracker').execute();
   },
   /**
-   * Rewrites the box in random order in one statement: afterwards neither the rows' physical
-   * order nor their transaction ids follow the order in which ballots were cast. Answers the
+   * Rewrites the box, the receipts and the roll of a poll in random order in one statement:
+   * afterwards neither the rows' physical order nor their transaction ids follow the order in
+   * which ballots were cast, and no roll row shares a transaction id with a ballot. Answers the
    * ballots it moved, so the count reads the box once.
    */
   async reseal(db: DbOrTx, pollId: string) {
     const { rows } = await sql<{ body: unknown; valid: boolean }>`
-      with moved as (delete from poll_box where poll_id = ${pollId} returning tracker, valid, body),
+      with moved as (delete from poll_box where poll_id = ${pollId} returning valid, body),
       resealed as (
-        insert into poll_box (poll_id, tracker, valid, body)
-        select ${pollId}, tracker, valid, body from moved order by random()
+        insert into poll_box (poll_id, valid, body)
+        select ${pollId}, valid, body from moved order by random()
+      ),
+      receipts as (delete from poll_trackers where poll_id = ${pollId} returning tracker),
+      receipts_resealed as (
+        insert into poll_trackers (poll_id, tracker)
+        select ${pollId}, tracker from receipts order by random()
+      ),
+      roll as (delete from poll_roll where poll_id = ${pollId} returning deputy_id, voted, key_hash, ballot_check),
+      roll_resealed as (
+        insert into poll_roll (poll_id, deputy_id, voted, key_hash, ballot_check)
+        select ${pollId}, deputy_id, voted, key_hash, ballot_check from roll order by random()
       )
       select body, valid from moved`.execute(db);
     return rows;
+  },
+  /** A poll that is cancelled before its count: its ballots and receipts cease to exist. */
+  async destroyBallots(db: DbOrTx, pollId: string) {
+    await db.deleteFrom('poll_box').where('poll_id', '=', pollId).execute();
+    await db.deleteFrom('poll_trackers').where('poll_id', '=', pollId).execute();
+    const { rows } = await sql<{ n: number }>`
+      with roll as (delete from poll_roll where poll_id = ${pollId} returning deputy_id, voted, key_hash, ballot_check),
+      roll_resealed as (
+        insert into poll_roll (poll_id, deputy_id, voted, key_hash, ballot_check)
+        select ${pollId}, deputy_id, voted, key_hash, ballot_check from roll order by random()
+      )
+      select count(*)::int as n from roll`.execute(db);
+    return rows[0]?.n ?? 0;
+  },
+  /**
+   * Rewrites the ballot tables into fresh files and drops the old ones, so the row versions of
+   * a close (the ballots in casting order, each with the transaction id of its roll row) do not
+   * linger as bytes in the data pages, as they do after a plain vacuum. Runs outside any
+   * transaction, after the close has committed.
+   */
+  async compactBallotTables(db: DbOrTx) {
+    await sql`vacuum full poll_box, poll_trackers, poll_roll`.execute(db);
   },
 };

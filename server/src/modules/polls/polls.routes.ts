@@ -86,7 +86,22 @@ export const pollsRoutes: RoutesPlugin = async (app, { services }) => {
     },
     (req) => polls.cast(requireDeputy(req).deputy, req.params.id, req.body.idempotencyKey, req.body.ballot),
   );
-  app.get('/api/sessions/:id/hall', { config: { roles: ['public'] }, schema: { tags: ['display'], summary: '大屏状态 · Hall display state', params: IdParams, response: { 200: HallState } } }, (req) =>
-    polls.hallState(req.params.id),
+  app.get(
+    '/api/sessions/:id/hall',
+    {
+      config: { roles: ['public'] },
+      schema: {
+        tags: ['display'],
+        summary: '大屏状态 · Hall display state',
+        description: 'Anyone may read it; the provisional result (closed, not yet certified) only with the header x-piaojue-display-key, a staff login or a deputy login of this session.',
+        params: IdParams,
+        response: { 200: HallState },
+      },
+    },
+    async (req) => {
+      const key = req.headers['x-piaojue-display-key'];
+      const provisional = await services.sessions.seesProvisional(req.principal, req.params.id, typeof key === 'string' ? key : undefined);
+      return polls.hallState(req.params.id, !provisional);
+    },
   );
 };

@@ -40,6 +40,7 @@ import { appendAudit } from '../audit/audit.service.ts';
 import { actorOf, type Principal } from '../auth/auth.service.ts';
 import { cyclesRepository } from '../cycles/cycles.repository.ts';
 import { candidateListHash, toCandidate } from '../cycles/cycles.service.ts';
+import { interventionsOf } from '../sessions/dual-control.service.ts';
 import { attendanceOf } from '../sessions/sessions.service.ts';
 import { sessionsRepository } from '../sessions/sessions.repository.ts';
 import { rectificationRepository } from '../tracking/rectification.repository.ts';
@@ -74,6 +75,12 @@ const toPollCandidate = (c: Candidate): PollCandidate => ({
 });
 
 const rollKeyHash = (pollId: string, key: string) => sha256(`roll:${pollId}:${key}`);
+/**
+ * What the roll keeps of the ballot: a hash under the tablet's own random key, so a retry with
+ * the key can be told apart from a changed ballot, while nothing stored (without the key, which
+ * only the tablet has) says anything about the choice.
+ */
+const ballotCheckOf = (pollId: string, key: string, ballot: unknown) => sha256(`check:${pollId}:${key}:${canonicalJson(ballot)}`);
 
 export const rulesOf = (p: PollRow): PollRules => ({
   ballotType: p.ballot_type as PollRules['ballotType'],
@@ -105,6 +112,7 @@ interface PollDefinition {
 interface PendingCast {
   deputyId: string;
   keyHash: string;
+  ballotCheck: string;
   tracker: string;
   body: unknown;
 }
@@ -175,6 +183,7 @@ export class PollsService {
       certification: {
         certifyK: p.certify_k,
         scrutineerConfirmations: p.scrutineer_confirmations,
+        minBallots: p.min_ballots,
         signoffs: signoffs.map(
           (x): Signoff => ({ role: x.role, userId: x.user_id, displayName: x.display_name, decision: x.decision, reason: x.reason, at: x.at.toISOString() }),
         ),
@@ -227,6 +236,7 @@ export class PollsService {
         countdown_seconds: b.countdownSeconds ?? null,
         certify_k: cycle.certify_k,
         scrutineer_confirmations: cycle.scrutineer_confirmations,
+        min_ballots: cycle.min_ballots,
       });
       await appendAudit(trx, { actor: actorOf(actor), action: 'poll.created', subject: `poll:${p.id}`, details: { sessionId, title: p.title, listHash: p.list_hash } });
       await notifyInTx(trx, { sessionId, what: 'state' });
@@ -335,13 +345,17 @@ export class PollsService {
     if (p.sessionId !== deputy.sessionId) throw new AppError('NOT_FOUND');
     const receipt = trackerFor(pollId, key);
     const keyHash = rollKeyHash(pollId, key);
-    // A deputy who has voted gets the receipt back on a retry with the same key, and a refusal otherwise.
-    const votedBefore = (entry: { voted: boolean; key_hash: string | null } | undefined) => {
-      if (!entry?.voted) return null;
-      if (entry.key_hash === keyHash) return { receipt, duplicate: true };
-      throw new AppError('ALREADY_VOTED');
-    };
     const checked = p.kind === 'rating' ? validateRatingBallot(rawBallot, p.candidateIds, p.allowAbstain) : validateBallot(rawBallot, p.rules, p.candidateIds);
+    const ballotCheck = checked.ok ? ballotCheckOf(pollId, key, checked.ballot) : null;
+    // A deputy who has voted gets the receipt back on a retry with the same key and the same
+    // ballot; a changed ballot under the same key, or another key, is refused.
+    const votedBefore = (entry: { voted: boolean; key_hash: string | null; ballot_check: string | null } | undefined) => {
+      if (!entry?.voted) return null;
+      if (entry.key_hash !== keyHash) throw new AppError('ALREADY_VOTED');
+      // Rows written before the ballot check existed have none: the key alone answers for them.
+      if (entry.ballot_check !== null && entry.ballot_check !== ballotCheck) throw new AppError('BALLOT_CHANGED');
+      return { receipt, duplicate: true };
+    };
     if (!checked.ok) {
       const retry = votedBefore(await repo.rollEntry(this.db, pollId, deputy.id));
       if (retry) return retry;
@@ -349,7 +363,7 @@ export class PollsService {
     }
     // The common case is one batched statement; the rare ones are explained from the roll after it.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const done = await this.writer(pollId).add({ deputyId: deputy.id, keyHash, tracker: receipt, body: checked.ballot });
+      const done = await this.writer(pollId).add({ deputyId: deputy.id, keyHash, ballotCheck: ballotCheck!, tracker: receipt, body: checked.ballot });
       if (done.cast) {
         this.turnoutNotifier.changed(p.sessionId);
         return { receipt, duplicate: false };
@@ -364,13 +378,23 @@ export class PollsService {
     throw new AppError('INTERNAL');
   }
 
-  /** Closes the poll and counts it; callable by staff or by the countdown sweeper (actor null). */
+  /**
+   * Closes the poll and counts it; callable by staff or by the countdown sweeper (actor null).
+   * Below the poll's minimum number of ballots nothing is counted: a count of so few ballots
+   * would tell who voted how (the turnout list names the voters). Such a poll can only be
+   * cancelled, which destroys its ballots; the sweeper does that itself when the countdown ends.
+   */
   async close(actor: Principal | null, id: string): Promise<Poll> {
     const poll = await this.db.transaction().execute(async (trx) => {
       const p = await this.mustGet(trx, id, true);
       if (p.status !== 'open') {
         if (actor === null) return null;
         throw new AppError('POLL_STATE', { status: p.status });
+      }
+      const { voted } = await repo.turnout(trx, id);
+      if (voted < p.min_ballots) {
+        if (actor !== null) throw new AppError('TOO_FEW_BALLOTS', { voted, minimum: p.min_ballots });
+        return this.cancelInTx(trx, null, p, 'too_few_ballots');
       }
       // Reseal and count in one pass: the count reads the ballots the reseal moved.
       const result = await this.count(trx, p, await repo.reseal(trx, id));
@@ -385,9 +409,22 @@ export class PollsService {
       return this.toPoll(trx, row);
     });
     if (!poll) return this.get({ kind: 'anonymous' }, id);
-    // Reclaim the dead tuples the reseal left, so the pre-shuffle row versions do not linger.
-    sql`vacuum poll_box`.execute(this.db).catch(() => undefined);
+    this.compactLater();
     return poll;
+  }
+
+  /**
+   * Drops the row versions the close or cancel left behind (see pollsRepository.compactBallotTables).
+   * After the answer, so the hall does not wait for it; one at a time.
+   */
+  private compacting: Promise<void> = Promise.resolve();
+  private compactLater() {
+    this.compacting = this.compacting.then(() => repo.compactBallotTables(this.db)).catch(() => undefined);
+  }
+
+  /** For tests and shutdown: resolves once the ballot tables have been compacted. */
+  compacted(): Promise<void> {
+    return this.compacting;
   }
 
   private async count(trx: DbOrTx, p: PollRow, box: { body: unknown; valid: boolean }[]): Promise<PollResult | RatingResultWire> {
@@ -429,16 +466,32 @@ export class PollsService {
     for (const { id } of await repo.dueForClose(this.db)) await this.close(null, id);
   }
 
+  /**
+   * Cancels a poll. An open poll's ballots are destroyed, never counted: a cancelled vote has no
+   * result, and ballots kept would still be linkable to their voters by a database reader until
+   * a reseal. A rejected result may be voided too, so the poll can be run again.
+   */
   async cancel(actor: Principal, id: string, reason: string): Promise<Poll> {
-    return this.db.transaction().execute(async (trx) => {
+    const poll = await this.db.transaction().execute(async (trx) => {
       const p = await this.mustGet(trx, id, true);
-      // A rejected result may be voided, so the poll can be run again.
       if (p.status !== 'draft' && p.status !== 'open' && p.status !== 'rejected') throw new AppError('POLL_STATE', { status: p.status });
-      const row = await repo.update(trx, id, { status: 'cancelled', cancelled_at: new Date() });
-      await appendAudit(trx, { actor: actorOf(actor), action: 'poll.cancelled', subject: `poll:${id}`, details: { reason, wasOpen: p.status === 'open' } });
-      await notifyInTx(trx, { sessionId: p.session_id, what: 'state' });
-      return this.toPoll(trx, row);
+      return this.cancelInTx(trx, actor, p, reason);
     });
+    this.compactLater();
+    return poll;
+  }
+
+  private async cancelInTx(trx: DbOrTx, actor: Principal | null, p: PollRow, reason: string): Promise<Poll> {
+    const destroyed = p.status === 'open' ? await repo.destroyBallots(trx, p.id) : 0;
+    const row = await repo.update(trx, p.id, { status: 'cancelled', cancelled_at: new Date() });
+    await appendAudit(trx, {
+      actor: actor ? actorOf(actor) : 'system:countdown',
+      action: 'poll.cancelled',
+      subject: `poll:${p.id}`,
+      details: { reason, wasOpen: p.status === 'open', ...(p.status === 'open' && { ballotsDestroyed: true, rollEntries: destroyed }) },
+    });
+    await notifyInTx(trx, { sessionId: p.session_id, what: 'state' });
+    return this.toPoll(trx, row);
   }
 
   /**
@@ -518,6 +571,7 @@ export class PollsService {
         rerating_of: b.reratingOf ?? null,
         certify_k: cycle.certify_k,
         scrutineer_confirmations: cycle.scrutineer_confirmations,
+        min_ballots: cycle.min_ballots,
       });
       if (b.reratingOf !== undefined) await rectificationRepository.linkRerating(trx, b.reratingOf, b.candidateIds, p.id);
       await appendAudit(trx, {
@@ -556,6 +610,7 @@ export class PollsService {
         countdown_seconds: p.countdown_seconds,
         certify_k: p.certify_k,
         scrutineer_confirmations: p.scrutineer_confirmations,
+        min_ballots: p.min_ballots,
       });
       await appendAudit(trx, { actor: actorOf(actor), action: 'poll.runoff_created', subject: `poll:${row.id}`, details: { parent: id, candidates: ids, places: result.tie.places } });
       await notifyInTx(trx, { sessionId: p.session_id, what: 'state' });
@@ -587,7 +642,12 @@ export class PollsService {
     return { pollId: id, trackers: (await repo.trackers(this.db, id)).map((r) => r.tracker) };
   }
 
-  async hallState(sessionId: string): Promise<HallState> {
+  /**
+   * What the hall display shows. `forPublic`: as anyone on the internet may see it, without the
+   * provisional result: only a certified result is public (the hall itself shows the
+   * provisional one, as a chair announces it in the room).
+   */
+  async hallState(sessionId: string, forPublic: boolean): Promise<HallState> {
     const session = await sessionsRepository.get(this.db, sessionId);
     if (!session) throw new AppError('NOT_FOUND');
     const cycle = await cyclesRepository.get(this.db, session.cycle_id);
@@ -599,6 +659,7 @@ export class PollsService {
     let poll: HallState['poll'] = null;
     if (focus) {
       const full = await this.toPoll(this.db, focus);
+      const released = !forPublic || full.status === 'certified' || full.status === 'published';
       poll = {
         id: full.id,
         title: full.title,
@@ -613,8 +674,9 @@ export class PollsService {
         closedAt: full.closedAt,
         certifiedAt: full.certifiedAt,
         turnout: await this.turnout(focus.id),
-        result: full.result,
-        rating: full.rating,
+        interventions: await interventionsOf(this.db, focus.id),
+        result: released ? full.result : null,
+        rating: released ? full.rating : null,
       };
     }
     return {

@@ -6,34 +6,38 @@ import { verifyEntries, type AuditRecord } from '../audit/audit.service.ts';
 import { candidateListHash, toCandidate } from '../cycles/cycles.service.ts';
 import { ratingRulesOf, rulesOf } from '../polls/polls.service.ts';
 import type { PollRow } from '../../db/types.ts';
+import { archiveRepository as repo, SEALED_STATUSES } from './archive.repository.ts';
 
-export const ARCHIVE_FORMAT = 'piaojue-cycle-archive/1';
+export const ARCHIVE_FORMAT = 'piaojue-cycle-archive/2';
 
 /**
  * One file with everything needed to audit a cycle later: the rules, the frozen list, each
  * session's roster (no phones, no login codes), each poll's roll (who was issued and returned a
- * ballot) and box (the ballots, in their shuffled order, unlinked from the roll), results,
- * sign-offs, and the whole audit chain.
+ * ballot), and, for polls counted and resealed, the box (the ballots, sorted by content) and the
+ * published receipts as a separate sorted list; results, sign-offs, and the whole audit chain.
+ * No ballot of a poll that is open (or was cancelled) ever leaves the server, and nothing pairs
+ * a receipt with a ballot (docs/PROCEDURE.md, "Secret ballot").
  */
 export async function buildArchive(db: Db, cycleId: string) {
-  const cycle = await db.selectFrom('cycles').selectAll().where('id', '=', cycleId).executeTakeFirst();
+  const cycle = await repo.cycle(db, cycleId);
   if (!cycle) throw new AppError('NOT_FOUND');
-  const candidates = (await db.selectFrom('candidates').selectAll().where('cycle_id', '=', cycleId).orderBy('position').execute()).map(toCandidate);
-  const sessions = await db.selectFrom('sessions').selectAll().where('cycle_id', '=', cycleId).orderBy('created_at').execute();
-  const polls = await db.selectFrom('polls').selectAll().where('cycle_id', '=', cycleId).orderBy('created_at').execute();
+  const candidates = (await repo.candidates(db, cycleId)).map(toCandidate);
+  const sessions = await repo.sessions(db, cycleId);
+  const polls = await repo.polls(db, cycleId);
   const out = [];
-  for (const s of sessions) {
-    const deputies = await db.selectFrom('deputies').select(['id', 'name', 'delegation', 'seat', 'checked_in_at', 'checkin_method']).where('session_id', '=', s.id).orderBy('position').execute();
-    out.push({ session: s, deputies });
-  }
+  for (const s of sessions) out.push({ session: s, deputies: await repo.deputies(db, s.id) });
   const pollEntries = [];
   for (const p of polls) {
-    const roll = await db.selectFrom('poll_roll').select(['deputy_id', 'voted']).where('poll_id', '=', p.id).orderBy('deputy_id').execute();
-    const box = await db.selectFrom('poll_box').select(['tracker', 'valid', 'body']).where('poll_id', '=', p.id).execute();
-    const signoffs = await db.selectFrom('poll_signoffs').selectAll().where('poll_id', '=', p.id).orderBy('at').execute();
-    pollEntries.push({ poll: p, roll, box, signoffs });
+    const sealed = (SEALED_STATUSES as readonly string[]).includes(p.status);
+    const [roll, box, trackers, signoffs] = await Promise.all([
+      repo.roll(db, p.id),
+      sealed ? repo.box(db, p.id) : [],
+      sealed ? repo.trackers(db, p.id) : [],
+      repo.signoffs(db, p.id),
+    ]);
+    pollEntries.push({ poll: p, roll, box, trackers: trackers.map((t) => t.tracker), signoffs });
   }
-  const audit = await db.selectFrom('audit_log').selectAll().orderBy('seq').execute();
+  const audit = await repo.audit(db);
   return { format: ARCHIVE_FORMAT, generatedAt: new Date().toISOString(), cycle, candidates, sessions: out, polls: pollEntries, audit };
 }
 
@@ -58,11 +62,14 @@ export function verifyArchive(a: CycleArchive): ArchiveCheck[] {
     checks.push({ name: 'frozen candidate list', ok: hash === a.cycle.frozen_hash, detail: hash === a.cycle.frozen_hash ? `hash ${hash}` : `list hashes to ${hash}, frozen as ${a.cycle.frozen_hash}` });
   }
   const names = new Map(a.candidates.map((c) => [c.id, c.name]));
-  for (const { poll, roll, box } of a.polls) {
+  for (const { poll, roll, box, trackers } of a.polls) {
     const p = poll as unknown as PollRow;
     if (!p.result) continue;
     const voted = roll.filter((r) => r.voted).length;
     checks.push({ name: `poll ${p.id} roll = box`, ok: voted === box.length, detail: `${voted} marked voted, ${box.length} ballots` });
+    const receipts = new Set(trackers);
+    const receiptsOk = trackers.length === box.length && receipts.size === trackers.length;
+    checks.push({ name: `poll ${p.id} receipts`, ok: receiptsOk, detail: `${receipts.size} distinct receipts for ${box.length} ballots` });
     const cands = p.candidate_ids.map((id) => ({ id, name: names.get(id) ?? '' }));
     const valid = box.filter((b) => b.valid);
     const common = { invalid: box.length - valid.length, seated: p.seated ?? 0, present: roll.length, issued: roll.length };

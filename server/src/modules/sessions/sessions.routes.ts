@@ -1,4 +1,8 @@
 import {
+  Confirmation,
+  CreateConfirmationBody,
+  DecideConfirmationBody,
+  DisplayLink,
   CreateSessionBody,
   Deputy,
   DeputyState,
@@ -17,9 +21,10 @@ import type { RoutesPlugin } from '../../lib/routes.ts';
 
 const STAFF = ['staff'] as const;
 const READERS = ['staff', 'presidium', 'scrutineer'] as const;
+const APPROVERS = ['presidium', 'scrutineer'] as const;
 
 export const sessionsRoutes: RoutesPlugin = async (app, { services }) => {
-  const { sessions, polls } = services;
+  const { sessions, polls, dualControl } = services;
   const tags = ['sessions'];
 
   app.get('/api/sessions', { config: { roles: READERS }, schema: { summary: '会议列表 · Sessions', tags, response: { 200: Type.Array(Session) } } }, (req) => sessions.list(req.principal));
@@ -42,7 +47,7 @@ export const sessionsRoutes: RoutesPlugin = async (app, { services }) => {
   app.post(
     '/api/sessions/:id/codes',
     { config: { roles: STAFF }, schema: { tags, summary: '发放登录码（仅显示一次）· Issue login codes', params: IdParams, body: IssueCodesBody, response: { 200: IssuedCodes } } },
-    (req) => sessions.issueCodes(req.principal, req.params.id, req.body.deputyIds),
+    (req) => sessions.issueCodes(req.principal, req.params.id, req.body.deputyIds, req.body.confirmationId),
   );
   app.post('/api/deputies/:id/revoke-code', { config: { roles: STAFF }, schema: { summary: '作废登录码 · Revoke a login code', tags, params: IdParams, response: { 200: Ok } } }, async (req) => {
     await sessions.revokeCode(req.principal, req.params.id);
@@ -57,7 +62,35 @@ export const sessionsRoutes: RoutesPlugin = async (app, { services }) => {
   app.post(
     '/api/deputies/:id/checkin',
     { config: { roles: STAFF }, schema: { tags, summary: '工作人员登记纸质签到 · Paper sign-in', params: IdParams, body: PaperCheckinBody, response: { 200: Deputy } } },
-    (req) => sessions.checkIn(req.principal, req.params.id, req.body.present, 'paper'),
+    (req) => sessions.checkIn(req.principal, req.params.id, req.body.present, 'paper', req.body.confirmationId),
+  );
+  app.get(
+    '/api/sessions/:id/display-link',
+    { config: { roles: STAFF }, schema: { tags, summary: '大屏链接（含显示密钥）· Hall display link', params: IdParams, response: { 200: DisplayLink } } },
+    (req) => sessions.displayLink(req.params.id),
+  );
+  app.get(
+    '/api/sessions/:id/confirmations',
+    { config: { roles: READERS }, schema: { tags, summary: '双人确认申请 · Dual-control requests', params: IdParams, response: { 200: Type.Array(Confirmation) } } },
+    (req) => dualControl.list(req.params.id),
+  );
+  app.post(
+    '/api/sessions/:id/confirmations',
+    {
+      config: { roles: STAFF },
+      schema: { tags, summary: '申请双人确认（表决进行中补发登录码、代为签到）· Ask for a second person', params: IdParams, body: CreateConfirmationBody, response: { 200: Confirmation } },
+    },
+    (req) => dualControl.request(req.principal, req.params.id, req.body),
+  );
+  app.post(
+    '/api/confirmations/:id/approve',
+    { config: { roles: APPROVERS }, schema: { tags, summary: '确认申请 · Approve a request', params: IdParams, body: DecideConfirmationBody, response: { 200: Confirmation } } },
+    (req) => dualControl.decide(req.principal, req.params.id, 'approved', req.body.note),
+  );
+  app.post(
+    '/api/confirmations/:id/decline',
+    { config: { roles: APPROVERS }, schema: { tags, summary: '驳回申请 · Decline a request', params: IdParams, body: DecideConfirmationBody, response: { 200: Confirmation } } },
+    (req) => dualControl.decide(req.principal, req.params.id, 'declined', req.body.note),
   );
 
   app.get('/api/deputy/state', { config: { roles: ['deputy'] }, schema: { summary: '代表端状态 · The deputy’s tablet state', tags: ['deputy'], response: { 200: DeputyState } } }, (req) =>

@@ -4,6 +4,7 @@ import {
   type Attendance,
   type CreateSessionBody,
   type Deputy,
+  type DisplayLink,
   type IssuedCode,
   type QuorumRule,
   type Session,
@@ -12,13 +13,16 @@ import type { Config } from '../../config.ts';
 import type { Db, DbOrTx } from '../../db/database.ts';
 import type { DeputyRow, SessionRow } from '../../db/types.ts';
 import type { LoginCodes } from '../../auth/login-codes.ts';
-import { loginCode } from '../../lib/crypto.ts';
+import { loginCode, safeEqual } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
 import { notifyInTx } from '../../realtime/notify.ts';
 import { appendAudit } from '../audit/audit.service.ts';
+import { allowed } from '../../auth/guard.ts';
 import { actorOf, type Principal } from '../auth/auth.service.ts';
 import { cyclesRepository } from '../cycles/cycles.repository.ts';
 import { ownCycle, unitOf } from '../units/unit-scope.ts';
+import { pollsRepository } from '../polls/polls.repository.ts';
+import { consumeConfirmation } from './dual-control.service.ts';
 import { parseRoster } from './roster-parse.ts';
 import { sessionsRepository as repo } from './sessions.repository.ts';
 
@@ -111,13 +115,20 @@ export class SessionsService {
   /**
    * New login codes, shown once: only their hashes are kept. Listed deputies get a fresh code
    * (the old one stops working at once); with no list, every deputy without a code gets one.
+   * While a poll is open a code is a ballot in someone's hand: one deputy at a time, and only
+   * with a second person's approval (dual-control.service.ts), counted on the hall display.
    */
-  async issueCodes(actor: Principal, sessionId: string, deputyIds?: string[]): Promise<IssuedCode[]> {
+  async issueCodes(actor: Principal, sessionId: string, deputyIds?: string[], confirmationId?: string): Promise<IssuedCode[]> {
     return this.db.transaction().execute(async (trx) => {
       if (!(await repo.lock(trx, sessionId))) throw new AppError('NOT_FOUND');
       const all = await repo.deputies(trx, sessionId);
       const wanted = deputyIds ? new Set(deputyIds) : null;
       if (wanted && !deputyIds!.every((id) => all.some((d) => d.id === id))) throw new AppError('NOT_FOUND', { field: 'deputyIds' });
+      const open = await repo.openPoll(trx, sessionId);
+      if (open) {
+        if (deputyIds?.length !== 1) throw new AppError('CONFIRMATION_REQUIRED', { action: 'issue_code' });
+        await consumeConfirmation(trx, actor, confirmationId, { action: 'issue_code', deputyId: deputyIds[0]!, pollId: open.id });
+      }
       const targets = all.filter((d) => (wanted ? wanted.has(d.id) : d.login_code_hash === null));
       const issued: IssuedCode[] = [];
       for (const d of targets) {
@@ -149,6 +160,26 @@ export class SessionsService {
     });
   }
 
+  /**
+   * Who sees a provisional result (closed, not yet certified) on the hall topic: the hall display
+   * (it shows the session's display key), staff screens and the session's deputies. The
+   * anonymous public sees only certified results.
+   */
+  async seesProvisional(principal: Principal, sessionId: string, displayKey: string | undefined): Promise<boolean> {
+    if (principal.kind === 'user') return allowed(principal, ['staff', 'presidium', 'scrutineer']);
+    if (principal.kind === 'deputy') return principal.deputy.sessionId === sessionId;
+    if (!displayKey) return false;
+    const s = await repo.get(this.db, sessionId);
+    return !!s && safeEqual(s.display_key, displayKey);
+  }
+
+  /** The hall display's link, with its key: for staff to open on the hall's computer. */
+  async displayLink(sessionId: string): Promise<DisplayLink> {
+    const s = await repo.get(this.db, sessionId);
+    if (!s) throw new AppError('NOT_FOUND');
+    return { key: s.display_key, url: `${this.config.publicUrl}/hall/${s.id}?key=${s.display_key}` };
+  }
+
   async setCheckinOpen(actor: Principal, sessionId: string, open: boolean): Promise<Session> {
     return this.db.transaction().execute(async (trx) => {
       if (!(await repo.lock(trx, sessionId))) throw new AppError('NOT_FOUND');
@@ -163,7 +194,7 @@ export class SessionsService {
    * 签到. A deputy who arrives while a poll is open is handed a ballot for it, as a late
    * arrival in the hall would be; withdrawing a check-in is refused while a poll is open.
    */
-  async checkIn(actor: Principal, deputyId: string, present: boolean, method: 'tablet' | 'paper'): Promise<Deputy> {
+  async checkIn(actor: Principal, deputyId: string, present: boolean, method: 'tablet' | 'paper', confirmationId?: string): Promise<Deputy> {
     return this.db.transaction().execute(async (trx) => {
       const d = await repo.lockDeputy(trx, deputyId);
       if (!d) throw new AppError('NOT_FOUND');
@@ -173,10 +204,13 @@ export class SessionsService {
       const open = await repo.openPoll(trx, d.session_id);
       if (present === (d.checked_in_at !== null)) return toDeputy(d);
       if (!present && open) throw new AppError('POLL_STATE');
-      const row = await repo.setCheckin(trx, deputyId, present ? new Date() : null, present ? method : null);
-      if (present && open) {
-        await trx.insertInto('poll_roll').values({ poll_id: open.id, deputy_id: deputyId, key_hash: null }).onConflict((oc) => oc.doNothing()).execute();
+      // Staff checking a deputy in while a poll is open hand that deputy's ballot to whoever
+      // holds the deputy's login: a second person must approve it (dual-control.service.ts).
+      if (present && open && method === 'paper') {
+        await consumeConfirmation(trx, actor, confirmationId, { action: 'checkin', deputyId, pollId: open.id });
       }
+      const row = await repo.setCheckin(trx, deputyId, present ? new Date() : null, present ? method : null);
+      if (present && open) await pollsRepository.issueOne(trx, open.id, deputyId);
       await appendAudit(trx, {
         actor: actorOf(actor),
         action: present ? 'deputy.checked_in' : 'deputy.checkin_withdrawn',
