@@ -1,6 +1,7 @@
 /**
- * Ballot secrecy (ARCHITECTURE.md "Ballot secrecy"): the roll says who voted, the box what was
- * voted, and nothing — schema, values, physical order, transaction ids, logs — links the two.
+ * Ballot secrecy (docs/PROCEDURE.md, "Secret ballot"): the roll says who voted, the box what was
+ * voted, the tracker list which receipts were counted, and nothing — schema, values, physical
+ * order, transaction ids, dead row versions in the data files, logs — links any two of them.
  * Half the ballots arrive by HTTP, half over the tablets' websockets.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +17,7 @@ let h: Hall;
 let pollId: string;
 const receipts: string[] = [];
 const keys: string[] = [];
-const whileOpen: { poll?: any; hall?: any; trackers?: any } = {};
+const whileOpen: { poll?: any; hall?: any; trackers?: any; archive?: any } = {};
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -58,9 +59,11 @@ beforeAll(async () => {
   whileOpen.poll = await staff.get(`/api/polls/${pollId}`);
   whileOpen.hall = await new Client(t.app).get(`/api/sessions/${h.sessionId}/hall`);
   whileOpen.trackers = await staff.get(`/api/polls/${pollId}/trackers`);
+  whileOpen.archive = await staff.get(`/api/cycles/${h.cycleId}/archive`);
   const closed = await staff.post(`/api/polls/${pollId}/close`);
   expect(closed.status).toBe(200);
   expect(closed.body.result.record.returned).toBe(VOTERS);
+  await t.app.services.polls.compacted();
 }, 60_000);
 afterAll(async () => {
   await t?.close();
@@ -74,7 +77,7 @@ describe('the schema', () => {
   it('poll_box has no deputy, session, user, address or time column, and random uuid ids', async () => {
     const cols = await columns('poll_box');
     // Any new column in the box must be reviewed for secrecy: this list is exact on purpose.
-    expect(cols.map((c) => c.column_name)).toEqual(['body', 'id', 'poll_id', 'tracker', 'valid']);
+    expect(cols.map((c) => c.column_name)).toEqual(['body', 'id', 'poll_id', 'valid']);
     for (const c of cols) {
       expect(c.column_name).not.toMatch(/deputy|session|user|ip|agent|addr|seat|time|_at$|created|seq|order|position/i);
       expect(c.data_type).not.toMatch(/time|date|interval|serial/i);
@@ -99,30 +102,49 @@ describe('the schema', () => {
     expect(roll.filter((c) => box.includes(c))).toEqual(['poll_id']);
     for (const c of await columns('poll_roll')) expect(c.data_type).not.toMatch(/time|date|interval/i);
   });
+
+  it('the receipts are a table of their own: (poll, tracker), nothing else, linked to nothing', async () => {
+    expect((await columns('poll_trackers')).map((c) => c.column_name)).toEqual(['poll_id', 'tracker']);
+    await withPg(t.url, async (c) => {
+      // No table anywhere holds a receipt next to ballot content.
+      const both = await c.query(
+        `select table_name from information_schema.columns where table_schema = 'public' and column_name = 'tracker'
+         intersect select table_name from information_schema.columns where table_schema = 'public' and column_name in ('body', 'ballot', 'marks')`,
+      );
+      expect(both.rows).toEqual([]);
+      const into = await c.query(`select conrelid::regclass::text as source from pg_constraint where confrelid = 'poll_trackers'::regclass and contype = 'f'`);
+      expect(into.rows).toEqual([]);
+    });
+  });
 });
 
 describe('the stored values', () => {
-  it('no roll value appears in the box, no key hash is a tracker', async () => {
+  it('no roll value appears in the box or the receipts, no key hash is a tracker', async () => {
     await withPg(t.url, async (c) => {
-      const roll = (await c.query('select deputy_id::text, key_hash from poll_roll where poll_id = $1', [pollId])).rows as { deputy_id: string; key_hash: string }[];
-      const box = (await c.query('select id::text, tracker, valid::text, body::text from poll_box where poll_id = $1', [pollId])).rows as Record<string, string>[];
+      const roll = (await c.query('select deputy_id::text, key_hash, ballot_check from poll_roll where poll_id = $1', [pollId])).rows as { deputy_id: string; key_hash: string; ballot_check: string }[];
+      const box = (await c.query('select id::text, valid::text, body::text from poll_box where poll_id = $1', [pollId])).rows as Record<string, string>[];
+      const trackers = (await c.query('select tracker from poll_trackers where poll_id = $1', [pollId])).rows.map((r) => r.tracker as string);
       expect(roll).toHaveLength(VOTERS);
       expect(box).toHaveLength(VOTERS);
-      const trackers = new Set(box.map((b) => b.tracker));
+      expect([...trackers].sort()).toEqual([...receipts].sort());
       const boxText = box.map((b) => Object.values(b).join(' ')).join('\n').toLowerCase();
       for (const r of roll) {
         expect(r.key_hash).toBeTruthy();
-        expect(trackers.has(r.key_hash)).toBe(false);
-        expect(boxText).not.toContain(r.key_hash.toLowerCase());
+        expect(r.ballot_check).toBeTruthy();
+        for (const h of [r.key_hash, r.ballot_check]) {
+          expect(trackers.includes(h)).toBe(false);
+          expect(boxText).not.toContain(h.toLowerCase());
+          // nor a prefix long enough to match on
+          expect(boxText).not.toContain(h.slice(0, 12).toLowerCase());
+        }
         expect(boxText).not.toContain(r.deputy_id.toLowerCase());
-        // nor a prefix long enough to match on
-        expect(boxText).not.toContain(r.key_hash.slice(0, 12).toLowerCase());
       }
-      const rollText = roll.map((r) => `${r.deputy_id} ${r.key_hash}`).join('\n').toLowerCase();
-      for (const b of box) {
-        expect(rollText).not.toContain(b.id!.toLowerCase());
-        expect(rollText).not.toContain(b.tracker!.toLowerCase());
-        expect(rollText).not.toContain(b.tracker!.replace(/-/g, '').toLowerCase());
+      const rollText = roll.map((r) => `${r.deputy_id} ${r.key_hash} ${r.ballot_check}`).join('\n').toLowerCase();
+      for (const b of box) expect(rollText).not.toContain(b.id!.toLowerCase());
+      for (const tr of trackers) {
+        expect(rollText).not.toContain(tr.toLowerCase());
+        expect(rollText).not.toContain(tr.replace(/-/g, '').toLowerCase());
+        expect(boxText).not.toContain(tr.toLowerCase());
       }
       // and no deputy id of the session appears anywhere in a ballot
       const deputyIds = (await c.query('select id::text from deputies where session_id = $1', [h.sessionId])).rows.map((r) => r.id as string);
@@ -130,28 +152,51 @@ describe('the stored values', () => {
     });
   });
 
-  it('the box order follows neither the cast order nor anything sortable', async () => {
+  it('neither the receipts nor the roll are stored in the order of voting', async () => {
     await withPg(t.url, async (c) => {
-      const physical = (await c.query('select tracker from poll_box where poll_id = $1 order by ctid', [pollId])).rows.map((r) => r.tracker);
-      const byId = (await c.query('select tracker from poll_box where poll_id = $1 order by id', [pollId])).rows.map((r) => r.tracker);
+      const physical = (await c.query('select tracker from poll_trackers where poll_id = $1 order by ctid', [pollId])).rows.map((r) => r.tracker);
       expect([...physical].sort()).toEqual([...receipts].sort());
       expect(physical).not.toEqual(receipts);
-      expect(byId).not.toEqual(receipts);
       // Not merely shifted either: count how many consecutive cast pairs stay adjacent in storage.
       const pos = new Map(physical.map((tr, i) => [tr, i]));
       let adjacent = 0;
       for (let i = 1; i < receipts.length; i++) if (pos.get(receipts[i]!)! === pos.get(receipts[i - 1]!)! + 1) adjacent++;
       expect(adjacent).toBeLessThan(15);
+      // The deputies voted in roster order; the roll no longer keeps that order.
+      const rollOrder = (await c.query('select d.position from poll_roll r join deputies d on d.id = r.deputy_id where r.poll_id = $1 order by r.ctid', [pollId])).rows.map((r) => r.position as number);
+      expect(rollOrder).not.toEqual([...rollOrder].sort((a, b) => a - b));
     });
   });
 
-  it('all box rows carry the one transaction id of the reseal, shared with no roll row', async () => {
+  it('the box, the receipts and the roll carry the one transaction id of the close, so none tells rows apart', async () => {
     await withPg(t.url, async (c) => {
-      const boxX = (await c.query('select distinct xmin::text as x from poll_box where poll_id = $1', [pollId])).rows.map((r) => r.x);
-      expect(boxX).toHaveLength(1);
-      const rollX = (await c.query('select distinct xmin::text as x from poll_roll where poll_id = $1 and voted', [pollId])).rows.map((r) => r.x);
-      expect(rollX.length).toBeGreaterThan(1);
-      expect(rollX).not.toContain(boxX[0]);
+      const xmins = async (table: string) => (await c.query(`select distinct xmin::text as x from ${table} where poll_id = $1`, [pollId])).rows.map((r) => r.x);
+      const [box, receiptsX, roll] = [await xmins('poll_box'), await xmins('poll_trackers'), await xmins('poll_roll')];
+      expect(box).toHaveLength(1);
+      expect(receiptsX).toEqual(box);
+      expect(roll).toEqual(box);
+    });
+  });
+
+  it('no earlier row version survives in the data files: each ballot, receipt and roll entry is on disk once', async () => {
+    await withPg(t.url, async (c) => {
+      await c.query('checkpoint');
+      const file = async (table: string) => {
+        const path = (await c.query(`select pg_relation_filepath($1) as p`, [table])).rows[0].p as string;
+        return (await c.query(`select pg_read_binary_file($1) as b`, [path])).rows[0].b as Buffer;
+      };
+      const occurrences = (hay: Buffer, needle: string) => {
+        let n = 0;
+        for (let i = hay.indexOf(needle); i !== -1; i = hay.indexOf(needle, i + 1)) n++;
+        return n;
+      };
+      // Every ballot body holds the word "approve" once: a dead copy of a ballot would show twice.
+      expect(occurrences(await file('poll_box'), 'approve')).toBe(VOTERS);
+      const trackerFile = await file('poll_trackers');
+      for (const r of receipts) expect(occurrences(trackerFile, r), r).toBe(1);
+      const rollFile = await file('poll_roll');
+      const hashes = (await c.query('select key_hash from poll_roll where poll_id = $1', [pollId])).rows.map((r) => r.key_hash as string);
+      for (const hsh of hashes) expect(occurrences(rollFile, hsh)).toBe(1);
     });
   });
 
@@ -169,6 +214,8 @@ describe('while the poll was open', () => {
     expect(whileOpen.poll.body.result).toBeNull();
     expect(whileOpen.hall.status).toBe(200);
     expect(whileOpen.hall.body.poll.result).toBeNull();
+    expect(whileOpen.archive.status).toBe(200);
+    expect(whileOpen.archive.body.polls.find((p: any) => p.poll.id === pollId)).toMatchObject({ box: [], trackers: [] });
     expect(whileOpen.hall.body.poll.turnout).toMatchObject({ issued: VOTERS, voted: VOTERS });
     expect(whileOpen.trackers.status).toBe(409);
     expect(whileOpen.trackers.body.error.code).toBe('POLL_STATE');
