@@ -87,6 +87,27 @@ describe('authorization matrix', () => {
     await expect(lines.join('\n') + '\n').toMatchFileSnapshot('./__snapshots__/authz-matrix.txt');
   });
 
+  it('dual control: staff ask, only a presidium member or scrutineer other than the asker approves, and only while a poll is open', async () => {
+    const staff = callers.get('staff')!;
+    const deputyId = (await staff.get(`/api/sessions/${sessionId}/deputies`)).body[1].id as string;
+    const ask = () => staff.post(`/api/sessions/${sessionId}/confirmations`, { action: 'issue_code', deputyId, reason: '登录码遗失' });
+    expect((await ask()).body.error.code).toBe('POLL_STATE');
+    const poll = await staff.post(`/api/sessions/${sessionId}/polls`, {});
+    expect((await staff.post(`/api/polls/${poll.body.id}/open`, {})).status).toBe(200);
+    const request = await ask();
+    expect(request.status).toBe(200);
+    for (const who of ['anonymous', 'deputy', 'otherDeputy', 'staff', 'department', 'admin'] as const) {
+      expect([401, 403], who).toContain((await callers.get(who)!.post(`/api/confirmations/${request.body.id}/approve`, {})).status);
+    }
+    // The deputy cannot ask on their own behalf, nor can the presidium ask (the asker is staff).
+    for (const who of ['deputy', 'presidium', 'scrutineer'] as const) {
+      expect([401, 403], who).toContain((await callers.get(who)!.post(`/api/sessions/${sessionId}/confirmations`, { action: 'checkin', deputyId, reason: '代签到' })).status);
+    }
+    expect((await callers.get('scrutineer')!.post(`/api/confirmations/${request.body.id}/approve`, {})).body.status).toBe('approved');
+    expect((await staff.post(`/api/sessions/${sessionId}/codes`, { deputyIds: [deputyId], confirmationId: request.body.id })).status).toBe(200);
+    expect((await staff.post(`/api/polls/${poll.body.id}/cancel`, { reason: '测试结束' })).status).toBe(200);
+  });
+
   it('logout ends only the caller’s own session', async () => {
     const a = new Client(t.app);
     expect((await a.post('/api/auth/logout')).status).toBe(200);

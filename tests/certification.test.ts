@@ -73,10 +73,13 @@ describe('k-of-n certification', () => {
       await expect(c.query(`delete from poll_box where poll_id = $1`, [id])).rejects.toThrow(/immutable/);
       await expect(c.query(`update poll_box set body = '{}' where poll_id = $1`, [id])).rejects.toThrow(/immutable/);
       // A forged ballot slipped in, alone or among the rows of another poll's statement.
-      await expect(c.query(`insert into poll_box (poll_id, tracker, valid, body) values ($1, 'forged', true, '{}')`, [id])).rejects.toThrow(/immutable/);
+      await expect(c.query(`insert into poll_box (poll_id, valid, body) values ($1, true, '{}')`, [id])).rejects.toThrow(/immutable/);
       const before = await c.query(`select count(*)::int as n from poll_box where poll_id = $1`, [id]);
-      await expect(c.query(`delete from poll_box where tracker in (select tracker from poll_box where poll_id = $1 limit 1)`, [id])).rejects.toThrow(/immutable/);
+      await expect(c.query(`delete from poll_box where id in (select id from poll_box where poll_id = $1 limit 1)`, [id])).rejects.toThrow(/immutable/);
       expect((await c.query(`select count(*)::int as n from poll_box where poll_id = $1`, [id])).rows[0].n).toBe(before.rows[0].n);
+      // and so are its published receipts
+      await expect(c.query(`insert into poll_trackers (poll_id, tracker) values ($1, 'FORG-EDXX-XXXX')`, [id])).rejects.toThrow(/immutable/);
+      await expect(c.query(`delete from poll_trackers where poll_id = $1`, [id])).rejects.toThrow(/immutable/);
     } finally {
       await c.end();
     }

@@ -31,10 +31,14 @@ afterAll(async () => {
 
 describe('websocket hub', () => {
   it('sends a snapshot, then turnout events with consecutive sequence numbers, across instances', async () => {
+    // The hall display shows its key; a member of the public reads the same topic without it.
+    const { key: displayKey } = (await s.staff.get(`/api/sessions/${s.sessionId}/display-link`)).body;
     const display = connect(secondBase);
-    await display.opened;
+    const citizen = connect(base);
+    await Promise.all([display.opened, citizen.opened]);
     await display.waitFor((m) => m.type === 'hello');
-    display.send({ type: 'subscribe', topic: `hall:${s.sessionId}` });
+    display.send({ type: 'subscribe', topic: `hall:${s.sessionId}`, displayKey });
+    citizen.send({ type: 'subscribe', topic: `hall:${s.sessionId}` });
     const snap = await display.waitFor((m) => m.type === 'snapshot');
     expect(snap.data.kind).toBe('hall');
     expect(snap.data.state.attendance).toMatchObject({ seated: 6, present: 6, quorumMet: true });
@@ -57,6 +61,13 @@ describe('websocket hub', () => {
     await s.staff.post(`/api/polls/${poll.body.id}/close`);
     const closed = await display.waitFor((m) => m.type === 'event' && m.event.kind === 'hall' && m.event.state.poll?.status === 'closed');
     expect(closed.event.state.poll.result.record.returned).toBe(1);
+    // The public sees the poll closed, and no result until the presidium certifies it.
+    const publicClosed = await citizen.waitFor((m) => m.type === 'event' && m.event.kind === 'hall' && m.event.state.poll?.status === 'closed');
+    expect(publicClosed.event.state.poll.result).toBeNull();
+    await s.staff.post(`/api/polls/${poll.body.id}/certify`, {});
+    const certified = await citizen.waitFor((m) => m.type === 'event' && m.event.kind === 'hall' && m.event.state.poll?.status === 'certified');
+    expect(certified.event.state.poll.result.record.returned).toBe(1);
+    citizen.close();
 
     const seqs = display.messages.filter((x) => x.m.topic === `hall:${s.sessionId}`).map((x) => x.m.seq);
     expect(seqs).toEqual(seqs.map((_, i) => seqs[0] + i));

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, defaultCycle, key, type Client, type TestApp } from './helpers/app.ts';
-import { hall, openPoll, staffPair, withPg } from './helpers/world.ts';
+import { castOk, hall, openPoll, staffPair, withPg } from './helpers/world.ts';
 
 let t: TestApp;
 let staff: Client;
@@ -177,7 +177,7 @@ describe('one open poll per session', () => {
     await withPg(t.url, async (c) => {
       await expect(c.query(`update polls set status = 'open' where id = $1`, [second.body.id])).rejects.toThrow(/polls_one_open|duplicate key/);
     });
-    expect((await staff.post(`/api/polls/${first}/close`)).status).toBe(200);
+    expect((await staff.post(`/api/polls/${first}/cancel`, { reason: '测试' })).status).toBe(200);
     expect((await staff.post(`/api/polls/${second.body.id}/open`, {})).status).toBe(200);
   });
 
@@ -194,6 +194,7 @@ describe('one open poll per session', () => {
       // ballots were issued for the opened poll only
       expect(Number((await c.query('select count(*) from poll_roll where poll_id = $1', [opened === a ? b : a])).rows[0].count)).toBe(0);
     });
+    await castOk(h.deputies[0]!.client, opened, { type: 'approve', marks: {} });
     const closes = await Promise.all([staff.post(`/api/polls/${opened}/close`), staff.post(`/api/polls/${opened}/close`)]);
     expect(closes.map((r) => r.status).sort()).toEqual([200, 409]);
     expect(closes.find((r) => r.status === 409)!.body.error.code).toBe('POLL_STATE');

@@ -21,8 +21,10 @@ describe('a whole vote through the API', () => {
     const k0 = key();
     const cast = await d0.post(`/api/polls/${poll.body.id}/ballots`, { idempotencyKey: k0, ballot: { type: 'approve', marks: { [a!]: 'for', [b!]: 'against' } } });
     expect(cast.status, JSON.stringify(cast.body)).toBe(200);
-    const again = await d0.post(`/api/polls/${poll.body.id}/ballots`, { idempotencyKey: k0, ballot: { type: 'approve', marks: {} } });
+    const again = await d0.post(`/api/polls/${poll.body.id}/ballots`, { idempotencyKey: k0, ballot: { type: 'approve', marks: { [a!]: 'for', [b!]: 'against' } } });
     expect(again.body).toEqual({ receipt: cast.body.receipt, duplicate: true });
+    const changed = await d0.post(`/api/polls/${poll.body.id}/ballots`, { idempotencyKey: k0, ballot: { type: 'approve', marks: {} } });
+    expect(changed.body.error.code).toBe('BALLOT_CHANGED');
     const second = await d0.post(`/api/polls/${poll.body.id}/ballots`, { idempotencyKey: key(), ballot: { type: 'approve', marks: {} } });
     expect(second.status).toBe(409);
     expect(second.body.error.code).toBe('ALREADY_VOTED');

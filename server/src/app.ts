@@ -173,7 +173,7 @@ export async function buildApp(opts: BuildOptions) {
   const cycles = new CyclesService(db);
   const sessions = new SessionsService(db, config, loginCodes);
   const dualControl = new DualControlService(db);
-  const polls = new PollsService(db, turnoutNotifier);
+  const polls = new PollsService(db, turnoutNotifier, app.log);
   const results = new ResultsService(db, polls);
   const tracking = new TrackingService(db, config.TRACKING_PUBLIC_REVIEW);
   const rectification = new RectificationService(db);

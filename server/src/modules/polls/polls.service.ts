@@ -138,6 +138,7 @@ export class PollsService {
   constructor(
     private readonly db: Db,
     private readonly turnoutNotifier: TurnoutNotifier,
+    private readonly log: { warn(o: unknown, m?: string): void } = console,
   ) {}
 
   private async candidatesOf(db: DbOrTx, ids: string[]): Promise<PollCandidate[]> {
@@ -419,7 +420,9 @@ export class PollsService {
    */
   private compacting: Promise<void> = Promise.resolve();
   private compactLater() {
-    this.compacting = this.compacting.then(() => repo.compactBallotTables(this.db)).catch(() => undefined);
+    this.compacting = this.compacting
+      .then(() => repo.compactBallotTables(this.db))
+      .catch((err) => this.log.warn({ code: String((err as { code?: unknown }).code ?? 'unknown') }, 'rewriting the ballot tables failed; old row versions stay until the next close'));
   }
 
   /** For tests and shutdown: resolves once the ballot tables have been compacted. */
