@@ -49,8 +49,8 @@ function isErrorBody(v: unknown): v is { error: ApiErrorBody } {
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
-export async function request<T>(method: Method, path: string, body?: unknown, init?: { signal?: AbortSignal }): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+export async function request<T>(method: Method, path: string, body?: unknown, init?: { signal?: AbortSignal; headers?: Record<string, string> }): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...init?.headers };
   if (method !== 'GET') headers['x-piaojue-csrf'] = '1';
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
@@ -88,7 +88,7 @@ export async function request<T>(method: Method, path: string, body?: unknown, i
 }
 
 export const http = {
-  get: <T>(path: string, init?: { signal?: AbortSignal }) => request<T>('GET', path, undefined, init),
+  get: <T>(path: string, init?: { signal?: AbortSignal; headers?: Record<string, string> }) => request<T>('GET', path, undefined, init),
   post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),

@@ -12,6 +12,9 @@ import type {
   Deputy,
   DeputyState,
   HallState,
+  Confirmation,
+  CreateConfirmationBody,
+  DisplayLink,
   IssuedCode,
   Level,
   Me,
@@ -59,11 +62,13 @@ export const api = {
   importRoster: (id: string, fileName: string, contentBase64: string) =>
     http.post<{ imported: number }>(`/api/sessions/${enc(id)}/roster`, { fileName, contentBase64 }),
   deputies: (id: string) => http.get<Deputy[]>(`/api/sessions/${enc(id)}/deputies`),
-  issueCodes: (id: string, deputyIds?: string[]) => http.post<IssuedCode[]>(`/api/sessions/${enc(id)}/codes`, deputyIds ? { deputyIds } : {}),
+  issueCodes: (id: string, deputyIds?: string[], confirmationId?: string) =>
+    http.post<IssuedCode[]>(`/api/sessions/${enc(id)}/codes`, { ...(deputyIds && { deputyIds }), ...(confirmationId && { confirmationId }) }),
   revokeCode: (deputyId: string) => http.post<{ ok: true }>(`/api/deputies/${enc(deputyId)}/revoke-code`),
   openCheckin: (id: string) => http.post<Session>(`/api/sessions/${enc(id)}/checkin/open`),
   closeCheckin: (id: string) => http.post<Session>(`/api/sessions/${enc(id)}/checkin/close`),
-  paperCheckin: (deputyId: string, present: boolean) => http.post<Deputy>(`/api/deputies/${enc(deputyId)}/checkin`, { present }),
+  paperCheckin: (deputyId: string, present: boolean, confirmationId?: string) =>
+    http.post<Deputy>(`/api/deputies/${enc(deputyId)}/checkin`, { present, ...(confirmationId && { confirmationId }) }),
 
   polls: (sessionId: string) => http.get<Poll[]>(`/api/sessions/${enc(sessionId)}/polls`),
   createPoll: (sessionId: string, body: CreatePollBody) => http.post<Poll>(`/api/sessions/${enc(sessionId)}/polls`, body),
@@ -89,7 +94,14 @@ export const api = {
   castBallot: (pollId: string, idempotencyKey: string, ballot: TabletBallot) =>
     http.post<CastReceipt>(`/api/polls/${enc(pollId)}/ballots`, { idempotencyKey, ballot }),
 
-  hall: (sessionId: string) => http.get<HallState>(`/api/sessions/${enc(sessionId)}/hall`),
+  /** With the display key the hall display also gets the provisional result (before certification). */
+  hall: (sessionId: string, displayKey?: string) =>
+    http.get<HallState>(`/api/sessions/${enc(sessionId)}/hall`, displayKey ? { headers: { 'x-piaojue-display-key': displayKey } } : undefined),
+  displayLink: (sessionId: string) => http.get<DisplayLink>(`/api/sessions/${enc(sessionId)}/display-link`),
+  confirmations: (sessionId: string) => http.get<Confirmation[]>(`/api/sessions/${enc(sessionId)}/confirmations`),
+  requestConfirmation: (sessionId: string, body: CreateConfirmationBody) => http.post<Confirmation>(`/api/sessions/${enc(sessionId)}/confirmations`, body),
+  approveConfirmation: (id: string, note?: string) => http.post<Confirmation>(`/api/confirmations/${enc(id)}/approve`, { ...(note && { note }) }),
+  declineConfirmation: (id: string, note?: string) => http.post<Confirmation>(`/api/confirmations/${enc(id)}/decline`, { ...(note && { note }) }),
 };
 
 /** One cycle as the public list shows it (GET /api/public/cycles). */

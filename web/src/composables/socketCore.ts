@@ -86,6 +86,8 @@ const OPEN = 1;
 
 interface TopicEntry {
   handlers: Set<TopicHandler>;
+  /** The hall display's key, sent with every subscribe of the hall topic. */
+  displayKey?: string;
   lastSeq: number | null;
 }
 
@@ -151,12 +153,12 @@ export class SocketClient {
     }
   }
 
-  subscribe(topic: string, handler: TopicHandler): () => void {
+  subscribe(topic: string, handler: TopicHandler, opts: { displayKey?: string } = {}): () => void {
     let entry = this.topics.get(topic);
     if (!entry) {
-      entry = { handlers: new Set(), lastSeq: null };
+      entry = { handlers: new Set(), lastSeq: null, displayKey: opts.displayKey };
       this.topics.set(topic, entry);
-      this.send({ type: 'subscribe', topic });
+      this.send({ type: 'subscribe', topic, ...(entry.displayKey && { displayKey: entry.displayKey }) });
     }
     entry.handlers.add(handler);
     return () => {
@@ -247,7 +249,7 @@ export class SocketClient {
       // every topic starts over: the server answers each subscribe with a snapshot
       for (const [topic, entry] of this.topics) {
         entry.lastSeq = null;
-        this.send({ type: 'subscribe', topic });
+        this.send({ type: 'subscribe', topic, ...(entry.displayKey && { displayKey: entry.displayKey }) });
       }
     };
     ws.onmessage = (ev) => {
@@ -338,7 +340,7 @@ export class SocketClient {
           for (const h of entry.handlers) h(out);
         } else if (d === 'gap') {
           entry.lastSeq = null;
-          this.send({ type: 'resync', topic: msg.topic });
+          this.send({ type: 'resync', topic: msg.topic, ...(entry.displayKey && { displayKey: entry.displayKey }) });
         }
         return;
       }

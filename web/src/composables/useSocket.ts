@@ -34,22 +34,25 @@ export function castSocket(): SocketClient | null {
   return client;
 }
 
-export function useSocket(): { state: Readonly<Ref<ConnectionState>>; subscribe: (topic: string, handler: TopicHandler) => () => void } {
+export function useSocket(): {
+  state: Readonly<Ref<ConnectionState>>;
+  subscribe: (topic: string, handler: TopicHandler, opts?: { displayKey?: string }) => () => void;
+} {
   return {
     state: readonly(state),
-    subscribe: (topic, handler) => getClient().subscribe(topic, handler),
+    subscribe: (topic, handler, opts) => getClient().subscribe(topic, handler, opts),
   };
 }
 
 /** Subscribe for the lifetime of the calling component; follows the topic getter. */
-export function useTopic(topic: () => string | null, handler: TopicHandler): Readonly<Ref<ConnectionState>> {
+export function useTopic(topic: () => string | null, handler: TopicHandler, opts: { displayKey?: string } = {}): Readonly<Ref<ConnectionState>> {
   const { subscribe } = useSocket();
   let off: (() => void) | null = null;
   watch(
     topic,
     (t) => {
       off?.();
-      off = t ? subscribe(t, handler) : null;
+      off = t ? subscribe(t, handler, opts) : null;
     },
     { immediate: true },
   );

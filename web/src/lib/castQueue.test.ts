@@ -100,3 +100,20 @@ describe('pending storage and keys', () => {
     expect(newIdempotencyKey()).not.toBe(k);
   });
 });
+
+describe('forgetting the deputy', () => {
+  it('removes every receipt and the pending ballot, and nothing else', async () => {
+    const { forgetDeputy, loadReceipt, saveReceipt, savePending, loadPending } = await import('./castQueue.ts');
+    const m = new Map<string, string>();
+    const s = { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), removeItem: (k: string) => void m.delete(k) };
+    m.set('piaojue.lang', 'zh-CN');
+    saveReceipt(s, 'poll-a', 'AAAA-BBBB-CCCC');
+    saveReceipt(s, 'poll-b', 'DDDD-EEEE-FFFF');
+    savePending(s, { pollId: 'poll-c', idempotencyKey: 'k', ballot: { type: 'choose', selected: [] } as never, createdAt: 1 });
+    forgetDeputy(s);
+    expect(loadReceipt(s, 'poll-a')).toBeNull();
+    expect(loadReceipt(s, 'poll-b')).toBeNull();
+    expect(loadPending(s)).toBeNull();
+    expect([...m.keys()]).toEqual(['piaojue.lang']);
+  });
+});

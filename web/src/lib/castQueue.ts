@@ -44,8 +44,32 @@ export function clearPending(storage: KeyValueStorage): void {
   storage.removeItem(PENDING_KEY);
 }
 
+/** The polls whose receipts this tablet keeps, so that logging out can forget every one. */
+const RECEIPT_INDEX = 'piaojue.receipts';
+
+function receiptPolls(storage: KeyValueStorage): string[] {
+  try {
+    const v = JSON.parse(storage.getItem(RECEIPT_INDEX) ?? '[]') as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 export function saveReceipt(storage: KeyValueStorage, pollId: string, receipt: string): void {
+  const polls = receiptPolls(storage);
+  if (!polls.includes(pollId)) storage.setItem(RECEIPT_INDEX, JSON.stringify([...polls, pollId]));
   storage.setItem(RECEIPT_PREFIX + pollId, receipt);
+}
+
+/**
+ * On logout (or when another login takes the tablet): forget everything kept about the
+ * deputy's polls, so the next person at this tablet finds no receipt and no pending ballot.
+ */
+export function forgetDeputy(storage: KeyValueStorage): void {
+  for (const pollId of receiptPolls(storage)) storage.removeItem(RECEIPT_PREFIX + pollId);
+  storage.removeItem(RECEIPT_INDEX);
+  storage.removeItem(PENDING_KEY);
 }
 
 export function loadReceipt(storage: KeyValueStorage, pollId: string): string | null {

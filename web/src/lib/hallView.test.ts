@@ -56,6 +56,9 @@ describe('hallPhase', () => {
     expect(hallPhase(state(true, poll({ status: 'open' })))).toBe('voting');
     expect(hallPhase(state(false, poll({ status: 'open' })))).toBe('voting');
   });
+  it('closed, but this screen is public (no display key): no result, and it says so', () => {
+    expect(hallPhase(state(true, poll({ status: 'closed', result: null })))).toBe('awaiting');
+  });
   it('投票结束 · 结果待确认: closed with a result, not certified', () => {
     expect(hallPhase(state(false, poll({ status: 'closed', result })))).toBe('provisional');
     expect(hallPhase(state(true, poll({ status: 'closed', result })))).toBe('provisional');

@@ -1,7 +1,7 @@
 /** The meeting-hall display's state machine: which screen a HallState calls for. */
 import type { HallState } from '@piaojue/shared';
 
-export type HallPhase = 'loading' | 'idle' | 'checkin' | 'voting' | 'provisional' | 'certified' | 'returned';
+export type HallPhase = 'loading' | 'idle' | 'checkin' | 'voting' | 'awaiting' | 'provisional' | 'certified' | 'returned';
 
 /**
  * Priority: an open poll; then a result the presidium returned; then the result of a closed poll (provisional until certified);
@@ -16,6 +16,8 @@ export function hallPhase(state: HallState | null | undefined): HallPhase {
   if (p && (p.result || p.rating) && (p.status === 'closed' || p.status === 'certified' || p.status === 'published')) {
     return p.certifiedAt || p.status === 'certified' || p.status === 'published' ? 'certified' : 'provisional';
   }
+  // closed, and this screen (the public, without the display key) gets no uncertified result
+  if (p && p.status === 'closed') return 'awaiting';
   if (state.checkinOpen) return 'checkin';
   return 'idle';
 }

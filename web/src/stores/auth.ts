@@ -2,6 +2,8 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Me, StaffRole } from '@piaojue/shared';
 import { api } from '../api/index.ts';
+import { forgetDeputy } from '../lib/castQueue.ts';
+import { safeStorage } from '../lib/storage.ts';
 
 export const useAuthStore = defineStore('auth', () => {
   const me = ref<Me | null>(null);
@@ -28,6 +30,7 @@ export const useAuthStore = defineStore('auth', () => {
   }
   async function deputyLogin(code: string) {
     me.value = await api.deputyLogin(code);
+    forgetDeputy(safeStorage('local'));
     loaded.value = true;
   }
   async function setup(token: string, username: string, displayName: string, password: string) {
@@ -39,6 +42,7 @@ export const useAuthStore = defineStore('auth', () => {
       await api.logout();
     } finally {
       me.value = { kind: 'anonymous' };
+      forgetDeputy(safeStorage('local'));
     }
   }
 

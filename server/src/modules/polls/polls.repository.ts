@@ -180,6 +180,9 @@ export const pollsRepository = {
    */
   async compactBallotTables(db: DbOrTx) {
     await db.transaction().execute(async (trx) => {
+      // All three at once, in the order a cast takes them (roll, box, receipts): taken one by
+      // one, a cast in another session's open poll could deadlock with the rewrite.
+      await sql`lock table poll_roll, poll_box, poll_trackers in access exclusive mode`.execute(trx);
       await sql`alter table poll_box alter column body type jsonb using body || '{}'::jsonb`.execute(trx);
       await sql`alter table poll_trackers alter column tracker type text using tracker || ''`.execute(trx);
       await sql`alter table poll_roll alter column key_hash type text using key_hash || ''`.execute(trx);
