@@ -78,13 +78,15 @@ await proposals.importSheet(asAdmin, next.id, { fileName: 'proposals.csv', chann
 
 await app.listen({ port: config.PORT, host: config.HOST });
 const u = config.publicUrl;
+const { url: displayUrl } = await sessions.displayLink(session.id);
 console.log(`
 票决 Piaojue 演示 · demo (throwaway database in ${dataDir})
 
   控制台 Console        ${u}/console/sessions/${session.id}
     管理员 admin         用户名 admin       密码 ${adminPassword}
     主席团 presidium     用户名 zhuxituan   密码 ${presidiumPassword}
-  大屏 Hall display     ${u}/hall/${session.id}
+  大屏 Hall display     ${displayUrl}
+                        (the key in this link lets the hall show the result before the presidium certifies it)
   公众征集 Portal        ${u}/portal   (2028 cycle collecting; 1,200 proposals to review at ${u}/console/cycles/${next.id}/proposals)
   API 文档 API docs     ${u}/api/docs
 

@@ -166,8 +166,10 @@ describe('a late deputy, a returned result and a readable hall', () => {
       const cast = await d.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { type: 'approve', marks } });
       expect(cast.status).toBe(200);
     }
+    // the hall display's link carries its key, without which only a certified result shows
+    const displayKey = (await staff.get(`/api/sessions/${sessionId}/display-link`)).body.key as string;
     const hall = await open('hall', { viewport: { width: 1920, height: 1080 } });
-    await hall.goto(`${base}/hall/${sessionId}`);
+    await hall.goto(`${base}/hall/${sessionId}?key=${displayKey}`);
     await poll(async () => (await hall.getByTestId('hall-turnout').textContent())?.replace(/\s+/g, '')).toBe('30/30');
     expect((await staff.post(`/api/polls/${pollId}/close`)).status).toBe(200);
 
@@ -182,7 +184,7 @@ describe('a late deputy, a returned result and a readable hall', () => {
     await checkReadable(hall, 40);
 
     const hall4k = await open('hall4k', { viewport: { width: 3840, height: 2160 } });
-    await hall4k.goto(`${base}/hall/${sessionId}`);
+    await hall4k.goto(`${base}/hall/${sessionId}?key=${displayKey}`);
     await poll(() => hall4k.getByTestId('result-row').count()).toBe(15);
     await shot(hall4k, 'hall-result-4k.png');
     await expectAccessible(hall4k, 'hall: result (3840×2160)');

@@ -119,6 +119,8 @@ describe('a whole session through the browser', () => {
     await con.getByLabel('应选数量 N').fill('2');
     await con.getByLabel('主席团确认人数').fill('1');
     await con.getByLabel('监票人确认人数').fill('0');
+    // three deputies vote in this test; the default minimum (5) would refuse to count them
+    await con.getByTestId('rules-min-ballots').fill('3');
     await con.getByRole('button', { name: '保存' }).click();
     await con.waitForURL(/\/console\/cycles\/[0-9a-f-]{36}$/);
     await poll(() => con.getByRole('heading', { level: 1 }).textContent()).toContain(CYCLE);
@@ -195,7 +197,9 @@ describe('a whole session through the browser', () => {
 
   it('three deputies log in on their tablets and check in; the hall counts them', async () => {
     const hall = await newPage('hall', { viewport: { width: 1280, height: 720 } });
-    await hall.goto(`${base}/hall/${state.sessionId}`);
+    // the hall display's own link carries its key: with it the hall shows the provisional result
+    const { key: displayKey } = await app.services.sessions.displayLink(state.sessionId);
+    await hall.goto(`${base}/hall/${state.sessionId}?key=${displayKey}`);
     await poll(() => text(hall.getByTestId('hall-present'))).toBe('0');
     await expectAccessible(hall, 'hall: check-in');
 
@@ -322,6 +326,13 @@ describe('a whole session through the browser', () => {
     expect(await row(2)).toEqual([C, '1', '未入选', 'not_chosen']);
     expect(await text(rows.nth(2))).toContain('反对2·弃权0');
     await expectAccessible(hall, 'hall: provisional result');
+
+    // the same hall page opened without the display key (anyone on the internet) shows no result yet
+    const outsider = await newPage('hall-public', { viewport: { width: 1280, height: 720 } });
+    await outsider.goto(`${base}/hall/${state.sessionId}`);
+    await outsider.getByTestId('hall-awaiting').waitFor();
+    expect(await outsider.getByTestId('result-row').count()).toBe(0);
+    await expectAccessible(outsider, 'hall: public view, awaiting certification');
 
     // the deputy who lost the network finds the receipt in the published list
     const t3 = pages.get('tablet3')!;

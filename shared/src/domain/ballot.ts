@@ -1,5 +1,5 @@
 /**
- * Ballot validation (DOMAIN.md §3 票决). Fed untrusted JSON from the tablets: it never throws,
+ * Ballot validation (docs/PROCEDURE.md §3 票决). Fed untrusted JSON from the tablets: it never throws,
  * and an accepted ballot is rebuilt from scratch (unknown keys are dropped, approve ballots get
  * a mark for every candidate, choose ballots are put into candidate-list order).
  */

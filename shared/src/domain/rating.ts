@@ -1,5 +1,5 @@
 /**
- * Satisfaction-rating polls (满意度测评, DOMAIN.md §5): each deputy marks every project
+ * Satisfaction-rating polls (满意度测评, docs/PROCEDURE.md §5): each deputy marks every project
  * 满意 / 基本满意 / 不满意 (and 弃权 where the poll allows it), by secret ballot.
  */
 import { grade, RATING_MARKS, satisfactionRates, type Grade, type GradingRule, type RatingBase, type RatingBody, type RatingCounts, type RatingMark } from './grading.ts';

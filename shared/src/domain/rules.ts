@@ -1,6 +1,6 @@
 /**
  * The vocabulary of a cycle's rules (票决办法). Every rule is a per-cycle setting, never a
- * constant: see DOMAIN.md §3.
+ * constant: see docs/PROCEDURE.md §3.
  */
 export const LEVELS = ['city', 'county', 'township'] as const;
 export type Level = (typeof LEVELS)[number];

@@ -1,5 +1,5 @@
 /**
- * Counting a poll (DOMAIN.md §3 票决, "Official record"). Pure: the caller supplies the valid
+ * Counting a poll (docs/PROCEDURE.md §3 票决, "Official record"). Pure: the caller supplies the valid
  * ballots (already passed through validateBallot), the number of invalid paper ballots and
  * the 应到 / 实到 / 发出 counts.
  */

@@ -5,7 +5,7 @@ import { IsoDate, LongText, Nullable, Text, Uuid } from './common.ts';
 
 /*
  * Stages 征集 (collection) and 初定 (screening): citizens' proposals, their review, and the
- * candidate list they feed. See DOMAIN.md §1–2.
+ * candidate list they feed. See docs/PROCEDURE.md §1–2.
  */
 
 /**

@@ -4,7 +4,7 @@ import { LEVELS } from '../domain/rules.ts';
 import { IsoDate, LongText, Nullable, PlainDate, Text, Uuid } from './common.ts';
 import { Rectification } from './rectification.ts';
 
-// Stage 监督 (implementation tracking) of the chosen projects; DOMAIN.md §4.
+// Stage 监督 (implementation tracking) of the chosen projects; docs/PROCEDURE.md §4.
 
 /** Lifecycle set only by standing-committee decisions (pause / cancel / resume). */
 export const TRACKING_STATES = ['active', 'paused', 'cancelled'] as const;

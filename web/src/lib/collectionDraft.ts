@@ -8,7 +8,7 @@ import { DEFAULT_AREAS, type CollectionNotice, type CollectionNoticeBody } from 
 const CST_MS = 8 * 3_600_000;
 const DAY_MS = 86_400_000;
 
-/** Collection runs for at least 30 days (DOMAIN.md §1); shorter is allowed but warned about. */
+/** Collection runs for at least 30 days (docs/PROCEDURE.md §1); shorter is allowed but warned about. */
 export const MIN_WINDOW_DAYS = 30;
 
 /** An instant as the value of an `<input type="datetime-local">`, in China Standard Time. */

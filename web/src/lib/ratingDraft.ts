@@ -1,4 +1,4 @@
-/** Choosing the projects of a satisfaction-rating poll (DOMAIN.md §5 评估). */
+/** Choosing the projects of a satisfaction-rating poll (docs/PROCEDURE.md §5 评估). */
 import type { Cycle, PublicCycleResults } from '@piaojue/shared';
 
 /**
