@@ -2,6 +2,14 @@ import { sql, type Insertable, type Updateable } from 'kysely';
 import type { DbOrTx } from '../../db/database.ts';
 import type { PollSignoffsTable, PollsTable } from '../../db/types.ts';
 
+/**
+ * Every writer of the three ballot tables takes them in one order (roll, box, receipts), the
+ * order a cast's statement does, so that no two of them can deadlock.
+ */
+function lockInCastOrder(db: DbOrTx) {
+  return sql`lock table poll_roll, poll_box, poll_trackers in row exclusive mode`.execute(db);
+}
+
 export const pollsRepository = {
   get(db: DbOrTx, id: string) {
     return db.selectFrom('polls').selectAll().where('id', '=', id).executeTakeFirst();
@@ -138,6 +146,7 @@ export const pollsRepository = {
    * ballots it moved, so the count reads the box once.
    */
   async reseal(db: DbOrTx, pollId: string) {
+    await lockInCastOrder(db);
     const { rows } = await sql<{ body: unknown; valid: boolean }>`
       with moved as (delete from poll_box where poll_id = ${pollId} returning valid, body),
       resealed as (
@@ -159,6 +168,7 @@ export const pollsRepository = {
   },
   /** A poll that is cancelled before its count: its ballots and receipts cease to exist. */
   async destroyBallots(db: DbOrTx, pollId: string) {
+    await lockInCastOrder(db);
     await db.deleteFrom('poll_box').where('poll_id', '=', pollId).execute();
     await db.deleteFrom('poll_trackers').where('poll_id', '=', pollId).execute();
     const { rows } = await sql<{ n: number }>`
@@ -180,8 +190,10 @@ export const pollsRepository = {
    */
   async compactBallotTables(db: DbOrTx) {
     await db.transaction().execute(async (trx) => {
-      // All three at once, in the order a cast takes them (roll, box, receipts): taken one by
-      // one, a cast in another session's open poll could deadlock with the rewrite.
+      // All three at once, in the order a cast takes them (roll, box, receipts), and never
+      // waiting long: the rewrite gives way (and is tried again) rather than deadlock with a
+      // backup or a report that reads the tables in another order.
+      await sql`set local lock_timeout = '500ms'`.execute(trx);
       await sql`lock table poll_roll, poll_box, poll_trackers in access exclusive mode`.execute(trx);
       await sql`alter table poll_box alter column body type jsonb using body || '{}'::jsonb`.execute(trx);
       await sql`alter table poll_trackers alter column tracker type text using tracker || ''`.execute(trx);

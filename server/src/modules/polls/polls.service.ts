@@ -420,8 +420,18 @@ export class PollsService {
    */
   private compacting: Promise<void> = Promise.resolve();
   private compactLater() {
+    const attempt = async (left: number): Promise<void> => {
+      try {
+        await repo.compactBallotTables(this.db);
+      } catch (err) {
+        // lock_not_available: someone was reading the tables; try again shortly.
+        if ((err as { code?: unknown }).code !== '55P03' || left <= 1) throw err;
+        await new Promise((r) => setTimeout(r, 1000));
+        await attempt(left - 1);
+      }
+    };
     this.compacting = this.compacting
-      .then(() => repo.compactBallotTables(this.db))
+      .then(() => attempt(10))
       .catch((err) => this.log.warn({ code: String((err as { code?: unknown }).code ?? 'unknown') }, 'rewriting the ballot tables failed; old row versions stay until the next close'));
   }
 
