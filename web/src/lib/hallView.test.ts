@@ -71,10 +71,9 @@ describe('hallPhase', () => {
   it('never shows a tally for an open poll, even if a result were present', () => {
     expect(hallPhase(state(false, poll({ status: 'open', result })))).toBe('voting');
   });
-  it('idle otherwise (draft poll, check-in closed; or a closed poll without result)', () => {
+  it('idle otherwise (draft poll, check-in closed)', () => {
     expect(hallPhase(state(false, poll({ status: 'draft' })))).toBe('idle');
     expect(hallPhase(state(false, null))).toBe('idle');
-    expect(hallPhase(state(false, poll({ status: 'closed' })))).toBe('idle');
   });
   it('退回: a returned result is said so, never shown, and never falls back to check-in', () => {
     expect(hallPhase(state(false, poll({ status: 'rejected', result })))).toBe('returned');
