@@ -13,8 +13,15 @@ import pg from 'pg';
 // throws. Every program here stops the database it started itself (server shutdown, demo,
 // scripts, the tests' global teardown), so both go; SIGHUP stays as the library's backstop, and
 // SIGINT/SIGTERM are the caller's (ownShutdownSignals).
-exitHook.unhookEvent('beforeExit');
-exitHook.unhookEvent('exit');
+// Once per process: a test runner may evaluate this module more than once, and the library's
+// hooks (it is evaluated once) are gone after the first time.
+const UNHOOKED = Symbol.for('piaojue.embeddedPostgres.exitHooksRemoved');
+const flags = globalThis as { [UNHOOKED]?: boolean };
+if (!flags[UNHOOKED]) {
+  flags[UNHOOKED] = true;
+  exitHook.unhookEvent('beforeExit');
+  exitHook.unhookEvent('exit');
+}
 
 /** A start that cannot go on, with a one-line reason for the operator (no stack trace). */
 export class StartupError extends Error {}
