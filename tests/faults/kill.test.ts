@@ -132,7 +132,7 @@ describe('SIGKILL of the server during a ballot storm', () => {
         issued: await q('select count(*) as n from poll_roll where poll_id = $1'),
         voted: await q('select count(*) as n from poll_roll where poll_id = $1 and voted'),
         box: await q('select count(*) as n from poll_box where poll_id = $1'),
-        distinctTrackers: await q('select count(distinct tracker) as n from poll_box where poll_id = $1'),
+        distinctTrackers: await q('select count(distinct tracker) as n from poll_trackers where poll_id = $1'),
       };
     });
     expect(counts).toEqual({ issued: DEPUTIES, voted: DEPUTIES, box: DEPUTIES, distinctTrackers: DEPUTIES });

@@ -78,8 +78,11 @@ export function createDb(url: string, poolSize: number): { db: Db; pool: pg.Pool
     // Keep a stuck statement from holding a request forever.
     statement_timeout: 30_000,
   });
-  // A dropped connection (e.g. the database restarting) must not crash the process.
+  // A dropped connection (e.g. the database restarting) must not crash the process: the pool
+  // listens on idle clients, and each client keeps a listener of its own for the moments it is
+  // checked out between two statements (its queries still fail and are answered as 503).
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => void client.on('error', () => undefined));
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), pool };
 }
 
