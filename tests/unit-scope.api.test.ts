@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scopedKind } from '../server/src/modules/units/unit-scope.ts';
 import { Client, createTestApp, type TestApp } from './helpers/app.ts';
 import { castOk, hall, openPoll, snapshot, staffPair, type Hall } from './helpers/world.ts';
+import { wsClient } from './helpers/socket.ts';
 
 // Accounts belong to a congress (level + unit): a township's staff cannot see or change the
 // city's cycle on any route (docs/PROCEDURE.md: one installation may host several levels).
@@ -121,6 +122,28 @@ describe('accounts scoped to a congress', () => {
     expect((await staff.req('PUT', `/api/users/${zhen.id}/unit`, { unit: null })).status).toBe(403);
     expect((await admin.req('PUT', `/api/users/${zhen.id}/unit`, { unit: { level: 'township' } })).status).toBe(400);
     expect((await admin.req('PUT', `/api/users/${city.sessionId}/unit`, { unit: null })).status).toBe(404);
+  });
+});
+
+describe('the live topics', () => {
+  it('a township account reads neither the city session’s staff topic nor its provisional hall result', async () => {
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (t.app.server.address() as { port: number }).port;
+    const url = `ws://127.0.0.1:${port}/api/ws`;
+    const origin = `http://127.0.0.1:${port}`;
+    const own = wsClient(url, staff.cookie, { origin });
+    const other = wsClient(url, townStaff.cookie, { origin });
+    await Promise.all([own.opened, other.opened]);
+    own.send({ type: 'subscribe', topic: `staff:${city.sessionId}` });
+    other.send({ type: 'subscribe', topic: `staff:${city.sessionId}` });
+    expect((await own.waitFor((m) => m.type === 'snapshot')).data.kind).toBe('staff');
+    expect((await other.waitFor((m) => m.type === 'error')).code).toBe('FORBIDDEN');
+    own.close();
+    other.close();
+    // over HTTP the hall is public, and the other congress's account reads it as the public does
+    expect(await t.app.services.sessions.seesProvisional({ kind: 'anonymous' }, city.sessionId, undefined)).toBe(false);
+    const zhen = (await townStaff.get('/api/auth/me')).body;
+    expect(await t.app.services.sessions.seesProvisional({ kind: 'user', user: zhen.user }, city.sessionId, undefined)).toBe(false);
   });
 });
 

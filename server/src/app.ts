@@ -13,7 +13,7 @@ import Fastify, { type FastifyError, type FastifyReply } from 'fastify';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import { guardPlugin, SESSION_COOKIE } from './auth/guard.ts';
-import { unitScopePlugin } from './modules/units/unit-scope.ts';
+import { sessionInScope, unitScopePlugin } from './modules/units/unit-scope.ts';
 import { unitsRoutes } from './modules/units/units.routes.ts';
 import { LoginCodes, loadLoginCodeKey } from './auth/login-codes.ts';
 import { sha256 } from './lib/crypto.ts';
@@ -185,6 +185,7 @@ export async function buildApp(opts: BuildOptions) {
     {
       hall: async (id, forPublic) => ({ kind: 'hall', state: await polls.hallState(id, forPublic) }),
       seesProvisional: (principal, id, key) => sessions.seesProvisional(principal, id, key),
+      inScope: (principal, id) => sessionInScope(db, principal, id),
       staff: async (id) => ({ kind: 'staff', state: await polls.staffState(id) }),
       turnout: (id) => polls.focusTurnout(id),
     },

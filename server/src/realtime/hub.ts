@@ -10,6 +10,8 @@ import type { ChangeNotice, EndedNotice } from './notify.ts';
 export interface TopicLoaders {
   /** `forPublic`: as the anonymous public may see it (no result before certification). */
   hall(sessionId: string, forPublic: boolean): Promise<TopicData>;
+  /** Whether a staff account may read this session's staff topic: its congress's own (unit-scope.ts). */
+  inScope(principal: Principal, sessionId: string): Promise<boolean>;
   /** Whether this reader of the hall topic sees a provisional result (sessions.service.ts). */
   seesProvisional(principal: Principal, sessionId: string, displayKey: string | undefined): Promise<boolean>;
   staff(sessionId: string): Promise<TopicData>;
@@ -202,11 +204,11 @@ export class Hub {
    * another site's page carries the victim's cookie, see SocketOrigin) and the login as it is now,
    * not as it was at the handshake: a logout, a disabled account or a changed role counts at once.
    */
-  private async mayRead(client: Client, kind: string): Promise<'ok' | 'CSRF' | 'FORBIDDEN'> {
+  private async mayRead(client: Client, kind: string, sessionId: string): Promise<'ok' | 'CSRF' | 'FORBIDDEN'> {
     if (kind === 'hall') return 'ok';
     if (!client.origin.sameOrigin) return 'CSRF';
     const p = await this.actions.principal(client.origin.token);
-    return p.kind === 'user' && allowed(p, ['staff', 'presidium', 'scrutineer']) ? 'ok' : 'FORBIDDEN';
+    return p.kind === 'user' && allowed(p, ['staff', 'presidium', 'scrutineer']) && (await this.loaders.inScope(p, sessionId)) ? 'ok' : 'FORBIDDEN';
   }
 
   private static key(topic: string, audience: Audience) {
@@ -229,7 +231,7 @@ export class Hub {
   private async subscribe(client: Client, topic: string, displayKey?: string) {
     const m = TOPIC.exec(topic);
     if (!m) return this.send(client, { type: 'error', topic, code: 'NOT_FOUND', message: 'unknown topic' });
-    const may = await this.mayRead(client, m[1]!);
+    const may = await this.mayRead(client, m[1]!, m[2]!);
     if (may !== 'ok') return this.send(client, { type: 'error', topic, code: may, message: may === 'CSRF' ? 'not from this site' : 'not allowed' });
     if (!this.clients.has(client)) return;
     const audience = await this.audienceOf(client, m[1]!, m[2]!, displayKey);

@@ -20,7 +20,7 @@ import { appendAudit } from '../audit/audit.service.ts';
 import { allowed } from '../../auth/guard.ts';
 import { actorOf, type Principal } from '../auth/auth.service.ts';
 import { cyclesRepository } from '../cycles/cycles.repository.ts';
-import { ownCycle, unitOf } from '../units/unit-scope.ts';
+import { ownCycle, sessionInScope, unitOf } from '../units/unit-scope.ts';
 import { pollsRepository } from '../polls/polls.repository.ts';
 import { consumeConfirmation } from './dual-control.service.ts';
 import { parseRoster } from './roster-parse.ts';
@@ -166,7 +166,7 @@ export class SessionsService {
    * anonymous public sees only certified results.
    */
   async seesProvisional(principal: Principal, sessionId: string, displayKey: string | undefined): Promise<boolean> {
-    if (principal.kind === 'user') return allowed(principal, ['staff', 'presidium', 'scrutineer']);
+    if (principal.kind === 'user') return allowed(principal, ['staff', 'presidium', 'scrutineer']) && (await sessionInScope(this.db, principal, sessionId));
     if (principal.kind === 'deputy') return principal.deputy.sessionId === sessionId;
     if (!displayKey) return false;
     const s = await repo.get(this.db, sessionId);

@@ -19,6 +19,13 @@ export async function unitOf(db: Db, p: Principal): Promise<Unit | null> {
   return row?.unit_level && row.unit_name ? { level: row.unit_level as Level, name: row.unit_name } : null;
 }
 
+/** Whether a session belongs to the account's own congress (for what is not a route: sockets). */
+export async function sessionInScope(db: Db, p: Principal, sessionId: string): Promise<boolean> {
+  const unit = await unitOf(db, p);
+  if (unit === null) return true;
+  return (await repo.cyclesOf(db, 'session', [sessionId])).every((c) => ownCycle(unit, c));
+}
+
 /** Whether a cycle of `level` run by `unitName` is the account's own. */
 export const ownCycle = (unit: Unit | null, c: { level: string; unit_name: string | null }): boolean => unit === null || (c.level === unit.level && c.unit_name === unit.name);
 
