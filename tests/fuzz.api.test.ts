@@ -16,7 +16,7 @@ import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { Client, createTestApp, key, type TestApp } from './helpers/app.ts';
+import { Client, createTestApp, key, userClient, type TestApp } from './helpers/app.ts';
 import { castOk, hall, openPoll, staffPair, withPg, type Hall } from './helpers/world.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 14);
@@ -36,6 +36,8 @@ type Who = 'anonymous' | 'staff' | 'deputy';
 let t: TestApp;
 let staff: Client;
 let deputy: Client;
+/** A scrutineer who approves re-issuing the fuzzed deputy's code while a poll is open. */
+let approver: Client;
 let h: Hall;
 let routes: Route[];
 let ids: string[];
@@ -420,7 +422,12 @@ async function ensurePrincipals() {
     expect(r.status, JSON.stringify(r.body)).toBe(200);
   }
   if ((await deputy.get('/api/auth/me')).body?.kind !== 'deputy') {
-    const codes = await staff.post(`/api/sessions/${h.sessionId}/codes`, { deputyIds: [h.deputies[0]!.id] });
+    // A poll is open: a new code needs a second person's approval (dual control).
+    const deputyId = h.deputies[0]!.id;
+    const ask = await staff.post(`/api/sessions/${h.sessionId}/confirmations`, { action: 'issue_code', deputyId, reason: '测试：恢复代表登录' });
+    expect(ask.status, JSON.stringify(ask.body)).toBe(200);
+    expect((await approver.post(`/api/confirmations/${ask.body.id}/approve`, {})).status).toBe(200);
+    const codes = await staff.post(`/api/sessions/${h.sessionId}/codes`, { deputyIds: [deputyId], confirmationId: ask.body.id });
     expect(codes.status, JSON.stringify(codes.body)).toBe(200);
     const r = await deputy.post('/api/auth/deputy-login', { code: codes.body[0].code });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -431,7 +438,9 @@ async function ensurePrincipals() {
 
 beforeAll(async () => {
   t = await createTestApp({ LOG_LEVEL: 'warn' });
-  ({ staff } = await staffPair(t));
+  let admin: Client;
+  ({ admin, staff } = await staffPair(t));
+  approver = await userClient(t, admin, 'approver', ['scrutineer']);
   h = await hall(t, staff, { candidates: 4, deputies: 5, cycle: { chooseN: 2 } });
   deputy = h.deputies[0]!.client;
   // A certified poll (results, trackers, exports, tracking) and an open one (casts).
