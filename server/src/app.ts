@@ -181,6 +181,7 @@ export async function buildApp(opts: BuildOptions) {
   const summary = new SummaryService(db, tracking);
   const proposals = new ProposalsService(db, config.publicUrl);
   const similarity = new SimilarityService(db);
+  await similarity.seedLexicon();
   const hub = new Hub(
     {
       hall: async (id, forPublic) => ({ kind: 'hall', state: await polls.hallState(id, forPublic) }),

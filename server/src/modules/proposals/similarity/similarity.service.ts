@@ -60,8 +60,11 @@ export class SimilarityService {
     return this.#lexicon.analyzer;
   }
 
-  /** The seed goes in once per process (a no-op when it is there), before the first read. */
-  async #seed(): Promise<void> {
+  /**
+   * The seed goes in once per process (a no-op when it is there): at start-up (app.ts), so that a
+   * read never writes, and again before the first read should start-up not have done it.
+   */
+  async seedLexicon(): Promise<void> {
     if (this.#seeded) return;
     await repo.seed(this.db, seedEntries());
     this.#seeded = true;
@@ -69,7 +72,7 @@ export class SimilarityService {
 
   /** The current index of the cycle of a proposal, or of a cycle; null when there is no such thing. */
   async #index(by: { proposalId: string } | { cycleId: string }): Promise<CycleIndex | null> {
-    await this.#seed();
+    await this.seedLexicon();
     const state = await repo.state(this.db, by);
     if (!state) return null;
     const cycleId = state.cycle_id;
@@ -153,7 +156,7 @@ export class SimilarityService {
   // ---------------------------------------------------------------- lexicon
 
   async lexicon(): Promise<LexiconEntry[]> {
-    await this.#seed();
+    await this.seedLexicon();
     return (await repo.activeEntries(this.db)).map(toEntry);
   }
 
@@ -163,7 +166,7 @@ export class SimilarityService {
     if (b.kind === 'synonym' && value.split(' ').length < 2) {
       throw new AppError('VALIDATION', { field: 'value', reason: 'a synonym group needs two words or more' }, { zh: '同义词组至少需要两个词，用空格分隔', en: 'value: a synonym group needs two words or more, separated by spaces' });
     }
-    await this.#seed();
+    await this.seedLexicon();
     const by = actorOf(actor);
     return this.db.transaction().execute(async (trx) => {
       const row = await repo.add(trx, { kind: b.kind, value }, by);
