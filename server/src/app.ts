@@ -77,8 +77,8 @@ export interface BuildOptions {
   /** A stream to write the request log to (tests read it to prove no ballot appears). */
   logStream?: NodeJS.WritableStream;
   /**
-   * false: no LISTEN connection, so the app becomes ready without a database (scripts/openapi.ts
-   * only reads the route table). Default true.
+   * false: no LISTEN connection and no start-up writes (the lexicon seed), so the app becomes
+   * ready without a database (scripts/openapi.ts only reads the route table). Default true.
    */
   listen?: boolean;
 }
@@ -181,7 +181,7 @@ export async function buildApp(opts: BuildOptions) {
   const summary = new SummaryService(db, tracking);
   const proposals = new ProposalsService(db, config.publicUrl);
   const similarity = new SimilarityService(db);
-  await similarity.seedLexicon();
+  if (opts.listen !== false) await similarity.seedLexicon();
   const hub = new Hub(
     {
       hall: async (id, forPublic) => ({ kind: 'hall', state: await polls.hallState(id, forPublic) }),
