@@ -10,6 +10,22 @@ function lockInCastOrder(db: DbOrTx) {
   return sql`lock table poll_roll, poll_box, poll_trackers in row exclusive mode`.execute(db);
 }
 
+/**
+ * Rewrites a poll's roll in random order, in the caller's transaction: afterwards its rows carry
+ * that transaction's id and no trace of the order in which deputies voted. Answers the number
+ * of roll entries.
+ */
+async function rewriteRoll(db: DbOrTx, pollId: string): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    with roll as (delete from poll_roll where poll_id = ${pollId} returning deputy_id, voted, key_hash, ballot_check),
+    roll_resealed as (
+      insert into poll_roll (poll_id, deputy_id, voted, key_hash, ballot_check)
+      select ${pollId}, deputy_id, voted, key_hash, ballot_check from roll order by random()
+    )
+    select count(*)::int as n from roll`.execute(db);
+  return rows[0]?.n ?? 0;
+}
+
 export const pollsRepository = {
   get(db: DbOrTx, id: string) {
     return db.selectFrom('polls').selectAll().where('id', '=', id).executeTakeFirst();
@@ -157,13 +173,9 @@ export const pollsRepository = {
       receipts_resealed as (
         insert into poll_trackers (poll_id, tracker)
         select ${pollId}, tracker from receipts order by random()
-      ),
-      roll as (delete from poll_roll where poll_id = ${pollId} returning deputy_id, voted, key_hash, ballot_check),
-      roll_resealed as (
-        insert into poll_roll (poll_id, deputy_id, voted, key_hash, ballot_check)
-        select ${pollId}, deputy_id, voted, key_hash, ballot_check from roll order by random()
       )
       select body, valid from moved`.execute(db);
+    await rewriteRoll(db, pollId);
     return rows;
   },
   /** A poll that is cancelled before its count: its ballots and receipts cease to exist. */
@@ -171,14 +183,7 @@ export const pollsRepository = {
     await lockInCastOrder(db);
     await db.deleteFrom('poll_box').where('poll_id', '=', pollId).execute();
     await db.deleteFrom('poll_trackers').where('poll_id', '=', pollId).execute();
-    const { rows } = await sql<{ n: number }>`
-      with roll as (delete from poll_roll where poll_id = ${pollId} returning deputy_id, voted, key_hash, ballot_check),
-      roll_resealed as (
-        insert into poll_roll (poll_id, deputy_id, voted, key_hash, ballot_check)
-        select ${pollId}, deputy_id, voted, key_hash, ballot_check from roll order by random()
-      )
-      select count(*)::int as n from roll`.execute(db);
-    return rows[0]?.n ?? 0;
+    return rewriteRoll(db, pollId);
   },
   /**
    * Rewrites the ballot tables into fresh files and drops the old ones, so the row versions of
