@@ -78,7 +78,9 @@ function openSocket(url: string, cookie?: string): Promise<WebSocket> {
 }
 
 /** A hall display: keeps every message with its arrival time. */
-async function display(server: ServerProcess, sessionId: string): Promise<Display> {
+/** `displayKey` is the hall display's key (console 大屏链接): without it the hall topic is the public
+ *  audience, which sees no result until the presidium certifies it. */
+async function display(server: ServerProcess, sessionId: string, displayKey: string): Promise<Display> {
   const ws = await openSocket(server.ws);
   const events: Display['events'] = [];
   const waiters: { pred: (m: any) => boolean; resolve: (t: number) => void }[] = [];
@@ -93,7 +95,7 @@ async function display(server: ServerProcess, sessionId: string): Promise<Displa
       }
     }
   });
-  ws.send(JSON.stringify({ type: 'subscribe', topic: `hall:${sessionId}` }));
+  ws.send(JSON.stringify({ type: 'subscribe', topic: `hall:${sessionId}`, displayKey }));
   const d: Display = {
     ws,
     instance: server.name,
@@ -205,7 +207,8 @@ runBench(async () => {
   // 3. One hall display per instance; every deputy logs in (own session) and checks in, then
   //    opens its own websocket on the hall topic, as the tablets do. (Checking in before the
   //    sockets open keeps the setup from broadcasting 3,000 attendance updates to 3,000 sockets.)
-  const displays = await Promise.all(servers.map((s) => display(s, session.id)));
+  const { key: displayKey } = await admin.must<{ key: string }>(`/api/sessions/${session.id}/display-link`, undefined, 'GET');
+  const displays = await Promise.all(servers.map((s) => display(s, session.id, displayKey)));
   // The secretariat's console watches the staff topic (turnout per delegation, who has not voted).
   const consoleSocket = await openSocket(servers[0]!.ws, admin.cookie);
   let consoleEvents = 0;
