@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, createTestApp, userClient, type TestApp } from './helpers/app.ts';
 import { castOk, hall, openPoll, staffPair, withPg, type Hall } from './helpers/world.ts';
-import { TrackingService } from '../server/src/modules/tracking/tracking.service.ts';
+import { TrackingReportsService } from '../server/src/modules/tracking/tracking-reports.service.ts';
 
 // The cycle is dated 2099 so that reports made today always fall before its milestones and
 // its mid-year and year-end dates, whenever this runs; decisions are dated in the past.
@@ -387,11 +387,11 @@ describe('tracking the chosen projects', () => {
     const id = P['项目1']!;
     const dept = await t.app.services.auth.resolve(mz.cookie);
     const file = { fileName: '现场2.png', contentType: 'image/png', contentBase64: b64(png), public: true };
-    const unreviewed = new TrackingService(t.app.services.db, false);
+    const unreviewed = new TrackingReportsService(t.app.services.db, false);
     const [direct] = (await unreviewed.report(dept, id, { percent: 55, text: '不经审核', attachments: [file] })).attachments;
     expect([direct!.public, direct!.publicRequested]).toEqual([true, true]);
     expect((await download(null, `/api/public/attachments/${direct!.id}`)).statusCode).toBe(200);
-    const [held] = (await t.app.services.tracking.report(dept, id, { percent: 55, text: '经审核', attachments: [file] })).attachments;
+    const [held] = (await t.app.services.trackingReports.report(dept, id, { percent: 55, text: '经审核', attachments: [file] })).attachments;
     expect([held!.public, held!.publicRequested]).toEqual([false, true]);
     expect((await download(null, `/api/public/attachments/${held!.id}`)).statusCode).toBe(404);
   });

@@ -40,6 +40,7 @@ import { DualControlService } from './modules/sessions/dual-control.service.ts';
 import { SessionsService } from './modules/sessions/sessions.service.ts';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.ts';
 import { TrackingService } from './modules/tracking/tracking.service.ts';
+import { TrackingReportsService } from './modules/tracking/tracking-reports.service.ts';
 import { trackingRoutes } from './modules/tracking/tracking.routes.ts';
 import { RectificationService } from './modules/tracking/rectification.service.ts';
 import { rectificationRoutes } from './modules/tracking/rectification.routes.ts';
@@ -62,6 +63,7 @@ export interface Services {
   polls: PollsService;
   results: ResultsService;
   tracking: TrackingService;
+  trackingReports: TrackingReportsService;
   rectification: RectificationService;
   supervision: SupervisionService;
   summary: SummaryService;
@@ -175,7 +177,8 @@ export async function buildApp(opts: BuildOptions) {
   const dualControl = new DualControlService(db);
   const polls = new PollsService(db, turnoutNotifier, app.log);
   const results = new ResultsService(db, polls);
-  const tracking = new TrackingService(db, config.TRACKING_PUBLIC_REVIEW);
+  const tracking = new TrackingService(db);
+  const trackingReports = new TrackingReportsService(db, config.TRACKING_PUBLIC_REVIEW);
   const rectification = new RectificationService(db);
   const supervision = new SupervisionService(db);
   const summary = new SummaryService(db, tracking);
@@ -206,7 +209,7 @@ export async function buildApp(opts: BuildOptions) {
       principal: (token) => auth.resolve(token),
     },
   );
-  const services: Services = { config, db, auth, users: new UsersAdminService(db), cycles, sessions, dualControl, polls, results, tracking, rectification, supervision, summary, proposals, similarity, hub };
+  const services: Services = { config, db, auth, users: new UsersAdminService(db), cycles, sessions, dualControl, polls, results, tracking, trackingReports, rectification, supervision, summary, proposals, similarity, hub };
   const listener = new NoticeListener(opts.databaseUrl, (n) => hub.notice(n), () => hub.refreshAll(), app.log, (n) => hub.ended(n));
 
   app.setErrorHandler((err: FastifyError, req, reply) => {

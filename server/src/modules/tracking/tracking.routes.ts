@@ -53,7 +53,7 @@ function sendFile(reply: FastifyReply, f: { fileName: string; contentType: strin
 }
 
 export const trackingRoutes: RoutesPlugin = async (app, { services }) => {
-  const { tracking } = services;
+  const { tracking, trackingReports } = services;
   const tags = ['tracking'];
   const publicTags = ['public'];
 
@@ -120,15 +120,15 @@ export const trackingRoutes: RoutesPlugin = async (app, { services }) => {
       bodyLimit: REPORT_BODY_LIMIT,
       schema: { tags, summary: '填报进度 · Report progress', params: IdParams, body: ProgressReportBody, response: { 200: TrackingReport } },
     },
-    (req) => tracking.report(req.principal, req.params.id, req.body),
+    (req) => trackingReports.report(req.principal, req.params.id, req.body),
   );
   app.get('/api/tracking/attachments/:id', { config: { roles: READERS }, schema: { tags, summary: '下载附件 · Download an attachment', params: IdParams, response: fileResponse(ATTACHMENT_TYPES, '附件 · The attachment') } }, async (req, reply) =>
-    sendFile(reply, await tracking.attachment(req.principal, req.params.id), 'private, no-store'),
+    sendFile(reply, await trackingReports.attachment(req.principal, req.params.id), 'private, no-store'),
   );
   app.patch(
     '/api/tracking/attachments/:id',
     { config: { roles: STAFF }, schema: { tags, summary: '附件是否公开 · Attachment visibility', params: IdParams, body: AttachmentVisibilityBody, response: { 200: TrackingAttachment } } },
-    (req) => tracking.setAttachmentPublic(req.principal, req.params.id, req.body.public),
+    (req) => trackingReports.setAttachmentPublic(req.principal, req.params.id, req.body.public),
   );
   app.post(
     '/api/tracking/projects/:id/changes',
@@ -150,7 +150,7 @@ export const trackingRoutes: RoutesPlugin = async (app, { services }) => {
     (req) => tracking.publicProject(req.params.id, req.query.asOf),
   );
   app.get('/api/public/attachments/:id', { config: { roles: PUBLIC }, schema: { summary: '公开附件 · A public attachment', tags: publicTags, params: IdParams, response: fileResponse(ATTACHMENT_TYPES, '附件 · The attachment') } }, async (req, reply) =>
-    sendFile(reply, await tracking.publicAttachment(req.params.id), 'public, no-cache'),
+    sendFile(reply, await trackingReports.publicAttachment(req.params.id), 'public, no-cache'),
   );
   app.get(
     '/api/public/candidates/:id/trail',
