@@ -4,3 +4,4 @@ export * from './tally.ts';
 export * from './grading.ts';
 export * from './rating.ts';
 export * from './wording.ts';
+export * from './paper.ts';

@@ -76,10 +76,14 @@ export function tallyRating(input: {
   /** 全体组成人员 (the seated count) or those who rated; see grade(). */
   ratingBase: RatingBase;
   ratingBody: RatingBody;
+  /** Counts from outside the box: the reconciled paper count (docs/PROCEDURE.md, "Paper ballots"). */
+  added?: { valid: number; counts: ReadonlyMap<string, RatingCounts> };
 }): RatingResult {
   const rows = input.candidates.map((c) => {
     const counts: RatingCounts = { satisfied: 0, basic: 0, unsatisfied: 0, abstain: 0 };
     for (const b of input.ballots) counts[b.marks[c.id] ?? 'abstain'] += 1;
+    const added = input.added?.counts.get(c.id);
+    if (added) for (const m of RATING_MARKS) counts[m] += added[m];
     const base = input.ratingBase === 'members' ? { base: 'members' as const, members: input.seated } : { base: 'raters' as const };
     return {
       candidateId: c.id,
@@ -94,7 +98,7 @@ export function tallyRating(input: {
     gradingRule: input.gradingRule,
     ratingBase: input.ratingBase,
     ratingBody: input.ratingBody,
-    record: officialRecord({ seated: input.seated, present: input.present, issued: input.issued, invalid: input.invalid, valid: input.ballots.length }),
+    record: officialRecord({ seated: input.seated, present: input.present, issued: input.issued, invalid: input.invalid, valid: input.ballots.length + (input.added?.valid ?? 0) }),
   };
 }
 

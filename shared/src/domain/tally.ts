@@ -19,6 +19,17 @@ export interface TallyInput {
   present: number;
   /** 发出 */
   issued: number;
+  /**
+   * Counts from outside the box, added before ranking: the reconciled paper count
+   * (docs/PROCEDURE.md, "Paper ballots"). `valid` is its number of valid ballots.
+   */
+  added?: AddedCounts;
+}
+
+/** Per candidate: 赞成 (or times chosen / ranked), 反对, and the ranking score (Borda points). */
+export interface AddedCounts {
+  valid: number;
+  counts: ReadonlyMap<string, { for: number; against: number; score: number }>;
 }
 
 export interface CandidateResult {
@@ -112,7 +123,7 @@ export function officialRecord(
 export function tally(input: TallyInput): TallyResult {
   const { rules, candidates, ballots } = input;
   const n = rules.choose;
-  const valid = ballots.length;
+  const valid = ballots.length + (input.added?.valid ?? 0);
 
   const counts = new Map<string, { for: number; against: number; abstain: number; score: number }>();
   for (const c of candidates) counts.set(c.id, { for: 0, against: 0, abstain: 0, score: 0 });
@@ -137,6 +148,14 @@ export function tally(input: TallyInput): TallyResult {
         if (b.type === 'rank') row.score += n + 1 - (i + 1);
       });
     }
+  }
+
+  for (const [id, a] of input.added?.counts ?? []) {
+    const row = counts.get(id);
+    if (!row) continue;
+    row.for += a.for;
+    row.against += a.against;
+    row.score += a.score;
   }
 
   const thresholdVotes = thresholdVotesFor(rules, input.seated, input.present);
