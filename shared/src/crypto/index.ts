@@ -1,0 +1,23 @@
+/**
+ * Encrypted ballots (threshold ElGamal on ristretto255, ElectionGuard 2.0-style proofs): the
+ * public API for the server, the tablets and the offline verifier. A separate entry point
+ * (`@piaojue/shared/crypto`) so pages that never encrypt do not load the WASM library.
+ * See docs/CRYPTO.md.
+ */
+export { cryptoReady, GROUP_NAME, type Point, type Scalar } from './group.ts';
+export type { Ciphertext } from './elgamal.ts';
+export type { RangeProof, SimpleProof } from './proofs.ts';
+export {
+  ceremonyHash, checkParams, encryptShares, exportShareBackup, finishGuardian, importShareBackup, jointKey,
+  keyFingerprint, openShare, publicShareKey, startGuardian, verifyCommitment,
+  type CeremonyParams, type EncryptedShare, type FinishResult, type GuardianCommitment, type GuardianSecret,
+} from './ceremony.ts';
+export {
+  ballotTracker, checkSpec, CRYPTO_BALLOT_KINDS, encryptBallot, firstInvalidProof, packingBase, pollBaseHash,
+  rankPositions, slotCount, slotValues, statements, tallySlotCount, trackerDisplay,
+  type CryptoBallotKind, type EncryptedBallot, type PlainChoice, type PollContext, type PollSpec, type Statement,
+} from './ballot.ts';
+export {
+  combinePartials, decodeCounts, firstBadShare, lagrangeAtZero, partialDecrypt, recoverCounts, sumBallots,
+  type PartialDecryption, type PollCounts,
+} from './tally.ts';

@@ -1,0 +1,69 @@
+/**
+ * A whole key ceremony in one process, and random valid choices: for the tests, the benchmark
+ * and the demo bulletin. Real devices run each guardian's part on its own tablet.
+ */
+import { pollBaseHash, rankPositions, type PlainChoice, type PollContext, type PollSpec } from './ballot.ts';
+import {
+  ceremonyHash, encryptShares, finishGuardian, jointKey, startGuardian,
+  type CeremonyParams, type EncryptedShare, type GuardianCommitment,
+} from './ceremony.ts';
+import type { Point, Scalar } from './group.ts';
+
+export interface CeremonyRun {
+  params: CeremonyParams;
+  commitments: GuardianCommitment[];
+  sealed: EncryptedShare[];
+  /** s_ℓ by guardian index − 1 */
+  shares: Scalar[];
+  publicShares: Point[];
+  jointKey: Point;
+}
+
+export function runCeremony(n: number, threshold: number, ceremonyId = 'test-session'): CeremonyRun {
+  const params: CeremonyParams = { ceremonyId, guardians: Array.from({ length: n }, (_, i) => `监票人${i + 1}`), threshold };
+  const started = params.guardians.map((_, i) => startGuardian(params, i + 1));
+  const commitments = started.map((s) => s.commitment);
+  const sealed = started.flatMap((s) => encryptShares(params, s.secret, commitments));
+  const finished = started.map((s) => {
+    const f = finishGuardian(params, s.secret, commitments, sealed);
+    if (!f.ok) throw new Error(`guardian ${s.secret.index} rejected shares from ${f.badSenders.join(',')}`);
+    return f;
+  });
+  return {
+    params, commitments, sealed,
+    shares: finished.map((f) => f.share),
+    publicShares: finished.map((f) => f.publicShare),
+    jointKey: jointKey(commitments),
+  };
+}
+
+export function pollContext(run: CeremonyRun, spec: PollSpec): PollContext {
+  return { spec, jointKey: run.jointKey, baseHash: pollBaseHash(spec, ceremonyHash(run.params), run.jointKey) };
+}
+
+/** A uniformly random valid choice; `random` returns [0, 1). */
+export function randomChoice(spec: PollSpec, random: () => number): PlainChoice {
+  const c = spec.candidates;
+  const pick = (k: number): number[] => {
+    const order = Array.from({ length: c }, (_, i) => i);
+    for (let i = c - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j] as number, order[i] as number];
+    }
+    return order.slice(0, k);
+  };
+  switch (spec.kind) {
+    case 'approve': {
+      const yes = new Set(pick(Math.floor(random() * (spec.places + 1))));
+      return { type: 'approve', marks: Array.from({ length: c }, (_, i) => (yes.has(i) ? 'for' : random() < 0.5 ? 'against' : 'abstain')) };
+    }
+    case 'choose':
+      return { type: 'choose', selected: pick(Math.floor(random() * (spec.places + 1))) };
+    case 'rank':
+      return { type: 'rank', ranking: pick(Math.floor(random() * (rankPositions(spec) + 1))) };
+    case 'rating': {
+      const grades = spec.allowAbstain ? (['satisfied', 'basic', 'unsatisfied', 'abstain'] as const) : (['satisfied', 'basic', 'unsatisfied'] as const);
+      return { type: 'rating', marks: Array.from({ length: c }, () => grades[Math.floor(random() * grades.length)] ?? 'satisfied') };
+    }
+  }
+}
