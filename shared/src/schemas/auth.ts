@@ -7,6 +7,7 @@ export type StaffRole = (typeof ROLES)[number];
 export type RouteRole = StaffRole | 'deputy' | 'public';
 
 export const Role = Type.Enum(ROLES);
+export type Role = Static<typeof Role>;
 
 export const User = Type.Object({
   id: Uuid,
@@ -33,6 +34,7 @@ export const Me = Type.Union([
 export type Me = Static<typeof Me>;
 
 export const SetupStatus = Type.Object({ needsSetup: Type.Boolean() });
+export type SetupStatus = Static<typeof SetupStatus>;
 export const SetupBody = Type.Object({
   token: Text(200),
   username: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' }),
@@ -68,6 +70,7 @@ export const UserStatus = Type.Object({
 });
 export type UserStatus = Static<typeof UserStatus>;
 export const UserStatusList = Type.Array(UserStatus);
+export type UserStatusList = Static<typeof UserStatusList>;
 
 export const UserRolesBody = Type.Object({ roles: Type.Array(Role, { minItems: 1, uniqueItems: true }) });
 export type UserRolesBody = Static<typeof UserRolesBody>;
@@ -79,4 +82,6 @@ export const EndedSessions = Type.Object({ ended: Type.Integer({ minimum: 0 }) }
 export type EndedSessions = Static<typeof EndedSessions>;
 
 export const UserList = Type.Array(User);
+export type UserList = Static<typeof UserList>;
 export const MaybeUser = Nullable(User);
+export type MaybeUser = Static<typeof MaybeUser>;

@@ -61,6 +61,7 @@ export const FreezeBody = Type.Object({
 export type FreezeBody = Static<typeof FreezeBody>;
 
 export const SubItem = Type.Object({ name: Text(200), detail: Type.Optional(LongText(2000)) });
+export type SubItem = Static<typeof SubItem>;
 
 export const CandidateFields = Type.Object({
   name: Text(200),
@@ -74,6 +75,7 @@ export const CandidateFields = Type.Object({
   category: LongText(100),
   subItems: Type.Array(SubItem, { maxItems: 100 }),
 });
+export type CandidateFields = Static<typeof CandidateFields>;
 export const CreateCandidateBody = Type.Evaluate(Type.Intersect([
   Type.Pick(CandidateFields, ['name']),
   Type.Partial(Type.Omit(CandidateFields, ['name'])),

@@ -21,6 +21,7 @@ export const OpenPollBody = Type.Object({
 export type OpenPollBody = Static<typeof OpenPollBody>;
 
 export const CancelPollBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) });
+export type CancelPollBody = Static<typeof CancelPollBody>;
 
 export const BallotBodySchema = Type.Union([
   Type.Object({ type: Type.Literal('approve'), marks: Type.Record(Type.String({ maxLength: 64 }), Type.Enum(MARKS)) }),
@@ -28,9 +29,11 @@ export const BallotBodySchema = Type.Union([
   Type.Object({ type: Type.Literal('rank'), ranking: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 500 }) }),
   Type.Object({ type: Type.Literal('rating'), marks: Type.Record(Type.String({ maxLength: 64 }), Type.Enum(RATING_MARKS)) }),
 ]);
+export type BallotBodyWire = Static<typeof BallotBodySchema>;
 
 /** Made by the tablet once per ballot; a retry with the same key returns the same receipt. */
 export const IdempotencyKey = Type.String({ minLength: 16, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
+export type IdempotencyKey = Static<typeof IdempotencyKey>;
 
 export const CastBody = Type.Object({
   idempotencyKey: IdempotencyKey,
@@ -42,6 +45,7 @@ export type CastBody = Static<typeof CastBody>;
  * validates `ballot` with the shared ballot rules (validateBallot), which answer precise codes.
  */
 export const CastBodyDocumented = Type.Object({ idempotencyKey: IdempotencyKey, ballot: BallotBodySchema });
+export type CastBodyDocumented = Static<typeof CastBodyDocumented>;
 
 export const CastReceipt = Type.Object({
   /** Random tracker: proves inclusion in the published list, reveals nothing of the choice. */
@@ -60,6 +64,7 @@ export const OfficialRecordSchema = Type.Object({
   notVoted: Type.Integer(),
   balanced: Type.Boolean(),
 });
+export type OfficialRecordWire = Static<typeof OfficialRecordSchema>;
 
 export const CandidateResultSchema = Type.Object({
   candidateId: Type.String(),
@@ -72,6 +77,7 @@ export const CandidateResultSchema = Type.Object({
   passesThreshold: Type.Boolean(),
   status: Type.Union([Type.Literal('chosen'), Type.Literal('not_chosen'), Type.Literal('tied')]),
 });
+export type CandidateResultWire = Static<typeof CandidateResultSchema>;
 
 export const PollResult = Type.Object({
   rows: Type.Array(CandidateResultSchema),
@@ -214,6 +220,7 @@ export const StaffTurnout = Type.Object({
 export type StaffTurnout = Static<typeof StaffTurnout>;
 
 export const Trackers = Type.Object({ pollId: Uuid, trackers: Type.Array(Type.String()) });
+export type Trackers = Static<typeof Trackers>;
 
 /** What a deputy's tablet needs: its session, the poll in front of it, and whether it voted. */
 export const DeputyState = Type.Object({

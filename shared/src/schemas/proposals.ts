@@ -109,6 +109,7 @@ export const CollectionPoint = Type.Object({
 export type CollectionPoint = Static<typeof CollectionPoint>;
 
 export const PublicCycleRef = Type.Object({ id: Uuid, name: Type.String(), year: Type.Integer(), level: Type.Enum(LEVELS) });
+export type PublicCycleRef = Static<typeof PublicCycleRef>;
 
 /** Everything the portal's proposal form needs. */
 export const PublicCollection = Type.Object({
@@ -128,7 +129,9 @@ export const PublicCycleSummary = Type.Object({
   state: Type.Enum(COLLECTION_STATES),
   listFrozen: Type.Boolean(),
 });
+export type PublicCycleSummary = Static<typeof PublicCycleSummary>;
 export const PublicCycleList = Type.Array(PublicCycleSummary);
+export type PublicCycleList = Static<typeof PublicCycleList>;
 
 export const Poster = Type.Object({
   pointId: Nullable(Uuid),
@@ -139,6 +142,7 @@ export const Poster = Type.Object({
   /** What the QR code encodes: the portal's form with ?channel=…&point=…. */
   url: Type.String(),
 });
+export type Poster = Static<typeof Poster>;
 export const Posters = Type.Object({
   cycleId: Uuid,
   cycleName: Type.String(),
@@ -224,6 +228,7 @@ export type UpdateProposalBody = Static<typeof UpdateProposalBody>;
 // ---------------------------------------------------------------------------
 
 export const CandidateRef = Type.Object({ id: Uuid, name: Type.String() });
+export type CandidateRef = Static<typeof CandidateRef>;
 
 export const ProposalSummary = Type.Object({
   id: Uuid,
@@ -254,6 +259,7 @@ export const ProposalEvent = Type.Object({
   public: Type.Boolean(),
   detail: Type.Record(Type.String(), Type.Unknown()),
 });
+export type ProposalEvent = Static<typeof ProposalEvent>;
 
 export const ProposalLink = Type.Object({
   id: Uuid,
@@ -264,11 +270,15 @@ export const ProposalLink = Type.Object({
   undoneAt: Nullable(IsoDate),
   undoneBy: Nullable(Type.String()),
 });
+export type ProposalLink = Static<typeof ProposalLink>;
 
 /** A candidate's source proposal, with the link (undone links when asked for). */
 export const CandidateSource = Type.Object({ link: ProposalLink, proposal: ProposalSummary });
+export type CandidateSource = Static<typeof CandidateSource>;
 export const CandidateSources = Type.Array(CandidateSource);
+export type CandidateSources = Static<typeof CandidateSources>;
 export const CandidateSourcesQuery = Type.Object({ includeUndone: Type.Optional(Type.Boolean()) });
+export type CandidateSourcesQuery = Static<typeof CandidateSourcesQuery>;
 
 export const ProposalCarryRef = Type.Object({
   proposalId: Nullable(Uuid),
@@ -278,6 +288,7 @@ export const ProposalCarryRef = Type.Object({
   title: Type.String(),
   no: Nullable(Type.Integer()),
 });
+export type ProposalCarryRef = Static<typeof ProposalCarryRef>;
 
 export const ProposalDetail = Type.Evaluate(Type.Intersect([
   ProposalSummary,
@@ -330,6 +341,7 @@ export type ProposalQuery = Static<typeof ProposalQuery>;
 export const StatusCounts = Type.Object(
   Object.fromEntries(PROPOSAL_STATUSES.map((s) => [s, Type.Integer()])) as Record<ProposalStatus, ReturnType<typeof Type.Integer>>,
 );
+export type StatusCounts = Static<typeof StatusCounts>;
 
 export const ProposalPage = Type.Object({
   items: Type.Array(ProposalSummary),
@@ -373,6 +385,7 @@ export const ProposalActionResult = Type.Object({
   /** Proposals already in the target state (left as they were). */
   unchanged: Type.Integer(),
 });
+export type ProposalActionResult = Static<typeof ProposalActionResult>;
 
 export const MergeBody = Type.Object({
   proposalIds: Type.Array(Uuid, { minItems: 1, maxItems: 5000, uniqueItems: true }),
@@ -400,6 +413,7 @@ export type UnmergeBody = Static<typeof UnmergeBody>;
 
 
 export const ProposalRef = Type.Object({ id: Uuid, no: Type.Integer(), title: Type.String(), status: Type.Enum(PROPOSAL_STATUSES), linkedAt: IsoDate });
+export type ProposalRef = Static<typeof ProposalRef>;
 
 export const ShortlistCandidate = Type.Evaluate(Type.Intersect([
   Candidate,
@@ -409,6 +423,7 @@ export const ShortlistCandidate = Type.Evaluate(Type.Intersect([
     sources: Type.Array(ProposalRef),
   }),
 ]));
+export type ShortlistCandidate = Static<typeof ShortlistCandidate>;
 
 export const ShortlistCheck = Type.Object({
   /** 应选数量 N. */
@@ -435,6 +450,7 @@ export const ShortlistFreeze = Type.Object({
   decidedOn: Nullable(Day),
   reference: Nullable(Type.String()),
 });
+export type ShortlistFreeze = Static<typeof ShortlistFreeze>;
 
 export const Shortlist = Type.Object({
   cycleId: Uuid,
@@ -462,8 +478,10 @@ export const CandidateOutcome = Type.Object({
   rank: Type.Integer(),
   certifiedAt: Nullable(IsoDate),
 });
+export type CandidateOutcome = Static<typeof CandidateOutcome>;
 
 export const ReserveCandidate = Type.Object({ candidate: Candidate, outcome: CandidateOutcome, sourceCount: Type.Integer() });
+export type ReserveCandidate = Static<typeof ReserveCandidate>;
 export const Reserve = Type.Object({
   cycleId: Uuid,
   /** Proposals in the 储备库 (status reserved) not yet carried into another cycle. */
@@ -482,6 +500,7 @@ export const CarryOverResult = Type.Object({
   /** New proposals in the target cycle, one per carried item, linked back (carriedFrom). */
   created: Type.Array(ProposalSummary),
 });
+export type CarryOverResult = Static<typeof CarryOverResult>;
 
 export const ProposalImportBody = Type.Object({
   fileName: Text(200),
@@ -502,12 +521,14 @@ export const ProposalImportResult = Type.Object({
   /** One per data row, in file order: staff tell callers/letter writers their code. */
   proposals: Type.Array(Type.Object({ row: Type.Integer(), id: Uuid, no: Type.Integer(), trackingCode: Type.String() })),
 });
+export type ProposalImportResult = Static<typeof ProposalImportResult>;
 
 // ---------------------------------------------------------------------------
 // Public tracking page and list
 // ---------------------------------------------------------------------------
 
 export const TrackingParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 40 }) });
+export type TrackingParams = Static<typeof TrackingParams>;
 
 export const PublicEvent = Type.Object({
   at: IsoDate,
@@ -517,6 +538,7 @@ export const PublicEvent = Type.Object({
   routedTo: Type.Optional(Type.String()),
   cycleName: Type.Optional(Type.String()),
 });
+export type PublicEvent = Static<typeof PublicEvent>;
 
 export const PublicCandidate = Type.Object({
   id: Uuid,
@@ -527,6 +549,7 @@ export const PublicCandidate = Type.Object({
   /** Set once a vote on it is certified. Its implementation progress: GET /api/public/candidates/:id/trail. */
   outcome: Nullable(CandidateOutcome),
 });
+export type PublicCandidate = Static<typeof PublicCandidate>;
 
 /** What anyone holding the tracking code sees. Never the proposer's name or phone. */
 export const PublicProposal = Type.Object({

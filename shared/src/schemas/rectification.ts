@@ -72,6 +72,7 @@ export const RectificationDue = Type.Object({
   department: Type.String(),
   rating: RatingRef,
 });
+export type RectificationDue = Static<typeof RectificationDue>;
 
 export const CycleRectifications = Type.Object({
   records: Type.Array(Type.Object({ ...rectificationFields, projectName: Type.String() })),

@@ -56,6 +56,7 @@ export const RosterRowError = Type.Object({
 export type RosterRowError = Static<typeof RosterRowError>;
 
 export const RosterImportResult = Type.Object({ imported: Type.Integer() });
+export type RosterImportResult = Static<typeof RosterImportResult>;
 
 export const IssueCodesBody = Type.Object({
   /** Omit to issue codes to every deputy who has none; listed deputies get a fresh code (old one void). */
@@ -77,12 +78,14 @@ export const IssuedCode = Type.Object({
 });
 export type IssuedCode = Static<typeof IssuedCode>;
 export const IssuedCodes = Type.Array(IssuedCode);
+export type IssuedCodes = Static<typeof IssuedCodes>;
 
 export const PaperCheckinBody = Type.Object({
   present: Type.Boolean(),
   /** While a poll is open: the approved request that allows this check-in. */
   confirmationId: Type.Optional(Uuid),
 });
+export type PaperCheckinBody = Static<typeof PaperCheckinBody>;
 
 /**
  * 双人确认: while a poll is open, a new login code or a check-in on a deputy's behalf could let

@@ -3,6 +3,7 @@ import { IsoDate, Nullable, Uuid } from './common.ts';
 import { ProposalSummary } from './proposals.ts';
 
 export const SimilarQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) });
+export type SimilarQuery = Static<typeof SimilarQuery>;
 
 /**
  * Where two proposals are, compared: 'same' (a 小区, village, road … in common, or only districts
@@ -27,6 +28,7 @@ export const SimilarProposal = Type.Object({
   duplicate: Type.Boolean(),
 });
 export const SimilarProposals = Type.Array(SimilarProposal);
+export type SimilarProposals = Static<typeof SimilarProposals>;
 export type SimilarProposal = Static<typeof SimilarProposal>;
 
 export const DuplicateGroup = Type.Object({
@@ -61,6 +63,7 @@ export const LexiconEntry = Type.Object({
 });
 export type LexiconEntry = Static<typeof LexiconEntry>;
 export const LexiconList = Type.Array(LexiconEntry);
+export type LexiconList = Static<typeof LexiconList>;
 export const LexiconBody = Type.Object({
   kind: Type.Enum(LEXICON_KINDS),
   value: Type.String({ minLength: 1, maxLength: 500 }),

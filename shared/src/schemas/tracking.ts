@@ -58,6 +58,7 @@ export const TrackingPlanFields = Type.Object({
   measures: LongText(5000),
   deadline: Nullable(PlainDate),
 });
+export type TrackingPlanFields = Static<typeof TrackingPlanFields>;
 export const PutPlanBody = TrackingPlanFields;
 export type PutPlanBody = Static<typeof PutPlanBody>;
 export const PlanPatch = Type.Partial(TrackingPlanFields);
@@ -230,6 +231,7 @@ export const TrackingRating = Type.Object({
 export type TrackingRating = Static<typeof TrackingRating>;
 
 export const MilestoneCounts = Type.Object({ total: Type.Integer(), reached: Type.Integer(), overdue: Type.Integer() });
+export type MilestoneCounts = Static<typeof MilestoneCounts>;
 
 /** One line of a cycle's progress list (public and internal alike). */
 export const TrackedProjectSummary = Type.Object({

@@ -2,14 +2,13 @@
  * Typed fetch client. Cookie session (same origin); every state-changing request carries the
  * anti-CSRF header the server demands. Errors become ApiError with both language messages.
  */
+import type { ErrorResponse } from '@piaojue/shared';
 
-export interface ApiErrorBody {
-  code: string;
-  message: string;
-  messageZh: string;
-  messageEn: string;
-  details?: unknown;
-}
+/**
+ * The server's error body; the code is widened to a string because the client makes up its own
+ * (NETWORK, HTTP_502…) when no such body arrived.
+ */
+export type ApiErrorBody = Omit<ErrorResponse['error'], 'code'> & { code: string };
 
 export class ApiError extends Error {
   readonly code: string;

@@ -16,13 +16,17 @@ import type {
   CreateConfirmationBody,
   DisplayLink,
   IssuedCode,
-  Level,
   Me,
+  Ok,
   Poll,
+  PublicCycleRef,
   PublicCycleResults,
+  RosterImportResult,
   Session,
   SetupBody,
+  SetupStatus,
   StaffTurnout,
+  Trackers,
   UpdateCandidateBody,
   UpdateCycleBody,
   User,
@@ -35,11 +39,11 @@ export { ApiError } from './client.ts';
 const enc = encodeURIComponent;
 
 export const api = {
-  setupStatus: () => http.get<{ needsSetup: boolean }>('/api/setup/status'),
+  setupStatus: () => http.get<SetupStatus>('/api/setup/status'),
   setup: (body: SetupBody) => http.post<Me>('/api/setup', body),
   login: (username: string, password: string) => http.post<Me>('/api/auth/login', { username, password }),
   deputyLogin: (code: string) => http.post<Me>('/api/auth/deputy-login', { code }),
-  logout: () => http.post<{ ok: true }>('/api/auth/logout'),
+  logout: () => http.post<Ok>('/api/auth/logout'),
   me: () => http.get<Me>('/api/auth/me'),
 
   users: () => http.get<User[]>('/api/users'),
@@ -53,18 +57,18 @@ export const api = {
   candidates: (cycleId: string) => http.get<Candidate[]>(`/api/cycles/${enc(cycleId)}/candidates`),
   createCandidate: (cycleId: string, body: CreateCandidateBody) => http.post<Candidate>(`/api/cycles/${enc(cycleId)}/candidates`, body),
   updateCandidate: (id: string, body: UpdateCandidateBody) => http.patch<Candidate>(`/api/candidates/${enc(id)}`, body),
-  deleteCandidate: (id: string) => http.del<{ ok: true }>(`/api/candidates/${enc(id)}`),
+  deleteCandidate: (id: string) => http.del<Ok>(`/api/candidates/${enc(id)}`),
   reorderCandidates: (cycleId: string, ids: string[]) => http.post<Candidate[]>(`/api/cycles/${enc(cycleId)}/candidates/reorder`, { ids }),
 
   sessions: () => http.get<Session[]>('/api/sessions'),
   createSession: (body: CreateSessionBody) => http.post<Session>('/api/sessions', body),
   session: (id: string) => http.get<Session>(`/api/sessions/${enc(id)}`),
   importRoster: (id: string, fileName: string, contentBase64: string) =>
-    http.post<{ imported: number }>(`/api/sessions/${enc(id)}/roster`, { fileName, contentBase64 }),
+    http.post<RosterImportResult>(`/api/sessions/${enc(id)}/roster`, { fileName, contentBase64 }),
   deputies: (id: string) => http.get<Deputy[]>(`/api/sessions/${enc(id)}/deputies`),
   issueCodes: (id: string, deputyIds?: string[], confirmationId?: string) =>
     http.post<IssuedCode[]>(`/api/sessions/${enc(id)}/codes`, { ...(deputyIds && { deputyIds }), ...(confirmationId && { confirmationId }) }),
-  revokeCode: (deputyId: string) => http.post<{ ok: true }>(`/api/deputies/${enc(deputyId)}/revoke-code`),
+  revokeCode: (deputyId: string) => http.post<Ok>(`/api/deputies/${enc(deputyId)}/revoke-code`),
   openCheckin: (id: string) => http.post<Session>(`/api/sessions/${enc(id)}/checkin/open`),
   closeCheckin: (id: string) => http.post<Session>(`/api/sessions/${enc(id)}/checkin/close`),
   paperCheckin: (deputyId: string, present: boolean, confirmationId?: string) =>
@@ -82,11 +86,11 @@ export const api = {
   rejectPoll: (id: string, reason: string) => http.post<Poll>(`/api/polls/${enc(id)}/reject`, { reason }),
   runoff: (id: string) => http.post<Poll>(`/api/polls/${enc(id)}/runoff`),
   turnout: (id: string) => http.get<StaffTurnout>(`/api/polls/${enc(id)}/turnout`),
-  trackers: (id: string) => http.get<{ pollId: string; trackers: string[] }>(`/api/polls/${enc(id)}/trackers`),
+  trackers: (id: string) => http.get<Trackers>(`/api/polls/${enc(id)}/trackers`),
   createRatingPoll: (sessionId: string, body: CreateRatingPollBody) => http.post<Poll>(`/api/sessions/${enc(sessionId)}/rating-polls`, body),
 
   announcement: (pollId: string) => http.get<Announcement>(`/api/polls/${enc(pollId)}/announcement`),
-  publicCycles: () => http.get<PublicCycleSummary[]>('/api/public/cycles'),
+  publicCycles: () => http.get<PublicCycleRef[]>('/api/public/cycles'),
   publicCycleResults: (cycleId: string) => http.get<PublicCycleResults>(`/api/public/cycles/${enc(cycleId)}/results`),
 
   deputyState: () => http.get<DeputyState>('/api/deputy/state'),
@@ -103,14 +107,6 @@ export const api = {
   approveConfirmation: (id: string, note?: string) => http.post<Confirmation>(`/api/confirmations/${enc(id)}/approve`, { ...(note && { note }) }),
   declineConfirmation: (id: string, note?: string) => http.post<Confirmation>(`/api/confirmations/${enc(id)}/decline`, { ...(note && { note }) }),
 };
-
-/** One cycle as the public list shows it (GET /api/public/cycles). */
-export interface PublicCycleSummary {
-  id: string;
-  name: string;
-  year: number;
-  level: Level;
-}
 
 /** Files the browser downloads directly (same-origin cookie, no JSON). */
 export const downloads = {

@@ -1,5 +1,6 @@
 import type {
   CarryOverBody,
+  CarryOverResult,
   CollectionNotice,
   CollectionNoticeBody,
   CollectionPoint,
@@ -9,12 +10,14 @@ import type {
   MergeResult,
   Posters,
   ProposalActionBody,
+  ProposalActionResult,
   ProposalDetail,
   ProposalImportBody,
+  ProposalImportResult,
   ProposalPage,
   ProposalQuery,
-  ProposalSummary,
   PublicCollection,
+  PublicCycleList,
   PublicProposal,
   Reserve,
   Shortlist,
@@ -26,26 +29,6 @@ import type {
 import { http } from './client.ts';
 
 const enc = encodeURIComponent;
-
-/** One line of GET /api/public/collections. */
-export interface PublicCollectionSummary {
-  cycle: { id: string; name: string; year: number; level: 'city' | 'county' | 'township' };
-  title: string;
-  opensAt: string;
-  closesAt: string;
-  state: 'upcoming' | 'open' | 'closed';
-  listFrozen: boolean;
-}
-
-export interface ActionResult {
-  changed: number;
-  unchanged: number;
-}
-
-export interface ImportResult {
-  imported: number;
-  proposals: { row: number; id: string; no: number; trackingCode: string }[];
-}
 
 export type QueueFilters = Omit<ProposalQuery, 'cursor' | 'limit' | 'sort'>;
 
@@ -63,7 +46,7 @@ export function queryString(q: Record<string, unknown>): string {
 
 export const proposalsApi = {
   // public portal
-  collections: () => http.get<PublicCollectionSummary[]>('/api/public/collections'),
+  collections: () => http.get<PublicCycleList>('/api/public/collections'),
   collection: (cycleId: string) => http.get<PublicCollection>(`/api/public/cycles/${enc(cycleId)}/collection`),
   submit: (cycleId: string, body: SubmitProposalBody) => http.post<SubmitReceipt>(`/api/public/cycles/${enc(cycleId)}/proposals`, body),
   track: (code: string) => http.get<PublicProposal>(`/api/public/proposals/${enc(code)}`),
@@ -79,20 +62,18 @@ export const proposalsApi = {
   points: (cycleId: string) => http.get<CollectionPoint[]>(`/api/cycles/${enc(cycleId)}/collection-points`),
   queue: (cycleId: string, q: ProposalQuery) => http.get<ProposalPage>(`/api/cycles/${enc(cycleId)}/proposals${queryString(q)}`),
   detail: (id: string) => http.get<ProposalDetail>(`/api/proposals/${enc(id)}`),
-  act: (cycleId: string, body: ProposalActionBody) => http.post<ActionResult>(`/api/cycles/${enc(cycleId)}/proposals/actions`, body),
+  act: (cycleId: string, body: ProposalActionBody) => http.post<ProposalActionResult>(`/api/cycles/${enc(cycleId)}/proposals/actions`, body),
   merge: (cycleId: string, body: MergeBody) => http.post<MergeResult>(`/api/cycles/${enc(cycleId)}/proposals/merge`, body),
-  unmerge: (cycleId: string, body: UnmergeBody) => http.post<ActionResult>(`/api/cycles/${enc(cycleId)}/proposals/unmerge`, body),
-  importSheet: (cycleId: string, body: ProposalImportBody) => http.post<ImportResult>(`/api/cycles/${enc(cycleId)}/proposals/import`, body),
+  unmerge: (cycleId: string, body: UnmergeBody) => http.post<ProposalActionResult>(`/api/cycles/${enc(cycleId)}/proposals/unmerge`, body),
+  importSheet: (cycleId: string, body: ProposalImportBody) => http.post<ProposalImportResult>(`/api/cycles/${enc(cycleId)}/proposals/import`, body),
   exportUrl: (cycleId: string, q: QueueFilters & { format: 'csv' | 'xlsx'; contact?: boolean }) =>
     `/api/cycles/${enc(cycleId)}/proposals/export${queryString(q)}`,
   shortlist: (cycleId: string) => http.get<Shortlist>(`/api/cycles/${enc(cycleId)}/shortlist`),
   /** Records the 主任会议/主席团 decision and freezes the list (the cycle's 差额 range enforced). */
   freezeShortlist: (cycleId: string, body: FreezeShortlistBody) => http.post<Shortlist>(`/api/cycles/${enc(cycleId)}/shortlist/freeze`, body),
   reserve: (cycleId: string) => http.get<Reserve>(`/api/cycles/${enc(cycleId)}/reserve`),
-  carryOver: (targetCycleId: string, body: CarryOverBody) => http.post<{ created: ProposalSummary[] }>(`/api/cycles/${enc(targetCycleId)}/carry-over`, body),
+  carryOver: (targetCycleId: string, body: CarryOverBody) => http.post<CarryOverResult>(`/api/cycles/${enc(targetCycleId)}/carry-over`, body),
 };
-
-export type { ProposalSummary };
 
 /** Read a File as base64 (no data: prefix). */
 export function fileToBase64(file: File): Promise<string> {

@@ -15,6 +15,13 @@ describe('useAction', () => {
     expect(a.error.value).toBeNull();
   });
 
+  it('can start busy, for a screen that loads on mount', async () => {
+    const a = useAction({ busy: true });
+    expect(a.busy.value).toBe(true);
+    await a.run(async () => 1);
+    expect(a.busy.value).toBe(false);
+  });
+
   it('keeps what the action threw, and clears it on the next run', async () => {
     const a = useAction();
     const boom = new Error('boom');
