@@ -12,6 +12,7 @@ import * as m0102 from './2026_12_04_0102_sessions_ended_notice.ts';
 import * as m0115 from './2026_12_04_0115_similarity_lexicon.ts';
 import * as m0130 from './2026_12_04_0130_no_citizen_survey.ts';
 import * as m0140 from './2026_12_04_0140_ballot_secrecy.ts';
+import * as m2230 from './2026_12_04_2230_scrutineers.ts';
 
 /** Every migration, by name, in order. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_0115_similarity_lexicon': m0115,
   '2026_12_04_0130_no_citizen_survey': m0130,
   '2026_12_04_0140_ballot_secrecy': m0140,
+  '2026_12_04_2230_scrutineers': m2230,
 };

@@ -29,6 +29,8 @@ import { CyclesService } from './modules/cycles/cycles.service.ts';
 import { cyclesRoutes } from './modules/cycles/cycles.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { PollsService } from './modules/polls/polls.service.ts';
+import { ScrutinyService } from './modules/procedure/scrutiny.service.ts';
+import { procedureRoutes } from './modules/procedure/procedure.routes.ts';
 import { ProposalsService } from './modules/proposals/proposals.service.ts';
 import { proposalsRoutes } from './modules/proposals/proposals.routes.ts';
 import { SimilarityService } from './modules/proposals/similarity/similarity.service.ts';
@@ -61,6 +63,7 @@ export interface Services {
   sessions: SessionsService;
   dualControl: DualControlService;
   polls: PollsService;
+  scrutiny: ScrutinyService;
   results: ResultsService;
   tracking: TrackingService;
   trackingReports: TrackingReportsService;
@@ -176,6 +179,7 @@ export async function buildApp(opts: BuildOptions) {
   const sessions = new SessionsService(db, config, loginCodes);
   const dualControl = new DualControlService(db);
   const polls = new PollsService(db, turnoutNotifier, app.log);
+  const scrutiny = new ScrutinyService(db);
   const results = new ResultsService(db, polls);
   const tracking = new TrackingService(db);
   const trackingReports = new TrackingReportsService(db, config.TRACKING_PUBLIC_REVIEW);
@@ -209,7 +213,7 @@ export async function buildApp(opts: BuildOptions) {
       principal: (token) => auth.resolve(token),
     },
   );
-  const services: Services = { config, db, auth, users: new UsersAdminService(db), cycles, sessions, dualControl, polls, results, tracking, trackingReports, rectification, supervision, summary, proposals, similarity, hub };
+  const services: Services = { config, db, auth, users: new UsersAdminService(db), cycles, sessions, dualControl, polls, scrutiny, results, tracking, trackingReports, rectification, supervision, summary, proposals, similarity, hub };
   const listener = new NoticeListener(opts.databaseUrl, (n) => hub.notice(n), () => hub.refreshAll(), app.log, (n) => hub.ended(n));
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -263,7 +267,7 @@ export async function buildApp(opts: BuildOptions) {
     if (badText(req.body) || badText(req.query) || badText(req.params)) throw new AppError('VALIDATION', { reason: BAD_TEXT });
   });
 
-  for (const routes of [healthRoutes, authRoutes, usersRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, resultsRoutes, trackingRoutes, rectificationRoutes, supervisionRoutes, summaryRoutes, unitsRoutes, proposalsRoutes, similarityRoutes]) await app.register(routes, { services });
+  for (const routes of [healthRoutes, authRoutes, usersRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, procedureRoutes, resultsRoutes, trackingRoutes, rectificationRoutes, supervisionRoutes, summaryRoutes, unitsRoutes, proposalsRoutes, similarityRoutes]) await app.register(routes, { services });
 
   app.get('/api/ws', { websocket: true, config: { roles: ['public'] } }, (socket, req) => {
     const token = req.cookies[SESSION_COOKIE];

@@ -72,6 +72,14 @@ export const ERRORS = {
   ALREADY_SIGNED: [409, '您已对该结果签署过意见', 'You have already signed off this result'],
   RESULT_CERTIFIED: [409, '结果已由主席团确认，不能再更改', 'The result is certified and cannot change'],
   CONFIRMATIONS_MISSING: [409, '监票人确认人数不足，暂不能确认结果', 'Not enough scrutineers have confirmed the count yet'],
+  // 监票人, 计票人 and the 票决办法
+  SCRUTINEER_CHIEF: [400, '监票人名单须有且仅有一名总监票人', 'The scrutineer list needs exactly one chief scrutineer'],
+  SCRUTINEER_NOT_DEPUTY: [400, '监票人须是本次会议的代表', 'A scrutineer must be a deputy of this session'],
+  SCRUTINEER_REPEATED: [400, '同一代表在监票人名单中出现了多次', 'A deputy appears more than once in the scrutineer list'],
+  COUNTER_NOT_STAFF: [400, '计票人须是在用的工作人员账号', 'A teller must be an active staff account'],
+  SCRUTINY_LOCKED: [409, '监票人名单已随票决办法通过，不能再修改', 'The scrutineer list was adopted with the voting rules and cannot change'],
+  NOT_SCRUTINEER: [403, '您不是本次会议的监票人，不能确认计票结果', 'You are not a scrutineer of this session and cannot confirm the count'],
+  COUNTER_CANNOT_SIGN: [403, '计票人不能以主席团成员身份签署本次会议的表决结果', 'A teller of this session cannot sign its results for the presidium'],
   // proposals (征集 and 初定)
   COLLECTION_NOT_PUBLISHED: [404, '本年度尚未发布征集公告', 'No collection notice has been published for this cycle'],
   COLLECTION_NOT_OPEN: [409, '征集尚未开始，请在征集公告的开始日期后提交', 'Collection has not opened yet; please submit after the opening date'],

@@ -115,6 +115,9 @@ export const defaultCycle: CreateCycleBody = {
   // Most tests count polls of two or three ballots; the minimum's own tests
   // (tests/secrecy-holes.api.test.ts) use the default of 5.
   minBallots: 1,
+  // Most tests certify without the 监票人's tablets; their own tests (tests/procedure.api.test.ts)
+  // use the default: every 监票人 present, at least 2.
+  scrutineerConfirmations: 0,
 };
 
 export function rosterCsv(n: number, delegations = ['宿城区代表团', '宿豫区代表团', '沭阳县代表团']): string {

@@ -40,7 +40,8 @@ export interface CyclesTable {
   frozen_hash: string | null;
   freeze_decision: string | null;
   certify_k: Generated<number>;
-  scrutineer_confirmations: Generated<number>;
+  /** null: every 监票人 present, at least 2 (docs/PROCEDURE.md §3). */
+  scrutineer_confirmations: ColumnType<number | null, number | null | undefined, number | null>;
   /** The congress that runs the cycle, e.g. 宿迁市人大. */
   unit_name: ColumnType<string | null, string | null | undefined, string | null>;
   min_ballots: Generated<number>;
@@ -128,7 +129,8 @@ export interface PollsTable {
   grading_rule: string | null;
   allow_abstain: Generated<boolean>;
   certify_k: Generated<number>;
-  scrutineer_confirmations: Generated<number>;
+  /** null: every 监票人 present at the poll, at least 2. */
+  scrutineer_confirmations: ColumnType<number | null, number | null | undefined, number | null>;
   rejected_at: Timestamp | null;
   rating_base: ColumnType<string | null, string | null | undefined, string | null>;
   rating_body: ColumnType<string | null, string | null | undefined, string | null>;
@@ -137,9 +139,11 @@ export interface PollsTable {
   created_at: CreatedAt;
 }
 
+/** A signature on a result: a presidium member's (user) or a 监票人's, on their tablet (deputy). */
 export interface PollSignoffsTable {
   poll_id: string;
-  user_id: string;
+  user_id: ColumnType<string | null, string | null | undefined, never>;
+  deputy_id: ColumnType<string | null, string | null | undefined, never>;
   role: 'scrutineer' | 'presidium';
   decision: 'confirm' | 'certify' | 'reject';
   reason: string | null;
@@ -181,6 +185,21 @@ export interface DualControlRequestsTable {
   decided_at: Timestamp | null;
   decision_note: string | null;
   used_at: Timestamp | null;
+}
+
+/** The session's 监票人 (deputies of the session), exactly one of them the 总监票人. */
+export interface SessionScrutineersTable {
+  session_id: string;
+  deputy_id: string;
+  chief: boolean;
+  position: number;
+}
+
+/** The session's 计票人: staff accounts who count under the 监票人. */
+export interface SessionCountersTable {
+  session_id: string;
+  user_id: string;
+  position: number;
 }
 
 export interface AuditLogTable {
@@ -468,6 +487,8 @@ export interface Database {
   poll_trackers: PollTrackersTable;
   dual_control_requests: DualControlRequestsTable;
   poll_signoffs: PollSignoffsTable;
+  session_scrutineers: SessionScrutineersTable;
+  session_counters: SessionCountersTable;
   audit_log: AuditLogTable;
   collection_notices: CollectionNoticesTable;
   collection_points: CollectionPointsTable;

@@ -13,8 +13,12 @@ export const CycleRules = Type.Object({
   maxExtraRatio: Type.Number({ minimum: 0, maximum: 5 }),
   /** How many presidium members must certify a result (k of n). */
   certifyK: Type.Integer({ minimum: 1, maximum: 100 }),
-  /** How many scrutineers (监票人) must confirm the count before it can be certified. */
-  scrutineerConfirmations: Type.Integer({ minimum: 0, maximum: 100 }),
+  /**
+   * How many 监票人 must confirm the count on their tablets before it can be certified;
+   * null: every 监票人 present at the poll, and at least 2. One JSON-schema type list rather
+   * than a union: the validator coerces types, and in a union it would turn null into 0.
+   */
+  scrutineerConfirmations: Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 0, maximum: 100 }),
   /**
    * 最低计票数: below this many ballots a poll is never counted (a count of very few ballots
    * reveals how each was cast); it can only be cancelled, destroying its ballots.

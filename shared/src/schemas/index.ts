@@ -12,3 +12,4 @@ export * from './rectification.ts';
 export * from './supervision.ts';
 export * from './summary.ts';
 export * from './units.ts';
+export * from './procedure.ts';

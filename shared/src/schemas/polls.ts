@@ -115,7 +115,9 @@ export type RatingResultWire = Static<typeof RatingResultSchema>;
 
 export const Signoff = Type.Object({
   role: Type.Enum(['scrutineer', 'presidium'] as const),
-  userId: Uuid,
+  /** A presidium member's account; null for a 监票人, who signs as a deputy on the tablet. */
+  userId: Nullable(Uuid),
+  deputyId: Nullable(Uuid),
   displayName: Type.String(),
   decision: Type.Enum(['confirm', 'certify', 'reject'] as const),
   reason: Nullable(Type.String()),
@@ -126,7 +128,7 @@ export type Signoff = Static<typeof Signoff>;
 export const Certification = Type.Object({
   /** Presidium certifications needed (k of n). */
   certifyK: Type.Integer(),
-  /** Scrutineer confirmations needed before certifying. */
+  /** 监票人 confirmations needed before certifying (the cycle's number, or every 监票人 present, at least 2). */
   scrutineerConfirmations: Type.Integer(),
   /** Below this many ballots the poll is not counted, only cancelled. */
   minBallots: Type.Integer(),

@@ -82,7 +82,6 @@ export const api = {
   closePoll: (id: string) => http.post<Poll>(`/api/polls/${enc(id)}/close`),
   cancelPoll: (id: string, reason: string) => http.post<Poll>(`/api/polls/${enc(id)}/cancel`, { reason }),
   certifyPoll: (id: string) => http.post<Poll>(`/api/polls/${enc(id)}/certify`),
-  confirmPoll: (id: string) => http.post<Poll>(`/api/polls/${enc(id)}/confirm`),
   rejectPoll: (id: string, reason: string) => http.post<Poll>(`/api/polls/${enc(id)}/reject`, { reason }),
   runoff: (id: string) => http.post<Poll>(`/api/polls/${enc(id)}/runoff`),
   turnout: (id: string) => http.get<StaffTurnout>(`/api/polls/${enc(id)}/turnout`),

@@ -375,8 +375,6 @@ const en: Messages = {
       more: 'More…',
     },
     poll: {
-      confirmCount: 'Confirm the count',
-      confirmCountConfirm: 'Confirm the count is correct?',
       reject: 'Reject result',
       rejectConfirm: 'Reject this result? Give the reason.',
       rejectReason: 'Reason',

@@ -6,6 +6,8 @@ import portalZhCN from './portal.zh-CN.ts';
 import portalEn from './portal.en.ts';
 import afterZhCN from './after.zh-CN.ts';
 import afterEn from './after.en.ts';
+import procedureZhCN from './procedure.zh-CN.ts';
+import procedureEn from './procedure.en.ts';
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: { value: Locale; label: string }[] = [
@@ -28,7 +30,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': { ...zhCN, ...portalZhCN, ...afterZhCN }, en: { ...en, ...portalEn, ...afterEn } } as Record<Locale, Messages>,
+  messages: { 'zh-CN': { ...zhCN, ...portalZhCN, ...afterZhCN, ...procedureZhCN }, en: { ...en, ...portalEn, ...afterEn, ...procedureEn } } as Record<Locale, Messages>,
   missingWarn: false,
   fallbackWarn: false,
 });

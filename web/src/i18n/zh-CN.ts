@@ -386,8 +386,6 @@ const zhCN = {
       more: '更多…',
     },
     poll: {
-      confirmCount: '监票人确认计票',
-      confirmCountConfirm: '确认计票结果无误吗？',
       reject: '退回结果',
       rejectConfirm: '退回本次表决结果？请说明原因。',
       rejectReason: '退回原因',

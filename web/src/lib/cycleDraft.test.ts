@@ -28,6 +28,7 @@ describe('rules draft ⇄ wire', () => {
     expect(updateBody(d)).toMatchObject({ certifyK: 3, scrutineerConfirmations: 2 });
   });
   it('defaults to the server defaults: one certification, no scrutineer confirmations', () => {
-    expect(defaultDraft()).toMatchObject({ certifyK: 1, scrutineerConfirmations: 0 });
+    expect(defaultDraft()).toMatchObject({ certifyK: 1, scrutineerConfirmations: null });
+    expect(createBody({ ...defaultDraft(), scrutineerConfirmations: '' as unknown as null })).toMatchObject({ scrutineerConfirmations: null });
   });
 });

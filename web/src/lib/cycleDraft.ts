@@ -14,8 +14,8 @@ export interface RulesDraft {
   maxExtraPct: number;
   /** presidium certifications needed (k of n) */
   certifyK: number;
-  /** scrutineer confirmations needed before certifying */
-  scrutineerConfirmations: number;
+  /** 监票人 confirmations needed before certifying; null (an empty field): every 监票人 present, at least 2 */
+  scrutineerConfirmations: number | null;
   /** below this many ballots a poll is not counted */
   minBallots: number;
 }
@@ -34,7 +34,7 @@ export function defaultDraft(): RulesDraft {
     minExtraPct: 10,
     maxExtraPct: 50,
     certifyK: 1,
-    scrutineerConfirmations: 0,
+    scrutineerConfirmations: null,
     minBallots: 5,
   };
 }
@@ -70,7 +70,8 @@ export function createBody(d: RulesDraft): CreateCycleBody {
     minExtraRatio: d.minExtraPct / 100,
     maxExtraRatio: d.maxExtraPct / 100,
     certifyK: d.certifyK,
-    scrutineerConfirmations: d.scrutineerConfirmations,
+    // A cleared number field gives '' through v-model.number.
+    scrutineerConfirmations: typeof d.scrutineerConfirmations === 'number' ? d.scrutineerConfirmations : null,
     minBallots: d.minBallots,
   };
 }

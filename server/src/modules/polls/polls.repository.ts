@@ -51,8 +51,9 @@ export const pollsRepository = {
   signoffs(db: DbOrTx, pollId: string) {
     return db
       .selectFrom('poll_signoffs as s')
-      .innerJoin('users as u', 'u.id', 's.user_id')
-      .select(['s.role', 's.user_id', 'u.display_name', 's.decision', 's.reason', 's.at'])
+      .leftJoin('users as u', 'u.id', 's.user_id')
+      .leftJoin('deputies as d', 'd.id', 's.deputy_id')
+      .select((eb) => ['s.role', 's.user_id', 's.deputy_id', eb.fn.coalesce('u.display_name', 'd.name').as('display_name'), 's.decision', 's.reason', 's.at'])
       .where('s.poll_id', '=', pollId)
       .orderBy('s.at')
       .execute();

@@ -47,11 +47,6 @@ export const pollsRoutes: RoutesPlugin = async (app, { services }) => {
     polls.cancel(req.principal, req.params.id, req.body.reason),
   );
   app.post(
-    '/api/polls/:id/confirm',
-    { config: { roles: ['scrutineer'] }, schema: { tags, summary: '监票人确认计票 · Scrutineer confirms the count', params: IdParams, response: { 200: Poll } } },
-    (req) => polls.signoff(req.principal, req.params.id, 'confirm'),
-  );
-  app.post(
     '/api/polls/:id/certify',
     { config: { roles: ['presidium'] }, schema: { tags, summary: '主席团成员确认结果（k/n）· Presidium member certifies', params: IdParams, response: { 200: Poll } } },
     (req) => polls.signoff(req.principal, req.params.id, 'certify'),

@@ -40,6 +40,7 @@ import { appendAudit } from '../audit/audit.service.ts';
 import { actorOf, type Principal } from '../auth/auth.service.ts';
 import { cyclesRepository } from '../cycles/cycles.repository.ts';
 import { candidateListHash, toCandidate } from '../cycles/cycles.service.ts';
+import { confirmationsNeeded, isCounter } from '../procedure/scrutiny.service.ts';
 import { interventionsOf } from '../sessions/dual-control.service.ts';
 import { attendanceOf } from '../sessions/sessions.service.ts';
 import { sessionsRepository } from '../sessions/sessions.repository.ts';
@@ -183,10 +184,18 @@ export class PollsService {
       rating: showResult && isRating ? readRatingResult(p.result) : null,
       certification: {
         certifyK: p.certify_k,
-        scrutineerConfirmations: p.scrutineer_confirmations,
+        scrutineerConfirmations: await confirmationsNeeded(db, p),
         minBallots: p.min_ballots,
         signoffs: signoffs.map(
-          (x): Signoff => ({ role: x.role, userId: x.user_id, displayName: x.display_name, decision: x.decision, reason: x.reason, at: x.at.toISOString() }),
+          (x): Signoff => ({
+            role: x.role,
+            userId: x.user_id,
+            deputyId: x.deputy_id,
+            displayName: x.display_name ?? '',
+            decision: x.decision,
+            reason: x.reason,
+            at: x.at.toISOString(),
+          }),
         ),
       },
     };
@@ -508,23 +517,24 @@ export class PollsService {
   }
 
   /**
-   * Sign-off of a closed poll: scrutineers confirm the count, then presidium members certify it.
-   * It becomes certified (and immutable) when k members have certified and the required
-   * confirmations are in; a rejection sends it back with a reason (it may then be voided).
+   * The presidium's sign-off of a closed poll, once the 监票人 have confirmed the count on their
+   * tablets (procedure/scrutiny.service.ts). It becomes certified (and immutable) when k members
+   * have certified; a rejection sends it back with a reason (it may then be voided).
    */
-  async signoff(actor: Principal, id: string, decision: 'confirm' | 'certify' | 'reject', reason?: string): Promise<Poll> {
+  async signoff(actor: Principal, id: string, decision: 'certify' | 'reject', reason?: string): Promise<Poll> {
     if (actor.kind !== 'user') throw new AppError('FORBIDDEN');
-    const role = decision === 'confirm' ? 'scrutineer' : 'presidium';
+    const role = 'presidium';
     if (!actor.user.roles.includes(role)) throw new AppError('FORBIDDEN');
     return this.db.transaction().execute(async (trx) => {
       const p = await this.mustGet(trx, id, true);
       if (p.status !== 'closed') throw new AppError('POLL_STATE', { status: p.status });
+      // Who counted does not also certify the count.
+      if (await isCounter(trx, p.session_id, actor.user.id)) throw new AppError('COUNTER_CANNOT_SIGN');
       const existing = await repo.signoffs(trx, id);
       if (existing.some((x) => x.user_id === actor.user.id && x.role === role)) throw new AppError('ALREADY_SIGNED');
-      const confirmations = existing.filter((x) => x.decision === 'confirm').length + (decision === 'confirm' ? 1 : 0);
-      if (decision === 'certify' && confirmations < p.scrutineer_confirmations) {
-        throw new AppError('CONFIRMATIONS_MISSING', { needed: p.scrutineer_confirmations, have: confirmations });
-      }
+      const confirmations = existing.filter((x) => x.decision === 'confirm').length;
+      const needed = await confirmationsNeeded(trx, p);
+      if (decision === 'certify' && confirmations < needed) throw new AppError('CONFIRMATIONS_MISSING', { needed, have: confirmations });
       await repo.insertSignoff(trx, { poll_id: id, user_id: actor.user.id, role, decision, reason: reason ?? null });
       const certifications = existing.filter((x) => x.decision === 'certify').length + (decision === 'certify' ? 1 : 0);
       let row = p;
@@ -535,7 +545,7 @@ export class PollsService {
       }
       await appendAudit(trx, {
         actor: actorOf(actor),
-        action: `poll.${decision === 'confirm' ? 'confirmed' : decision === 'certify' ? 'certification_signed' : 'rejected'}`,
+        action: `poll.${decision === 'certify' ? 'certification_signed' : 'rejected'}`,
         subject: `poll:${id}`,
         details: { resultHash: sha256(canonicalJson(p.result)), ...(reason ? { reason } : {}), certified: row.status === 'certified' },
       });

@@ -22,6 +22,7 @@ import { actorOf, type Principal } from '../auth/auth.service.ts';
 import { cyclesRepository } from '../cycles/cycles.repository.ts';
 import { ownCycle, sessionInScope, unitOf } from '../units/unit-scope.ts';
 import { pollsRepository } from '../polls/polls.repository.ts';
+import { forgetScrutineers } from '../procedure/scrutiny.service.ts';
 import { consumeConfirmation } from './dual-control.service.ts';
 import { parseRoster } from './roster-parse.ts';
 import { sessionsRepository as repo } from './sessions.repository.ts';
@@ -103,10 +104,11 @@ export class SessionsService {
     return this.db.transaction().execute(async (trx) => {
       if (!(await repo.lock(trx, sessionId))) throw new AppError('NOT_FOUND');
       if (await repo.hasOpenedPoll(trx, sessionId)) throw new AppError('ROSTER_LOCKED');
+      const scrutineersCleared = await forgetScrutineers(trx, sessionId);
       await repo.deleteDeputies(trx, sessionId);
       const rows = parsed.rows.map((r, i) => ({ session_id: sessionId, position: i + 1, name: r.name, delegation: r.delegation, seat: r.seat, phone: r.phone }));
       for (let i = 0; i < rows.length; i += 1000) await repo.insertDeputies(trx, rows.slice(i, i + 1000));
-      await appendAudit(trx, { actor: actorOf(actor), action: 'roster.imported', subject: `session:${sessionId}`, details: { fileName, deputies: rows.length } });
+      await appendAudit(trx, { actor: actorOf(actor), action: 'roster.imported', subject: `session:${sessionId}`, details: { fileName, deputies: rows.length, scrutineersCleared } });
       await notifyInTx(trx, { sessionId, what: 'state' });
       return { imported: rows.length };
     });

@@ -1,0 +1,43 @@
+import { Counter, DeputyScrutiny, IdParams, Poll, ScrutinyList, SetScrutinyBody } from '@piaojue/shared';
+import { Type } from 'typebox';
+import { requireDeputy } from '../../auth/guard.ts';
+import type { RoutesPlugin } from '../../lib/routes.ts';
+
+const READERS = ['staff', 'presidium', 'scrutineer'] as const;
+
+export const procedureRoutes: RoutesPlugin = async (app, { services }) => {
+  const { scrutiny, polls } = services;
+  const tags = ['procedure'];
+
+  app.get(
+    '/api/sessions/:id/scrutiny',
+    { config: { roles: READERS }, schema: { tags, summary: '监票人、总监票人和计票人 · Scrutineers and tellers', params: IdParams, response: { 200: ScrutinyList } } },
+    (req) => scrutiny.get(req.params.id),
+  );
+  app.put(
+    '/api/sessions/:id/scrutiny',
+    {
+      config: { roles: ['staff'] },
+      schema: { tags, summary: '设定监票人名单和计票人 · Set the scrutineers and tellers', params: IdParams, body: SetScrutinyBody, response: { 200: ScrutinyList } },
+    },
+    (req) => scrutiny.set(req.principal, req.params.id, req.body),
+  );
+  app.get(
+    '/api/sessions/:id/scrutiny/staff',
+    { config: { roles: ['staff'] }, schema: { tags, summary: '可担任计票人的工作人员账号 · Staff accounts that may be tellers', params: IdParams, response: { 200: Type.Array(Counter) } } },
+    (req) => scrutiny.staffAccounts(req.params.id),
+  );
+  app.get(
+    '/api/deputy/scrutiny',
+    { config: { roles: ['deputy'] }, schema: { tags: ['deputy'], summary: '本人是否为监票人 · The deputy’s role in the count', response: { 200: DeputyScrutiny } } },
+    (req) => scrutiny.mine(requireDeputy(req).deputy),
+  );
+  app.post(
+    '/api/polls/:id/confirm',
+    { config: { roles: ['deputy'] }, schema: { tags: ['polls'], summary: '监票人在平板上确认计票 · A scrutineer confirms the count on their tablet', params: IdParams, response: { 200: Poll } } },
+    async (req) => {
+      await scrutiny.confirm(requireDeputy(req).deputy, req.params.id);
+      return polls.get(req.principal, req.params.id);
+    },
+  );
+};

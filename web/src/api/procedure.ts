@@ -1,0 +1,13 @@
+import type { Counter, DeputyScrutiny, Poll, ScrutinyList, SetScrutinyBody } from '@piaojue/shared';
+import { http, request } from './client.ts';
+
+const enc = encodeURIComponent;
+
+/** 监票人, 计票人 and the 票决办法 of a session. */
+export const procedureApi = {
+  scrutiny: (sessionId: string) => http.get<ScrutinyList>(`/api/sessions/${enc(sessionId)}/scrutiny`),
+  setScrutiny: (sessionId: string, body: SetScrutinyBody) => request<ScrutinyList>('PUT', `/api/sessions/${enc(sessionId)}/scrutiny`, body),
+  staffAccounts: (sessionId: string) => http.get<Counter[]>(`/api/sessions/${enc(sessionId)}/scrutiny/staff`),
+  myScrutiny: () => http.get<DeputyScrutiny>('/api/deputy/scrutiny'),
+  confirmCount: (pollId: string) => http.post<Poll>(`/api/polls/${enc(pollId)}/confirm`),
+};
