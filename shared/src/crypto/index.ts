@@ -21,3 +21,8 @@ export {
   combinePartials, decodeCounts, firstBadShare, lagrangeAtZero, partialDecrypt, recoverCounts, sumBallots,
   type PartialDecryption, type PollCounts,
 } from './tally.ts';
+export {
+  buildBulletin, BULLETIN_FORMAT, BULLETIN_VERSION, bulletinToJson, parseBulletin, pollContextOf,
+  type Bulletin, type BulletinInput, type BulletinJson,
+} from './bulletin.ts';
+export { verifyBulletin, VERIFY_FAILURES, type VerifyFailure, type VerifyFailureCode, type VerifyReport } from './verify.ts';

@@ -2,12 +2,14 @@
  * A whole key ceremony in one process, and random valid choices: for the tests, the benchmark
  * and the demo bulletin. Real devices run each guardian's part on its own tablet.
  */
-import { pollBaseHash, rankPositions, type PlainChoice, type PollContext, type PollSpec } from './ballot.ts';
+import { encryptBallot, pollBaseHash, rankPositions, type PlainChoice, type PollContext, type PollSpec } from './ballot.ts';
+import { buildBulletin, bulletinToJson, type BulletinJson } from './bulletin.ts';
 import {
   ceremonyHash, encryptShares, finishGuardian, jointKey, startGuardian,
   type CeremonyParams, type EncryptedShare, type GuardianCommitment,
 } from './ceremony.ts';
 import type { Point, Scalar } from './group.ts';
+import { partialDecrypt, sumBallots } from './tally.ts';
 
 export interface CeremonyRun {
   params: CeremonyParams;
@@ -66,4 +68,17 @@ export function randomChoice(spec: PollSpec, random: () => number): PlainChoice 
       return { type: 'rating', marks: Array.from({ length: c }, () => grades[Math.floor(random() * grades.length)] ?? 'satisfied') };
     }
   }
+}
+
+/** The bulletin of a poll with these choices, decrypted by the listed 监票人 (1-based), as published JSON. */
+export function bulletinJsonOf(run: CeremonyRun, spec: PollSpec, choices: readonly PlainChoice[], decryptors: readonly number[]): BulletinJson {
+  const ctx = pollContext(run, spec);
+  const ballots = choices.map((c) => encryptBallot(ctx, c));
+  const sums = sumBallots(spec, ballots);
+  const built = buildBulletin({
+    params: run.params, commitments: run.commitments, shares: run.sealed,
+    confirmations: run.publicShares.map((publicShare, i) => ({ index: i + 1, publicShare })),
+    spec, ballots, partials: decryptors.map((g) => partialDecrypt(ctx, g, run.shares[g - 1] as Scalar, sums)),
+  });
+  return JSON.parse(JSON.stringify(bulletinToJson(built))) as BulletinJson;
 }

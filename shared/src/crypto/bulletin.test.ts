@@ -1,0 +1,179 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { PollSpec } from './ballot.ts';
+import type { BulletinJson } from './bulletin.ts';
+import { cryptoReady, scalarRandom } from './group.ts';
+import { bulletinJsonOf, randomChoice, runCeremony, type CeremonyRun } from './testkit.ts';
+import { verifyBulletin, type VerifyFailureCode } from './verify.ts';
+
+let run: CeremonyRun;
+beforeAll(async () => {
+  await cryptoReady();
+  run = runCeremony(3, 2);
+});
+
+/** A random but reproducible stream for the ballots' choices. */
+function stream(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x = (x * 48271) % 2147483647;
+    return x / 2147483647;
+  };
+}
+
+function bulletin(spec: PollSpec, ballots = 5, decryptors = [1, 3], seed = 7): BulletinJson {
+  const random = stream(seed);
+  return bulletinJsonOf(run, spec, Array.from({ length: ballots }, () => randomChoice(spec, random)), decryptors);
+}
+
+const approve: PollSpec = { pollId: 'poll-1', kind: 'approve', candidates: 4, places: 2, allowAbstain: true, maxBallots: 30 };
+const codes = (json: unknown): VerifyFailureCode[] => [...new Set(verifyBulletin(json).failures.map((f) => f.code))].sort();
+const copy = (j: BulletinJson): BulletinJson => structuredClone(j);
+
+describe('bulletin and verifier', () => {
+  it.each(['approve', 'choose', 'rank', 'rating'] as const)('a whole %s poll verifies, and its counts are the ballots\' tally', (kind) => {
+    const json = bulletin({ ...approve, kind, pollId: `poll-${kind}` });
+    const report = verifyBulletin(json);
+    expect(report.failures).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.ballots).toBe(5);
+    expect(report.fingerprint).toBe(json.ceremony.fingerprint);
+  });
+
+  it('the tracker list is in tracker order, so it does not give the order of casting', () => {
+    const json = bulletin(approve, 6);
+    const trackers = json.ballots.map((b) => b.tracker);
+    expect(trackers).toEqual([...trackers].sort());
+    const swapped = copy(json);
+    [swapped.ballots[0], swapped.ballots[1]] = [swapped.ballots[1]!, swapped.ballots[0]!];
+    expect(codes(swapped)).toEqual(['BALLOT_ORDER']);
+  });
+
+  describe('every kind of object, tampered, is refused with its name', () => {
+    let json: BulletinJson;
+    beforeAll(() => {
+      json = bulletin(approve);
+    });
+
+    it('a ballot ciphertext', () => {
+      const t = copy(json);
+      t.ballots[0]!.slots[2] = json.ballots[1]!.slots[2]!;
+      const report = verifyBulletin(t);
+      expect(codes(t)).toEqual(['BALLOT_PROOF', 'SUM_MISMATCH', 'TRACKER_MISMATCH']);
+      // every proof is bound to all of the ballot's ciphertexts, so the first one already fails
+      expect(report.failures.find((f) => f.code === 'BALLOT_PROOF')?.path).toBe('$.ballots[0].proofs[0]');
+    });
+
+    it('each proof of a ballot (each statement: every mark, the 赞成 count, the tie between them)', () => {
+      const statements = json.ballots[0]!.proofs.length;
+      expect(statements).toBe(approve.candidates + 2);
+      for (let k = 0; k < statements; k++) {
+        const t = copy(json);
+        const p = t.ballots[0]!.proofs[k]!;
+        p.v[0] = json.ballots[1]!.proofs[k]!.v[0]!;
+        const report = verifyBulletin(t);
+        expect(report.failures.map((f) => f.path)).toContain(`$.ballots[0].proofs[${k}]`);
+        expect(codes(t)).toEqual(['BALLOT_PROOF', 'TRACKER_MISMATCH']);
+      }
+    });
+
+    // the 弃权 counts follow from the number of ballots, so adding or removing one also breaks them
+    it('a tracker, and a ballot listed twice', () => {
+      const t = copy(json);
+      t.ballots[1]!.tracker = json.ballots[0]!.tracker;
+      expect(codes(t)).toEqual(['BALLOT_ORDER', 'TRACKER_MISMATCH']);
+      const twice = copy(json);
+      twice.ballots.splice(1, 0, json.ballots[0]!);
+      expect(codes(twice)).toEqual(['BALLOT_ORDER', 'COUNTS_MISMATCH', 'DUPLICATE_BALLOT', 'SUM_MISMATCH']);
+    });
+
+    it('a ballot removed: the sums no longer match', () => {
+      const t = copy(json);
+      t.ballots.splice(2, 1);
+      expect(codes(t)).toEqual(['COUNTS_MISMATCH', 'SUM_MISMATCH']);
+    });
+
+    it('a sum', () => {
+      const t = copy(json);
+      t.sums[1] = json.sums[0]!;
+      expect(codes(t)).toContain('SUM_MISMATCH');
+      expect(verifyBulletin(t).failures.find((f) => f.code === 'SUM_MISMATCH')?.path).toBe('$.sums[1]');
+    });
+
+    it('a key commitment and its proof name the 监票人', () => {
+      const t = copy(json);
+      t.ceremony.commitments[1]!.commitments[1] = json.ceremony.commitments[0]!.commitments[1]!;
+      const f = verifyBulletin(t).failures;
+      expect(f.map((x) => x.code)).toContain('COMMITMENT_PROOF');
+      expect(f.find((x) => x.code === 'COMMITMENT_PROOF')?.guardian).toEqual({ index: 2, label: '监票人2' });
+      const p = copy(json);
+      p.ceremony.commitments[2]!.proofs[0]!.c = json.ceremony.commitments[0]!.proofs[0]!.c;
+      expect(verifyBulletin(p).failures[0]).toMatchObject({ code: 'COMMITMENT_PROOF', guardian: { index: 3 } });
+    });
+
+    it('a key share, a confirmation, the joint key and the fingerprint', () => {
+      const noShare = copy(json);
+      noShare.ceremony.shares = json.ceremony.shares.filter((s) => !(s.from === 2 && s.to === 3));
+      expect(verifyBulletin(noShare).failures).toMatchObject([{ code: 'SHARE_MISSING', guardian: { index: 2 } }]);
+      const conf = copy(json);
+      conf.ceremony.confirmations[0]!.publicShare = json.ceremony.confirmations[1]!.publicShare;
+      expect(verifyBulletin(conf).failures).toMatchObject([{ code: 'CONFIRMATION_MISMATCH', guardian: { index: 1 } }]);
+      const key = copy(json);
+      key.ceremony.jointKey = json.ceremony.commitments[0]!.commitments[0]!;
+      expect(codes(key)).toContain('JOINT_KEY');
+      const fp = copy(json);
+      fp.ceremony.fingerprint = '0000-0000-0000-0000-0000-0000-0000-0000';
+      expect(codes(fp)).toEqual(['FINGERPRINT']);
+    });
+
+    it('a forged partial decryption is refused and names its 监票人; with it gone there are fewer than t', () => {
+      const t = copy(json);
+      t.decryption!.partials[1]!.shares[0] = json.decryption!.partials[0]!.shares[0]!;
+      const report = verifyBulletin(t);
+      expect(report.failures).toMatchObject([
+        { code: 'PARTIAL_PROOF', path: '$.decryption.partials[1].shares[0]', guardian: { index: 3, label: '监票人3' } },
+        { code: 'TOO_FEW_PARTIALS' },
+      ]);
+      const impostor = copy(json);
+      impostor.decryption!.partials[1]!.guardian = 2;
+      expect(verifyBulletin(impostor).failures[0]).toMatchObject({ code: 'PARTIAL_PROOF', guardian: { index: 2 } });
+      const repeated = copy(json);
+      repeated.decryption!.partials[1] = json.decryption!.partials[0]!;
+      expect(codes(repeated)).toEqual(['PARTIAL_GUARDIAN', 'TOO_FEW_PARTIALS']);
+      const alone = copy(json);
+      alone.decryption!.partials.splice(0, 1);
+      expect(codes(alone)).toEqual(['TOO_FEW_PARTIALS']);
+    });
+
+    it('a count and the per-project counts', () => {
+      const t = copy(json);
+      t.decryption!.slotCounts[0]! += 1;
+      expect(verifyBulletin(t).failures).toMatchObject([{ code: 'COUNT_MISMATCH', path: '$.decryption.slotCounts[0]' }]);
+      const c = copy(json);
+      const counts = c.decryption!.counts as { for: number[] };
+      counts.for[0]! += 1;
+      expect(codes(c)).toEqual(['COUNTS_MISMATCH']);
+    });
+
+    it('unreadable input is a FORMAT failure at the bad field, never a throw', () => {
+      expect(verifyBulletin(null).failures[0]).toMatchObject({ code: 'FORMAT', path: '$' });
+      expect(verifyBulletin({ ...json, version: 2 }).failures[0]).toMatchObject({ code: 'FORMAT', path: '$.version' });
+      const t = copy(json);
+      t.ballots[3]!.slots[1]![0] = 'AQ' + 'A'.repeat(41);
+      expect(verifyBulletin(t).failures[0]).toMatchObject({ code: 'FORMAT', path: '$.ballots[3].slots[1][0]' });
+      const s = copy(json);
+      s.ballots[0]!.proofs[0]!.c[0] = '_'.repeat(43);
+      expect(verifyBulletin(s).failures[0]).toMatchObject({ code: 'FORMAT', path: '$.ballots[0].proofs[0].c[0]' });
+      expect(verifyBulletin({ ...json, poll: { ...json.poll, places: 9 } }).failures[0]).toMatchObject({ code: 'FORMAT', path: '$.poll' });
+    });
+
+    it('more ballots than the poll allows', () => {
+      expect(codes({ ...json, poll: { ...json.poll, maxBallots: 4 } })).toContain('TOO_MANY_BALLOTS');
+    });
+  });
+
+  it('a bulletin with no decryption yet verifies its ceremony and ballots', () => {
+    const json = { ...bulletin(approve, 3), decryption: null };
+    expect(verifyBulletin(json).ok).toBe(true);
+    expect(scalarRandom()).toHaveLength(32);
+  });
+});

@@ -1,0 +1,257 @@
+/**
+ * The bulletin of one poll: everything anyone needs to re-check it offline, as versioned JSON.
+ * Group elements and scalars are base64url (no padding) of their 32-byte encodings; trackers
+ * are hex. Ballots are listed in tracker order, never in the order they were cast (that order,
+ * next to the roll, would tie a ballot to the deputy who signed in at that moment).
+ * The layout is described field by field in docs/CRYPTO.md §"Bulletin".
+ */
+import { ballotTracker, checkSpec, pollBaseHash, type EncryptedBallot, type PollContext, type PollSpec } from './ballot.ts';
+import { ceremonyHash, checkParams, jointKey, keyFingerprint, type CeremonyParams, type EncryptedShare, type GuardianCommitment } from './ceremony.ts';
+import type { Ciphertext } from './elgamal.ts';
+import { fromB64, GROUP_NAME, pointFromBytes, scalarFromBytes, toB64, type Point, type Scalar } from './group.ts';
+import type { RangeProof, SimpleProof } from './proofs.ts';
+import { combinePartials, decodeCounts, recoverCounts, sumBallots, type PartialDecryption, type PollCounts } from './tally.ts';
+
+export const BULLETIN_FORMAT = 'piaojue-bulletin';
+export const BULLETIN_VERSION = 1;
+
+type B64 = string;
+type CtJson = [B64, B64];
+type ProofJson = { c: B64; v: B64 };
+
+export interface BulletinJson {
+  format: typeof BULLETIN_FORMAT;
+  version: typeof BULLETIN_VERSION;
+  group: typeof GROUP_NAME;
+  ceremony: {
+    ceremonyId: string;
+    guardians: string[];
+    threshold: number;
+    commitments: { index: number; commitments: B64[]; proofs: ProofJson[] }[];
+    shares: { from: number; to: number; ephemeral: B64; nonce: B64; box: B64 }[];
+    /** g^s_ℓ as each 监票人's device published it after checking the shares it received */
+    confirmations: { index: number; publicShare: B64 }[];
+    jointKey: B64;
+    fingerprint: string;
+  };
+  poll: PollSpec;
+  ballots: { tracker: string; slots: CtJson[]; proofs: { c: B64[]; v: B64[] }[] }[];
+  /** per tally slot, the sum over all ballots */
+  sums: CtJson[];
+  decryption: {
+    partials: { guardian: number; shares: B64[]; proofs: ProofJson[] }[];
+    /** the decrypted value of each sum */
+    slotCounts: number[];
+    counts: PollCounts;
+  } | null;
+}
+
+/** The bulletin with its elements decoded and validated. */
+export interface Bulletin {
+  params: CeremonyParams;
+  commitments: GuardianCommitment[];
+  shares: EncryptedShare[];
+  confirmations: { index: number; publicShare: Point }[];
+  jointKey: Point;
+  fingerprint: string;
+  spec: PollSpec;
+  ballots: { tracker: string; ballot: EncryptedBallot }[];
+  sums: Ciphertext[];
+  decryption: { partials: PartialDecryption[]; slotCounts: number[]; counts: PollCounts } | null;
+}
+
+export function pollContextOf(b: Pick<Bulletin, 'params' | 'spec' | 'jointKey'>): PollContext {
+  return { spec: b.spec, jointKey: b.jointKey, baseHash: pollBaseHash(b.spec, ceremonyHash(b.params), b.jointKey) };
+}
+
+// ---- building (server at close, tests, demo) -------------------------------------------
+
+export interface BulletinInput {
+  params: CeremonyParams;
+  commitments: GuardianCommitment[];
+  shares: EncryptedShare[];
+  confirmations: { index: number; publicShare: Point }[];
+  spec: PollSpec;
+  ballots: EncryptedBallot[];
+  /** verified partial decryptions of sumBallots(spec, ballots), at least t of them; null before the count */
+  partials: PartialDecryption[] | null;
+}
+
+/** Assembles the bulletin: sums, combined counts, trackers, ballots in tracker order. */
+export function buildBulletin(input: BulletinInput): Bulletin {
+  const key = jointKey(input.commitments);
+  const ctx = pollContextOf({ params: input.params, spec: input.spec, jointKey: key });
+  const ballots = input.ballots
+    .map((ballot) => ({ tracker: ballotTracker(ctx, ballot), ballot }))
+    .sort((x, y) => (x.tracker < y.tracker ? -1 : x.tracker > y.tracker ? 1 : 0));
+  const sums = sumBallots(input.spec, input.ballots);
+  let decryption: Bulletin['decryption'] = null;
+  if (input.partials) {
+    const counted = recoverCounts(input.spec, ballots.length, combinePartials(input.params.threshold, sums, input.partials));
+    if (counted.some((c) => c === null)) throw new Error('a sum did not decrypt to a count');
+    const slotCounts = counted as number[];
+    decryption = { partials: input.partials, slotCounts, counts: decodeCounts(input.spec, ballots.length, slotCounts) };
+  }
+  return { ...input, jointKey: key, fingerprint: keyFingerprint(key), ballots, sums, decryption };
+}
+
+// ---- JSON ------------------------------------------------------------------------------
+
+const ct = (c: Ciphertext): CtJson => [toB64(c.a), toB64(c.b)];
+const proof = (p: SimpleProof): ProofJson => ({ c: toB64(p.c), v: toB64(p.v) });
+
+export function bulletinToJson(b: Bulletin): BulletinJson {
+  return {
+    format: BULLETIN_FORMAT,
+    version: BULLETIN_VERSION,
+    group: GROUP_NAME,
+    ceremony: {
+      ceremonyId: b.params.ceremonyId,
+      guardians: b.params.guardians,
+      threshold: b.params.threshold,
+      commitments: b.commitments.map((c) => ({ index: c.index, commitments: c.commitments.map(toB64), proofs: c.proofs.map(proof) })),
+      shares: b.shares.map((s) => ({ from: s.from, to: s.to, ephemeral: toB64(s.ephemeral), nonce: toB64(s.nonce), box: toB64(s.box) })),
+      confirmations: b.confirmations.map((c) => ({ index: c.index, publicShare: toB64(c.publicShare) })),
+      jointKey: toB64(b.jointKey),
+      fingerprint: b.fingerprint,
+    },
+    poll: b.spec,
+    ballots: b.ballots.map(({ tracker, ballot }) => ({
+      tracker,
+      slots: ballot.slots.map(ct),
+      proofs: ballot.proofs.map((p) => ({ c: p.c.map(toB64), v: p.v.map(toB64) })),
+    })),
+    sums: b.sums.map(ct),
+    decryption: b.decryption && {
+      partials: b.decryption.partials.map((p) => ({ guardian: p.guardian, shares: p.shares.map(toB64), proofs: p.proofs.map(proof) })),
+      slotCounts: b.decryption.slotCounts,
+      counts: b.decryption.counts,
+    },
+  };
+}
+
+/** Where a bulletin could not even be read: the JSON path of the first bad field. */
+export class BulletinFormatError extends Error {
+  constructor(readonly path: string, what: string) {
+    super(`${path}: ${what}`);
+  }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function field(o: unknown, key: string, path: string): unknown {
+  if (!isRecord(o)) throw new BulletinFormatError(path, 'expected an object');
+  return o[key];
+}
+function list(v: unknown, path: string): unknown[] {
+  if (!Array.isArray(v)) throw new BulletinFormatError(path, 'expected an array');
+  return v;
+}
+function int(v: unknown, path: string): number {
+  if (!Number.isSafeInteger(v) || (v as number) < 0) throw new BulletinFormatError(path, 'expected a non-negative integer');
+  return v as number;
+}
+function str(v: unknown, path: string): string {
+  if (typeof v !== 'string') throw new BulletinFormatError(path, 'expected a string');
+  return v;
+}
+function bytes(v: unknown, path: string): Uint8Array {
+  const b = fromB64(v);
+  if (!b) throw new BulletinFormatError(path, 'expected base64url');
+  return b;
+}
+function point(v: unknown, path: string): Point {
+  const p = pointFromBytes(bytes(v, path));
+  if (!p) throw new BulletinFormatError(path, 'not a canonical ristretto255 element');
+  return p;
+}
+function scalar(v: unknown, path: string): Scalar {
+  const s = scalarFromBytes(bytes(v, path));
+  if (!s) throw new BulletinFormatError(path, 'not a canonical scalar');
+  return s;
+}
+function ciphertext(v: unknown, path: string): Ciphertext {
+  const pair = list(v, path);
+  if (pair.length !== 2) throw new BulletinFormatError(path, 'expected [α, β]');
+  return { a: point(pair[0], `${path}[0]`), b: point(pair[1], `${path}[1]`) };
+}
+function simpleProof(v: unknown, path: string): SimpleProof {
+  return { c: scalar(field(v, 'c', path), `${path}.c`), v: scalar(field(v, 'v', path), `${path}.v`) };
+}
+const each = <T>(v: unknown, path: string, read: (x: unknown, p: string) => T): T[] => list(v, path).map((x, i) => read(x, `${path}[${i}]`));
+
+function pollSpec(v: unknown, path: string): PollSpec {
+  const kind = str(field(v, 'kind', path), `${path}.kind`);
+  const allowAbstain = field(v, 'allowAbstain', path);
+  if (typeof allowAbstain !== 'boolean') throw new BulletinFormatError(`${path}.allowAbstain`, 'expected a boolean');
+  const spec = {
+    pollId: str(field(v, 'pollId', path), `${path}.pollId`),
+    kind: kind as PollSpec['kind'],
+    candidates: int(field(v, 'candidates', path), `${path}.candidates`),
+    places: int(field(v, 'places', path), `${path}.places`),
+    allowAbstain,
+    maxBallots: int(field(v, 'maxBallots', path), `${path}.maxBallots`),
+  };
+  const bad = checkSpec(spec);
+  if (bad) throw new BulletinFormatError(path, bad);
+  return spec;
+}
+
+/** Reads and validates the encoding of every element; throws BulletinFormatError at the first bad field. */
+export function parseBulletin(json: unknown): Bulletin {
+  if (field(json, 'format', '$') !== BULLETIN_FORMAT) throw new BulletinFormatError('$.format', `expected "${BULLETIN_FORMAT}"`);
+  if (field(json, 'version', '$') !== BULLETIN_VERSION) throw new BulletinFormatError('$.version', `this verifier reads version ${BULLETIN_VERSION}`);
+  if (field(json, 'group', '$') !== GROUP_NAME) throw new BulletinFormatError('$.group', `expected "${GROUP_NAME}"`);
+  const c = field(json, 'ceremony', '$');
+  const params: CeremonyParams = {
+    ceremonyId: str(field(c, 'ceremonyId', '$.ceremony'), '$.ceremony.ceremonyId'),
+    guardians: each(field(c, 'guardians', '$.ceremony'), '$.ceremony.guardians', str),
+    threshold: int(field(c, 'threshold', '$.ceremony'), '$.ceremony.threshold'),
+  };
+  const badParams = checkParams(params);
+  if (badParams) throw new BulletinFormatError('$.ceremony', badParams);
+  const spec = pollSpec(field(json, 'poll', '$'), '$.poll');
+  const dec = field(json, 'decryption', '$');
+  return {
+    params,
+    commitments: each(field(c, 'commitments', '$.ceremony'), '$.ceremony.commitments', (x, p) => ({
+      index: int(field(x, 'index', p), `${p}.index`),
+      commitments: each(field(x, 'commitments', p), `${p}.commitments`, point),
+      proofs: each(field(x, 'proofs', p), `${p}.proofs`, simpleProof),
+    })),
+    shares: each(field(c, 'shares', '$.ceremony'), '$.ceremony.shares', (x, p) => ({
+      from: int(field(x, 'from', p), `${p}.from`),
+      to: int(field(x, 'to', p), `${p}.to`),
+      ephemeral: point(field(x, 'ephemeral', p), `${p}.ephemeral`),
+      nonce: bytes(field(x, 'nonce', p), `${p}.nonce`),
+      box: bytes(field(x, 'box', p), `${p}.box`),
+    })),
+    confirmations: each(field(c, 'confirmations', '$.ceremony'), '$.ceremony.confirmations', (x, p) => ({
+      index: int(field(x, 'index', p), `${p}.index`),
+      publicShare: point(field(x, 'publicShare', p), `${p}.publicShare`),
+    })),
+    jointKey: point(field(c, 'jointKey', '$.ceremony'), '$.ceremony.jointKey'),
+    fingerprint: str(field(c, 'fingerprint', '$.ceremony'), '$.ceremony.fingerprint'),
+    spec,
+    ballots: each(field(json, 'ballots', '$'), '$.ballots', (x, p) => ({
+      tracker: str(field(x, 'tracker', p), `${p}.tracker`),
+      ballot: {
+        slots: each(field(x, 'slots', p), `${p}.slots`, ciphertext),
+        proofs: each(field(x, 'proofs', p), `${p}.proofs`, (y, q) => ({
+          c: each(field(y, 'c', q), `${q}.c`, scalar),
+          v: each(field(y, 'v', q), `${q}.v`, scalar),
+        })) as RangeProof[],
+      },
+    })),
+    sums: each(field(json, 'sums', '$'), '$.sums', ciphertext),
+    decryption: dec === null ? null : {
+      partials: each(field(dec, 'partials', '$.decryption'), '$.decryption.partials', (x, p) => ({
+        guardian: int(field(x, 'guardian', p), `${p}.guardian`),
+        shares: each(field(x, 'shares', p), `${p}.shares`, point),
+        proofs: each(field(x, 'proofs', p), `${p}.proofs`, simpleProof),
+      })),
+      slotCounts: each(field(dec, 'slotCounts', '$.decryption'), '$.decryption.slotCounts', int),
+      counts: field(dec, 'counts', '$.decryption') as PollCounts,
+    },
+  };
+}

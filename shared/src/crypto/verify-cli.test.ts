@@ -1,0 +1,53 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PollSpec } from './ballot.ts';
+import type { BulletinJson } from './bulletin.ts';
+import { cryptoReady } from './group.ts';
+import { bulletinJsonOf, runCeremony } from './testkit.ts';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '../../..');
+let dir: string;
+let json: BulletinJson;
+
+async function cli(name: string, content: string): Promise<{ code: number; out: string }> {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, content);
+  try {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/verify-poll.ts', file], { cwd: root });
+    return { code: 0, out: stdout };
+  } catch (e) {
+    const err = e as { code: number; stdout: string };
+    return { code: err.code, out: err.stdout };
+  }
+}
+
+beforeAll(async () => {
+  await cryptoReady();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-poll-'));
+  const spec: PollSpec = { pollId: 'cli', kind: 'choose', candidates: 3, places: 2, allowAbstain: true, maxBallots: 10 };
+  json = bulletinJsonOf(runCeremony(3, 2), spec, [[0], [0, 2], [1]].map((selected) => ({ type: 'choose', selected })), [2, 3]);
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('pnpm verify:poll', () => {
+  it('passes on the published bulletin and fails, naming the failure, on a tampered copy', async () => {
+    const ok = await cli('good.json', JSON.stringify(json));
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('复核通过');
+    expect(ok.out).toContain('"selected":[2,1,1]');
+
+    const tampered = structuredClone(json);
+    tampered.ballots[0]!.slots[0] = json.ballots[1]!.slots[0]!;
+    const refused = await cli('bad.json', JSON.stringify(tampered));
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain('BALLOT_PROOF $.ballots[0].proofs[0]');
+    expect(refused.out).toContain('复核未通过');
+
+    expect((await cli('garbage.json', '{')).code).toBe(1);
+  });
+});
