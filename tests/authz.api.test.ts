@@ -143,5 +143,5 @@ describe('authorization matrix', () => {
 
 function callerAllowed(p: string, roles: readonly string[]): boolean {
   if (p === 'deputy' || p === 'otherDeputy') return allowed({ kind: 'deputy', deputy: { id: FAKE_ID, name: '', delegation: '', seat: '', sessionId: FAKE_ID } }, roles as never);
-  return allowed({ kind: 'user', user: { id: FAKE_ID, username: p, displayName: p, roles: [p as never] } }, roles as never);
+  return allowed({ kind: 'user', user: { id: FAKE_ID, username: p, displayName: p, roles: [p as never], unit: null } }, roles as never);
 }

@@ -25,6 +25,7 @@ import { AuthService } from './modules/auth/auth.service.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { usersRoutes } from './modules/auth/users.routes.ts';
 import { UsersAdminService } from './modules/auth/users.service.ts';
+import { UnitsService } from './modules/units/units.service.ts';
 import { CyclesService } from './modules/cycles/cycles.service.ts';
 import { cyclesRoutes } from './modules/cycles/cycles.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
@@ -59,6 +60,7 @@ export interface Services {
   db: Db;
   auth: AuthService;
   users: UsersAdminService;
+  units: UnitsService;
   cycles: CyclesService;
   sessions: SessionsService;
   dualControl: DualControlService;
@@ -213,7 +215,7 @@ export async function buildApp(opts: BuildOptions) {
       principal: (token) => auth.resolve(token),
     },
   );
-  const services: Services = { config, db, auth, users: new UsersAdminService(db), cycles, sessions, dualControl, polls, scrutiny, results, tracking, trackingReports, rectification, supervision, summary, proposals, similarity, hub };
+  const services: Services = { config, db, auth, users: new UsersAdminService(db), units: new UnitsService(db), cycles, sessions, dualControl, polls, scrutiny, results, tracking, trackingReports, rectification, supervision, summary, proposals, similarity, hub };
   const listener = new NoticeListener(opts.databaseUrl, (n) => hub.notice(n), () => hub.refreshAll(), app.log, (n) => hub.ended(n));
 
   app.setErrorHandler((err: FastifyError, req, reply) => {

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Nullable, Text, Uuid } from './common.ts';
+import { UnitSchema } from './units.ts';
 
 export const ROLES = ['admin', 'staff', 'presidium', 'scrutineer', 'department'] as const;
 export type StaffRole = (typeof ROLES)[number];
@@ -14,6 +15,8 @@ export const User = Type.Object({
   username: Type.String(),
   displayName: Type.String(),
   roles: Type.Array(Role),
+  /** The congress the account works for; null: the whole installation. */
+  unit: Nullable(UnitSchema),
 });
 export type User = Static<typeof User>;
 
@@ -59,6 +62,8 @@ export const CreateUserBody = Type.Object({
   roles: Type.Array(Role, { minItems: 1, uniqueItems: true }),
   /** For a 'department' account: the 责任单位 it reports for, as candidates name it (e.g. 市教育局). */
   department: Type.Optional(Text(200)),
+  /** The congress the account works for (an administrator of one congress gives its own). */
+  unit: Type.Optional(Nullable(UnitSchema)),
 });
 export type CreateUserBody = Static<typeof CreateUserBody>;
 

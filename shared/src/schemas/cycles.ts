@@ -53,6 +53,8 @@ export const Cycle = Type.Evaluate(Type.Intersect([
     frozenHash: Nullable(Type.String()),
     freezeDecision: Nullable(Type.String()),
     candidateCount: Type.Integer(),
+    /** The congress the cycle belongs to (e.g. 宿迁市人大); null until the administrator sets it. */
+    unitName: Nullable(Type.String()),
   }),
   CycleRules,
 ]));

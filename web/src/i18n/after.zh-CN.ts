@@ -1,4 +1,5 @@
-// The work after the vote (整改, 代表小组监督, 年度总结): its own file, so the other screens'
+// The work after the vote (整改, 代表小组监督, 年度总结) and the congresses one installation hosts
+// (人大与年度): their own file, so the other screens'
 // message files stay as they are.
 const afterZhCN = {
   rectification: {
@@ -73,6 +74,40 @@ const afterZhCN = {
     replyDone: '已办结',
     counts: '监督活动{a}次，参加代表{p}人次，提出意见建议{o}条，已答复{r}条，已办结{d}条',
     mine: '交本单位办理的意见建议',
+  },
+  units: {
+    nav: '人大与年度',
+    title: '各级人大与年度',
+    intro: '一个系统可以同时承载市、县（区）、乡镇各级人大。账号和年度各属于一个人大：账号只能看到和办理本人大的年度；不属于任何人大的账号管理全系统。',
+    congresses: '人大',
+    name: '名称',
+    accounts: '账号数',
+    cycles: '年度数',
+    noUnits: '尚未设置任何人大。请在下方为年度、在“用户管理”中为账号设置所属人大。',
+    cyclesTitle: '年度所属人大',
+    cycle: '年度',
+    level: '层级',
+    unit: '所属人大',
+    none: '未设置',
+    whole: '全系统',
+    change: '更改',
+    newUnit: '新的人大…',
+    newName: '人大名称',
+    namePlaceholder: '如：宿迁市人大',
+    accountNone: '不属于任何人大（管理全系统）',
+    cycleNone: '不属于任何人大（仅全系统账号可见）',
+    cycleSaved: '已将“{name}”归入{unit}',
+    cycleCleared: '已取消“{name}”的所属人大',
+    ownOnly: '你的账号属于{unit}，只能看到本人大的年度和账号。更改归属，请联系全系统管理员。',
+    userChange: '所属人大',
+    userConfirmTitle: '更改所属人大',
+    userConfirm: '将 {name} 归入{unit}后，其所有登录将结束，需重新登录；此后只能看到和办理该人大的年度。',
+    userConfirmWhole: '将 {name} 改为全系统账号后，其所有登录将结束，需重新登录；此后可以看到所有人大的年度。',
+    userSaved: '已将 {name} 归入{unit}，其登录已结束',
+    userSavedWhole: '已将 {name} 改为全系统账号，其登录已结束',
+    newAccountUnit: '新账号属于{unit}',
+    noCycles: '尚无年度。',
+    label: '{level} · {name}',
   },
 };
 

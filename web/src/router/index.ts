@@ -43,6 +43,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'cycles/:id', name: 'console-cycle', component: () => import('../views/console/CycleView.vue') },
       { path: 'sessions/:id', name: 'console-session', component: () => import('../views/console/SessionView.vue') },
       { path: 'users', name: 'console-users', component: () => import('../views/console/UsersView.vue') },
+      { path: 'units', name: 'console-units', component: () => import('../views/console/UnitsView.vue') },
       ...portalConsoleRoutes,
     ],
   },

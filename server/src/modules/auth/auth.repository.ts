@@ -8,7 +8,7 @@ export const authRepository = {
   userByName(db: DbOrTx, username: string) {
     return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
   },
-  insertUser(db: DbOrTx, u: { username: string; display_name: string; password_hash: string; roles: string[] }) {
+  insertUser(db: DbOrTx, u: { username: string; display_name: string; password_hash: string; roles: string[]; unit_level?: string | null; unit_name?: string | null }) {
     return db.insertInto('users').values(u).returningAll().executeTakeFirstOrThrow();
   },
   listUsers(db: DbOrTx) {
@@ -58,6 +58,8 @@ export const authRepository = {
         'u.display_name',
         'u.roles',
         'u.disabled_at',
+        'u.unit_level',
+        'u.unit_name',
         'd.id as deputy_id',
         'd.name as deputy_name',
         'd.delegation',
@@ -72,7 +74,7 @@ export const authRepository = {
   userStatuses(db: DbOrTx) {
     return db
       .selectFrom('users as u')
-      .select(['u.id', 'u.disabled_at'])
+      .select(['u.id', 'u.disabled_at', 'u.unit_level', 'u.unit_name'])
       .select((eb) =>
         eb
           .selectFrom('auth_sessions as s')
@@ -89,7 +91,7 @@ export const authRepository = {
     await sql`select pg_advisory_xact_lock(hashtext('piaojue.users'))`.execute(db);
   },
   lockUser(db: DbOrTx, id: string) {
-    return db.selectFrom('users').select(['id', 'username', 'display_name', 'roles', 'disabled_at']).where('id', '=', id).forUpdate().executeTakeFirst();
+    return db.selectFrom('users').select(['id', 'username', 'display_name', 'roles', 'disabled_at', 'unit_level', 'unit_name']).where('id', '=', id).forUpdate().executeTakeFirst();
   },
   /** Enabled administrators other than `exceptId`. */
   otherActiveAdmins(db: DbOrTx, exceptId: string) {

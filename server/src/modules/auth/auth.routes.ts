@@ -90,7 +90,7 @@ export const authRoutes: RoutesPlugin = async (app, { services }) => {
 
   app.get('/api/auth/me', { config: { roles: ['public'] }, schema: { summary: '当前登录 · Who is logged in', tags: ['auth'], response: { 200: Me } } }, async (req) => req.principal);
 
-  app.get('/api/users', { config: { roles: ['admin'] }, schema: { summary: '用户列表 · Users', tags: ['auth'], response: { 200: UserList } } }, async () => auth.listUsers());
+  app.get('/api/users', { config: { roles: ['admin'] }, schema: { summary: '用户列表 · Users', tags: ['auth'], response: { 200: UserList } } }, async (req) => auth.listUsers(req.principal));
 
   app.post('/api/users', { config: { roles: ['admin'] }, schema: { summary: '新建用户 · New user', tags: ['auth'], body: CreateUserBody, response: { 200: User } } }, async (req) =>
     auth.createUser(req.principal, req.body),

@@ -1,5 +1,5 @@
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
-import type { CreateUserBody, DeputyIdentity, Me, StaffRole, User } from '@piaojue/shared';
+import type { CreateUserBody, DeputyIdentity, Level, Me, StaffRole, User } from '@piaojue/shared';
 import type { Config } from '../../config.ts';
 import { Batcher, type Db } from '../../db/database.ts';
 import type { UserRow } from '../../db/types.ts';
@@ -8,6 +8,7 @@ import { randomToken, sha256 } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { trackingRepository } from '../tracking/tracking.repository.ts';
+import { givenUnit, sameUnit, unitOf } from '../units/unit-scope.ts';
 import { authRepository as repo } from './auth.repository.ts';
 import { LoginThrottle } from './login-throttle.ts';
 
@@ -24,11 +25,12 @@ export const hashPassword = (password: string) => argonHash(password, ARGON);
 let dummyHash: Promise<string> | null = null;
 const getDummyHash = () => (dummyHash ??= argonHash('piaojue-no-such-user', ARGON));
 
-export const toUser = (u: Pick<UserRow, 'id' | 'username' | 'display_name' | 'roles'>): User => ({
+export const toUser = (u: Pick<UserRow, 'id' | 'username' | 'display_name' | 'roles' | 'unit_level' | 'unit_name'>): User => ({
   id: u.id,
   username: u.username,
   displayName: u.display_name,
   roles: u.roles as StaffRole[],
+  unit: u.unit_level && u.unit_name ? { level: u.unit_level as Level, name: u.unit_name } : null,
 });
 
 export const actorOf = (p: Principal): string =>
@@ -95,8 +97,13 @@ export class AuthService {
     });
   }
 
+  /** A new account; an administrator of one congress can make accounts of that congress only. */
   async createUser(actor: Principal, body: CreateUserBody): Promise<User> {
     checkPasswordStrength(body.password);
+    const own = await unitOf(this.db, actor);
+    const asked = givenUnit(body.unit);
+    if (own && body.unit !== undefined && !(asked && sameUnit(asked, own))) throw new AppError('FORBIDDEN', { reason: 'an administrator of one congress makes accounts of that congress', unit: own });
+    const unit = own ?? asked;
     const passwordHash = await argonHash(body.password, ARGON);
     return this.db.transaction().execute(async (trx) => {
       if (await repo.userByName(trx, body.username)) throw new AppError('USERNAME_TAKEN');
@@ -105,16 +112,20 @@ export class AuthService {
         display_name: body.displayName,
         password_hash: passwordHash,
         roles: body.roles,
+        unit_level: unit?.level ?? null,
+        unit_name: unit?.name ?? null,
       });
       const department = body.department?.trim() || null;
       if (department) await trackingRepository.setUserDepartment(trx, row.id, department);
-      await appendAudit(trx, { actor: actorOf(actor), action: 'user.created', subject: `user:${row.id}`, details: { roles: body.roles, ...(department && { department }) } });
+      await appendAudit(trx, { actor: actorOf(actor), action: 'user.created', subject: `user:${row.id}`, details: { roles: body.roles, unit, ...(department && { department }) } });
       return toUser(row);
     });
   }
 
-  async listUsers(): Promise<User[]> {
-    return (await repo.listUsers(this.db)).map(toUser);
+  /** The accounts the administrator manages: all of them, or those of its own congress. */
+  async listUsers(actor: Principal): Promise<User[]> {
+    const own = await unitOf(this.db, actor);
+    return (await repo.listUsers(this.db)).map(toUser).filter((u) => own === null || (u.unit !== null && sameUnit(u.unit, own)));
   }
 
   /**
@@ -162,7 +173,7 @@ export class AuthService {
     const r = await this.sessions.add(sha256(token));
     if (!r) return { kind: 'anonymous' };
     if (r.user_id && r.username && r.roles && !r.disabled_at) {
-      return { kind: 'user', user: toUser({ id: r.user_id, username: r.username, display_name: r.display_name ?? '', roles: r.roles }) };
+      return { kind: 'user', user: toUser({ id: r.user_id, username: r.username, display_name: r.display_name ?? '', roles: r.roles, unit_level: r.unit_level, unit_name: r.unit_name }) };
     }
     if (r.deputy_id && r.session_id) {
       return {

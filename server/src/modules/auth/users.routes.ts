@@ -1,4 +1,4 @@
-import { EndedSessions, IdParams, ResetPasswordBody, UserDisabledBody, UserRolesBody, UserStatus, UserStatusList } from '@piaojue/shared';
+import { EndedSessions, IdParams, ResetPasswordBody, UserDisabledBody, UserRolesBody, UserStatus, UserStatusList, UserUnitBody } from '@piaojue/shared';
 import { requireUser } from '../../auth/guard.ts';
 import type { RoutesPlugin } from '../../lib/routes.ts';
 
@@ -8,7 +8,7 @@ export const usersRoutes: RoutesPlugin = async (app, { services }) => {
   const config = { roles: ['admin'] as const };
   const tags = ['auth'];
 
-  app.get('/api/users/status', { config, schema: { summary: '用户状态（停用、在线登录数）· User status', tags, response: { 200: UserStatusList } } }, () => users.statuses());
+  app.get('/api/users/status', { config, schema: { summary: '用户状态（停用、在线登录数）· User status', tags, response: { 200: UserStatusList } } }, (req) => users.statuses(requireUser(req)));
 
   app.put(
     '/api/users/:id/roles',
@@ -24,6 +24,11 @@ export const usersRoutes: RoutesPlugin = async (app, { services }) => {
     '/api/users/:id/password',
     { config, schema: { summary: '重置密码（结束其登录）· Reset the password', tags, params: IdParams, body: ResetPasswordBody, response: { 200: UserStatus } } },
     (req) => users.resetPassword(requireUser(req), req.params.id, req.body.password),
+  );
+  app.put(
+    '/api/users/:id/unit',
+    { config, schema: { summary: '设置账号所属人大（结束其登录）· Set the congress an account works for', tags, params: IdParams, body: UserUnitBody, response: { 200: UserStatus } } },
+    (req) => users.setUnit(requireUser(req), req.params.id, req.body.unit),
   );
   app.post(
     '/api/users/:id/end-sessions',

@@ -36,6 +36,7 @@ export function toCycle(r: CycleRow & { candidate_count?: number | null }): Cycl
     frozenHash: r.frozen_hash,
     freezeDecision: r.freeze_decision,
     candidateCount: Number(r.candidate_count ?? 0),
+    unitName: r.unit_name,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Level } from '@piaojue/shared';
-import type { Db } from '../../db/database.ts';
+import type { Db, DbOrTx } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import { unitsRepository as repo, type ScopedKind } from './units.repository.ts';
@@ -13,7 +13,7 @@ export interface Unit {
 }
 
 /** Null for an account of the whole installation (it sees every congress). */
-export async function unitOf(db: Db, p: Principal): Promise<Unit | null> {
+export async function unitOf(db: DbOrTx, p: Principal): Promise<Unit | null> {
   if (p.kind !== 'user') return null;
   const row = await repo.userUnit(db, p.user.id);
   return row?.unit_level && row.unit_name ? { level: row.unit_level as Level, name: row.unit_name } : null;
@@ -25,6 +25,16 @@ export async function sessionInScope(db: Db, p: Principal, sessionId: string): P
   if (unit === null) return true;
   return (await repo.cyclesOf(db, 'session', [sessionId])).every((c) => ownCycle(unit, c));
 }
+
+/** A congress as given in a request, its name trimmed; a name of blanks is refused. */
+export function givenUnit(u: Unit | null | undefined): Unit | null {
+  if (!u) return null;
+  const name = u.name.trim();
+  if (name === '') throw new AppError('VALIDATION', { field: 'unit.name', reason: 'name the congress' });
+  return { level: u.level, name };
+}
+
+export const sameUnit = (a: Unit, b: Unit): boolean => a.level === b.level && a.name === b.name;
 
 /** Whether a cycle of `level` run by `unitName` is the account's own. */
 export const ownCycle = (unit: Unit | null, c: { level: string; unit_name: string | null }): boolean => unit === null || (c.level === unit.level && c.unit_name === unit.name);

@@ -19,6 +19,19 @@ export const unitsRepository = {
   setCycleUnit(db: DbOrTx, cycleId: string, unitName: string | null) {
     return db.updateTable('cycles').set({ unit_name: unitName }).where('id', '=', cycleId).returning('id').executeTakeFirst();
   },
+  /** Every congress that an account or a cycle names, with how many of each belong to it. */
+  async units(db: DbOrTx) {
+    const r = await sql<{ level: string; name: string; accounts: string; cycles: string }>`
+      select level, name, count(*) filter (where what = 'account') as accounts, count(*) filter (where what = 'cycle') as cycles
+      from (select unit_level as level, unit_name as name, 'account' as what from users where unit_name is not null
+            union all select level, unit_name, 'cycle' from cycles where unit_name is not null) u
+      group by level, name
+      order by array_position(array['city','county','township'], level), name`.execute(db);
+    return r.rows;
+  },
+  cycles(db: DbOrTx) {
+    return db.selectFrom('cycles').select(['id', 'name', 'year', 'level', 'unit_name']).orderBy('year', 'desc').orderBy('created_at', 'desc').execute();
+  },
   /** The cycles (level and congress) of the given ids of one kind; ids that do not exist are left out. */
   async cyclesOf(db: DbOrTx, kind: ScopedKind, ids: string[]): Promise<{ level: string; unit_name: string | null }[]> {
     if (ids.length === 0) return [];
