@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, createTestApp, type TestApp } from './helpers/app.ts';
-import { castOk, hall, openPoll, staffPair, type Hall } from './helpers/world.ts';
+import { castOk, hall, openPoll, snapshot, staffPair, type Hall } from './helpers/world.ts';
 
 // After the vote (docs/PROCEDURE.md §4–§5): the rating base, 满意率, 整改 and 再次测评.
 let t: TestApp;
@@ -127,15 +127,46 @@ describe('整改 after 不满意, and 再次测评', () => {
   let rectId: string;
   let mz: Client, jy: Client;
 
-  it('lists the poorly graded projects as awaiting 整改', async () => {
+  const dueOf = async (pollId: string) => {
     const list = await staff.get(`/api/cycles/${h.cycleId}/rectifications`);
     expect(list.status).toBe(200);
+    return list.body.due.filter((d: { rating: { pollId: string } }) => d.rating.pollId === pollId).map((d: { projectId: string; rating: { grade: string } }) => [d.projectId, d.rating.grade]);
+  };
+
+  it('lists the 不满意 projects as awaiting 整改; 基本满意 ones only where the cycle says so', async () => {
+    const list = await staff.get(`/api/cycles/${h.cycleId}/rectifications`);
     expect(list.body.records).toEqual([]);
-    const due = list.body.due.filter((d: { rating: { pollId: string } }) => d.rating.pollId === membersPoll);
-    expect(due.map((d: { projectId: string; rating: { grade: string } }) => [d.projectId, d.rating.grade])).toEqual([
+    expect(list.body.policy).toEqual({ includeBasic: false });
+    expect(await dueOf(membersPoll)).toEqual([[P[b], 'unsatisfied']]);
+    const basic = { ratingPollId: membersPoll, problems: '覆盖面不足', deadline: '2099-09-30' };
+    const refused = await staff.post(`/api/tracking/projects/${P[a]}/rectifications`, basic);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('NOT_RECTIFIABLE');
+    expect(refused.body.error.messageZh).toContain('整改设置');
+
+    const before = await snapshot(t.url);
+    for (const bad of [{ includeBasic: 'yes' }, {}]) {
+      expect((await staff.req('PUT', `/api/cycles/${h.cycleId}/rectification-policy`, bad)).status, JSON.stringify(bad)).toBe(400);
+    }
+    expect((await new Client(t.app).req('PUT', `/api/cycles/${h.cycleId}/rectification-policy`, { includeBasic: true })).status).toBe(401);
+    expect((await staff.req('PUT', `/api/cycles/${h.sessionId}/rectification-policy`, { includeBasic: true })).status).toBe(404);
+    expect(await snapshot(t.url)).toEqual(before);
+
+    const on = await staff.req('PUT', `/api/cycles/${h.cycleId}/rectification-policy`, { includeBasic: true });
+    expect(on.status, JSON.stringify(on.body)).toBe(200);
+    expect(on.body).toEqual({ includeBasic: true });
+    expect(await dueOf(membersPoll)).toEqual([
       [P[a], 'basic'],
       [P[b], 'unsatisfied'],
     ]);
+    const opened = await staff.post(`/api/tracking/projects/${P[a]}/rectifications`, basic);
+    expect(opened.status, JSON.stringify(opened.body)).toBe(200);
+    expect(opened.body.rating.grade).toBe('basic');
+    // Turned off again: the record stays, and no new 基本满意 one is due.
+    expect((await staff.req('PUT', `/api/cycles/${h.cycleId}/rectification-policy`, { includeBasic: false })).body).toEqual({ includeBasic: false });
+    const after = await staff.get(`/api/cycles/${h.cycleId}/rectifications`);
+    expect(after.body.records.map((r: { projectId: string }) => r.projectId)).toEqual([P[a]]);
+    expect(await dueOf(membersPoll)).toEqual([[P[b], 'unsatisfied']]);
   });
 
   it('opens 整改 only for a poor grade in a certified rating', async () => {

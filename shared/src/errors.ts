@@ -106,7 +106,7 @@ export const ERRORS = {
   DEPARTMENT_MISMATCH: [403, '只能填报本单位负责的项目', 'You can report only on projects of your own department'],
   PROGRESS_REGRESSION: [400, '进度低于上次填报，请说明原因', 'Progress is lower than last reported; explain why'],
   ATTACHMENT_TOO_LARGE: [413, '附件超过 5 MB 大小限制', 'An attachment exceeds the 5 MiB limit'],
-  NOT_RECTIFIABLE: [409, '该项目在此次测评中未被评为不满意或基本满意，无需整改', 'The project was not graded unsatisfied or basic in this rating; no rectification is called for'],
+  NOT_RECTIFIABLE: [409, '该项目在此次测评中的等次无需整改（不满意的须整改；基本满意的是否整改，按本年度的整改设置）', 'The project’s grade in this rating calls for no rectification (unsatisfied always does; basic only where the cycle’s setting says so)'],
   RECTIFICATION_EXISTS: [409, '该项目已就此次测评建立整改记录', 'A rectification for this project and rating already exists'],
   RECTIFICATION_CLOSED: [409, '整改已完成，不能再填报', 'The rectification is complete; no further reports'],
   ATTACHMENT_TYPE: [415, '附件类型不允许（仅限 PDF、PNG、JPEG、DOCX、XLSX），或内容与类型不符', 'Attachment type not allowed (PDF, PNG, JPEG, DOCX, XLSX only) or content does not match it'],

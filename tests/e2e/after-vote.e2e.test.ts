@@ -81,6 +81,8 @@ describe('不满意 → 整改 → 再次测评, in the browser', () => {
     const due = con.getByTestId('rectification-due');
     await poll(() => due.count()).toBe(1);
     expect(await due.textContent()).toContain('不满意');
+    // 基本满意 calls for 整改 only where the cycle says so; by default it does not.
+    expect(await con.getByTestId('rectification-policy').locator('input').isChecked()).toBe(false);
     await due.getByTestId('rectification-open').click();
     await con.getByTestId('rectification-problems').fill('助餐点离小区远，老人反映用餐不便');
     await con.getByTestId('rectification-deadline').fill('2099-09-30');

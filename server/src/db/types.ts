@@ -45,6 +45,8 @@ export interface CyclesTable {
   /** The congress that runs the cycle, e.g. 宿迁市人大. */
   unit_name: ColumnType<string | null, string | null | undefined, string | null>;
   min_ballots: Generated<number>;
+  /** 整改 after a 基本满意 grade too (a 不满意 one always calls for it). */
+  rectify_basic: Generated<boolean>;
   created_at: CreatedAt;
 }
 

@@ -65,7 +65,11 @@ const rectificationFields = {
 export const Rectification = Type.Object(rectificationFields);
 export type Rectification = Static<typeof Rectification>;
 
-/** A project graded 不满意 or 基本满意 in a certified rating that has no 整改 record yet. */
+/** The cycle's 整改 setting: whether a 基本满意 grade calls for 整改 too (不满意 always does). */
+export const RectificationPolicy = Type.Object({ includeBasic: Type.Boolean() });
+export type RectificationPolicy = Static<typeof RectificationPolicy>;
+
+/** A project whose grade in a certified rating calls for 整改 and that has no 整改 record yet. */
 export const RectificationDue = Type.Object({
   projectId: Uuid,
   name: Type.String(),
@@ -77,5 +81,6 @@ export type RectificationDue = Static<typeof RectificationDue>;
 export const CycleRectifications = Type.Object({
   records: Type.Array(Type.Object({ ...rectificationFields, projectName: Type.String() })),
   due: Type.Array(RectificationDue),
+  policy: RectificationPolicy,
 });
 export type CycleRectifications = Static<typeof CycleRectifications>;

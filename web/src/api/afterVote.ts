@@ -7,6 +7,7 @@ import type {
   OpinionReplyBody,
   OpenRectificationBody,
   Rectification,
+  RectificationPolicy,
   RectificationReportBody,
   SupervisionActivity,
   SupervisionOpinion,
@@ -19,6 +20,8 @@ const enc = encodeURIComponent;
 /** 整改, supervision and the year summary: the work after the vote. */
 export const afterVoteApi = {
   rectifications: (cycleId: string) => http.get<CycleRectifications>(`/api/cycles/${enc(cycleId)}/rectifications`),
+  /** Whether a 基本满意 grade calls for 整改 too, in this cycle. */
+  setRectificationPolicy: (cycleId: string, body: RectificationPolicy) => http.put<RectificationPolicy>(`/api/cycles/${enc(cycleId)}/rectification-policy`, body),
   openRectification: (projectId: string, body: OpenRectificationBody) => http.post<Rectification>(`/api/tracking/projects/${enc(projectId)}/rectifications`, body),
   reportRectification: (id: string, body: RectificationReportBody) => http.post<Rectification>(`/api/rectifications/${enc(id)}/reports`, body),
   supervision: (cycleId: string) => http.get<CycleSupervision>(`/api/cycles/${enc(cycleId)}/supervision`),

@@ -15,7 +15,9 @@ const afterEn: typeof afterZhCN = {
     console: {
       title: 'Rectification',
       due: 'Projects awaiting rectification',
-      noDue: 'No project graded unsatisfied or basic is waiting for a rectification record.',
+      noDue: 'No project whose grade calls for rectification is waiting for a record.',
+      includeBasic: 'Projects graded basic call for rectification too',
+      includeBasicHint: 'A project graded unsatisfied always does. This setting decides whether basic ones are listed as awaiting rectification; records already opened stay.',
       open: 'Open rectification',
       deadlineLabel: 'Deadline',
       records: 'Rectification records',

@@ -16,7 +16,9 @@ const afterZhCN = {
     console: {
       title: '整改',
       due: '待建立整改的项目',
-      noDue: '没有测评为不满意或基本满意且尚未建立整改的项目。',
+      noDue: '没有测评等次须整改且尚未建立整改的项目。',
+      includeBasic: '测评为基本满意的项目也须整改',
+      includeBasicHint: '测评为不满意的项目一律整改。此设置决定基本满意的项目是否列入待整改；已建立的整改不受影响。',
       open: '建立整改',
       deadlineLabel: '整改期限',
       records: '整改台账',

@@ -90,4 +90,11 @@ export const rectificationRepository = {
       .orderBy('certified_at')
       .execute();
   },
+  /** The cycle's 整改 setting (undefined: no such cycle). */
+  policy(db: DbOrTx, cycleId: string) {
+    return db.selectFrom('cycles').select('rectify_basic').where('id', '=', cycleId).executeTakeFirst();
+  },
+  setPolicy(db: DbOrTx, cycleId: string, includeBasic: boolean) {
+    return db.updateTable('cycles').set({ rectify_basic: includeBasic }).where('id', '=', cycleId).returning('rectify_basic').executeTakeFirst();
+  },
 };

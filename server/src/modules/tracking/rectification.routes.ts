@@ -1,4 +1,4 @@
-import { CycleRectifications, IdParams, OpenRectificationBody, Rectification, RectificationReportBody } from '@piaojue/shared';
+import { CycleRectifications, IdParams, OpenRectificationBody, Rectification, RectificationPolicy, RectificationReportBody } from '@piaojue/shared';
 import type { RoutesPlugin } from '../../lib/routes.ts';
 
 export const rectificationRoutes: RoutesPlugin = async (app, { services }) => {
@@ -9,6 +9,11 @@ export const rectificationRoutes: RoutesPlugin = async (app, { services }) => {
     '/api/cycles/:id/rectifications',
     { config: { roles: ['staff', 'presidium'] }, schema: { tags, summary: '整改台账与待整改项目 · Rectifications and projects awaiting one', params: IdParams, response: { 200: CycleRectifications } } },
     (req) => rectification.ofCycle(req.params.id),
+  );
+  app.put(
+    '/api/cycles/:id/rectification-policy',
+    { config: { roles: ['staff'] }, schema: { tags, summary: '设置基本满意是否也须整改 · Whether a basic grade calls for rectification', params: IdParams, body: RectificationPolicy, response: { 200: RectificationPolicy } } },
+    (req) => rectification.setPolicy(req.principal, req.params.id, req.body),
   );
   app.post(
     '/api/tracking/projects/:id/rectifications',

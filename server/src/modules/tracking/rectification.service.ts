@@ -1,6 +1,8 @@
 import {
+  callsForRectification,
   readRatingResult,
   type CycleRectifications,
+  type RectificationPolicy,
   type OpenRectificationBody,
   type Rectification,
   type RectificationReportBody,
@@ -77,7 +79,7 @@ async function assemble(db: DbOrTx, recs: RectificationRecord[], today: string):
 export class RectificationService {
   constructor(private readonly db: Db) {}
 
-  /** Opens 整改 for a project that a certified rating graded 不满意 or 基本满意. */
+  /** Opens 整改 for a project whose grade in a certified rating calls for it (the cycle's setting). */
   async open(actor: Principal, projectId: string, b: OpenRectificationBody): Promise<Rectification> {
     return this.db.transaction().execute(async (trx) => {
       if (!(await trackingRepository.lockProject(trx, projectId))) throw new AppError('NOT_FOUND');
@@ -86,7 +88,8 @@ export class RectificationService {
       if (!poll || poll.kind !== 'rating') throw new AppError('NOT_FOUND', { field: 'ratingPollId' });
       if (!FINAL.has(poll.status)) throw new AppError('POLL_STATE', { status: poll.status });
       const ref = ratingRef(poll, project.candidate_id);
-      if (!ref || ref.grade === 'satisfied') throw new AppError('NOT_RECTIFIABLE', { grade: ref?.grade ?? null });
+      const includeBasic = (await repo.policy(trx, project.cycle_id))!.rectify_basic;
+      if (!ref || !callsForRectification(ref.grade, includeBasic)) throw new AppError('NOT_RECTIFIABLE', { grade: ref?.grade ?? null, includeBasic });
       const existing = await repo.ofProjects(trx, [projectId]);
       if (existing.some((r) => r.rating_poll_id === poll.id)) throw new AppError('RECTIFICATION_EXISTS');
       const department = (b.department ?? project.department).trim();
@@ -135,8 +138,11 @@ export class RectificationService {
     });
   }
 
-  /** Every 整改 record of a cycle, and the poorly graded projects that have none yet. */
+  /** Every 整改 record of a cycle, the projects whose grade calls for one and have none yet, and the setting. */
   async ofCycle(cycleId: string): Promise<CycleRectifications> {
+    const policy = await repo.policy(this.db, cycleId);
+    if (!policy) throw new AppError('NOT_FOUND');
+    const includeBasic = policy.rectify_basic;
     const projects = await trackingRepository.projectsOfCycle(this.db, cycleId);
     const recs = await repo.ofCycle(this.db, cycleId);
     const built = await assemble(this.db, recs, chinaToday());
@@ -149,13 +155,26 @@ export class RectificationService {
     for (const p of projects) {
       for (const poll of polls) {
         const ref = ratingRef(poll, p.candidate_id);
-        if (!ref || ref.grade === 'satisfied') continue;
+        if (!ref || !callsForRectification(ref.grade, includeBasic)) continue;
         if (recs.some((r) => r.project_id === p.id && r.rating_poll_id === poll.id)) continue;
         // A re-rating that graded poorly again calls for 整改 of its own.
         due.push({ projectId: p.id, name: p.name, department: p.department, rating: ref });
       }
     }
-    return { records, due };
+    return { records, due, policy: { includeBasic } };
+  }
+
+  /**
+   * Whether a 基本满意 grade calls for 整改 too. Records already opened stay; the setting decides
+   * which grades may open new ones.
+   */
+  async setPolicy(actor: Principal, cycleId: string, b: RectificationPolicy): Promise<RectificationPolicy> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await repo.setPolicy(trx, cycleId, b.includeBasic);
+      if (!row) throw new AppError('NOT_FOUND');
+      await appendAudit(trx, { actor: actorOf(actor), action: 'rectification.policy_set', subject: `cycle:${cycleId}`, details: { includeBasic: b.includeBasic } });
+      return { includeBasic: row.rectify_basic };
+    });
   }
 
   private async one(db: DbOrTx, id: string): Promise<Rectification> {
