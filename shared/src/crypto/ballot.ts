@@ -5,6 +5,8 @@
  * of these small values", proved by the disjunctive proof of proofs.ts (ElectionGuard 2.0 §3.3.5
  * for single selections, §3.3.6 for the contest limit, which is a statement over a sum).
  */
+import type { RatingBallot } from '../domain/rating.ts';
+import type { BallotBody } from '../domain/rules.ts';
 import { ctAdd, ctSub, ctZero, encrypt, type Ciphertext } from './elgamal.ts';
 import { digest, GROUP_NAME, scalarAdd, scalarRandom, scalarSub, scalarZero, toHex, type Point, type Scalar } from './group.ts';
 import { proveRange, verifyRange, type RangeProof } from './proofs.ts';
@@ -165,6 +167,28 @@ export function slotValues(spec: PollSpec, choice: PlainChoice): number[] {
       break;
   }
   return values;
+}
+
+/**
+ * The choice of a ballot body that validateBallot / validateRatingBallot accepted, by index in
+ * the poll's candidate list (the order the slots follow).
+ */
+export function choiceFromBody(body: BallotBody | RatingBallot, candidateIds: readonly string[]): PlainChoice {
+  const index = (id: string): number => {
+    const i = candidateIds.indexOf(id);
+    if (i < 0) throw new Error('not a candidate of this poll');
+    return i;
+  };
+  switch (body.type) {
+    case 'approve':
+      return { type: 'approve', marks: candidateIds.map((id) => body.marks[id] ?? 'abstain') };
+    case 'choose':
+      return { type: 'choose', selected: body.selected.map(index) };
+    case 'rank':
+      return { type: 'rank', ranking: body.ranking.map(index) };
+    case 'rating':
+      return { type: 'rating', marks: candidateIds.map((id) => body.marks[id] ?? 'abstain') };
+  }
 }
 
 /** H_E: binds ballots to this poll, this ceremony and this joint key. */

@@ -1,8 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { PollSpec } from './ballot.ts';
-import type { BulletinJson } from './bulletin.ts';
+import { validateBallot } from '../domain/ballot.ts';
+import { validateRatingBallot } from '../domain/rating.ts';
+import { choiceFromBody, encryptBallot, firstInvalidProof, slotValues, type PollSpec } from './ballot.ts';
+import { encryptedBallotToJson, parseEncryptedBallot, type BulletinJson } from './bulletin.ts';
 import { cryptoReady, scalarRandom } from './group.ts';
-import { bulletinJsonOf, randomChoice, runCeremony, type CeremonyRun } from './testkit.ts';
+import { bulletinJsonOf, pollContext, randomChoice, runCeremony, type CeremonyRun } from './testkit.ts';
 import { verifyBulletin, type VerifyFailureCode } from './verify.ts';
 
 let run: CeremonyRun;
@@ -175,5 +177,39 @@ describe('bulletin and verifier', () => {
     const json = { ...bulletin(approve, 3), decryption: null };
     expect(verifyBulletin(json).ok).toBe(true);
     expect(scalarRandom()).toHaveLength(32);
+  });
+});
+
+describe('the wire: a validated ballot body, encrypted on the tablet, read back by the server', () => {
+  const ids = ['p-a', 'p-b', 'p-c', 'p-d'];
+  const rules = { choose: 2, passThreshold: 'none', tieRule: 'runoff' } as const;
+
+  it.each([
+    ['approve', { type: 'approve', marks: { 'p-b': 'for', 'p-d': 'against' } }, [0, 1, 0, 31, 1]],
+    ['choose', { type: 'choose', selected: ['p-c', 'p-a'] }, [1, 0, 1, 0]],
+    ['rank', { type: 'rank', ranking: ['p-d', 'p-a'] }, [0, 1, 0, 0, 0, 0, 1, 0]],
+  ] as const)('%s', (kind, body, expected) => {
+    const valid = validateBallot(body, { ...rules, ballotType: kind }, ids);
+    if (!valid.ok) throw new Error(valid.code);
+    const sp: PollSpec = { pollId: `wire-${kind}`, kind, candidates: 4, places: 2, allowAbstain: true, maxBallots: 30 };
+    const choice = choiceFromBody(valid.ballot, ids);
+    expect(slotValues(sp, choice)).toEqual(expected);
+    const wire = JSON.parse(JSON.stringify(encryptedBallotToJson(encryptBallot(pollContext(run, sp), choice))));
+    const read = parseEncryptedBallot(wire);
+    if (!read.ok) throw new Error(read.reason);
+    expect(firstInvalidProof(pollContext(run, sp), read.ballot)).toBeNull();
+  });
+
+  it('rating', () => {
+    const valid = validateRatingBallot({ type: 'rating', marks: { 'p-a': 'basic', 'p-c': 'unsatisfied' } }, ids, true);
+    if (!valid.ok) throw new Error(valid.code);
+    const sp: PollSpec = { pollId: 'wire-rating', kind: 'rating', candidates: 4, places: 0, allowAbstain: true, maxBallots: 30 };
+    expect(slotValues(sp, choiceFromBody(valid.ballot, ids))).toEqual([0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]);
+  });
+
+  it('a malformed encrypted ballot is refused at its first bad field', () => {
+    expect(parseEncryptedBallot({ slots: 'x', proofs: [] })).toMatchObject({ ok: false, path: '$.slots' });
+    expect(parseEncryptedBallot({ slots: [['AA', 'AA']], proofs: [] })).toMatchObject({ ok: false, path: '$.slots[0][0]' });
+    expect(parseEncryptedBallot(null)).toMatchObject({ ok: false, path: '$' });
   });
 });

@@ -35,7 +35,7 @@ export interface BulletinJson {
     fingerprint: string;
   };
   poll: PollSpec;
-  ballots: { tracker: string; slots: CtJson[]; proofs: { c: B64[]; v: B64[] }[] }[];
+  ballots: ({ tracker: string } & EncryptedBallotJson)[];
   /** per tally slot, the sum over all ballots */
   sums: CtJson[];
   decryption: {
@@ -100,6 +100,16 @@ export function buildBulletin(input: BulletinInput): Bulletin {
 const ct = (c: Ciphertext): CtJson => [toB64(c.a), toB64(c.b)];
 const proof = (p: SimpleProof): ProofJson => ({ c: toB64(p.c), v: toB64(p.v) });
 
+/** An encrypted ballot as the tablet sends it and the bulletin lists it. */
+export interface EncryptedBallotJson {
+  slots: CtJson[];
+  proofs: { c: B64[]; v: B64[] }[];
+}
+
+export function encryptedBallotToJson(ballot: EncryptedBallot): EncryptedBallotJson {
+  return { slots: ballot.slots.map(ct), proofs: ballot.proofs.map((p) => ({ c: p.c.map(toB64), v: p.v.map(toB64) })) };
+}
+
 export function bulletinToJson(b: Bulletin): BulletinJson {
   return {
     format: BULLETIN_FORMAT,
@@ -116,11 +126,7 @@ export function bulletinToJson(b: Bulletin): BulletinJson {
       fingerprint: b.fingerprint,
     },
     poll: b.spec,
-    ballots: b.ballots.map(({ tracker, ballot }) => ({
-      tracker,
-      slots: ballot.slots.map(ct),
-      proofs: ballot.proofs.map((p) => ({ c: p.c.map(toB64), v: p.v.map(toB64) })),
-    })),
+    ballots: b.ballots.map(({ tracker, ballot }) => ({ tracker, ...encryptedBallotToJson(ballot) })),
     sums: b.sums.map(ct),
     decryption: b.decryption && {
       partials: b.decryption.partials.map((p) => ({ guardian: p.guardian, shares: p.shares.map(toB64), proofs: p.proofs.map(proof) })),
@@ -180,6 +186,29 @@ function simpleProof(v: unknown, path: string): SimpleProof {
 }
 const each = <T>(v: unknown, path: string, read: (x: unknown, p: string) => T): T[] => list(v, path).map((x, i) => read(x, `${path}[${i}]`));
 
+function readBallot(v: unknown, path: string): EncryptedBallot {
+  return {
+    slots: each(field(v, 'slots', path), `${path}.slots`, ciphertext),
+    proofs: each(field(v, 'proofs', path), `${path}.proofs`, (y, q) => ({
+      c: each(field(y, 'c', q), `${q}.c`, scalar),
+      v: each(field(y, 'v', q), `${q}.v`, scalar),
+    })) as RangeProof[],
+  };
+}
+
+/**
+ * Decodes an encrypted ballot from a tablet: every element canonical and valid. Whether it is
+ * a valid ballot of the poll is firstInvalidProof's question.
+ */
+export function parseEncryptedBallot(json: unknown): { ok: true; ballot: EncryptedBallot } | { ok: false; path: string; reason: string } {
+  try {
+    return { ok: true, ballot: readBallot(json, '$') };
+  } catch (e) {
+    if (e instanceof BulletinFormatError) return { ok: false, path: e.path, reason: e.message };
+    throw e;
+  }
+}
+
 function pollSpec(v: unknown, path: string): PollSpec {
   const kind = str(field(v, 'kind', path), `${path}.kind`);
   const allowAbstain = field(v, 'allowAbstain', path);
@@ -235,13 +264,7 @@ export function parseBulletin(json: unknown): Bulletin {
     spec,
     ballots: each(field(json, 'ballots', '$'), '$.ballots', (x, p) => ({
       tracker: str(field(x, 'tracker', p), `${p}.tracker`),
-      ballot: {
-        slots: each(field(x, 'slots', p), `${p}.slots`, ciphertext),
-        proofs: each(field(x, 'proofs', p), `${p}.proofs`, (y, q) => ({
-          c: each(field(y, 'c', q), `${q}.c`, scalar),
-          v: each(field(y, 'v', q), `${q}.v`, scalar),
-        })) as RangeProof[],
-      },
+      ballot: readBallot(x, p),
     })),
     sums: each(field(json, 'sums', '$'), '$.sums', ciphertext),
     decryption: dec === null ? null : {

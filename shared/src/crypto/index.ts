@@ -13,7 +13,7 @@ export {
   type CeremonyParams, type EncryptedShare, type FinishResult, type GuardianCommitment, type GuardianSecret,
 } from './ceremony.ts';
 export {
-  ballotTracker, checkSpec, CRYPTO_BALLOT_KINDS, encryptBallot, firstInvalidProof, packingBase, pollBaseHash,
+  ballotTracker, checkSpec, choiceFromBody, CRYPTO_BALLOT_KINDS, encryptBallot, firstInvalidProof, packingBase, pollBaseHash,
   rankPositions, slotCount, slotValues, statements, tallySlotCount, trackerDisplay,
   type CryptoBallotKind, type EncryptedBallot, type PlainChoice, type PollContext, type PollSpec, type Statement,
 } from './ballot.ts';
@@ -22,7 +22,7 @@ export {
   type PartialDecryption, type PollCounts,
 } from './tally.ts';
 export {
-  buildBulletin, BULLETIN_FORMAT, BULLETIN_VERSION, bulletinToJson, parseBulletin, pollContextOf,
-  type Bulletin, type BulletinInput, type BulletinJson,
+  buildBulletin, BULLETIN_FORMAT, BULLETIN_VERSION, bulletinToJson, encryptedBallotToJson, parseBulletin, parseEncryptedBallot,
+  pollContextOf, type Bulletin, type BulletinInput, type BulletinJson, type EncryptedBallotJson,
 } from './bulletin.ts';
 export { verifyBulletin, VERIFY_FAILURES, type VerifyFailure, type VerifyFailureCode, type VerifyReport } from './verify.ts';
