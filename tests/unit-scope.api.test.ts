@@ -93,6 +93,18 @@ describe('accounts scoped to a congress', () => {
     expect(await snapshot(t.url)).toEqual(before);
   });
 
+  it('a unit’s own lists (/mine) hold its congress’s projects and opinions only, whatever the unit is called', async () => {
+    // The township account reports for a unit named 市民政局, as the city's does: another congress's unit.
+    expect((await townStaff.get('/api/tracking/mine')).body).toEqual({ department: '市民政局', projects: [] });
+    expect((await townStaff.get('/api/supervision/opinions/mine')).body).toEqual({ department: '市民政局', opinions: [] });
+    const cityUnit = await scopedUser('shimz', { level: 'city', name: '宿迁市人大' });
+    // both of the city's chosen projects are 市民政局's
+    const mine = (await cityUnit.get('/api/tracking/mine')).body.projects.map((p: { id: string }) => p.id);
+    expect(mine).toHaveLength(2);
+    expect(mine).toContain(ids.project);
+    expect((await cityUnit.get('/api/supervision/opinions/mine')).body.opinions.map((o: { opinion: { id: string } }) => o.opinion.id)).toEqual([ids.opinion]);
+  });
+
   it('the same account’s own cycles work, and lists show only its congress', async () => {
     const refused = await townStaff.post('/api/cycles', { level: 'city', name: '越级年度', year: 2099, chooseN: 1, ballotType: 'approve', passThreshold: 'none', quorumRule: 'more_than_half', tieRule: 'runoff' });
     expect(refused.status).toBe(403);

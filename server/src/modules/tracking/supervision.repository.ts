@@ -41,15 +41,16 @@ export const supervisionRepository = {
   opinion(db: DbOrTx, id: string) {
     return db.selectFrom('supervision_opinions').select(['id', 'activity_id', 'department', 'status']).where('id', '=', id).forUpdate().executeTakeFirst();
   },
-  opinionsOfDepartment(db: DbOrTx, department: string) {
-    return db
-      .selectFrom('supervision_opinions')
-      .select(['id', 'activity_id', 'position', 'body', 'department', 'status', 'reply', 'replied_at'])
-      .where('department', '=', department)
-      .orderBy('status')
-      .orderBy('activity_id')
-      .orderBy('position')
-      .execute();
+  /** Opinions addressed to a unit, in one congress's cycles (`unit`) or in every cycle (null). */
+  opinionsOfDepartment(db: DbOrTx, department: string, unit: { level: string; name: string } | null) {
+    let q = db
+      .selectFrom('supervision_opinions as o')
+      .innerJoin('supervision_activities as sa', 'sa.id', 'o.activity_id')
+      .innerJoin('cycles as cy', 'cy.id', 'sa.cycle_id')
+      .select(['o.id', 'o.activity_id', 'o.position', 'o.body', 'o.department', 'o.status', 'o.reply', 'o.replied_at'])
+      .where(sql<string>`btrim(o.department)`, '=', department.trim());
+    if (unit) q = q.where('cy.level', '=', unit.level).where('cy.unit_name', '=', unit.name);
+    return q.orderBy('o.status').orderBy('o.activity_id').orderBy('o.position').execute();
   },
   activitiesByIds(db: DbOrTx, ids: string[]) {
     if (ids.length === 0) return Promise.resolve([]);

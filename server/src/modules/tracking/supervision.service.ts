@@ -17,6 +17,7 @@ import { actorOf, type Principal } from '../auth/auth.service.ts';
 import { cyclesRepository } from '../cycles/cycles.repository.ts';
 import { supervisionRepository as repo, type ActivityRecord, type OpinionRecord } from './supervision.repository.ts';
 import { trackingRepository } from './tracking.repository.ts';
+import { unitOf } from '../units/unit-scope.ts';
 
 const toOpinion = (o: OpinionRecord): SupervisionOpinion => ({
   id: o.id,
@@ -131,12 +132,12 @@ export class SupervisionService {
     });
   }
 
-  /** Opinions addressed to the caller's unit, open ones first. */
+  /** Opinions addressed to the caller's unit in its congress's cycles, open ones first. */
   async mine(actor: Principal): Promise<MyOpinions> {
     if (actor.kind !== 'user') throw new AppError('FORBIDDEN');
     const department = await trackingRepository.userDepartment(this.db, actor.user.id);
     if (!department) return { department: null, opinions: [] };
-    const ops = await repo.opinionsOfDepartment(this.db, department);
+    const ops = await repo.opinionsOfDepartment(this.db, department, await unitOf(this.db, actor));
     const acts = new Map(
       (
         await repo.activitiesByIds(

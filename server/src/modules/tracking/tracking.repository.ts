@@ -100,8 +100,11 @@ export const trackingRepository = {
   projectsOfCycle(db: DbOrTx, cycleId: string) {
     return projects(db).where('p.cycle_id', '=', cycleId).orderBy('c.position').execute();
   },
-  projectsOfDepartment(db: DbOrTx, department: string) {
-    return projects(db).where('p.department', '=', department).orderBy('cy.year', 'desc').orderBy('c.position').execute();
+  /** A unit's projects, of one congress's cycles (`unit`) or of every cycle (null). */
+  projectsOfDepartment(db: DbOrTx, department: string, unit: { level: string; name: string } | null) {
+    let q = projects(db).where(sql<string>`btrim(p.department)`, '=', department.trim());
+    if (unit) q = q.where('cy.level', '=', unit.level).where('cy.unit_name', '=', unit.name);
+    return q.orderBy('cy.year', 'desc').orderBy('c.position').execute();
   },
   lockProject(db: DbOrTx, id: string) {
     return db.selectFrom('tracking_projects').select('id').where('id', '=', id).forUpdate().executeTakeFirst();

@@ -31,6 +31,7 @@ import { checkDepartment, lockProject, userOf } from './tracking-access.ts';
 import { loadBundle, loadBundles, projectDetail } from './tracking.views.ts';
 import { milestoneChanges, planChanges, stateAfter } from './tracking-changes.ts';
 import { averagePercent, chinaToday, periodDate } from './tracking-status.ts';
+import { unitOf } from '../units/unit-scope.ts';
 
 export class TrackingService {
   constructor(private readonly db: Db) {}
@@ -110,13 +111,17 @@ export class TrackingService {
     return this.cycleSummary(cycleId, asOf ?? chinaToday(), null, true);
   }
 
-  /** A department account's own projects, every cycle. */
+  /**
+   * A department account's own projects, every cycle of its congress: a unit's name is unique
+   * within a congress only (every township has its 社会事务办), so an account of one congress
+   * never lists another's projects of the same name.
+   */
   async mine(actor: Principal): Promise<MyTrackedProjects> {
     const u = userOf(actor);
     const department = await repo.userDepartment(this.db, u.user.id);
     if (!department) return { department: null, projects: [] };
     const today = chinaToday();
-    const bundles = await loadBundles(this.db, await repo.projectsOfDepartment(this.db, department), 'none');
+    const bundles = await loadBundles(this.db, await repo.projectsOfDepartment(this.db, department, await unitOf(this.db, u)), 'none');
     return { department, projects: bundles.map((b) => toSummary(b, today, false)) };
   }
 
