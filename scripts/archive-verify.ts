@@ -1,7 +1,8 @@
 // pnpm archive:verify <file>: re-verify a cycle archive on its own (no database needed):
 // the audit hash chain, the frozen candidate list's hash, and every poll recounted from its box.
 import fs from 'node:fs';
-import { verifyArchive, type CycleArchive } from '../server/src/modules/results/archive.ts';
+import { verifyArchive } from '../server/src/modules/results/archive.ts';
+import type { CycleArchive } from '../server/src/modules/results/archive.service.ts';
 
 const file = process.argv[2];
 if (!file) {

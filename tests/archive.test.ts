@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyArchive, type CycleArchive } from '../server/src/modules/results/archive.ts';
+import { verifyArchive } from '../server/src/modules/results/archive.ts';
+import type { CycleArchive } from '../server/src/modules/results/archive.service.ts';
 import { createTestApp, key, scenario, type TestApp } from './helpers/app.ts';
 
 let t: TestApp;

@@ -29,6 +29,8 @@ import { UnitsService } from './modules/units/units.service.ts';
 import { CyclesService } from './modules/cycles/cycles.service.ts';
 import { cyclesRoutes } from './modules/cycles/cycles.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+import { CastService } from './modules/polls/cast.service.ts';
+import { PollViewsService } from './modules/polls/poll-views.service.ts';
 import { PollsService } from './modules/polls/polls.service.ts';
 import { ScrutinyService } from './modules/procedure/scrutiny.service.ts';
 import { procedureRoutes } from './modules/procedure/procedure.routes.ts';
@@ -36,6 +38,7 @@ import { ProposalsService } from './modules/proposals/proposals.service.ts';
 import { proposalsRoutes } from './modules/proposals/proposals.routes.ts';
 import { SimilarityService } from './modules/proposals/similarity/similarity.service.ts';
 import { similarityRoutes } from './modules/proposals/similarity/similarity.routes.ts';
+import { ArchiveService } from './modules/results/archive.service.ts';
 import { ResultsService } from './modules/results/results.service.ts';
 import { resultsRoutes } from './modules/results/results.routes.ts';
 import { pollsRoutes } from './modules/polls/polls.routes.ts';
@@ -65,8 +68,11 @@ export interface Services {
   sessions: SessionsService;
   dualControl: DualControlService;
   polls: PollsService;
+  casts: CastService;
+  pollViews: PollViewsService;
   scrutiny: ScrutinyService;
   results: ResultsService;
+  archive: ArchiveService;
   tracking: TrackingService;
   trackingReports: TrackingReportsService;
   rectification: RectificationService;
@@ -180,9 +186,11 @@ export async function buildApp(opts: BuildOptions) {
   const cycles = new CyclesService(db);
   const sessions = new SessionsService(db, config, loginCodes);
   const dualControl = new DualControlService(db);
-  const polls = new PollsService(db, turnoutNotifier, app.log);
+  const polls = new PollsService(db, app.log);
+  const casts = new CastService(db, turnoutNotifier);
+  const pollViews = new PollViewsService(db);
   const scrutiny = new ScrutinyService(db);
-  const results = new ResultsService(db, polls);
+  const results = new ResultsService(db);
   const tracking = new TrackingService(db);
   const trackingReports = new TrackingReportsService(db, config.TRACKING_PUBLIC_REVIEW);
   const rectification = new RectificationService(db);
@@ -193,11 +201,11 @@ export async function buildApp(opts: BuildOptions) {
   if (opts.listen !== false) await similarity.seedLexicon();
   const hub = new Hub(
     {
-      hall: async (id, forPublic) => ({ kind: 'hall', state: await polls.hallState(id, forPublic) }),
+      hall: async (id, forPublic) => ({ kind: 'hall', state: await pollViews.hallState(id, forPublic) }),
       seesProvisional: (principal, id, key) => sessions.seesProvisional(principal, id, key),
       inScope: (principal, id) => sessionInScope(db, principal, id),
-      staff: async (id) => ({ kind: 'staff', state: await polls.staffState(id) }),
-      turnout: (id) => polls.focusTurnout(id),
+      staff: async (id) => ({ kind: 'staff', state: await pollViews.staffState(id) }),
+      turnout: (id) => pollViews.focusTurnout(id),
     },
     app.log,
     {
@@ -207,7 +215,7 @@ export async function buildApp(opts: BuildOptions) {
           const p = await auth.resolve(token);
           if (p.kind !== 'deputy') throw new AppError(p.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
           if (badText(msg.ballot)) throw new AppError('VALIDATION', { reason: BAD_TEXT });
-          return await polls.cast(p.deputy, msg.pollId, msg.idempotencyKey, msg.ballot);
+          return await casts.cast(p.deputy, msg.pollId, msg.idempotencyKey, msg.ballot);
         } catch (err) {
           throw toAppError(err as FastifyError) ?? err;
         }
@@ -215,7 +223,7 @@ export async function buildApp(opts: BuildOptions) {
       principal: (token) => auth.resolve(token),
     },
   );
-  const services: Services = { config, db, auth, users: new UsersAdminService(db), units: new UnitsService(db), cycles, sessions, dualControl, polls, scrutiny, results, tracking, trackingReports, rectification, supervision, summary, proposals, similarity, hub };
+  const services: Services = { config, db, auth, users: new UsersAdminService(db), units: new UnitsService(db), cycles, sessions, dualControl, polls, casts, pollViews, scrutiny, results, archive: new ArchiveService(db), tracking, trackingReports, rectification, supervision, summary, proposals, similarity, hub };
   const listener = new NoticeListener(opts.databaseUrl, (n) => hub.notice(n), () => hub.refreshAll(), app.log, (n) => hub.ended(n));
 
   app.setErrorHandler((err: FastifyError, req, reply) => {

@@ -6,7 +6,7 @@
  * balances, and the tally equals the one computed here from the ballots the tablets cast.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { trackerFor } from '../../server/src/modules/polls/polls.service.ts';
+import { trackerFor } from '../../server/src/modules/polls/cast.service.ts';
 import { cloneDatabase } from '../helpers/db.ts';
 import { prng, withPg } from '../helpers/world.ts';
 import {

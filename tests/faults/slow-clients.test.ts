@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
-import { trackerFor } from '../../server/src/modules/polls/polls.service.ts';
+import { trackerFor } from '../../server/src/modules/polls/cast.service.ts';
 import { createTestApp, key, type Client, type TestApp } from '../helpers/app.ts';
 import { castOk, hall, openPoll, prng, staffPair, withPg, type Hall } from '../helpers/world.ts';
 import { countsOf, expectedCounts, randomBallot, root, sleep, wsClient, type ApproveBallot } from './lib.ts';

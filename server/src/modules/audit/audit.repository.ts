@@ -14,6 +14,10 @@ export const auditRepository = {
   ) {
     return db.insertInto('audit_log').values(row).execute();
   },
+  /** The latest entry of one action on one subject. */
+  lastOf(db: DbOrTx, subject: string, action: string) {
+    return db.selectFrom('audit_log').select(['seq', 'hash']).where('subject', '=', subject).where('action', '=', action).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  },
   page(db: DbOrTx, afterSeq: number, limit: number) {
     return db.selectFrom('audit_log').selectAll().where('seq', '>', String(afterSeq)).orderBy('seq').limit(limit).execute();
   },

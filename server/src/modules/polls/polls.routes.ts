@@ -21,11 +21,11 @@ const STAFF = ['staff', 'presidium'] as const;
 const READERS = ['staff', 'presidium', 'scrutineer'] as const;
 
 export const pollsRoutes: RoutesPlugin = async (app, { services }) => {
-  const { polls } = services;
+  const { polls, casts, pollViews } = services;
   const tags = ['polls'];
 
   app.get('/api/sessions/:id/polls', { config: { roles: READERS }, schema: { summary: '会议的表决 · Polls of a session', tags, params: IdParams, response: { 200: Type.Array(Poll) } } }, (req) =>
-    polls.list(req.params.id),
+    pollViews.list(req.params.id),
   );
   app.post(
     '/api/sessions/:id/polls',
@@ -33,7 +33,7 @@ export const pollsRoutes: RoutesPlugin = async (app, { services }) => {
     (req) => polls.create(req.principal, req.params.id, req.body),
   );
   app.get('/api/polls/:id', { config: { roles: [...READERS, 'deputy'] }, schema: { summary: '表决 · A poll', tags, params: IdParams, response: { 200: Poll } } }, (req) =>
-    polls.get(req.principal, req.params.id),
+    pollViews.get(req.principal, req.params.id),
   );
   app.post(
     '/api/polls/:id/open',
@@ -65,10 +65,10 @@ export const pollsRoutes: RoutesPlugin = async (app, { services }) => {
     polls.runoff(req.principal, req.params.id),
   );
   app.get('/api/polls/:id/turnout', { config: { roles: READERS }, schema: { summary: '投票进度 · Turnout', tags, params: IdParams, response: { 200: StaffTurnout } } }, (req) =>
-    polls.staffTurnout(req.params.id),
+    pollViews.staffTurnout(req.params.id),
   );
   app.get('/api/polls/:id/trackers', { config: { roles: [...READERS, 'deputy'] }, schema: { summary: '回执清单 · Published receipts', tags, params: IdParams, response: { 200: Trackers } } }, (req) =>
-    polls.trackers(req.principal, req.params.id),
+    pollViews.trackers(req.principal, req.params.id),
   );
   app.post(
     '/api/polls/:id/ballots',
@@ -79,7 +79,7 @@ export const pollsRoutes: RoutesPlugin = async (app, { services }) => {
       compress: false,
       schema: { tags, summary: '投票（无记名）· Cast a secret ballot', params: IdParams, body: CastBody, response: { 200: CastReceipt } },
     },
-    (req) => polls.cast(requireDeputy(req).deputy, req.params.id, req.body.idempotencyKey, req.body.ballot),
+    (req) => casts.cast(requireDeputy(req).deputy, req.params.id, req.body.idempotencyKey, req.body.ballot),
   );
   app.get(
     '/api/sessions/:id/hall',
@@ -96,7 +96,7 @@ export const pollsRoutes: RoutesPlugin = async (app, { services }) => {
     async (req) => {
       const key = req.headers['x-piaojue-display-key'];
       const provisional = await services.sessions.seesProvisional(req.principal, req.params.id, typeof key === 'string' ? key : undefined);
-      return polls.hallState(req.params.id, !provisional);
+      return pollViews.hallState(req.params.id, !provisional);
     },
   );
 };

@@ -6,7 +6,7 @@ import type { RoutesPlugin } from '../../lib/routes.ts';
 const READERS = ['staff', 'presidium', 'scrutineer'] as const;
 
 export const procedureRoutes: RoutesPlugin = async (app, { services }) => {
-  const { scrutiny, polls } = services;
+  const { scrutiny, pollViews } = services;
   const tags = ['procedure'];
 
   app.get(
@@ -37,7 +37,7 @@ export const procedureRoutes: RoutesPlugin = async (app, { services }) => {
     { config: { roles: ['deputy'] }, schema: { tags: ['polls'], summary: '监票人在平板上确认计票 · A scrutineer confirms the count on their tablet', params: IdParams, response: { 200: Poll } } },
     async (req) => {
       await scrutiny.confirm(requireDeputy(req).deputy, req.params.id);
-      return polls.get(req.principal, req.params.id);
+      return pollViews.get(req.principal, req.params.id);
     },
   );
 };

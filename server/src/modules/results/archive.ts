@@ -1,47 +1,10 @@
 import { tally, tallyRating, type BallotBody, type GradingRule, type PollResult, type RatingBallot, type RatingResultWire } from '@piaojue/shared';
-import type { Db } from '../../db/database.ts';
 import { canonicalJson } from '../../lib/crypto.ts';
-import { AppError } from '../../lib/errors.ts';
 import { verifyEntries, type AuditRecord } from '../audit/audit.service.ts';
-import { candidateListHash, toCandidate } from '../cycles/cycles.service.ts';
-import { ratingRulesOf, rulesOf } from '../polls/polls.service.ts';
+import { candidateListHash } from '../cycles/cycles.service.ts';
+import { ratingRulesOf, rulesOf } from '../polls/poll-wire.ts';
 import type { PollRow } from '../../db/types.ts';
-import { archiveRepository as repo, SEALED_STATUSES } from './archive.repository.ts';
-
-export const ARCHIVE_FORMAT = 'piaojue-cycle-archive/2';
-
-/**
- * One file with everything needed to audit a cycle later: the rules, the frozen list, each
- * session's roster (no phones, no login codes), each poll's roll (who was issued and returned a
- * ballot), and, for polls counted and resealed, the box (the ballots, sorted by content) and the
- * published receipts as a separate sorted list; results, sign-offs, and the whole audit chain.
- * No ballot of a poll that is open (or was cancelled) ever leaves the server, and nothing pairs
- * a receipt with a ballot (docs/PROCEDURE.md, "Secret ballot").
- */
-export async function buildArchive(db: Db, cycleId: string) {
-  const cycle = await repo.cycle(db, cycleId);
-  if (!cycle) throw new AppError('NOT_FOUND');
-  const candidates = (await repo.candidates(db, cycleId)).map(toCandidate);
-  const sessions = await repo.sessions(db, cycleId);
-  const polls = await repo.polls(db, cycleId);
-  const out = [];
-  for (const s of sessions) out.push({ session: s, deputies: await repo.deputies(db, s.id) });
-  const pollEntries = [];
-  for (const p of polls) {
-    const sealed = (SEALED_STATUSES as readonly string[]).includes(p.status);
-    const [roll, box, trackers, signoffs] = await Promise.all([
-      repo.roll(db, p.id),
-      sealed ? repo.box(db, p.id) : [],
-      sealed ? repo.trackers(db, p.id) : [],
-      repo.signoffs(db, p.id),
-    ]);
-    pollEntries.push({ poll: p, roll, box, trackers: trackers.map((t) => t.tracker), signoffs });
-  }
-  const audit = await repo.audit(db);
-  return { format: ARCHIVE_FORMAT, generatedAt: new Date().toISOString(), cycle, candidates, sessions: out, polls: pollEntries, audit };
-}
-
-export type CycleArchive = Awaited<ReturnType<typeof buildArchive>>;
+import type { CycleArchive } from './archive.service.ts';
 
 export interface ArchiveCheck {
   name: string;

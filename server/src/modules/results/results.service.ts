@@ -8,12 +8,13 @@ import {
 } from '@piaojue/shared';
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
+import { auditRepository } from '../audit/audit.repository.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import { allowed } from '../../auth/guard.ts';
 import { cyclesRepository } from '../cycles/cycles.repository.ts';
 import { toCandidate } from '../cycles/cycles.service.ts';
 import { pollsRepository } from '../polls/polls.repository.ts';
-import type { PollsService } from '../polls/polls.service.ts';
+import { toPoll } from '../polls/poll-wire.ts';
 import { sessionsRepository } from '../sessions/sessions.repository.ts';
 import { ratingParagraphs, voteParagraphs } from './announcement-text.ts';
 import { resultsRepository } from './results.repository.ts';
@@ -22,10 +23,7 @@ const FINAL = new Set(['certified', 'published']);
 const COUNTED = new Set(['closed', 'rejected', 'certified', 'published']);
 
 export class ResultsService {
-  constructor(
-    private readonly db: Db,
-    private readonly polls: PollsService,
-  ) {}
+  constructor(private readonly db: Db) {}
 
   /** Certified results are public; a provisional one only to staff, presidium and scrutineers. */
   private async readable(principal: Principal, pollId: string): Promise<Poll> {
@@ -35,7 +33,7 @@ export class ResultsService {
     if (!FINAL.has(row.status) && !allowed(principal, ['staff', 'presidium', 'scrutineer'])) {
       throw new AppError(principal.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
     }
-    return this.polls.toPoll(this.db, row);
+    return toPoll(this.db, row);
   }
 
   async announcement(principal: Principal, pollId: string): Promise<Announcement> {
@@ -54,14 +52,7 @@ export class ResultsService {
     const names = (role: string, decision: string) =>
       poll.certification.signoffs.filter((s) => s.role === role && s.decision === decision).map((s) => s.displayName);
     const quorumRule = sessionCycle.quorum_rule as QuorumRule;
-    const anchor = await this.db
-      .selectFrom('audit_log')
-      .select(['seq', 'hash'])
-      .where('subject', '=', `poll:${poll.id}`)
-      .where('action', '=', 'poll.certification_signed')
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const anchor = await auditRepository.lastOf(this.db, `poll:${poll.id}`, 'poll.certification_signed');
     const record = poll.result?.record ?? poll.rating?.record;
     if (!record) throw new AppError('POLL_STATE', { status: poll.status });
     const base = {
@@ -199,16 +190,9 @@ export class ResultsService {
   async publicResults(cycleId: string): Promise<PublicCycleResults> {
     const cycle = await cyclesRepository.get(this.db, cycleId);
     if (!cycle) throw new AppError('NOT_FOUND');
-    const rows = await this.db
-      .selectFrom('polls')
-      .selectAll()
-      .where('cycle_id', '=', cycleId)
-      .where('status', 'in', ['certified', 'published'])
-      .where('kind', '!=', 'runoff')
-      .orderBy('created_at')
-      .execute();
+    const rows = await resultsRepository.publicPolls(this.db, cycleId);
     const announcements = [];
-    for (const r of rows) announcements.push(await this.build(await this.polls.toPoll(this.db, r)));
+    for (const r of rows) announcements.push(await this.build(await toPoll(this.db, r)));
     return { cycleId, cycleName: cycle.name, year: cycle.year, announcements };
   }
 }

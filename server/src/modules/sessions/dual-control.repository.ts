@@ -2,6 +2,31 @@ import type { Insertable } from 'kysely';
 import type { DbOrTx } from '../../db/database.ts';
 import type { DualControlRequestsTable } from '../../db/types.ts';
 
+/** Requests with the deputy's name and seat and the names of who asked and who decided. */
+function withNames(db: DbOrTx) {
+  return db
+    .selectFrom('dual_control_requests as r')
+    .innerJoin('deputies as d', 'd.id', 'r.deputy_id')
+    .innerJoin('users as u', 'u.id', 'r.requested_by')
+    .leftJoin('users as v', 'v.id', 'r.decided_by')
+    .select([
+      'r.id',
+      'r.session_id',
+      'r.poll_id',
+      'r.action',
+      'r.deputy_id',
+      'd.name as deputy_name',
+      'd.seat',
+      'r.reason',
+      'u.display_name as requested_by',
+      'r.requested_at',
+      'r.status',
+      'v.display_name as decided_by',
+      'r.decided_at',
+      'r.decision_note',
+    ]);
+}
+
 export const dualControlRepository = {
   insert(db: DbOrTx, row: Insertable<DualControlRequestsTable>) {
     return db.insertInto('dual_control_requests').values(row).returning('id').executeTakeFirstOrThrow();
@@ -17,30 +42,11 @@ export const dualControlRepository = {
   },
   /** A session's requests, newest first, with the names people read. */
   list(db: DbOrTx, sessionId: string) {
-    return db
-      .selectFrom('dual_control_requests as r')
-      .innerJoin('deputies as d', 'd.id', 'r.deputy_id')
-      .innerJoin('users as u', 'u.id', 'r.requested_by')
-      .leftJoin('users as v', 'v.id', 'r.decided_by')
-      .select([
-        'r.id',
-        'r.session_id',
-        'r.poll_id',
-        'r.action',
-        'r.deputy_id',
-        'd.name as deputy_name',
-        'd.seat',
-        'r.reason',
-        'u.display_name as requested_by',
-        'r.requested_at',
-        'r.status',
-        'v.display_name as decided_by',
-        'r.decided_at',
-        'r.decision_note',
-      ])
-      .where('r.session_id', '=', sessionId)
-      .orderBy('r.requested_at', 'desc')
-      .execute();
+    return withNames(db).where('r.session_id', '=', sessionId).orderBy('r.requested_at', 'desc').execute();
+  },
+  /** One request with the names people read. */
+  one(db: DbOrTx, id: string) {
+    return withNames(db).where('r.id', '=', id).executeTakeFirst();
   },
   /** How many approved actions were carried out during a poll, by kind. */
   async usedCounts(db: DbOrTx, pollId: string) {

@@ -33,27 +33,31 @@ export async function consumeConfirmation(
   await notifyInTx(trx, { sessionId: r.session_id, what: 'state' });
 }
 
+type RequestRow = NonNullable<Awaited<ReturnType<typeof repo.one>>>;
+
+const toConfirmation = (r: RequestRow): Confirmation => ({
+  id: r.id,
+  sessionId: r.session_id,
+  pollId: r.poll_id,
+  action: r.action,
+  deputyId: r.deputy_id,
+  deputyName: r.deputy_name,
+  seat: r.seat,
+  reason: r.reason,
+  requestedBy: r.requested_by,
+  requestedAt: r.requested_at.toISOString(),
+  status: r.status,
+  decidedBy: r.decided_by,
+  decidedAt: r.decided_at?.toISOString() ?? null,
+  note: r.decision_note,
+});
+
 export class DualControlService {
   constructor(private readonly db: Db) {}
 
   async list(sessionId: string): Promise<Confirmation[]> {
     if (!(await sessionsRepository.get(this.db, sessionId))) throw new AppError('NOT_FOUND');
-    return (await repo.list(this.db, sessionId)).map((r) => ({
-      id: r.id,
-      sessionId: r.session_id,
-      pollId: r.poll_id,
-      action: r.action,
-      deputyId: r.deputy_id,
-      deputyName: r.deputy_name,
-      seat: r.seat,
-      reason: r.reason,
-      requestedBy: r.requested_by,
-      requestedAt: r.requested_at.toISOString(),
-      status: r.status,
-      decidedBy: r.decided_by,
-      decidedAt: r.decided_at?.toISOString() ?? null,
-      note: r.decision_note,
-    }));
+    return (await repo.list(this.db, sessionId)).map(toConfirmation);
   }
 
   /** Staff ask; only while a poll of the deputy's session is open (otherwise no approval is needed). */
@@ -71,12 +75,12 @@ export class DualControlService {
       await notifyInTx(trx, { sessionId, what: 'state' });
       return row.id;
     });
-    return this.one(sessionId, id);
+    return this.one(id);
   }
 
   async decide(actor: Principal, id: string, decision: 'approved' | 'declined', note?: string): Promise<Confirmation> {
     if (actor.kind !== 'user' || !APPROVERS.some((r) => actor.user.roles.includes(r))) throw new AppError('FORBIDDEN');
-    const sessionId = await this.db.transaction().execute(async (trx) => {
+    await this.db.transaction().execute(async (trx) => {
       const r = await repo.lock(trx, id);
       if (!r) throw new AppError('NOT_FOUND');
       if (r.requested_by === actor.user.id) throw new AppError('SELF_CONFIRMATION');
@@ -84,14 +88,13 @@ export class DualControlService {
       await repo.decide(trx, id, decision, actor.user.id, note ?? null);
       await appendAudit(trx, { actor: actorOf(actor), action: `confirmation.${decision}`, subject: `confirmation:${id}`, details: { action: r.action, deputy: r.deputy_id, poll: r.poll_id, ...(note && { note }) } });
       await notifyInTx(trx, { sessionId: r.session_id, what: 'state' });
-      return r.session_id;
     });
-    return this.one(sessionId, id);
+    return this.one(id);
   }
 
-  private async one(sessionId: string, id: string): Promise<Confirmation> {
-    const found = (await this.list(sessionId)).find((c) => c.id === id);
+  private async one(id: string): Promise<Confirmation> {
+    const found = await repo.one(this.db, id);
     if (!found) throw new AppError('NOT_FOUND');
-    return found;
+    return toConfirmation(found);
   }
 }

@@ -24,7 +24,7 @@ const READERS = ['staff', 'presidium', 'scrutineer'] as const;
 const APPROVERS = ['presidium', 'scrutineer'] as const;
 
 export const sessionsRoutes: RoutesPlugin = async (app, { services }) => {
-  const { sessions, polls, dualControl } = services;
+  const { sessions, pollViews, dualControl } = services;
   const tags = ['sessions'];
 
   app.get('/api/sessions', { config: { roles: READERS }, schema: { summary: '会议列表 · Sessions', tags, response: { 200: Type.Array(Session) } } }, (req) => sessions.list(req.principal));
@@ -94,11 +94,11 @@ export const sessionsRoutes: RoutesPlugin = async (app, { services }) => {
   );
 
   app.get('/api/deputy/state', { config: { roles: ['deputy'] }, schema: { summary: '代表端状态 · The deputy’s tablet state', tags: ['deputy'], response: { 200: DeputyState } } }, (req) =>
-    polls.deputyState(requireDeputy(req).deputy),
+    pollViews.deputyState(requireDeputy(req).deputy),
   );
   app.post('/api/deputy/checkin', { config: { roles: ['deputy'] }, schema: { tags: ['deputy'], summary: '代表签到 · Check in', response: { 200: DeputyState } } }, async (req) => {
     const { deputy } = requireDeputy(req);
     await sessions.checkIn(req.principal, deputy.id, true, 'tablet');
-    return polls.deputyState(deputy);
+    return pollViews.deputyState(deputy);
   });
 };

@@ -18,6 +18,7 @@ import { AppError } from '../../lib/errors.ts';
 import { notifyInTx } from '../../realtime/notify.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { allowed } from '../../auth/guard.ts';
+import { authRepository } from '../auth/auth.repository.ts';
 import { actorOf, type Principal } from '../auth/auth.service.ts';
 import { cyclesRepository } from '../cycles/cycles.repository.ts';
 import { ownCycle, sessionInScope, unitOf } from '../units/unit-scope.ts';
@@ -137,7 +138,7 @@ export class SessionsService {
         const code = loginCode();
         await repo.setCode(trx, d.id, this.codes.hash(code));
         // Sessions opened with a replaced code end with it.
-        await trx.deleteFrom('auth_sessions').where('deputy_id', '=', d.id).execute();
+        await authRepository.deleteDeputySessions(trx, d.id);
         issued.push({
           deputyId: d.id,
           name: d.name,
@@ -157,7 +158,7 @@ export class SessionsService {
       const d = await repo.lockDeputy(trx, deputyId);
       if (!d) throw new AppError('NOT_FOUND');
       await repo.setCode(trx, deputyId, null);
-      await trx.deleteFrom('auth_sessions').where('deputy_id', '=', deputyId).execute();
+      await authRepository.deleteDeputySessions(trx, deputyId);
       await appendAudit(trx, { actor: actorOf(actor), action: 'code.revoked', subject: `deputy:${deputyId}` });
     });
   }
