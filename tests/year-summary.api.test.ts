@@ -175,8 +175,26 @@ describe('year summary', () => {
     expect(s.body.projects.map((p: { overdueReports: number }) => p.overdueReports)).toEqual([3, 3, 3]);
 
     // half-yearly reporting for the third project: 6-30 passed unanswered, 12-31 is today
-    expect((await staff.req('PUT', `/api/tracking/projects/${P[2]}/report-cadence`, { everyMonths: 6 })).status).toBe(200);
+    const before = (await staff.get(`/api/tracking/projects/${P[2]}/report-cadence`)).body;
+    expect(before.everyMonths).toBe(3);
+    expect(before.reports.map((r: { dueDate: string }) => r.dueDate)).toEqual(['2099-03-31', '2099-06-30', '2099-09-30', '2099-12-31']);
+    const set = await staff.req('PUT', `/api/tracking/projects/${P[2]}/report-cadence`, { everyMonths: 6 });
+    expect(set.status).toBe(200);
+    // as of today (long before 2099) nothing is overdue yet
+    expect(set.body).toEqual({
+      everyMonths: 6,
+      reports: [
+        { dueDate: '2099-06-30', reportedOn: null, overdue: false },
+        { dueDate: '2099-12-31', reportedOn: null, overdue: false },
+      ],
+    });
     expect((await staff.req('PUT', `/api/tracking/projects/${P[2]}/report-cadence`, { everyMonths: 5 })).status).toBe(400);
+    // a unit reads its own project's cadence, not another unit's, and changes neither
+    const mz = await deptUser('mzcadence', '市民政局');
+    expect((await mz.get(`/api/tracking/projects/${P[0]}/report-cadence`)).body.everyMonths).toBe(3);
+    const other = await mz.get(`/api/tracking/projects/${P[2]}/report-cadence`);
+    expect([other.status, other.body.error.code]).toEqual([403, 'DEPARTMENT_MISMATCH']);
+    expect((await mz.req('PUT', `/api/tracking/projects/${P[0]}/report-cadence`, { everyMonths: 1 })).status).toBe(403);
     const half = (await presidium.get(`/api/cycles/${h.cycleId}/year-summary?asOf=2099-12-31`)).body.projects[2];
     expect(half.reports.map((r: { dueDate: string; overdue: boolean }) => [r.dueDate, r.overdue])).toEqual([
       ['2099-06-30', true],

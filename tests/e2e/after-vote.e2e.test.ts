@@ -6,7 +6,8 @@
  *
  * Needs the built web client (`pnpm --filter @piaojue/web build`) and Chromium.
  * With E2E_SCREENSHOTS=<dir> it saves console-rectification.png, console-rating.png,
- * console-year-summary.png (1440x900) and portal-project-rectification.png (390x844) there.
+ * console-year-summary.png, console-report-cadence.png (1440x900) and
+ * portal-project-rectification.png (390x844) there.
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -166,5 +167,33 @@ describe('不满意 → 整改 → 再次测评, in the browser', () => {
     if (shots) await con.screenshot({ path: path.join(shots, 'console-year-summary.png') });
     await expectAccessible(con, 'console: year summary');
     await con.context().close();
+  });
+
+  it('staff set how often the unit reports; the unit sees the due dates it must meet', async () => {
+    const con = await page();
+    await login(con, 'admin', 'correct horse battery');
+    await con.goto(`${base}/console/cycles/${w.cycleId}/tracking`);
+    await con.getByTestId('tracking-table').getByText('项目1').click();
+    const panel = con.getByTestId('report-cadence');
+    await poll(() => panel.getByTestId('report-cadence-dues').locator('li').count()).toBe(4);
+    expect(await panel.getByTestId('report-cadence-every').inputValue()).toBe('3');
+    await panel.getByTestId('report-cadence-every').selectOption({ label: '每半年' });
+    await panel.getByText('已改为每半年报告').waitFor();
+    expect(await panel.getByTestId('report-cadence-dues').locator('li').allTextContents()).toEqual(['2099-06-30未到期', '2099-12-31未到期']);
+    if (shots) {
+      await panel.scrollIntoViewIfNeeded();
+      await con.screenshot({ path: path.join(shots, 'console-report-cadence.png') });
+    }
+    await expectAccessible(con, 'console: tracking, report cadence');
+    await con.context().close();
+
+    const unit = await page();
+    await login(unit, 'minzheng', 'a long enough password');
+    await unit.goto(`${base}/console/tracking/mine`);
+    await unit.getByRole('button', { name: /项目1/ }).click();
+    const own = unit.getByTestId('report-cadence');
+    await poll(() => own.getByTestId('report-cadence-dues').locator('li').count()).toBe(2);
+    expect(await own.getByTestId('report-cadence-every').isDisabled()).toBe(true);
+    await unit.context().close();
   });
 });

@@ -18,7 +18,8 @@ export const CompletionBody = Type.Object({
 export type CompletionBody = Static<typeof CompletionBody>;
 
 /** How often the responsible unit reports progress: every 3 months (quarterly) by default. */
-export const ReportCadenceBody = Type.Object({ everyMonths: Type.Union([1, 2, 3, 6, 12].map((n) => Type.Literal(n))) });
+export const REPORT_CADENCES = [1, 2, 3, 6, 12] as const;
+export const ReportCadenceBody = Type.Object({ everyMonths: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Literal(6), Type.Literal(12)]) });
 export type ReportCadenceBody = Static<typeof ReportCadenceBody>;
 
 /** How a proposal ended: its candidate 入选 or not, or 储备 / 转办 / 不予采纳, or still open. */
@@ -33,6 +34,13 @@ export const ReportDue = Type.Object({
   overdue: Type.Boolean(),
 });
 export type ReportDue = Static<typeof ReportDue>;
+
+/** A project's report cadence and the reports due this year (none until the plan is published). */
+export const ReportCadence = Type.Object({
+  everyMonths: Type.Integer(),
+  reports: Type.Array(ReportDue),
+});
+export type ReportCadence = Static<typeof ReportCadence>;
 
 export const SummaryProject = Type.Object({
   id: Uuid,

@@ -9,6 +9,8 @@ import type {
   Rectification,
   RectificationPolicy,
   RectificationReportBody,
+  ReportCadence,
+  ReportCadenceBody,
   SupervisionActivity,
   SupervisionOpinion,
   YearSummary,
@@ -30,5 +32,8 @@ export const afterVoteApi = {
   myOpinions: () => http.get<MyOpinions>('/api/supervision/opinions/mine'),
   yearSummary: (cycleId: string) => http.get<YearSummary>(`/api/cycles/${enc(cycleId)}/year-summary`),
   yearSummaryXlsxUrl: (cycleId: string) => `/api/cycles/${enc(cycleId)}/year-summary.xlsx`,
+  /** How often a unit reports on a project, and this year's due dates. */
+  reportCadence: (projectId: string) => http.get<ReportCadence>(`/api/tracking/projects/${enc(projectId)}/report-cadence`),
+  setReportCadence: (projectId: string, body: ReportCadenceBody) => http.put<ReportCadence>(`/api/tracking/projects/${enc(projectId)}/report-cadence`, body),
   setCompletion: (projectId: string, body: CompletionBody) => request<{ ok: true }>('PUT', `/api/tracking/projects/${enc(projectId)}/completion`, body),
 };

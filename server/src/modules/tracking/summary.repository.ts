@@ -1,6 +1,13 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database.ts';
 
+function figures(db: DbOrTx) {
+  return db
+    .selectFrom('tracking_projects as p')
+    .select(['p.id', 'p.report_every_months', 'p.completion', 'p.completion_note', 'p.funding_wan'])
+    .select(sql<string | null>`(p.plan_published_at at time zone 'Asia/Shanghai')::date::text`.as('published_on'));
+}
+
 export const summaryRepository = {
   /** Every proposal of the cycle with the candidate it is merged into (if any). */
   proposals(db: DbOrTx, cycleId: string) {
@@ -13,12 +20,10 @@ export const summaryRepository = {
   },
   /** Tracked projects with what the summary needs beyond the tracking record. */
   projectFigures(db: DbOrTx, cycleId: string) {
-    return db
-      .selectFrom('tracking_projects as p')
-      .select(['p.id', 'p.report_every_months', 'p.completion', 'p.completion_note', 'p.funding_wan'])
-      .select(sql<string | null>`(p.plan_published_at at time zone 'Asia/Shanghai')::date::text`.as('published_on'))
-      .where('p.cycle_id', '=', cycleId)
-      .execute();
+    return figures(db).where('p.cycle_id', '=', cycleId).execute();
+  },
+  projectFigure(db: DbOrTx, id: string) {
+    return figures(db).where('p.id', '=', id).executeTakeFirst();
   },
   /** The latest 完成投资 each project reported. */
   latestInvested(db: DbOrTx, projectIds: string[]) {

@@ -1,4 +1,4 @@
-import { AsOfQuery, COMPLETION_ZH, CompletionBody, ReportCadenceBody, GRADE_ZH, IdParams, Ok, OUTCOME_ZH, SUPERVISION_KIND_ZH as KIND_ZH, YearSummary, type YearSummary as YearSummaryT } from '@piaojue/shared';
+import { AsOfQuery, COMPLETION_ZH, CompletionBody, ReportCadence, ReportCadenceBody, GRADE_ZH, IdParams, Ok, OUTCOME_ZH, SUPERVISION_KIND_ZH as KIND_ZH, YearSummary, type YearSummary as YearSummaryT } from '@piaojue/shared';
 import { fileResponse } from '../../lib/openapi.ts';
 import type { RoutesPlugin } from '../../lib/routes.ts';
 import { toXlsx } from '../../lib/spreadsheet.ts';
@@ -72,9 +72,14 @@ export const summaryRoutes: RoutesPlugin = async (app, { services }) => {
         .send(await toXlsx(sheets(s)));
     },
   );
+  app.get(
+    '/api/tracking/projects/:id/report-cadence',
+    { config: { roles: ['staff', 'presidium', 'department'] }, schema: { tags, summary: '进度报告周期与本年度应报日期 · Report cadence and this year’s due dates', params: IdParams, response: { 200: ReportCadence } } },
+    (req) => summary.cadence(req.principal, req.params.id),
+  );
   app.put(
     '/api/tracking/projects/:id/report-cadence',
-    { config: { roles: ['staff'] }, schema: { tags, summary: '进度报告周期（默认按季度）· How often progress is due', params: IdParams, body: ReportCadenceBody, response: { 200: Ok } } },
+    { config: { roles: ['staff'] }, schema: { tags, summary: '进度报告周期（默认按季度）· How often progress is due', params: IdParams, body: ReportCadenceBody, response: { 200: ReportCadence } } },
     (req) => summary.setCadence(req.principal, req.params.id, req.body),
   );
   app.put(

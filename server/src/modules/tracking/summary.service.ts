@@ -3,6 +3,7 @@ import {
   readRatingResult,
   type Completion,
   type CompletionBody,
+  type ReportCadence,
   type ReportCadenceBody,
   type Level,
   type ProposalOutcome,
@@ -20,6 +21,7 @@ import { summaryRepository as repo } from './summary.repository.ts';
 import { formatMoneyWan, formatShare, investmentTotals, reportSchedule } from './summary-figures.ts';
 import type { TrackingService } from './tracking.service.ts';
 import { trackingRepository } from './tracking.repository.ts';
+import { checkDepartment, userOf } from './tracking-access.ts';
 import { chinaToday, periodDate } from './tracking-status.ts';
 
 const OUTCOME_BY_STATUS: Partial<Record<string, ProposalOutcome>> = { rejected: 'rejected', reserved: 'reserved', routed: 'routed', received: 'pending', under_review: 'pending' };
@@ -141,14 +143,28 @@ export class SummaryService {
     };
   }
 
+  /** How often the unit must report, and this year's due dates as of today, each answered or not. */
+  async cadence(actor: Principal, projectId: string): Promise<ReportCadence> {
+    const p = await trackingRepository.project(this.db, projectId);
+    if (!p) throw new AppError('NOT_FOUND');
+    await checkDepartment(this.db, userOf(actor), p.department, 'read');
+    const [f, reports] = await Promise.all([repo.projectFigure(this.db, projectId), trackingRepository.reports(this.db, [projectId])]);
+    const everyMonths = f!.report_every_months;
+    const today = chinaToday();
+    return {
+      everyMonths,
+      reports: reportSchedule({ year: p.cycle_year, everyMonths, publishedOn: f!.published_on, reports: reports.map((r) => ({ reportedOn: r.reported_on })), asOf: today }),
+    };
+  }
+
   /** How often the unit must report (quarterly unless the plan says otherwise). */
-  async setCadence(actor: Principal, projectId: string, b: ReportCadenceBody): Promise<{ ok: true }> {
-    return this.db.transaction().execute(async (trx) => {
+  async setCadence(actor: Principal, projectId: string, b: ReportCadenceBody): Promise<ReportCadence> {
+    await this.db.transaction().execute(async (trx) => {
       if (!(await trackingRepository.lockProject(trx, projectId))) throw new AppError('NOT_FOUND');
       await repo.setCadence(trx, projectId, b.everyMonths);
       await appendAudit(trx, { actor: actorOf(actor), action: 'tracking.report_cadence', subject: `tracking:${projectId}`, details: { everyMonths: b.everyMonths } });
-      return { ok: true as const };
     });
+    return this.cadence(actor, projectId);
   }
 
   /** 年底: 完成 / 基本完成 / 未完成 against the targets, recorded by staff. */
