@@ -62,7 +62,7 @@ export function satisfactionRates(counts: RatingCounts): { satisfiedRate: number
 
 /** 98.56% — a rate as published, two decimals. */
 /** Whether a grade calls for 整改: 不满意 always, 基本满意 where the cycle's setting says so (docs/PROCEDURE.md §5). */
-export const callsForRectification = (g: Grade, includeBasic: boolean): boolean => g === 'unsatisfied' || (g === 'basic' && includeBasic);
+export const callsForRectification = (g: Grade, includeBasic: boolean): g is 'basic' | 'unsatisfied' => g === 'unsatisfied' || (g === 'basic' && includeBasic);
 
 export const formatRate = (r: number): string => `${(Math.round(r * 10000) / 100).toFixed(2)}%`;
 

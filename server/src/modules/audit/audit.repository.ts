@@ -19,6 +19,6 @@ export const auditRepository = {
     return db.selectFrom('audit_log').select(['seq', 'hash']).where('subject', '=', subject).where('action', '=', action).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   },
   page(db: DbOrTx, afterSeq: number, limit: number) {
-    return db.selectFrom('audit_log').selectAll().where('seq', '>', String(afterSeq)).orderBy('seq').limit(limit).execute();
+    return db.selectFrom('audit_log').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
   },
 };

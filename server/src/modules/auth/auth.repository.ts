@@ -1,3 +1,4 @@
+import type { Level, StaffRole } from '@piaojue/shared';
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database.ts';
 
@@ -8,7 +9,7 @@ export const authRepository = {
   userByName(db: DbOrTx, username: string) {
     return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
   },
-  insertUser(db: DbOrTx, u: { username: string; display_name: string; password_hash: string; roles: string[]; unit_level?: string | null; unit_name?: string | null }) {
+  insertUser(db: DbOrTx, u: { username: string; display_name: string; password_hash: string; roles: StaffRole[]; unit_level?: Level | null; unit_name?: string | null }) {
     return db.insertInto('users').values(u).returningAll().executeTakeFirstOrThrow();
   },
   listUsers(db: DbOrTx) {
@@ -103,7 +104,7 @@ export const authRepository = {
       .where(sql<boolean>`'admin' = any(roles)`)
       .execute();
   },
-  setUserRoles(db: DbOrTx, id: string, roles: string[]) {
+  setUserRoles(db: DbOrTx, id: string, roles: StaffRole[]) {
     return db.updateTable('users').set({ roles }).where('id', '=', id).execute();
   },
   setUserDisabled(db: DbOrTx, id: string, disabled: boolean) {

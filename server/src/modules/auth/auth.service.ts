@@ -1,5 +1,5 @@
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
-import type { CreateUserBody, DeputyIdentity, Level, Me, StaffRole, User } from '@piaojue/shared';
+import type { CreateUserBody, DeputyIdentity, Me, User } from '@piaojue/shared';
 import type { Config } from '../../config.ts';
 import { Batcher, type Db } from '../../db/database.ts';
 import type { UserRow } from '../../db/types.ts';
@@ -29,8 +29,8 @@ export const toUser = (u: Pick<UserRow, 'id' | 'username' | 'display_name' | 'ro
   id: u.id,
   username: u.username,
   displayName: u.display_name,
-  roles: u.roles as StaffRole[],
-  unit: u.unit_level && u.unit_name ? { level: u.unit_level as Level, name: u.unit_name } : null,
+  roles: u.roles,
+  unit: u.unit_level && u.unit_name ? { level: u.unit_level, name: u.unit_name } : null,
 });
 
 export const actorOf = (p: Principal): string =>

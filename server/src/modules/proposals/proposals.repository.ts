@@ -5,6 +5,7 @@ import type {
   CollectionPointsTable,
   ProposalEventsTable,
   ProposalsTable,
+  ShortlistDecisionsTable,
 } from '../../db/types.ts';
 
 type CollectionNoticeRowShape = { opens_at: string; closes_at: string; areas: string[]; districts: string[] };
@@ -459,7 +460,7 @@ export const proposalsRepository = {
       .where('cycle_id', '=', cycleId)
       .executeTakeFirst();
   },
-  insertDecision(db: DbOrTx, row: { cycle_id: string; organ: string; decided_on: string; reference: string; list_hash: string; recorded_by: string }) {
+  insertDecision(db: DbOrTx, row: Insertable<ShortlistDecisionsTable>) {
     return db.insertInto('shortlist_decisions').values(row).execute();
   },
   carriedChildren(db: DbOrTx, proposalIds: readonly string[]) {

@@ -17,6 +17,7 @@ import {
   type Posters,
   type ProposalAction,
   type ProposalActionBody,
+  type ProposalChannel,
   type ProposalEventKind,
   type ProposalDetail,
   type ProposalExportQuery,
@@ -99,7 +100,7 @@ interface NewProposal {
   location: string;
   proposerName: string | null;
   proposerPhone: string | null;
-  channel: string;
+  channel: ProposalChannel;
   pointId: string | null;
   channelNote: string;
   receivedAt: Date;

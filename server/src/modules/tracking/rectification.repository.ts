@@ -1,3 +1,4 @@
+import type { RectificationState } from '@piaojue/shared';
 import { sql, type Insertable } from 'kysely';
 import type { DbOrTx } from '../../db/database.ts';
 import type { RectificationReportsTable, RectificationsTable } from '../../db/types.ts';
@@ -46,7 +47,7 @@ export const rectificationRepository = {
   insert(db: DbOrTx, row: Insertable<RectificationsTable>) {
     return db.insertInto('rectifications').values(row).returning('id').executeTakeFirstOrThrow();
   },
-  setState(db: DbOrTx, id: string, patch: { state?: string; report_seq?: number }) {
+  setState(db: DbOrTx, id: string, patch: { state?: RectificationState; report_seq?: number }) {
     return db.updateTable('rectifications').set(patch).where('id', '=', id).execute();
   },
   /** A re-rating poll over these candidates follows `firstPollId`: link the 整改 it checks. */

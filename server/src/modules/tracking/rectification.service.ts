@@ -6,7 +6,6 @@ import {
   type OpenRectificationBody,
   type Rectification,
   type RectificationReportBody,
-  type RectificationState,
 } from '@piaojue/shared';
 import type { Db, DbOrTx } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -56,11 +55,11 @@ async function assemble(db: DbOrTx, recs: RectificationRecord[], today: string):
     const first = ratingRef(pollById.get(r.rating_poll_id)!, candidateId);
     const re = r.rerating_poll_id ? pollById.get(r.rerating_poll_id) : undefined;
     const own = reports.filter((x) => x.rectification_id === r.id);
-    const state = r.state as RectificationState;
+    const state = r.state;
     const item: Rectification = {
       id: r.id,
       projectId: r.project_id,
-      rating: first ?? { pollId: r.rating_poll_id, title: '', certifiedAt: null, grade: r.grade as RatingRef['grade'], satisfactionRate: 0 },
+      rating: first ?? { pollId: r.rating_poll_id, title: '', certifiedAt: null, grade: r.grade, satisfactionRate: 0 },
       problems: r.problems,
       measures: r.measures,
       deadline: r.deadline,

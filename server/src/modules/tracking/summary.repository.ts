@@ -1,3 +1,4 @@
+import type { Completion } from '@piaojue/shared';
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database.ts';
 
@@ -41,7 +42,7 @@ export const summaryRepository = {
   setCadence(db: DbOrTx, id: string, everyMonths: number) {
     return db.updateTable('tracking_projects').set({ report_every_months: everyMonths, updated_at: new Date() }).where('id', '=', id).execute();
   },
-  setCompletion(db: DbOrTx, id: string, completion: string, note: string) {
+  setCompletion(db: DbOrTx, id: string, completion: Completion, note: string) {
     return db.updateTable('tracking_projects').set({ completion, completion_note: note, updated_at: new Date() }).where('id', '=', id).execute();
   },
 };

@@ -1,11 +1,9 @@
 import {
   levelBodies,
   readRatingResult,
-  type Completion,
   type CompletionBody,
   type ReportCadence,
   type ReportCadenceBody,
-  type Level,
   type ProposalOutcome,
   type SummaryProject,
   type YearSummary,
@@ -79,7 +77,7 @@ export class SummaryService {
         plannedWan: f.funding_wan === null ? null : Number(f.funding_wan),
         investedWan: inv.get(p.id) ?? null,
         percent: p.percent,
-        completion: f.completion as Completion | null,
+        completion: f.completion,
         completionNote: f.completion_note,
         reports: due,
         overdueReports: due.filter((d) => d.overdue).length,
@@ -119,11 +117,11 @@ export class SummaryService {
       `征集阶段共收到群众建议${proposals.length}条，其中所涉项目入选${byOutcome.chosen}条，列入候选未入选${byOutcome.not_chosen}条，列入项目储备库${byOutcome.reserved}条，转有关方面办理${byOutcome.routed}条，不予采纳${byOutcome.rejected}条${byOutcome.pending ? `，尚在办理${byOutcome.pending}条` : ''}。`,
       `代表小组开展监督活动${sc.activities}次（视察${sc.byKind.inspection}次、调研${sc.byKind.research}次、专题询问${sc.byKind.inquiry}次），参加代表${sc.participants}人次，提出意见建议${sc.opinions}条，已答复${sc.replied}条，已办结${sc.done}条。`,
       ...ratingRows.map((r) => `${r.title}：总体满意率${formatShare(r.overallRate)}，测评满意${r.grades.satisfied}个、基本满意${r.grades.basic}个、不满意${r.grades.unsatisfied}个。`),
-      `以上情况报${levelBodies(cycle.level as Level).decides}。`,
+      `以上情况报${levelBodies(cycle.level).decides}。`,
     ];
 
     return {
-      cycle: { id: cycle.id, name: cycle.name, year: cycle.year, level: cycle.level as Level, unitName: cycle.unit_name },
+      cycle: { id: cycle.id, name: cycle.name, year: cycle.year, level: cycle.level, unitName: cycle.unit_name },
       asOf,
       generatedAt: new Date().toISOString(),
       projects,

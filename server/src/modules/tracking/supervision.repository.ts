@@ -1,3 +1,4 @@
+import type { Level, OpinionStatus } from '@piaojue/shared';
 import { sql, type Insertable } from 'kysely';
 import type { DbOrTx } from '../../db/database.ts';
 import type { SupervisionActivitiesTable, SupervisionOpinionsTable } from '../../db/types.ts';
@@ -42,7 +43,7 @@ export const supervisionRepository = {
     return db.selectFrom('supervision_opinions').select(['id', 'activity_id', 'department', 'status']).where('id', '=', id).forUpdate().executeTakeFirst();
   },
   /** Opinions addressed to a unit, in one congress's cycles (`unit`) or in every cycle (null). */
-  opinionsOfDepartment(db: DbOrTx, department: string, unit: { level: string; name: string } | null) {
+  opinionsOfDepartment(db: DbOrTx, department: string, unit: { level: Level; name: string } | null) {
     let q = db
       .selectFrom('supervision_opinions as o')
       .innerJoin('supervision_activities as sa', 'sa.id', 'o.activity_id')
@@ -56,7 +57,7 @@ export const supervisionRepository = {
     if (ids.length === 0) return Promise.resolve([]);
     return activities(db).where('a.id', 'in', ids).execute();
   },
-  reply(db: DbOrTx, id: string, patch: { reply: string; status: string; replied_by: string | null }) {
+  reply(db: DbOrTx, id: string, patch: { reply: string; status: OpinionStatus; replied_by: string | null }) {
     return db.updateTable('supervision_opinions').set({ ...patch, replied_at: new Date() }).where('id', '=', id).execute();
   },
 };

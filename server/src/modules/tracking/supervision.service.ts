@@ -3,12 +3,9 @@ import type {
   CycleSupervision,
   MyOpinions,
   OpinionReplyBody,
-  OpinionStatus,
   SupervisionActivity,
   SupervisionCounts,
-  SupervisionKind,
   SupervisionOpinion,
-  SupervisionParticipant,
 } from '@piaojue/shared';
 import type { Db, DbOrTx } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -25,7 +22,7 @@ const toOpinion = (o: OpinionRecord): SupervisionOpinion => ({
   position: o.position,
   body: o.body,
   department: o.department,
-  status: o.status as OpinionStatus,
+  status: o.status,
   reply: o.reply,
   repliedAt: o.replied_at?.toISOString() ?? null,
 });
@@ -36,10 +33,10 @@ function toActivity(a: ActivityRecord, opinions: OpinionRecord[]): SupervisionAc
     cycleId: a.cycle_id,
     projectId: a.project_id,
     projectName: a.project_name,
-    kind: a.kind as SupervisionKind,
+    kind: a.kind,
     heldOn: a.held_on,
     title: a.title,
-    participants: a.participants as SupervisionParticipant[],
+    participants: a.participants,
     findings: a.findings,
     opinions: opinions.filter((o) => o.activity_id === a.id).map(toOpinion),
   };
@@ -150,7 +147,7 @@ export class SupervisionService {
       department,
       opinions: ops.map((o) => {
         const a = acts.get(o.activity_id)!;
-        return { opinion: toOpinion(o), activity: { title: a.title, kind: a.kind as SupervisionKind, heldOn: a.held_on, projectName: a.project_name } };
+        return { opinion: toOpinion(o), activity: { title: a.title, kind: a.kind, heldOn: a.held_on, projectName: a.project_name } };
       }),
     };
   }

@@ -1,9 +1,6 @@
 import {
   levelBodies,
   readRatingResult,
-  type AttachmentType,
-  type ChangeDiff,
-  type ChangeKind,
   type Level,
   type ProjectStatus,
   type TrackedProjectSummary,
@@ -61,7 +58,7 @@ export function toPlan(p: ProjectRecord): TrackingPlan {
 
 export function compute(b: Bundle, asOf: string): Computed {
   const state = stateAt(
-    b.changes.map((c) => ({ kind: c.kind as ChangeKind, decisionDate: c.decision_date })),
+    b.changes.map((c) => ({ kind: c.kind, decisionDate: c.decision_date })),
     asOf,
   );
   const { percent, lastReportedOn } = progressAt(
@@ -92,7 +89,7 @@ export function toMonitor(m: MonitorRec): TrackingMonitor {
 }
 
 export function toAttachment(a: AttachmentRec): TrackingAttachment {
-  return { id: a.id, fileName: a.file_name, contentType: a.content_type as AttachmentType, size: a.size, sha256: a.sha256, public: a.is_public, publicRequested: a.public_requested };
+  return { id: a.id, fileName: a.file_name, contentType: a.content_type, size: a.size, sha256: a.sha256, public: a.is_public, publicRequested: a.public_requested };
 }
 
 export function toReport(r: ReportRec, b: Bundle): TrackingReport {
@@ -116,13 +113,13 @@ export function toChange(c: ChangeRec, level: Level): TrackingChange {
   return {
     id: c.id,
     seq: c.seq,
-    kind: c.kind as ChangeKind,
+    kind: c.kind,
     description: c.description,
     decisionRef: c.decision_ref,
     decisionDate: c.decision_date,
     decidedBy: levelBodies(level).decides,
     recordedAt: c.recorded_at.toISOString(),
-    diff: (c.details as ChangeDiff[] | null) ?? [],
+    diff: c.details,
   };
 }
 
@@ -146,7 +143,7 @@ export function toSummary(b: Bundle, asOf: string, isPublic: boolean): TrackedPr
       reached: b.milestones.filter((m) => m.reached_on !== null && m.reached_on <= asOf).length,
       overdue: flagged.filter((m) => m.overdue).length,
     },
-    latestChange: latest ? { kind: latest.kind as ChangeKind, decisionRef: latest.decision_ref, decisionDate: latest.decision_date } : null,
+    latestChange: latest ? { kind: latest.kind, decisionRef: latest.decision_ref, decisionDate: latest.decision_date } : null,
     ratingGrade: b.rating?.grade ?? null,
   };
 }

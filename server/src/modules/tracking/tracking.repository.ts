@@ -1,3 +1,4 @@
+import type { Level } from '@piaojue/shared';
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { DbOrTx } from '../../db/database.ts';
 import type {
@@ -9,7 +10,7 @@ import type {
   TrackingReportsTable,
 } from '../../db/types.ts';
 
-const FINAL = ['certified', 'published'];
+const FINAL = ['certified', 'published'] as const;
 
 // `date` columns are read as text: pg would turn them into Dates at local midnight.
 const projectColumns = [
@@ -101,7 +102,7 @@ export const trackingRepository = {
     return projects(db).where('p.cycle_id', '=', cycleId).orderBy('c.position').execute();
   },
   /** A unit's projects, of one congress's cycles (`unit`) or of every cycle (null). */
-  projectsOfDepartment(db: DbOrTx, department: string, unit: { level: string; name: string } | null) {
+  projectsOfDepartment(db: DbOrTx, department: string, unit: { level: Level; name: string } | null) {
     let q = projects(db).where(sql<string>`btrim(p.department)`, '=', department.trim());
     if (unit) q = q.where('cy.level', '=', unit.level).where('cy.unit_name', '=', unit.name);
     return q.orderBy('cy.year', 'desc').orderBy('c.position').execute();

@@ -1,6 +1,5 @@
 import {
   type ChangeBody,
-  type Level,
   type MilestoneBody,
   type MilestonePatch,
   type MonitorsBody,
@@ -16,7 +15,6 @@ import {
   type TrackingMonitor,
   type TrackingPlan,
   type TrackingRating,
-  type TrackingState,
   type TrackingSummary,
   type TrackingSummaryQuery,
 } from '@piaojue/shared';
@@ -88,7 +86,7 @@ export class TrackingService {
     const counts = { on_track: 0, overdue: 0, completed: 0, paused: 0, cancelled: 0 };
     for (const p of projects) counts[p.status]++;
     return {
-      cycle: { id: cycle.id, name: cycle.name, year: cycle.year, level: cycle.level as TrackingSummary['cycle']['level'] },
+      cycle: { id: cycle.id, name: cycle.name, year: cycle.year, level: cycle.level },
       asOf,
       period,
       total: projects.length,
@@ -309,7 +307,7 @@ export class TrackingService {
 
     return this.db.transaction().execute(async (trx) => {
       const p = await lockProject(trx, projectId);
-      const state = p.state as TrackingState;
+      const state = p.state;
       const nextState = stateAfter(b.kind, state);
       const previous = (await repo.changes(trx, [projectId])).at(-1);
       if (previous && decisionDate < previous.decision_date) {
@@ -350,7 +348,7 @@ export class TrackingService {
         subject: `tracking:${projectId}`,
         details: { change: changeId, decisionRef, decisionDate, description: b.description, diff },
       });
-      return toChange((await repo.changes(trx, [projectId])).find((c) => c.id === changeId)!, p.cycle_level as Level);
+      return toChange((await repo.changes(trx, [projectId])).find((c) => c.id === changeId)!, p.cycle_level);
     });
   }
 

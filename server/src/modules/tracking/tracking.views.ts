@@ -1,4 +1,3 @@
-import type { Level } from '@piaojue/shared';
 import type { DbOrTx } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
 import { rectificationsOf } from './rectification.service.ts';
@@ -58,7 +57,7 @@ export async function projectDetail(db: DbOrTx, b: Bundle, asOf: string) {
     percent: c.percent,
     milestones: b.milestones.map((m) => toMilestone(m, c.status, inForce, asOf)),
     progress: b.reports.map((r) => toReport(r, b)),
-    changes: b.changes.map((c) => toChange(c, b.p.cycle_level as Level)),
+    changes: b.changes.map((c) => toChange(c, b.p.cycle_level)),
     rating: b.rating,
     rectifications,
   };

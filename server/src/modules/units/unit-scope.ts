@@ -16,7 +16,7 @@ export interface Unit {
 export async function unitOf(db: DbOrTx, p: Principal): Promise<Unit | null> {
   if (p.kind !== 'user') return null;
   const row = await repo.userUnit(db, p.user.id);
-  return row?.unit_level && row.unit_name ? { level: row.unit_level as Level, name: row.unit_name } : null;
+  return row?.unit_level && row.unit_name ? { level: row.unit_level, name: row.unit_name } : null;
 }
 
 /** Whether a session belongs to the account's own congress (for what is not a route: sockets). */

@@ -1,3 +1,4 @@
+import type { Level } from '@piaojue/shared';
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database.ts';
 
@@ -8,7 +9,7 @@ export const unitsRepository = {
   userUnit(db: DbOrTx, userId: string) {
     return db.selectFrom('users').select(['unit_level', 'unit_name']).where('id', '=', userId).executeTakeFirst();
   },
-  setUserUnit(db: DbOrTx, userId: string, unit: { level: string; name: string } | null) {
+  setUserUnit(db: DbOrTx, userId: string, unit: { level: Level; name: string } | null) {
     return db
       .updateTable('users')
       .set({ unit_level: unit?.level ?? null, unit_name: unit?.name ?? null })

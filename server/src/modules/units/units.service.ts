@@ -25,7 +25,7 @@ export class UnitsService {
         .map((u) => ({ level: u.level as UnitsOverview['units'][number]['level'], name: u.name, accounts: Number(u.accounts), cycles: Number(u.cycles) })),
       cycles: cycles
         .filter((c) => ownCycle(own, c))
-        .map((c) => ({ id: c.id, name: c.name, year: c.year, level: c.level as UnitsOverview['cycles'][number]['level'], unitName: c.unit_name })),
+        .map((c) => ({ id: c.id, name: c.name, year: c.year, level: c.level, unitName: c.unit_name })),
     };
   }
 
