@@ -10,8 +10,6 @@ import pg from 'pg';
 import WebSocket from 'ws';
 import {
   HttpClient,
-  LeanHttp,
-  LeanWebSocket,
   machineFacts,
   parseArgs,
   percentile,
@@ -27,6 +25,7 @@ import {
   tempDir,
   type ServerProcess,
 } from './bench-lib.ts';
+import { LeanHttp, LeanWebSocket } from './bench-clients.ts';
 
 type Mark = 'for' | 'against' | 'abstain';
 

@@ -6,7 +6,8 @@
 // Last line of output: one JSON object with the figures (see BENCHMARKS.md).
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { LeanWebSocket, cpuMs, machineFacts, parseArgs, percentile, pool, round1, runBench, setupAdmin, sleep, startServer, tempDir } from './bench-lib.ts';
+import { LeanWebSocket } from './bench-clients.ts';
+import { cpuMs, machineFacts, parseArgs, percentile, pool, round1, runBench, setupAdmin, sleep, startServer, tempDir } from './bench-lib.ts';
 
 const opts = parseArgs({ clients: 10_000, rounds: 5, 'cpu-prof': '' });
 

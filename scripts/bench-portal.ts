@@ -7,7 +7,8 @@
 // Last line of output: one JSON object with the figures (see BENCHMARKS.md).
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { LeanHttp, cpuMs, machineFacts, parseArgs, percentile, postmasterPid, round1, runBench, setupAdmin, startServer, tempDir, treeCpuMs } from './bench-lib.ts';
+import { LeanHttp } from './bench-clients.ts';
+import { cpuMs, machineFacts, parseArgs, percentile, postmasterPid, round1, runBench, setupAdmin, startServer, tempDir, treeCpuMs } from './bench-lib.ts';
 
 const opts = parseArgs({ connections: 50, seconds: 10, 'cpu-prof': '' });
 

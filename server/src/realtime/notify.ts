@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Db, DbOrTx } from '../db/database.ts';
+import { notifyRepository } from './notify.repository.ts';
 
 export const CHANNEL = 'piaojue_events';
 
@@ -22,7 +22,7 @@ export interface EndedNotice {
  * to every listening instance only if and when that transaction commits.
  */
 export async function notifyInTx(trx: DbOrTx, notice: ChangeNotice): Promise<void> {
-  await sql`select pg_notify(${CHANNEL}, ${JSON.stringify(notice)})`.execute(trx);
+  await notifyRepository.notify(trx, CHANNEL, JSON.stringify(notice));
 }
 
 /**

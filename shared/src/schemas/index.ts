@@ -13,3 +13,4 @@ export * from './supervision.ts';
 export * from './summary.ts';
 export * from './units.ts';
 export * from './procedure.ts';
+export * from './health.ts';

@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
-import { Type } from 'typebox';
+import { Health } from '@piaojue/shared';
 import type { RoutesPlugin } from '../../lib/routes.ts';
 import { AppError } from '../../lib/errors.ts';
+import { healthRepository } from './health.repository.ts';
 
 export const healthRoutes: RoutesPlugin = async (app, { services }) => {
   app.get(
@@ -10,11 +10,11 @@ export const healthRoutes: RoutesPlugin = async (app, { services }) => {
       // probes call this every few seconds: log only its failures
       logLevel: 'warn',
       config: { roles: ['public'] },
-      schema: { tags: ['system'], summary: '健康检查 · Health', response: { 200: Type.Object({ ok: Type.Boolean(), db: Type.Boolean(), instance: Type.String() }) } },
+      schema: { tags: ['system'], summary: '健康检查 · Health', response: { 200: Health } },
     },
-    async () => {
+    async (): Promise<Health> => {
       try {
-        await sql`select 1`.execute(services.db);
+        await healthRepository.ping(services.db);
       } catch {
         throw new AppError('DB_UNAVAILABLE');
       }
