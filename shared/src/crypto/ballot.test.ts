@@ -5,7 +5,7 @@ import {
   type EncryptedBallot, type PlainChoice, type PollContext, type PollSpec,
 } from './ballot.ts';
 import { encrypt, type Ciphertext } from './elgamal.ts';
-import { cryptoReady, digest, scalarAdd, scalarRandom, scalarSub, scalarZero, type Scalar } from './group.ts';
+import { cryptoReady, digest, identity, scalarAdd, scalarRandom, scalarSub, scalarZero, type Scalar } from './group.ts';
 import { proveRange } from './proofs.ts';
 import { combinePartials, decodeCounts, partialDecrypt, plainSlotTotals, recoverCounts, sumBallots } from './tally.ts';
 import { pollContext, randomChoice, runCeremony, type CeremonyRun } from './testkit.ts';
@@ -97,6 +97,8 @@ describe('encrypted ballots', () => {
     expect(() => encryptBallot(pollContext(run, spec('choose')), { type: 'choose', selected: [0, 1, 2, 3] })).toThrow();
     expect(() => encryptBallot(pollContext(run, spec('rank')), { type: 'rank', ranking: [0, 0] })).toThrow();
     expect(() => encryptBallot(pollContext(run, spec('rating', 3, 0, false)), { type: 'rating', marks: ['satisfied', 'abstain', 'basic'] })).toThrow();
+    // nor encrypt under the identity, which would publish g^m
+    expect(() => encryptBallot({ ...pollContext(run, spec('choose')), jointKey: identity() }, { type: 'choose', selected: [] })).toThrow(/identity/);
   });
 
   describe('a dishonest tablet cannot produce an accepted proof', () => {

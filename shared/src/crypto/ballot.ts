@@ -8,7 +8,7 @@
 import type { RatingBallot } from '../domain/rating.ts';
 import type { BallotBody } from '../domain/rules.ts';
 import { ctAdd, ctSub, ctZero, encrypt, type Ciphertext } from './elgamal.ts';
-import { digest, GROUP_NAME, scalarAdd, scalarRandom, scalarSub, scalarZero, toHex, type Point, type Scalar } from './group.ts';
+import { digest, GROUP_NAME, isIdentity, scalarAdd, scalarRandom, scalarSub, scalarZero, toHex, type Point, type Scalar } from './group.ts';
 import { proveRange, verifyRange, type RangeProof } from './proofs.ts';
 
 export const CRYPTO_BALLOT_KINDS = ['approve', 'choose', 'rank', 'rating'] as const;
@@ -218,6 +218,7 @@ export const statementCiphertext = (s: Statement, slots: readonly Ciphertext[]):
  * of an invalid ballot exists, so the tablet must not have offered it.
  */
 export function encryptBallot(ctx: PollContext, choice: PlainChoice): EncryptedBallot {
+  if (isIdentity(ctx.jointKey)) throw new Error('the joint key is the identity: encryption would hide nothing');
   const values = slotValues(ctx.spec, choice);
   const nonces = values.map(() => scalarRandom());
   const slots = values.map((m, i) => encrypt(ctx.jointKey, m, nonces[i] as Scalar));

@@ -9,7 +9,7 @@ import { ballotTracker, firstInvalidProof, slotCount } from './ballot.ts';
 import { BulletinFormatError, parseBulletin, pollContextOf, type Bulletin } from './bulletin.ts';
 import { jointKey, keyFingerprint, publicShareKey, verifyCommitment } from './ceremony.ts';
 import { ctEq } from './elgamal.ts';
-import { pointEq } from './group.ts';
+import { isIdentity, pointEq } from './group.ts';
 import { combinePartials, countMatches, decodeCounts, firstBadShare, slotBound, sumBallots, type PartialDecryption, type PollCounts } from './tally.ts';
 
 export const VERIFY_FAILURES = {
@@ -122,7 +122,8 @@ function verifyCeremony(b: Bulletin, fail: Fail, label: Label): boolean {
       fail('CONFIRMATION_MISMATCH', `$.ceremony.confirmations[${at}]`, { guardian: label(index) });
     }
   }
-  if (!pointEq(b.jointKey, jointKey(b.commitments))) {
+  // the identity would make every "encryption" g^m in the clear
+  if (!pointEq(b.jointKey, jointKey(b.commitments)) || isIdentity(b.jointKey)) {
     fail('JOINT_KEY', '$.ceremony.jointKey');
     return false;
   }
