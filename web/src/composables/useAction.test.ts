@@ -22,6 +22,14 @@ describe('useAction', () => {
     expect(a.busy.value).toBe(false);
   });
 
+  it('reports into a shared error when given one', async () => {
+    const first = useAction();
+    const second = useAction({ error: first.error });
+    await second.run(() => Promise.reject(new Error('boom')));
+    expect(first.error.value).toBeInstanceOf(Error);
+    expect(first.busy.value).toBe(false);
+  });
+
   it('keeps what the action threw, and clears it on the next run', async () => {
     const a = useAction();
     const boom = new Error('boom');
