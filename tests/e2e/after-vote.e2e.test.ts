@@ -7,7 +7,7 @@
  * Needs the built web client (`pnpm --filter @piaojue/web build`) and Chromium.
  * With E2E_SCREENSHOTS=<dir> it saves console-rectification.png, console-rating.png,
  * console-year-summary.png, console-report-cadence.png (1440x900) and
- * portal-project-rectification.png (390x844) there.
+ * portal-project-rectification.png, public-results.png, progress-public.png (390x844) there.
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -150,6 +150,15 @@ describe('不满意 → 整改 → 再次测评, in the browser', () => {
       await citizen.screenshot({ path: path.join(shots, 'portal-project-rectification.png') });
     }
     await expectAccessible(citizen, 'public project page with its 整改');
+    if (shots) {
+      // The year's published results and its progress, as a citizen's phone shows them.
+      await citizen.goto(`${base}/results/cycles/${w.cycleId}`);
+      await citizen.getByTestId('public-announcement').first().waitFor();
+      await citizen.screenshot({ path: path.join(shots, 'public-results.png') });
+      await citizen.goto(`${base}/progress/cycles/${w.cycleId}`);
+      await citizen.getByText('项目1').first().waitFor();
+      await citizen.screenshot({ path: path.join(shots, 'progress-public.png') });
+    }
     await citizen.context().close();
   });
 

@@ -5,7 +5,7 @@
  * districts on the portal's form, and sends a proposal that appears in the review queue.
  *
  * Needs the built web client (`pnpm --filter @piaojue/web build`) and Chromium.
- * With E2E_SCREENSHOTS=<dir> it saves console-collection.png and console-carry.png there.
+ * With E2E_SCREENSHOTS=<dir> it saves console-collection.png, console-carry.png and portal-track.png there.
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -173,6 +173,7 @@ describe('征集 in the console', () => {
     const code = (await citizen.getByTestId('tracking-code').textContent())!.trim();
     await citizen.goto(`${base}/portal/track/${code}`);
     await poll(() => citizen.getByText('公园增设公共厕所').count()).toBeGreaterThan(0);
+    if (process.env.E2E_SCREENSHOTS) await citizen.screenshot({ path: path.join(process.env.E2E_SCREENSHOTS, 'portal-track.png') });
     await expectAccessible(citizen, 'portal: a proposal’s progress');
     await citizen.goto(`${base}/portal`);
     await poll(() => citizen.getByText(CYCLE).count()).toBeGreaterThan(0);

@@ -255,11 +255,11 @@ describe('a late deputy, a returned result and a readable hall', () => {
     await pub.goto(`${base}/results`);
     // only the year with a certified result is listed, and it links to its progress
     await poll(() => pub.getByTestId('public-cycle').count()).toBe(1);
-    await shot(pub, 'public-results.png');
+    await shot(pub, 'public-results-list.png');
     await pub.getByTestId('public-cycle-progress').click();
     await pub.waitForURL(/\/progress\/cycles\//);
     await poll(() => pub.getByText('建立监督台账').count()).toBe(1);
-    await shot(pub, 'progress-public.png');
+    await shot(pub, 'progress-empty.png');
   });
 
   it('an empty proposal on the phone scrolls to its first missing field and focuses it', async () => {

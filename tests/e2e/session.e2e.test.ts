@@ -7,7 +7,7 @@
  * the poll closes, provisional until a presidium member certifies it; then the public pages.
  *
  * Needs the built web client (`pnpm --filter @piaojue/web build`) and Chromium.
- * With E2E_SCREENSHOTS=<dir> it saves seat-cards.png there.
+ * With E2E_SCREENSHOTS=<dir> it saves seat-cards.png, hall-checkin.png and hall-voting.png there.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -201,6 +201,7 @@ describe('a whole session through the browser', () => {
     const { key: displayKey } = await app.services.sessions.displayLink(state.sessionId);
     await hall.goto(`${base}/hall/${state.sessionId}?key=${displayKey}`);
     await poll(() => text(hall.getByTestId('hall-present'))).toBe('0');
+    if (process.env.E2E_SCREENSHOTS) await hall.screenshot({ path: path.join(process.env.E2E_SCREENSHOTS, 'hall-checkin.png') });
     await expectAccessible(hall, 'hall: check-in');
 
     const tablet = { viewport: { width: 1180, height: 820 }, hasTouch: true };
@@ -264,6 +265,7 @@ describe('a whole session through the browser', () => {
     expect(await text(t1.getByTestId('receipt'))).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
     expect(posts).toEqual([]);
     await poll(() => turnout(hall)).toBe('1/3');
+    if (process.env.E2E_SCREENSHOTS) await hall.screenshot({ path: path.join(process.env.E2E_SCREENSHOTS, 'hall-voting.png') });
     await expectAccessible(t1, 'tablet: done, receipt');
     await expectAccessible(hall, 'hall: turnout 1/3');
 
