@@ -14,7 +14,6 @@ export const MAX_LINES = 600;
 // its entry: an entry that no longer breaks its rule is reported too, so the list only shrinks.
 export const PENDING: Record<string, Violation['rule'][]> = {
   'server/src/modules/proposals/proposals.service.ts': ['size'],
-  'web/src/views/console/proposals/ProposalQueueView.vue': ['size'],
 };
 
 /** Kysely's query starters; `with` counts only with a name first (`Array#with` takes an index). */
