@@ -14,6 +14,7 @@ import * as m0130 from './2026_12_04_0130_no_citizen_survey.ts';
 import * as m0140 from './2026_12_04_0140_ballot_secrecy.ts';
 import * as m2230 from './2026_12_04_2230_scrutineers.ts';
 import * as m2300 from './2026_12_04_2300_rectify_basic.ts';
+import * as m2345 from './2026_12_04_2345_key_ceremony.ts';
 
 /** Every migration, by name, in order. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_0140_ballot_secrecy': m0140,
   '2026_12_04_2230_scrutineers': m2230,
   '2026_12_04_2300_rectify_basic': m2300,
+  '2026_12_04_2345_key_ceremony': m2345,
 };

@@ -21,6 +21,8 @@ const JSON_COLUMNS: Record<string, string> = {
   'audit_log.details': 'ColumnType<Record<string, unknown>, string, never>',
   'candidates.sub_items': 'ColumnType<SubItem[], string | undefined, string>',
   'poll_box.body': 'ColumnType<unknown, string | null, string | null>',
+  'key_ceremonies.failure': 'ColumnType<number[] | null, string | null | undefined, string | null>',
+  'key_ceremony_messages.body': 'ColumnType<unknown, string, never>',
   'polls.candidate_ids': 'ColumnType<string[], string, string>',
   'polls.result': 'ColumnType<unknown, string | null | undefined, string | null>',
   'proposal_events.detail': 'ColumnType<Record<string, unknown>, string | undefined, never>',

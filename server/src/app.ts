@@ -27,6 +27,9 @@ import { CastService } from './modules/polls/cast.service.ts';
 import { PollViewsService } from './modules/polls/poll-views.service.ts';
 import { PollsService } from './modules/polls/polls.service.ts';
 import { ScrutinyService } from './modules/procedure/scrutiny.service.ts';
+import { cryptoReady } from '@piaojue/shared/crypto';
+import { CeremonyService } from './modules/ceremony/ceremony.service.ts';
+import { ceremonyRoutes } from './modules/ceremony/ceremony.routes.ts';
 import { procedureRoutes } from './modules/procedure/procedure.routes.ts';
 import { ProposalsService } from './modules/proposals/proposals.service.ts';
 import { proposalsRoutes } from './modules/proposals/proposals.routes.ts';
@@ -71,6 +74,7 @@ export interface Services {
   casts: CastService;
   pollViews: PollViewsService;
   scrutiny: ScrutinyService;
+  ceremony: CeremonyService;
   results: ResultsService;
   archive: ArchiveService;
   tracking: TrackingService;
@@ -121,6 +125,8 @@ export async function buildApp(opts: BuildOptions) {
 
   const turnoutNotifier = new TurnoutNotifier(db);
   const loginCodes = new LoginCodes(loadLoginCodeKey(config));
+  // The key ceremony checks proofs with libsodium's WASM build, loaded once here.
+  await cryptoReady();
   const auth = new AuthService(db, config, loginCodes);
   const cycles = new CyclesService(db);
   const sessions = new SessionsService(db, config, loginCodes);
@@ -139,7 +145,7 @@ export async function buildApp(opts: BuildOptions) {
   const similarity = new SimilarityService(db);
   if (opts.listen !== false) await similarity.seedLexicon();
   const hub = createHub({ db, auth, sessions, pollViews, casts }, app.log);
-  const services: Services = { config, db, auth, users: new UsersAdminService(db), units: new UnitsService(db), cycles, sessions, dualControl, polls, casts, pollViews, scrutiny, results, archive: new ArchiveService(db), tracking, trackingReports, rectification, supervision, summary, proposals, similarity, hub };
+  const services: Services = { config, db, auth, users: new UsersAdminService(db), units: new UnitsService(db), cycles, sessions, dualControl, polls, casts, pollViews, scrutiny, ceremony: new CeremonyService(db), results, archive: new ArchiveService(db), tracking, trackingReports, rectification, supervision, summary, proposals, similarity, hub };
 
   await app.register(errorsPlugin);
   await app.register(securityHeadersPlugin, { hsts: config.COOKIE_SECURE });
@@ -165,7 +171,7 @@ export async function buildApp(opts: BuildOptions) {
   await app.register(hubPlugin, { hub, notifier: turnoutNotifier, databaseUrl: opts.databaseUrl, listen: opts.listen !== false });
   await app.register(webPlugin, { dist: config.WEB_DIST });
 
-  for (const routes of [healthRoutes, authRoutes, usersRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, procedureRoutes, resultsRoutes, trackingRoutes, rectificationRoutes, supervisionRoutes, summaryRoutes, unitsRoutes, proposalsRoutes, similarityRoutes]) await app.register(routes, { services });
+  for (const routes of [healthRoutes, authRoutes, usersRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, procedureRoutes, ceremonyRoutes, resultsRoutes, trackingRoutes, rectificationRoutes, supervisionRoutes, summaryRoutes, unitsRoutes, proposalsRoutes, similarityRoutes]) await app.register(routes, { services });
 
   return Object.assign(app, { services });
 }

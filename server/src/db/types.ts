@@ -128,6 +128,27 @@ export interface DualControlRequests {
   used_at: Timestamp | null;
 }
 
+export interface KeyCeremonies {
+  completed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  failure: ColumnType<number[] | null, string | null | undefined, string | null>;
+  fingerprint: string | null;
+  guardians: string[];
+  id: Generated<string>;
+  joint_key: string | null;
+  session_id: string;
+  status: Generated<"running" | "complete" | "failed" | "abandoned">;
+  threshold: number;
+}
+
+export interface KeyCeremonyMessages {
+  at: Generated<Timestamp>;
+  body: ColumnType<unknown, string, never>;
+  ceremony_id: string;
+  guardian: number;
+  round: number;
+}
+
 export interface LoginFailures {
   failures: number;
   key: string;
@@ -478,6 +499,8 @@ export interface DB {
   cycles: Cycles;
   deputies: Deputies;
   dual_control_requests: DualControlRequests;
+  key_ceremonies: KeyCeremonies;
+  key_ceremony_messages: KeyCeremonyMessages;
   login_failures: LoginFailures;
   poll_box: PollBox;
   poll_roll: PollRoll;
@@ -517,6 +540,8 @@ export type CollectionPointsTable = CollectionPoints;
 export type CyclesTable = Cycles;
 export type DeputiesTable = Deputies;
 export type DualControlRequestsTable = DualControlRequests;
+export type KeyCeremoniesTable = KeyCeremonies;
+export type KeyCeremonyMessagesTable = KeyCeremonyMessages;
 export type LoginFailuresTable = LoginFailures;
 export type PollBoxTable = PollBox;
 export type PollRollTable = PollRoll;

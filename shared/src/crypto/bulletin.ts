@@ -110,6 +110,15 @@ export function encryptedBallotToJson(ballot: EncryptedBallot): EncryptedBallotJ
   return { slots: ballot.slots.map(ct), proofs: ballot.proofs.map((p) => ({ c: p.c.map(toB64), v: p.v.map(toB64) })) };
 }
 
+type CommitmentJson = BulletinJson['ceremony']['commitments'][number];
+type ShareJson = BulletinJson['ceremony']['shares'][number];
+
+/** A 监票人's round-1 message as its tablet sends it and the bulletin lists it. */
+export const commitmentToJson = (c: GuardianCommitment): CommitmentJson => ({ index: c.index, commitments: c.commitments.map(toB64), proofs: c.proofs.map(proof) });
+/** A round-2 sealed share as its tablet sends it and the bulletin lists it. */
+export const shareToJson = (s: EncryptedShare): ShareJson => ({ from: s.from, to: s.to, ephemeral: toB64(s.ephemeral), nonce: toB64(s.nonce), box: toB64(s.box) });
+export const pointToB64 = (p: Point): string => toB64(p);
+
 export function bulletinToJson(b: Bulletin): BulletinJson {
   return {
     format: BULLETIN_FORMAT,
@@ -119,8 +128,8 @@ export function bulletinToJson(b: Bulletin): BulletinJson {
       ceremonyId: b.params.ceremonyId,
       guardians: b.params.guardians,
       threshold: b.params.threshold,
-      commitments: b.commitments.map((c) => ({ index: c.index, commitments: c.commitments.map(toB64), proofs: c.proofs.map(proof) })),
-      shares: b.shares.map((s) => ({ from: s.from, to: s.to, ephemeral: toB64(s.ephemeral), nonce: toB64(s.nonce), box: toB64(s.box) })),
+      commitments: b.commitments.map(commitmentToJson),
+      shares: b.shares.map(shareToJson),
       confirmations: b.confirmations.map((c) => ({ index: c.index, publicShare: toB64(c.publicShare) })),
       jointKey: toB64(b.jointKey),
       fingerprint: b.fingerprint,
@@ -209,6 +218,38 @@ export function parseEncryptedBallot(json: unknown): { ok: true; ballot: Encrypt
   }
 }
 
+function readCommitment(x: unknown, p: string): GuardianCommitment {
+  return {
+    index: int(field(x, 'index', p), `${p}.index`),
+    commitments: each(field(x, 'commitments', p), `${p}.commitments`, point),
+    proofs: each(field(x, 'proofs', p), `${p}.proofs`, simpleProof),
+  };
+}
+function readShare(x: unknown, p: string): EncryptedShare {
+  return {
+    from: int(field(x, 'from', p), `${p}.from`),
+    to: int(field(x, 'to', p), `${p}.to`),
+    ephemeral: point(field(x, 'ephemeral', p), `${p}.ephemeral`),
+    nonce: bytes(field(x, 'nonce', p), `${p}.nonce`),
+    box: bytes(field(x, 'box', p), `${p}.box`),
+  };
+}
+
+const orNull = <T>(read: (x: unknown, p: string) => T) => (json: unknown): T | null => {
+  try {
+    return read(json, '$');
+  } catch (e) {
+    if (e instanceof BulletinFormatError) return null;
+    throw e;
+  }
+};
+/** Decodes a tablet's round-1 message; null when an element is not canonical. */
+export const parseCommitment = orNull(readCommitment);
+/** Decodes a tablet's round-2 sealed share; null when an element is not canonical. */
+export const parseShare = orNull(readShare);
+/** Decodes a group element; null when it is not a canonical ristretto255 element. */
+export const parsePoint = orNull(point);
+
 function pollSpec(v: unknown, path: string): PollSpec {
   const kind = str(field(v, 'kind', path), `${path}.kind`);
   const allowAbstain = field(v, 'allowAbstain', path);
@@ -243,18 +284,8 @@ export function parseBulletin(json: unknown): Bulletin {
   const dec = field(json, 'decryption', '$');
   return {
     params,
-    commitments: each(field(c, 'commitments', '$.ceremony'), '$.ceremony.commitments', (x, p) => ({
-      index: int(field(x, 'index', p), `${p}.index`),
-      commitments: each(field(x, 'commitments', p), `${p}.commitments`, point),
-      proofs: each(field(x, 'proofs', p), `${p}.proofs`, simpleProof),
-    })),
-    shares: each(field(c, 'shares', '$.ceremony'), '$.ceremony.shares', (x, p) => ({
-      from: int(field(x, 'from', p), `${p}.from`),
-      to: int(field(x, 'to', p), `${p}.to`),
-      ephemeral: point(field(x, 'ephemeral', p), `${p}.ephemeral`),
-      nonce: bytes(field(x, 'nonce', p), `${p}.nonce`),
-      box: bytes(field(x, 'box', p), `${p}.box`),
-    })),
+    commitments: each(field(c, 'commitments', '$.ceremony'), '$.ceremony.commitments', readCommitment),
+    shares: each(field(c, 'shares', '$.ceremony'), '$.ceremony.shares', readShare),
     confirmations: each(field(c, 'confirmations', '$.ceremony'), '$.ceremony.confirmations', (x, p) => ({
       index: int(field(x, 'index', p), `${p}.index`),
       publicShare: point(field(x, 'publicShare', p), `${p}.publicShare`),

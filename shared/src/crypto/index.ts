@@ -4,7 +4,7 @@
  * (`@piaojue/shared/crypto`) so pages that never encrypt do not load the WASM library.
  * See docs/CRYPTO.md.
  */
-export { cryptoReady, GROUP_NAME, type Point, type Scalar } from './group.ts';
+export { cryptoReady, GROUP_NAME, isIdentity, type Point, type Scalar } from './group.ts';
 export type { Ciphertext } from './elgamal.ts';
 export type { RangeProof, SimpleProof } from './proofs.ts';
 export {
@@ -22,7 +22,8 @@ export {
   type PartialDecryption, type PollCounts,
 } from './tally.ts';
 export {
-  buildBulletin, BULLETIN_FORMAT, BULLETIN_VERSION, bulletinToJson, encryptedBallotToJson, parseBulletin, parseEncryptedBallot,
+  buildBulletin, BULLETIN_FORMAT, BULLETIN_VERSION, bulletinToJson, commitmentToJson, encryptedBallotToJson, parseBulletin, parseCommitment,
+  parseEncryptedBallot, parsePoint, parseShare, pointToB64, shareToJson,
   pollContextOf, type Bulletin, type BulletinInput, type BulletinJson, type EncryptedBallotJson,
 } from './bulletin.ts';
 export { verifyBulletin, VERIFY_FAILURES, type VerifyFailure, type VerifyFailureCode, type VerifyReport } from './verify.ts';

@@ -5,3 +5,4 @@ export * from './grading.ts';
 export * from './rating.ts';
 export * from './wording.ts';
 export * from './paper.ts';
+export * from './ceremony.ts';

@@ -14,3 +14,4 @@ export * from './summary.ts';
 export * from './units.ts';
 export * from './procedure.ts';
 export * from './health.ts';
+export * from './ceremony.ts';
