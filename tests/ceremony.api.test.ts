@@ -74,6 +74,10 @@ describe('key ceremony, 2 of 3', () => {
     let status = (await staff.get(`/api/sessions/${h.sessionId}/ceremony`)).body;
     expect(status.guardians.map((g: { round: number }) => g.round)).toEqual([1, 1, 1]);
     expect(status.guardians.map((g: { name: string }) => g.name)).toEqual(['代表1', '代表2', '代表3']);
+    // a 监票人's tablet follows its own session's ceremony, not another's
+    expect((await tablets[1]!.client.get(`/api/sessions/${h.sessionId}/ceremony`)).body).toEqual(status);
+    const elsewhere = await hall(t, staff, { deputies: 1 });
+    await expectRefused(await tablets[1]!.client.get(`/api/sessions/${elsewhere.sessionId}/ceremony`), 403, 'FORBIDDEN');
 
     const sealed = tablets.map((x) => sealFor(params, x, tablets));
     for (const [i, x] of tablets.entries()) expect((await send(x, sealed[i]!)).status).toBe(200);

@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 import { IsoDate, Nullable, Uuid } from './common.ts';
 
 /**
- * The 监票人's key ceremony on the wire (docs/CRYPTO.md §"Key ceremony"). Every element is the
+ * The 监票人's key ceremony on the wire (docs/CRYPTO.md §"Key ceremony on the server"). Every element is the
  * bulletin's encoding (base64url of 32-byte group elements and scalars), so the transcript is
  * the `ceremony` section of a poll's bulletin as it stands.
  */

@@ -24,7 +24,7 @@ const paramsOf = (c: Ceremony): CeremonyParams => ({ ceremonyId: c.id, guardians
 const ofRound = (ms: readonly Message[], round: number) => ms.filter((m) => m.round === round);
 
 /**
- * The 监票人's key ceremony (docs/PROCEDURE.md §"密钥生成", docs/CRYPTO.md §"Key ceremony"):
+ * The 监票人's key ceremony (docs/PROCEDURE.md §"密钥生成", docs/CRYPTO.md §"Key ceremony on the server"):
  * three rounds, each 监票人 on their own tablet. The server relays and checks what is public —
  * every proof with the core's functions — and never sees a coefficient or an opened share.
  */
