@@ -1,4 +1,4 @@
-import type { DeputyIdentity, DeputyState, HallState, Poll, QuorumRule, StaffState, StaffTurnout, Turnout } from '@piaojue/shared';
+import type { DeputyIdentity, DeputyState, HallState, Poll, StaffState, StaffTurnout, Turnout } from '@piaojue/shared';
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Principal } from '../auth/auth.service.ts';
@@ -65,7 +65,7 @@ export class PollViewsService {
     const cycle = await cyclesRepository.get(this.db, session.cycle_id);
     if (!cycle) throw new AppError('NOT_FOUND');
     const [attendance, focus] = await Promise.all([
-      attendanceOf(this.db, sessionId, cycle.quorum_rule as QuorumRule),
+      attendanceOf(this.db, sessionId, cycle.quorum_rule),
       repo.focus(this.db, sessionId),
     ]);
     let poll: HallState['poll'] = null;
@@ -109,7 +109,7 @@ export class PollViewsService {
     const focus = await repo.focus(this.db, sessionId);
     return {
       sessionId,
-      attendance: await attendanceOf(this.db, sessionId, (cycle?.quorum_rule ?? 'more_than_half') as QuorumRule),
+      attendance: await attendanceOf(this.db, sessionId, cycle?.quorum_rule ?? 'more_than_half'),
       turnout: focus ? await this.staffTurnout(focus.id) : null,
     };
   }

@@ -44,8 +44,8 @@ export const rulesOf = (p: PollRow): PollRules => ({
 /** A rating poll's settings; polls made before the base was a setting graded against raters. */
 export const ratingRulesOf = (p: PollRow): { gradingRule: GradingRule; ratingBase: RatingBase; ratingBody: RatingBody } => ({
   gradingRule: (p.grading_rule ?? 'zhenhai') as GradingRule,
-  ratingBase: (p.rating_base ?? 'raters') as RatingBase,
-  ratingBody: (p.rating_body ?? 'deputies') as RatingBody,
+  ratingBase: p.rating_base ?? 'raters',
+  ratingBody: p.rating_body ?? 'deputies',
 });
 
 /** The candidates of a poll in ballot order. */
@@ -78,11 +78,11 @@ export async function toPoll(db: DbOrTx, p: PollRow): Promise<Poll> {
   return {
     id: p.id,
     sessionId: p.session_id,
-    kind: p.kind as Poll['kind'],
+    kind: p.kind,
     parentPollId: p.parent_poll_id,
     title: p.title,
-    status: p.status as Poll['status'],
-    ballotType: p.ballot_type as Poll['ballotType'],
+    status: p.status,
+    ballotType: p.ballot_type,
     chooseN: p.choose_n,
     passThreshold: p.pass_threshold as Poll['passThreshold'],
     tieRule: p.tie_rule as Poll['tieRule'],

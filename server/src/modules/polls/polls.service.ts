@@ -6,10 +6,8 @@ import {
   type BallotBody,
   type CreatePollBody,
   type CreateRatingPollBody,
-  type Level,
   type Poll,
   type PollResult,
-  type QuorumRule,
   type RatingBallot,
   type RatingResultWire,
 } from '@piaojue/shared';
@@ -84,8 +82,8 @@ export class PollsService {
         if (!cycle.frozen_hash || cycle.frozen_hash !== p.list_hash || current !== p.list_hash) throw new AppError('LIST_NOT_FROZEN');
       }
       if (await sessionsRepository.openPoll(trx, p.session_id)) throw new AppError('ANOTHER_POLL_OPEN');
-      const att = await attendanceOf(trx, p.session_id, cycle.quorum_rule as QuorumRule);
-      if (!quorumMet(cycle.quorum_rule as QuorumRule, att.seated, att.present)) throw new AppError('QUORUM_NOT_MET', att);
+      const att = await attendanceOf(trx, p.session_id, cycle.quorum_rule);
+      if (!quorumMet(cycle.quorum_rule, att.seated, att.present)) throw new AppError('QUORUM_NOT_MET', att);
       await repo.issueToPresent(trx, id, p.session_id);
       const countdown = countdownSeconds === undefined ? p.countdown_seconds : countdownSeconds;
       const now = new Date();
@@ -278,7 +276,7 @@ export class PollsService {
       if (!cycle) throw new AppError('NOT_FOUND');
       const found = await cyclesRepository.candidatesByIds(trx, b.candidateIds);
       if (found.length !== b.candidateIds.length) throw new AppError('NOT_FOUND', { field: 'candidateIds' });
-      if (b.ratingBody === 'standing_committee' && !levelBodies(cycle.level as Level).hasStandingCommittee) {
+      if (b.ratingBody === 'standing_committee' && !levelBodies(cycle.level).hasStandingCommittee) {
         throw new AppError('VALIDATION', { field: 'ratingBody', reason: 'a township congress has no standing committee' });
       }
       if (b.reratingOf !== undefined) {

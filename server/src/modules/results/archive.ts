@@ -1,4 +1,4 @@
-import { tally, tallyRating, type BallotBody, type GradingRule, type PollResult, type RatingBallot, type RatingResultWire } from '@piaojue/shared';
+import { tally, tallyRating, type BallotBody, type PollResult, type RatingBallot, type RatingResultWire } from '@piaojue/shared';
 import { canonicalJson } from '../../lib/crypto.ts';
 import { verifyEntries, type AuditRecord } from '../audit/audit.service.ts';
 import { candidateListHash } from '../cycles/cycles.service.ts';

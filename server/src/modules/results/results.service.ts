@@ -4,7 +4,6 @@ import {
   type AnnouncedProject,
   type Poll,
   type PublicCycleResults,
-  type QuorumRule,
 } from '@piaojue/shared';
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -51,7 +50,7 @@ export class ResultsService {
     const number = siblings.filter((p) => COUNTED.has(p.status) && p.created_at <= pollRow.created_at && p.kind !== 'runoff').length;
     const names = (role: string, decision: string) =>
       poll.certification.signoffs.filter((s) => s.role === role && s.decision === decision).map((s) => s.displayName);
-    const quorumRule = sessionCycle.quorum_rule as QuorumRule;
+    const quorumRule = sessionCycle.quorum_rule;
     const anchor = await auditRepository.lastOf(this.db, `poll:${poll.id}`, 'poll.certification_signed');
     const record = poll.result?.record ?? poll.rating?.record;
     if (!record) throw new AppError('POLL_STATE', { status: poll.status });

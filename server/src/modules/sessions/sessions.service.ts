@@ -38,7 +38,7 @@ export function toDeputy(d: DeputyRow): Deputy {
     phone: d.phone,
     hasCode: d.login_code_hash !== null,
     checkedInAt: d.checked_in_at?.toISOString() ?? null,
-    checkinMethod: d.checkin_method as Deputy['checkinMethod'],
+    checkinMethod: d.checkin_method,
   };
 }
 
@@ -63,7 +63,7 @@ export class SessionsService {
       venue: s.venue,
       checkinOpen: s.checkin_open,
       createdAt: s.created_at.toISOString(),
-      attendance: await attendanceOf(db, s.id, (cycle?.quorum_rule ?? 'more_than_half') as QuorumRule),
+      attendance: await attendanceOf(db, s.id, cycle?.quorum_rule ?? 'more_than_half'),
     };
   }
 

@@ -36,9 +36,9 @@ interface CycleIndex {
 type LexiconRow = Awaited<ReturnType<typeof repo.activeEntries>>[number];
 const toEntry = (r: LexiconRow): LexiconEntry => ({
   id: r.id,
-  kind: r.kind as LexiconEntry['kind'],
+  kind: r.kind,
   value: r.value,
-  origin: r.origin as LexiconEntry['origin'],
+  origin: r.origin,
   createdAt: r.created_at.toISOString(),
   createdBy: r.created_by,
 });
@@ -55,7 +55,7 @@ export class SimilarityService {
   async #analyzer(version: string): Promise<Analyzer> {
     if (this.#lexicon?.version !== version) {
       const rows = await repo.activeEntries(this.db);
-      this.#lexicon = { version, analyzer: new Analyzer(toLexicon(rows.map((r) => ({ kind: r.kind as LexiconEntry['kind'], value: r.value })))) };
+      this.#lexicon = { version, analyzer: new Analyzer(toLexicon(rows.map((r) => ({ kind: r.kind, value: r.value })))) };
     }
     return this.#lexicon.analyzer;
   }
