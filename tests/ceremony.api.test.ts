@@ -5,7 +5,7 @@ import {
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionCeremony } from '../server/src/modules/ceremony/ceremony.service.ts';
-import { Client, createTestApp, type TestApp } from './helpers/app.ts';
+import { Client, createTestApp, rosterCsv, type TestApp } from './helpers/app.ts';
 import { expectErrorBody, hall, snapshot, staffPair, type Hall } from './helpers/world.ts';
 
 /**
@@ -115,6 +115,10 @@ describe('key ceremony, 2 of 3', () => {
     await expectRefused(await staff.post(`/api/sessions/${h.sessionId}/ceremony`, {}), 409, 'CEREMONY_COMPLETE');
     await expectRefused(await staff.post(`/api/sessions/${h.sessionId}/ceremony`, { restart: true }), 409, 'CEREMONY_COMPLETE');
     await expectRefused(await commit(tablets[0]!), 409, 'CEREMONY_NONE');
+    // The 监票人 hold the key now: their list is fixed, and a new roster would replace them.
+    const list = { scrutineers: h.deputies.slice(1, 4).map((d, i) => ({ deputyId: d.id, chief: i === 0 })), counterIds: [] };
+    await expectRefused(await staff.req('PUT', `/api/sessions/${h.sessionId}/scrutiny`, list), 409, 'SCRUTINY_KEY_GENERATED');
+    await expectRefused(await staff.post(`/api/sessions/${h.sessionId}/roster`, { fileName: 'roster.csv', contentBase64: Buffer.from(rosterCsv(5)).toString('base64') }), 409, 'SCRUTINY_KEY_GENERATED');
 
     // No secret is stored anywhere in the ceremony's tables: no coefficient, no opened share P_i(ℓ), no s_ℓ.
     const stored = await dbText(
@@ -219,5 +223,14 @@ describe('attacks on the ceremony', () => {
     await expectRefused(await staff.post(`/api/sessions/${h.sessionId}/ceremony`, { threshold: 0 }), 400, 'VALIDATION');
     expect((await staff.get(`/api/sessions/${h.sessionId}/ceremony`)).body).toBeNull();
     await expectRefused(await staff.get(`/api/sessions/${h.sessionId}/ceremony/transcript`), 404, 'NOT_FOUND');
+    // a new list abandons a key generation that has not finished: it was for the old list
+    const started = await staff.post(`/api/sessions/${h.sessionId}/ceremony`, {});
+    expect(started.body).toMatchObject({ threshold: 2, status: 'running' });
+    const longer = { scrutineers: h.deputies.slice(0, 4).map((d, i) => ({ deputyId: d.id, chief: i === 0 })), counterIds: [] };
+    expect((await staff.req('PUT', `/api/sessions/${h.sessionId}/scrutiny`, longer)).status).toBe(200);
+    expect((await staff.get(`/api/sessions/${h.sessionId}/ceremony`)).body).toBeNull();
+    const again = await staff.post(`/api/sessions/${h.sessionId}/ceremony`, {});
+    expect(again.body).toMatchObject({ threshold: 3, status: 'running' });
+    expect(again.body.guardians).toHaveLength(4);
   });
 });

@@ -91,6 +91,7 @@ export const ERRORS = {
   CEREMONY_BAD_PROOF: [400, '该监票人的承诺证明未通过验证', 'A commitment proof of this scrutineer does not verify'],
   CEREMONY_SHARE_RECIPIENT: [400, '密封份额的收件人不正确：须给其他每位监票人各一份', 'Sealed shares are misaddressed: exactly one for each other scrutineer'],
   CEREMONY_PUBLIC_SHARE: [400, '该监票人的公开份额与各方承诺不符', 'This scrutineer’s public share does not match the commitments'],
+  SCRUTINY_KEY_GENERATED: [409, '监票人已生成本次会议的密钥，名单不能再修改', 'The scrutineers have generated the session’s key; the list cannot change'],
   CEREMONY_COMPLAINT: [400, '投诉只能针对其他监票人', 'A complaint can name only other scrutineers'],
   COUNTER_CANNOT_SIGN: [403, '计票人不能以主席团成员身份签署本次会议的表决结果', 'A teller of this session cannot sign its results for the presidium'],
   // proposals (征集 and 初定)

@@ -5,6 +5,7 @@ import { AppError } from '../../lib/errors.ts';
 import { notifyInTx } from '../../realtime/notify.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { actorOf, type Principal } from '../auth/auth.service.ts';
+import { releaseCeremonyForNewList } from '../ceremony/ceremony-list.ts';
 import { pollsRepository } from '../polls/polls.repository.ts';
 import { sessionsRepository } from '../sessions/sessions.repository.ts';
 import { scrutinyRepository as repo } from './scrutiny.repository.ts';
@@ -46,6 +47,7 @@ export async function confirmationsNeeded(
 
 /** A new roster names new deputies: a list naming the old ones no longer means anything. */
 export async function forgetScrutineers(trx: DbOrTx, sessionId: string): Promise<boolean> {
+  await releaseCeremonyForNewList(trx, sessionId);
   return Number((await repo.clear(trx, sessionId)).numDeletedRows) > 0;
 }
 
@@ -81,6 +83,7 @@ export class ScrutinyService {
     return this.db.transaction().execute(async (trx) => {
       if (!(await sessionsRepository.lock(trx, sessionId))) throw new AppError('NOT_FOUND');
       if (await this.locked(trx, sessionId)) throw new AppError('SCRUTINY_LOCKED');
+      await releaseCeremonyForNewList(trx, sessionId);
       const found = new Set((await repo.deputiesOfSession(trx, sessionId, ids)).map((d) => d.id));
       const strangers = ids.filter((id) => !found.has(id));
       if (strangers.length) throw new AppError('SCRUTINEER_NOT_DEPUTY', { deputyIds: strangers });
