@@ -6,3 +6,4 @@ export * from './rating.ts';
 export * from './wording.ts';
 export * from './paper.ts';
 export * from './ceremony.ts';
+export * from './shortlist.ts';

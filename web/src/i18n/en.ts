@@ -289,6 +289,7 @@ const en: Messages = {
       diffOk: '{c} candidates for {n} places: {d} extra ({p}%), within {min}%–{max}%',
       diffLow: '{c} candidates for {n} places: {d} extra ({p}%), below {min}%; at least {need} candidates needed',
       diffHigh: '{c} candidates for {n} places: {d} extra ({p}%), above {max}%; at most {need} candidates',
+      diffWidened: '{c} candidates for {n} places: {d} extra ({p}%). No whole number falls within {min}%–{max}%, so the smallest list with extra candidates applies: {need} candidates, as here',
       freeze: 'Freeze the list',
       freezeDecision: 'Decided by',
       freezeOrgan: 'Deciding body',

@@ -300,6 +300,7 @@ const zhCN = {
       diffOk: '候选项目 {c} 个，应选 {n} 个，差额 {d} 个（{p}%），符合 {min}%–{max}% 的规定',
       diffLow: '候选项目 {c} 个，应选 {n} 个，差额 {d} 个（{p}%），少于规定的 {min}%，需至少 {need} 个候选项目',
       diffHigh: '候选项目 {c} 个，应选 {n} 个，差额 {d} 个（{p}%），超过规定的 {max}%，最多 {need} 个候选项目',
+      diffWidened: '候选项目 {c} 个，应选 {n} 个，差额 {d} 个（{p}%）：{min}%–{max}% 之间没有整数个数，按最少差额须为 {need} 个候选项目，符合规定',
       freeze: '确定候选项目',
       freezeDecision: '决定依据',
       freezeOrgan: '决定机关',

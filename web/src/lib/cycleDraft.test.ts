@@ -9,11 +9,14 @@ describe('diffCheck (差额)', () => {
     expect(diffCheck(5, 3, 0.1, 0.7).status).toBe('ok');
   });
   it('flags too few and too many', () => {
-    expect(diffCheck(10, 10, 0.1, 0.5)).toMatchObject({ status: 'low', need: 11 });
-    expect(diffCheck(16, 10, 0.1, 0.5)).toMatchObject({ status: 'high', need: 15 });
+    expect(diffCheck(10, 10, 0.1, 0.5)).toMatchObject({ status: 'too_few', minCandidates: 11, extra: 0, pct: 0 });
+    expect(diffCheck(16, 10, 0.1, 0.5)).toMatchObject({ status: 'too_many', maxCandidates: 15, extra: 6, pct: 60 });
   });
   it('always needs at least one more candidate than places', () => {
-    expect(diffCheck(10, 10, 0, 0.5).status).toBe('low');
+    expect(diffCheck(10, 10, 0, 0.5).status).toBe('too_few');
+  });
+  it('gives the server’s verdict where the two used to differ (5 places at 50 %–50 %, 8 candidates)', () => {
+    expect(diffCheck(8, 5, 0.5, 0.5)).toMatchObject({ status: 'ok', widened: true, minCandidates: 8, maxCandidates: 8 });
   });
 });
 

@@ -1,4 +1,15 @@
-import type { BallotType, CreateCycleBody, Cycle, Level, PassThreshold, QuorumRule, TieRule, UpdateCycleBody } from '@piaojue/shared';
+import {
+  checkShortlist,
+  type BallotType,
+  type CreateCycleBody,
+  type Cycle,
+  type Level,
+  type PassThreshold,
+  type QuorumRule,
+  type ShortlistVerdict,
+  type TieRule,
+  type UpdateCycleBody,
+} from '@piaojue/shared';
 
 /** The rules form works in percent; the wire uses ratios. */
 export interface RulesDraft {
@@ -81,23 +92,16 @@ export function updateBody(d: RulesDraft): UpdateCycleBody {
   return rest as UpdateCycleBody;
 }
 
-export interface DiffCheck {
-  status: 'ok' | 'low' | 'high';
-  candidates: number;
-  places: number;
+/** The cycle page's 差额 line: the shared verdict plus the extra share it shows. */
+export interface DiffCheck extends ShortlistVerdict {
   extra: number;
+  /** extra candidates as a share of the places, in percent to one decimal */
   pct: number;
-  /** the minimum (low) or maximum (high) candidate count allowed */
-  need: number;
 }
 
-/** 差额: candidates must exceed places by between min and max share of the places. */
+/** 差额 of the draft rules (not yet saved) against the current list: the server's verdict. */
 export function diffCheck(candidates: number, places: number, minRatio: number, maxRatio: number): DiffCheck {
   const extra = candidates - places;
   const pct = places > 0 ? Math.round((extra / places) * 1000) / 10 : 0;
-  const minCount = places + Math.max(1, Math.ceil(places * minRatio - 1e-9));
-  const maxCount = places + Math.floor(places * maxRatio + 1e-9);
-  if (candidates < minCount) return { status: 'low', candidates, places, extra, pct, need: minCount };
-  if (candidates > maxCount) return { status: 'high', candidates, places, extra, pct, need: maxCount };
-  return { status: 'ok', candidates, places, extra, pct, need: candidates };
+  return { ...checkShortlist(candidates, places, minRatio, maxRatio), extra, pct };
 }

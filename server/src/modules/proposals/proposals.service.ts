@@ -1,4 +1,5 @@
 import {
+  checkShortlist,
   DEFAULT_AREAS,
   PROPOSAL_STATUSES,
   PUBLIC_CHANNELS,
@@ -218,15 +219,6 @@ function dayBound(v: string, end: boolean): Date {
     return end ? new Date(start.getTime() + 86_400_000) : start;
   }
   return new Date(v);
-}
-
-/** The 差额 range: more than N always; then the cycle's ratios, counted in whole percent. */
-export function shortlistRange(places: number, minRatio: number, maxRatio: number) {
-  const minPct = Math.round(minRatio * 100);
-  const maxPct = Math.round(maxRatio * 100);
-  const minCandidates = Math.max(places + 1, Math.ceil((places * (100 + minPct)) / 100));
-  const maxCandidates = Math.max(minCandidates, Math.floor((places * (100 + maxPct)) / 100));
-  return { minCandidates, maxCandidates };
 }
 
 /** Per candidate, the last certified vote or run-off that decided it. */
@@ -926,14 +918,15 @@ export class ProposalsService {
     const bySource = new Map(sources.map((s) => [s.candidate_id, s]));
     const minRatio = Number(cycle.min_extra_ratio);
     const maxRatio = Number(cycle.max_extra_ratio);
-    const range = shortlistRange(cycle.choose_n, minRatio, maxRatio);
+    const verdict = checkShortlist(candidates.length, cycle.choose_n, minRatio, maxRatio);
     const check: ShortlistCheck = {
       places: cycle.choose_n,
       candidates: candidates.length,
       minExtraRatio: minRatio,
       maxExtraRatio: maxRatio,
-      ...range,
-      ok: candidates.length >= range.minCandidates && candidates.length <= range.maxCandidates,
+      minCandidates: verdict.minCandidates,
+      maxCandidates: verdict.maxCandidates,
+      ok: verdict.status === 'ok',
       pendingProposals: Number(pending.n),
       unsourcedCandidates: candidates.filter((c) => !bySource.has(c.id)).length,
     };
@@ -974,9 +967,9 @@ export class ProposalsService {
       if (cycle.frozen_at) throw new AppError('LIST_FROZEN');
       const list = (await cyclesRepository.candidates(trx, cycleId)).map(toCandidate);
       if (list.length === 0) throw new AppError('LIST_EMPTY');
-      const range = shortlistRange(cycle.choose_n, Number(cycle.min_extra_ratio), Number(cycle.max_extra_ratio));
-      if (list.length < range.minCandidates || list.length > range.maxCandidates) {
-        throw new AppError('SHORTLIST_RATIO', { candidates: list.length, places: cycle.choose_n, ...range });
+      const verdict = checkShortlist(list.length, cycle.choose_n, Number(cycle.min_extra_ratio), Number(cycle.max_extra_ratio));
+      if (verdict.status !== 'ok') {
+        throw new AppError('SHORTLIST_RATIO', { candidates: list.length, places: cycle.choose_n, minCandidates: verdict.minCandidates, maxCandidates: verdict.maxCandidates });
       }
       const hash = candidateListHash(list);
       const organ = b.organ === 'presidium' ? '主席团' : '主任会议';
