@@ -1,7 +1,8 @@
-import { sql, type Insertable, type RawBuilder, type SqlBool, type Updateable } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Insertable, type SqlBool, type Updateable } from 'kysely';
 import type { DbOrTx } from '../../db/database.ts';
 import type {
   CollectionNoticesTable,
+  Database,
   CollectionPointsTable,
   ProposalEventsTable,
   ProposalsTable,
@@ -62,36 +63,58 @@ export interface Keyset {
   no: number;
 }
 
-function filterSql(f: QueueFilter, withStatus = true): RawBuilder<SqlBool> {
-  const c: RawBuilder<unknown>[] = [sql`p.cycle_id = ${f.cycleId}`];
-  if (withStatus && f.statuses?.length) c.push(sql`p.status = any(${[...f.statuses]}::text[])`);
-  if (f.area) c.push(sql`p.area = ${f.area}`);
-  if (f.district) c.push(sql`p.district = ${f.district}`);
-  if (f.channels?.length) c.push(sql`p.channel = any(${[...f.channels]}::text[])`);
-  if (f.pointId) c.push(sql`p.collection_point_id = ${f.pointId}`);
-  if (f.from) c.push(sql`p.received_at >= ${f.from}`);
-  if (f.to) c.push(sql`p.received_at < ${f.to}`);
-  if (f.candidateId) {
-    c.push(sql`exists (select 1 from proposal_candidate_links fl where fl.proposal_id = p.id and fl.candidate_id = ${f.candidateId} and fl.undone_at is null)`);
-  }
-  const s = f.search;
-  if (s) {
-    const alts: RawBuilder<unknown>[] = [];
-    if (s.code) alts.push(sql`p.tracking_code = ${s.code}`);
-    if (s.no !== null) alts.push(sql`p.no = ${s.no}`);
-    if (s.like !== null) {
-      const like = sql`p.search_text like ${s.like} escape '\\'`;
-      alts.push(
-        s.grams.length > 0
-          ? sql`(p.id in (select g.proposal_id from proposal_grams g
-                 where g.cycle_id = ${f.cycleId} and g.gram = any(${s.grams}::text[])
-                 group by g.proposal_id having count(*) = ${s.grams.length}) and ${like})`
-          : like,
+/** Every query the filter serves reads `proposals as p` (joins may add more tables). */
+type QueueEb = ExpressionBuilder<Database & { p: ProposalsTable }, 'p'>;
+
+/** The queue's WHERE, built with `eb` so the compiler checks each column against the schema. */
+function queueWhere(f: QueueFilter, withStatus = true) {
+  return (eb: QueueEb): Expression<SqlBool> => {
+    const c: Expression<SqlBool>[] = [eb('p.cycle_id', '=', f.cycleId)];
+    if (withStatus && f.statuses?.length) c.push(eb('p.status', 'in', [...f.statuses]));
+    if (f.area) c.push(eb('p.area', '=', f.area));
+    if (f.district) c.push(eb('p.district', '=', f.district));
+    if (f.channels?.length) c.push(eb('p.channel', 'in', [...f.channels]));
+    if (f.pointId) c.push(eb('p.collection_point_id', '=', f.pointId));
+    if (f.from) c.push(eb('p.received_at', '>=', f.from));
+    if (f.to) c.push(eb('p.received_at', '<', f.to));
+    if (f.candidateId) {
+      c.push(
+        eb.exists(
+          eb
+            .selectFrom('proposal_candidate_links as fl')
+            .select('fl.id')
+            .whereRef('fl.proposal_id', '=', 'p.id')
+            .where('fl.candidate_id', '=', f.candidateId)
+            .where('fl.undone_at', 'is', null),
+        ),
       );
     }
-    c.push(alts.length > 0 ? sql`(${sql.join(alts, sql` or `)})` : sql`false`);
-  }
-  return sql<SqlBool>`${sql.join(c, sql` and `)}`;
+    const s = f.search;
+    if (s) {
+      const alts: Expression<SqlBool>[] = [];
+      if (s.code) alts.push(eb('p.tracking_code', '=', s.code));
+      if (s.no !== null) alts.push(eb('p.no', '=', s.no));
+      if (s.like !== null) {
+        // Backslash is PostgreSQL's default LIKE escape, the one escapeLike writes.
+        const like = eb('p.search_text', 'like', s.like);
+        // Every bigram present (the gram index narrows the rows), then the exact substring.
+        const withAllGrams = eb(
+          'p.id',
+          'in',
+          eb
+            .selectFrom('proposal_grams as g')
+            .select('g.proposal_id')
+            .where('g.cycle_id', '=', f.cycleId)
+            .where('g.gram', '=', eb.fn.any(eb.val(s.grams)))
+            .groupBy('g.proposal_id')
+            .having(eb.fn.countAll(), '=', s.grams.length),
+        );
+        alts.push(s.grams.length > 0 ? eb.and([withAllGrams, like]) : like);
+      }
+      c.push(alts.length > 0 ? eb.or(alts) : eb.lit(false));
+    }
+    return eb.and(c);
+  };
 }
 
 /** The columns of a queue row (never search_text, never contact details). */
@@ -243,7 +266,7 @@ export const proposalsRepository = {
     return summaries(db).where('p.id', 'in', [...ids]).execute();
   },
   page(db: DbOrTx, f: QueueFilter, sort: 'newest' | 'oldest', after: Keyset | null, limit: number) {
-    let q = summaries(db).where(filterSql(f));
+    let q = summaries(db).where(queueWhere(f));
     if (after) {
       q = q.where(sort === 'newest' ? sql<SqlBool>`(p.received_at, p.no) < (${after.receivedAt}, ${after.no})` : sql<SqlBool>`(p.received_at, p.no) > (${after.receivedAt}, ${after.no})`);
     }
@@ -255,7 +278,7 @@ export const proposalsRepository = {
     return db
       .selectFrom('proposals as p')
       .select(['p.status', (eb) => eb.fn.countAll<number>().as('n')])
-      .where(filterSql(f, false))
+      .where(queueWhere(f, false))
       .groupBy('p.status')
       .execute();
   },
@@ -268,7 +291,7 @@ export const proposalsRepository = {
       .leftJoin('candidates as c', 'c.id', 'l.candidate_id')
       .selectAll('p')
       .select(['cp.name as point_name', 'c.name as candidate_name'])
-      .where(filterSql(f))
+      .where(queueWhere(f))
       .orderBy('p.received_at', 'desc')
       .orderBy('p.no', 'desc')
       .execute();
