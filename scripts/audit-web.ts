@@ -35,7 +35,7 @@ async function seed(base: string, root: HttpClient) {
   const candidates = DEMO_CANDIDATES.slice(0, 7);
   const ids: string[] = [];
   for (const c of candidates) ids.push((await admin.must(`/api/cycles/${cycle.id}/candidates`, c)).id);
-  await admin.must(`/api/cycles/${cycle.id}/freeze`, { decision: '市人大常委会第三十二次主任会议' });
+  await admin.must(`/api/cycles/${cycle.id}/shortlist/freeze`, { organ: 'director_meeting', decidedOn: '2026-12-08', reference: '市人大常委会第三十二次主任会议' });
   const session = await admin.must('/api/sessions', { cycleId: cycle.id, name: '宿迁市第六届人民代表大会第三次会议', venue: '市会议中心大礼堂' });
   await admin.must(`/api/sessions/${session.id}/roster`, { fileName: 'roster.csv', contentBase64: Buffer.from(demoRosterCsv(30)).toString('base64') });
   const codes = await admin.must<{ code: string }[]>(`/api/sessions/${session.id}/codes`, {});

@@ -194,7 +194,7 @@ runBench(async () => {
   for (let i = 1; i <= opts.candidates; i++) {
     candidateIds.push((await admin.must(`/api/cycles/${cycle.id}/candidates`, { name: `项目${i}`, department: '市发展改革委', investmentWan: 100 * i })).id);
   }
-  await admin.must(`/api/cycles/${cycle.id}/freeze`, { decision: '基准测试主任会议' });
+  await admin.must(`/api/cycles/${cycle.id}/shortlist/freeze`, { organ: 'director_meeting', decidedOn: '2026-12-01', reference: '基准测试主任会议' });
   const session = await admin.must('/api/sessions', { cycleId: cycle.id, name: '全国规模基准测试会议' });
   const delegations = ['北京', '天津', '河北', '山西', '内蒙古', '辽宁', '吉林', '黑龙江', '上海', '江苏', '浙江', '安徽', '福建', '江西', '山东', '河南'];
   const csv = ['姓名,代表团,座位,电话', ...Array.from({ length: N }, (_, i) => `代表${i + 1},${delegations[i % delegations.length]}代表团,${String(i + 1).padStart(4, '0')},`)].join('\n');

@@ -32,7 +32,7 @@ runBench(async () => {
     tieRule: 'runoff',
   });
   for (const name of ['项目一', '项目二']) await admin.must(`/api/cycles/${cycle.id}/candidates`, { name });
-  await admin.must(`/api/cycles/${cycle.id}/freeze`, { decision: '基准测试' });
+  await admin.must(`/api/cycles/${cycle.id}/shortlist/freeze`, { organ: 'director_meeting', decidedOn: '2026-12-01', reference: '基准测试' });
   const session = await admin.must('/api/sessions', { cycleId: cycle.id, name: '广播基准测试会议' });
   const topic = `hall:${session.id}`;
 

@@ -47,7 +47,7 @@ const cycle = await cycles.create(asAdmin, {
   tieRule: 'runoff',
 });
 for (const c of DEMO_CANDIDATES) await cycles.addCandidate(asAdmin, cycle.id, c);
-await cycles.freeze(asAdmin, cycle.id, { decision: '市人大常委会第三十二次主任会议（2026年12月8日）' });
+await proposals.freeze(asAdmin, cycle.id, { organ: 'director_meeting', decidedOn: '2026-12-08', reference: '市人大常委会第三十二次主任会议' });
 const session = await sessions.create(asAdmin, { cycleId: cycle.id, name: '宿迁市第六届人民代表大会第三次会议', venue: '市会议中心大礼堂' });
 await sessions.importRoster(asAdmin, session.id, 'roster.csv', Buffer.from(demoRosterCsv(50)));
 const codes = await sessions.issueCodes(asAdmin, session.id);

@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminClient, Client, createTestApp, key, userClient, type TestApp } from './helpers/app.ts';
+import { fixList } from './helpers/world.ts';
 
 let t: TestApp;
 let clerk: Client;
@@ -19,11 +20,11 @@ beforeAll(async () => {
   t = await createTestApp();
   const admin = await adminClient(t);
   clerk = await userClient(t, admin, 'clerk', ['staff', 'presidium']);
-  const cycle = await clerk.post('/api/cycles', { level: 'city', name: '2027年度宿迁市民生实事项目', year: 2027, chooseN: 2, ballotType: 'approve', passThreshold: 'seated_majority', quorumRule: 'more_than_half', tieRule: 'vacant', scrutineerConfirmations: 0 });
+  const cycle = await clerk.post('/api/cycles', { level: 'city', name: '2027年度宿迁市民生实事项目', year: 2027, chooseN: 2, ballotType: 'approve', passThreshold: 'seated_majority', quorumRule: 'more_than_half', tieRule: 'vacant', scrutineerConfirmations: 0, maxExtraRatio: 1 });
   cycleId = cycle.body.id;
   const ids: string[] = [];
   for (const [i, name] of names.entries()) ids.push((await clerk.post(`/api/cycles/${cycleId}/candidates`, { name, department: i % 2 ? '市住房和城乡建设局' : '市教育局', investmentWan: 10000 + i })).body.id);
-  await clerk.post(`/api/cycles/${cycleId}/freeze`, { decision: '第32次主任会议' });
+  await fixList(clerk, cycleId, { organ: 'director_meeting', decidedOn: '2026-12-08', reference: '第32次主任会议' });
   const session = await clerk.post('/api/sessions', { cycleId, name: '宿迁市第六届人民代表大会第三次会议' });
   const csv = ['姓名,代表团,座位', ...Array.from({ length: 5 }, (_, i) => `代表${i},宿城区代表团,${i + 1}`)].join('\n');
   await clerk.post(`/api/sessions/${session.body.id}/roster`, { fileName: 'r.csv', contentBase64: Buffer.from(csv).toString('base64') });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyArchive } from '../server/src/modules/results/archive.ts';
 import type { CycleArchive } from '../server/src/modules/results/archive.service.ts';
-import { createTestApp, key, scenario, type TestApp } from './helpers/app.ts';
+import { createTestApp, key, type TestApp } from './helpers/app.ts';
+import { scenario } from './helpers/world.ts';
 
 let t: TestApp;
 let archive: CycleArchive;

@@ -4,7 +4,8 @@
  * counted without its roll entry.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, key, scenario, type Scenario, type TestApp } from './helpers/app.ts';
+import { createTestApp, key, type TestApp } from './helpers/app.ts';
+import { scenario, type Scenario } from './helpers/world.ts';
 
 let t: TestApp;
 let s: Scenario;

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, key, scenario, userClient, type Client, type Scenario, type TestApp } from './helpers/app.ts';
+import { createTestApp, key, userClient, type Client, type TestApp } from './helpers/app.ts';
+import { scenario, type Scenario } from './helpers/world.ts';
 
 let t: TestApp;
 let s: Scenario;

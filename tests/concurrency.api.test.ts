@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../server/src/app.ts';
 import { loadConfig } from '../server/src/config.ts';
 import { createDb } from '../server/src/db/database.ts';
-import { Client, createTestApp, key, scenario, type Scenario, type TestApp } from './helpers/app.ts';
+import { Client, createTestApp, key, type TestApp } from './helpers/app.ts';
 import { watchContract } from './helpers/contract.ts';
-import { prng, withPg } from './helpers/world.ts';
+import { prng, scenario, type Scenario, withPg } from './helpers/world.ts';
 
 const DEPUTIES = 300;
 const CANDIDATES = 12;

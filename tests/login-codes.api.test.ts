@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLoginCodeKey, LOGIN_CODE_KEY_FILE } from '../server/src/auth/login-codes.ts';
-import { Client, createTestApp, scenario, type Scenario, type TestApp } from './helpers/app.ts';
-import { withPg } from './helpers/world.ts';
+import { Client, createTestApp, type TestApp } from './helpers/app.ts';
+import { scenario, type Scenario, withPg } from './helpers/world.ts';
 
 let t: TestApp;
 let s: Scenario;

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockMs } from '../server/src/modules/auth/login-throttle.ts';
 import { adminClient, Client, createTestApp, defaultCycle, rosterCsv, userClient, type TestApp } from './helpers/app.ts';
-import { withPg } from './helpers/world.ts';
+import { fixList, withPg } from './helpers/world.ts';
 
 const PASSWORD = 'a long enough password';
 
@@ -20,7 +20,7 @@ describe('the per-address budget', () => {
     const admin = await adminClient(t);
     const cycle = await admin.post('/api/cycles', defaultCycle);
     for (let i = 1; i <= 4; i++) await admin.post(`/api/cycles/${cycle.body.id}/candidates`, { name: `项目${i}`, department: '市教育局', investmentWan: 100 });
-    expect((await admin.post(`/api/cycles/${cycle.body.id}/freeze`, { decision: '第12次主任会议' })).status).toBe(200);
+    expect((await fixList(admin, cycle.body.id)).status).toBe(200);
     const session = await admin.post('/api/sessions', { cycleId: cycle.body.id, name: '市十届人大三次会议' });
     const sessionId = session.body.id as string;
     const csv = rosterCsv(3000, ['第一代表团', '第二代表团', '第三代表团', '第四代表团']);

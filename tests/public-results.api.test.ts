@@ -1,6 +1,7 @@
 // The public results list shows only cycles with a certified result: a year still collecting
 // proposals, or with a vote not yet certified, would lead to "结果尚未公布".
-import { Client, createTestApp, defaultCycle, key, scenario, type TestApp } from './helpers/app.ts';
+import { Client, createTestApp, defaultCycle, key, type TestApp } from './helpers/app.ts';
+import { scenario } from './helpers/world.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 let t: TestApp;

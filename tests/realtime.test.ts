@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../server/src/app.ts';
 import { loadConfig } from '../server/src/config.ts';
 import { createDb } from '../server/src/db/database.ts';
-import { Client, createTestApp, key, scenario, type Scenario, type TestApp } from './helpers/app.ts';
+import { Client, createTestApp, key, type TestApp } from './helpers/app.ts';
+import { scenario, type Scenario } from './helpers/world.ts';
 import { wsClient as connect } from './helpers/socket.ts';
 
 let t: TestApp;

@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, createTestApp, defaultCycle, type TestApp } from './helpers/app.ts';
-import { staffPair, withPg } from './helpers/world.ts';
+import { fixList, staffPair, withPg } from './helpers/world.ts';
 
 // exceljs is a dependency of the server package, not of the workspace root.
 const requireFromServer = createRequire(new URL('../server/package.json', import.meta.url));
@@ -21,7 +21,7 @@ beforeAll(async () => {
   const cycle = await staff.post('/api/cycles', { ...defaultCycle, chooseN: 1 });
   frozenCycleId = cycle.body.id;
   for (const name of ['项目甲', '项目乙']) await staff.post(`/api/cycles/${frozenCycleId}/candidates`, { name });
-  const frozen = await staff.post(`/api/cycles/${frozenCycleId}/freeze`, { decision: '主任会议' });
+  const frozen = await fixList(staff, frozenCycleId);
   expect(frozen.status).toBe(200);
 });
 afterAll(async () => {

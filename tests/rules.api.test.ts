@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, defaultCycle, key, type Client, type TestApp } from './helpers/app.ts';
-import { castOk, hall, openPoll, staffPair, withPg } from './helpers/world.ts';
+import { castOk, fixList, hall, openPoll, staffPair, withPg } from './helpers/world.ts';
 
 let t: TestApp;
 let staff: Client;
@@ -70,7 +70,7 @@ describe('a frozen list', () => {
       await staff.post(`/api/cycles/${h.cycleId}/candidates/reorder`, { ids: [...h.candidateIds].reverse() }),
       await staff.patch(`/api/cycles/${h.cycleId}`, { chooseN: 2 }),
       await staff.patch(`/api/cycles/${h.cycleId}`, { tieRule: 'vacant', passThreshold: 'seated_majority' }),
-      await staff.post(`/api/cycles/${h.cycleId}/freeze`, { decision: '再次冻结' }),
+      await fixList(staff, h.cycleId),
     ];
     for (const r of attempts) {
       expect(r.status, JSON.stringify(r.body)).toBe(409);
@@ -132,14 +132,14 @@ describe('freezing', () => {
     const cycle = await staff.post('/api/cycles', { ...defaultCycle, name: '差额测试', chooseN: 3 });
     expect(cycle.status).toBe(200);
     const id = cycle.body.id as string;
-    const empty = await staff.post(`/api/cycles/${id}/freeze`, { decision: '主任会议' });
+    const empty = await fixList(staff, id);
     expect(empty.status).toBe(409);
     expect(empty.body.error.code).toBe('LIST_EMPTY');
     for (let i = 1; i <= 3; i++) expect((await staff.post(`/api/cycles/${id}/candidates`, { name: `项目${i}` })).status).toBe(200);
-    const equal = await staff.post(`/api/cycles/${id}/freeze`, { decision: '主任会议' });
+    const equal = await fixList(staff, id);
     expect(equal.status).toBe(409);
-    expect(equal.body.error.code).toBe('TOO_FEW_CANDIDATES');
-    expect(equal.body.error.details).toEqual({ candidates: 3, places: 3 });
+    expect(equal.body.error.code).toBe('SHORTLIST_RATIO');
+    expect(equal.body.error.details).toEqual({ candidates: 3, places: 3, minCandidates: 4, maxCandidates: 9 });
     expect((await staff.get(`/api/cycles/${id}`)).body).toMatchObject({ frozenAt: null, frozenHash: null });
 
     // Not frozen yet: no poll can be made from it.
@@ -150,11 +150,13 @@ describe('freezing', () => {
     expect(early.body.error.code).toBe('LIST_NOT_FROZEN');
 
     expect((await staff.post(`/api/cycles/${id}/candidates`, { name: '项目4' })).status).toBe(200);
-    const frozen = await staff.post(`/api/cycles/${id}/freeze`, { decision: '第12次主任会议' });
-    expect(frozen.status, JSON.stringify(frozen.body)).toBe(200);
+    const fixed = await fixList(staff, id);
+    expect(fixed.status, JSON.stringify(fixed.body)).toBe(200);
+    const frozen = await staff.get(`/api/cycles/${id}`);
     expect(frozen.body.frozenAt).not.toBeNull();
     expect(frozen.body.frozenHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(frozen.body.freezeDecision).toBe('第12次主任会议');
+    expect(frozen.body.frozenHash).toBe(fixed.body.frozen.hash);
+    expect(frozen.body.freezeDecision).toBe('第12次主任会议（2026-12-01）');
     expect(frozen.body.candidateCount).toBe(4);
 
     // A poll carries the frozen list's hash.

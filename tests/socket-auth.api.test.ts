@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../server/src/app.ts';
 import { loadConfig } from '../server/src/config.ts';
 import { createDb, type Db } from '../server/src/db/database.ts';
-import { Client, createTestApp, scenario, userClient, type Scenario, type TestApp } from './helpers/app.ts';
+import { Client, createTestApp, userClient, type TestApp } from './helpers/app.ts';
 import { wsClient as connect, type TestSocket } from './helpers/socket.ts';
-import { withPg } from './helpers/world.ts';
+import { scenario, type Scenario, withPg } from './helpers/world.ts';
 
 let t: TestApp;
 let s: Scenario;

@@ -1,7 +1,8 @@
 // Casting over the websocket a tablet already holds: the same checks and the same answers as
 // POST /api/polls/:id/ballots, the session read again for every cast, and only from our pages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, key, scenario, type Scenario, type TestApp } from './helpers/app.ts';
+import { createTestApp, key, type TestApp } from './helpers/app.ts';
+import { scenario, type Scenario } from './helpers/world.ts';
 import { wsClient as connect, type TestSocket } from './helpers/socket.ts';
 
 let t: TestApp;

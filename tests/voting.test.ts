@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, key, scenario, type TestApp } from './helpers/app.ts';
+import { createTestApp, key, type TestApp } from './helpers/app.ts';
+import { scenario } from './helpers/world.ts';
 
 let t: TestApp;
 beforeAll(async () => {

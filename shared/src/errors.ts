@@ -28,7 +28,6 @@ export const ERRORS = {
   LIST_FROZEN: [409, '候选项目已确定，不能修改', 'The candidate list is frozen and cannot change'],
   LIST_NOT_FROZEN: [409, '候选项目尚未确定', 'The candidate list is not frozen yet'],
   LIST_EMPTY: [409, '候选项目清单为空', 'The candidate list is empty'],
-  TOO_FEW_CANDIDATES: [409, '候选项目数量必须多于应选数量（差额）', 'There must be more candidates than places'],
   // roster
   ROSTER_INVALID: [400, '代表名单有错误，未导入任何记录', 'The roster has errors; nothing was imported'],
   ROSTER_LOCKED: [409, '已有表决开始，不能再替换代表名单', 'A poll has started; the roster can no longer be replaced'],

@@ -18,6 +18,7 @@ import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_CANDIDATES } from '../../scripts/demo-data.ts';
 import { adminClient, Client, defaultCycle, key, rosterCsv, userClient, type TestApp } from '../helpers/app.ts';
+import { fixList } from '../helpers/world.ts';
 import { expectAccessible } from './axe.ts';
 import { startHarness, type Harness } from './harness.ts';
 
@@ -61,7 +62,7 @@ beforeAll(async () => {
   // 15 projects for 10 places; more than half of all 30 seated deputies (16 votes) needed to be chosen
   const cycle = await staff.post('/api/cycles', { ...defaultCycle, chooseN: 10, passThreshold: 'seated_majority', tieRule: 'vacant' });
   for (const c of DEMO_CANDIDATES) await staff.post(`/api/cycles/${cycle.body.id}/candidates`, c);
-  const frozen = await staff.post(`/api/cycles/${cycle.body.id}/freeze`, { decision: '市人大常委会第三十二次主任会议' });
+  const frozen = await fixList(staff, cycle.body.id, { organ: 'director_meeting', decidedOn: '2026-12-08', reference: '市人大常委会第三十二次主任会议' });
   if (frozen.status !== 200) throw new Error(JSON.stringify(frozen.body));
   sessionId = (await staff.post('/api/sessions', { cycleId: cycle.body.id, name: '宿迁市第六届人民代表大会第三次会议' })).body.id;
   await staff.post(`/api/sessions/${sessionId}/roster`, { fileName: 'roster.csv', contentBase64: Buffer.from(rosterCsv(SEATED)).toString('base64') });

@@ -10,7 +10,8 @@
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scenario, type Scenario, type TestApp } from '../helpers/app.ts';
+import { type TestApp } from '../helpers/app.ts';
+import { scenario, type Scenario } from '../helpers/world.ts';
 import { expectAccessible } from './axe.ts';
 import { startHarness, type Harness } from './harness.ts';
 

@@ -154,12 +154,12 @@ export async function setupHall(base: string, setupToken: string, opts: { deputi
   const admin = new Http(base);
   must(await admin.post('/api/setup', { token: setupToken, username: 'admin', displayName: '管理员', password: 'correct horse battery' }), 'setup');
   const cycle = must(
-    await admin.post('/api/cycles', { level: 'city', name: '2027年度民生实事项目', year: 2027, chooseN: opts.chooseN, ballotType: 'approve', passThreshold: 'none', quorumRule: 'more_than_half', tieRule: 'runoff' }),
+    await admin.post('/api/cycles', { level: 'city', name: '2027年度民生实事项目', year: 2027, chooseN: opts.chooseN, ballotType: 'approve', passThreshold: 'none', quorumRule: 'more_than_half', tieRule: 'runoff', maxExtraRatio: 2 }),
     'cycle',
   );
   const candidateIds: string[] = [];
   for (let i = 1; i <= opts.candidates; i++) candidateIds.push(must(await admin.post(`/api/cycles/${cycle.id}/candidates`, { name: `项目${i}`, department: '市民政局', investmentWan: 100 * i }), 'candidate').id);
-  must(await admin.post(`/api/cycles/${cycle.id}/freeze`, { decision: '第12次主任会议' }), 'freeze');
+  must(await admin.post(`/api/cycles/${cycle.id}/shortlist/freeze`, { organ: 'director_meeting', decidedOn: '2026-12-01', reference: '第12次主任会议' }), 'freeze');
   const session = must(await admin.post('/api/sessions', { cycleId: cycle.id, name: '市十届人大三次会议' }), 'session');
   must(await admin.post(`/api/sessions/${session.id}/roster`, { fileName: 'roster.csv', contentBase64: Buffer.from(rosterCsv(opts.deputies)).toString('base64') }), 'roster');
   const codes = must(await admin.post(`/api/sessions/${session.id}/codes`, {}), 'codes') as { deputyId: string; code: string }[];

@@ -17,10 +17,20 @@ export interface Hall {
   deputies: { id: string; code: string; client: Client }[];
 }
 
+export type Scenario = Hall & { admin: Client; staff: Client };
+
+/** The decision the fixtures fix their lists by (the body, the day, the meeting). */
+export const LIST_DECISION = { organ: 'director_meeting', decidedOn: '2026-12-01', reference: '第12次主任会议' } as const;
+
+/** Fixes a cycle's candidate list through the checked route (the cycle's 差额 range applies). */
+export function fixList(staff: Client, cycleId: string, decision: { organ: string; decidedOn: string; reference: string } = LIST_DECISION) {
+  return staff.post(`/api/cycles/${cycleId}/shortlist/freeze`, decision);
+}
+
 /**
- * Like scenario() but reusable any number of times within one app: a frozen cycle with its own
- * rules, a session, a roster of `deputies`, codes, every deputy logged in, check-in open and the
- * first `present` deputies checked in on their tablet.
+ * Reusable any number of times within one app: a cycle with its own rules and `candidates`
+ * projects (fixed unless `freeze: false`), a session, a roster of `deputies`, codes, every
+ * deputy logged in, check-in open and the first `present` deputies checked in on their tablet.
  */
 export async function hall(
   t: TestApp,
@@ -37,7 +47,7 @@ export async function hall(
     candidateIds.push(c.body.id);
   }
   if (opts.freeze ?? true) {
-    const frozen = await staff.post(`/api/cycles/${cycleId}/freeze`, { decision: '第12次主任会议' });
+    const frozen = await fixList(staff, cycleId);
     if (frozen.status !== 200) throw new Error(`freeze: ${JSON.stringify(frozen.body)}`);
   }
   const session = await staff.post('/api/sessions', { cycleId, name: '市十届人大三次会议' });
@@ -62,6 +72,12 @@ export async function hall(
     deputies.push({ id: c.deputyId, code: c.code, client });
   }
   return { cycleId, sessionId, candidateIds, deputies };
+}
+
+/** A new app's first hall: its administrator and staff user (staffPair), then hall(). */
+export async function scenario(t: TestApp, opts: Parameters<typeof hall>[2] = {}): Promise<Scenario> {
+  const pair = await staffPair(t);
+  return { ...pair, ...(await hall(t, pair.staff, opts)) };
 }
 
 /** Creates a poll in the session and opens it; returns the poll id. */

@@ -60,12 +60,6 @@ export const Cycle = Type.Evaluate(Type.Intersect([
 ]));
 export type Cycle = Static<typeof Cycle>;
 
-export const FreezeBody = Type.Object({
-  /** The 主任会议 (township: 主席团) decision that fixed the list, e.g. "第12次主任会议 2026-12-01". */
-  decision: Text(300),
-});
-export type FreezeBody = Static<typeof FreezeBody>;
-
 export const SubItem = Type.Object({ name: Text(200), detail: Type.Optional(LongText(2000)) });
 export type SubItem = Static<typeof SubItem>;
 

@@ -3,7 +3,6 @@ import {
   CreateCandidateBody,
   CreateCycleBody,
   Cycle,
-  FreezeBody,
   IdParams,
   Ok,
   ReorderBody,
@@ -27,11 +26,6 @@ export const cyclesRoutes: RoutesPlugin = async (app, { services }) => {
   app.get('/api/cycles/:id', { config: { roles: READERS }, schema: { summary: '年度票决 · A cycle', tags, params: IdParams, response: { 200: Cycle } } }, (req) => cycles.get(req.params.id));
   app.patch('/api/cycles/:id', { config: { roles: STAFF }, schema: { summary: '修改年度票决 · Edit a cycle', tags, params: IdParams, body: UpdateCycleBody, response: { 200: Cycle } } }, (req) =>
     cycles.update(req.principal, req.params.id, req.body),
-  );
-  app.post(
-    '/api/cycles/:id/freeze',
-    { config: { roles: STAFF }, schema: { tags, summary: '确定候选项目 · Fix the candidate list', params: IdParams, body: FreezeBody, response: { 200: Cycle } } },
-    (req) => cycles.freeze(req.principal, req.params.id, req.body),
   );
   app.get('/api/cycles/:id/candidates', { config: { roles: READERS }, schema: { summary: '候选项目 · Candidates of a cycle', tags, params: IdParams, response: { 200: Type.Array(Candidate) } } }, (req) =>
     cycles.candidates(req.params.id),

@@ -3,7 +3,6 @@ import type {
   CreateCandidateBody,
   CreateCycleBody,
   Cycle,
-  FreezeBody,
   UpdateCandidateBody,
   UpdateCycleBody,
 } from '@piaojue/shared';
@@ -203,27 +202,6 @@ export class CyclesService {
       for (const [i, id] of ids.entries()) await repo.updateCandidate(trx, id, { position: i + 1 });
       await appendAudit(trx, { actor: actorOf(actor), action: 'candidate.reordered', subject: `cycle:${cycleId}` });
       return (await repo.candidates(trx, cycleId)).map(toCandidate);
-    });
-  }
-
-  /** Fixes the list (主任会议 decision): from now on the database refuses any change to it. */
-  async freeze(actor: Principal, cycleId: string, b: FreezeBody): Promise<Cycle> {
-    return this.db.transaction().execute(async (trx) => {
-      const cycle = await repo.lock(trx, cycleId);
-      if (!cycle) throw new AppError('NOT_FOUND');
-      if (cycle.frozen_at) throw new AppError('LIST_FROZEN');
-      const list = (await repo.candidates(trx, cycleId)).map(toCandidate);
-      if (list.length === 0) throw new AppError('LIST_EMPTY');
-      if (list.length <= cycle.choose_n) throw new AppError('TOO_FEW_CANDIDATES', { candidates: list.length, places: cycle.choose_n });
-      const hash = candidateListHash(list);
-      await repo.update(trx, cycleId, { frozen_at: new Date(), frozen_hash: hash, freeze_decision: b.decision });
-      await appendAudit(trx, {
-        actor: actorOf(actor),
-        action: 'cycle.frozen',
-        subject: `cycle:${cycleId}`,
-        details: { decision: b.decision, hash, candidates: list.length, places: cycle.choose_n },
-      });
-      return this.get(cycleId, trx);
     });
   }
 }

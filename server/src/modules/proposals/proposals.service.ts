@@ -956,7 +956,7 @@ export class ProposalsService {
 
   /**
    * Records the 主任会议 (township: 主席团) decision and freezes the list in one transaction:
-   * the 差额 range is enforced, the list hashed exactly as CyclesService.freeze does, and from
+   * the 差额 range is enforced (shared/src/domain/shortlist.ts), the list hashed, and from
    * then on the database refuses candidate changes and merges.
    */
   async freeze(actor: Principal, cycleId: string, b: FreezeShortlistBody): Promise<Shortlist> {
