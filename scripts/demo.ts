@@ -47,7 +47,7 @@ const cycle = await cycles.create(asAdmin, {
   tieRule: 'runoff',
 });
 for (const c of DEMO_CANDIDATES) await cycles.addCandidate(asAdmin, cycle.id, c);
-await proposals.freeze(asAdmin, cycle.id, { organ: 'director_meeting', decidedOn: '2026-12-08', reference: '市人大常委会第三十二次主任会议' });
+await proposals.shortlist.freeze(asAdmin, cycle.id, { organ: 'director_meeting', decidedOn: '2026-12-08', reference: '市人大常委会第三十二次主任会议' });
 const session = await sessions.create(asAdmin, { cycleId: cycle.id, name: '宿迁市第六届人民代表大会第三次会议', venue: '市会议中心大礼堂' });
 await sessions.importRoster(asAdmin, session.id, 'roster.csv', Buffer.from(demoRosterCsv(50)));
 const codes = await sessions.issueCodes(asAdmin, session.id);
@@ -65,16 +65,16 @@ const next = await cycles.create(asAdmin, {
   tieRule: 'runoff',
 });
 const opens = new Date(Date.now() - 46 * 86_400_000);
-await proposals.setNotice(asAdmin, next.id, {
+await proposals.collection.setNotice(asAdmin, next.id, {
   title: '关于征集2028年度宿迁市民生实事项目建议的公告',
   body: '为进一步推进民生实事项目人大代表票决制工作，现面向社会公开征集2028年度民生实事项目建议。欢迎广大市民围绕教育、医疗、养老、住房、交通、环境等方面提出建议。\n一事一建议，请写明建议内容、实施地点和理由。',
   opensAt: opens.toISOString(),
   closesAt: new Date(Date.now() + 14 * 86_400_000).toISOString(),
   districts: DEMO_DISTRICTS,
 });
-for (const name of ['宿城区幸福街道代表联络站', '宿豫区顺河街道社情民意收集点', '沭阳县沭城街道代表之家']) await proposals.addPoint(asAdmin, next.id, { name });
+for (const name of ['宿城区幸福街道代表联络站', '宿豫区顺河街道社情民意收集点', '沭阳县沭城街道代表之家']) await proposals.collection.addPoint(asAdmin, next.id, { name });
 const sheet = demoProposalsCsv(demoProposals(1200).proposals, opens);
-await proposals.importSheet(asAdmin, next.id, { fileName: 'proposals.csv', channel: 'hotline', contentBase64: Buffer.from(sheet).toString('base64') });
+await proposals.submissions.importSheet(asAdmin, next.id, { fileName: 'proposals.csv', channel: 'hotline', contentBase64: Buffer.from(sheet).toString('base64') });
 
 await app.listen({ port: config.PORT, host: config.HOST });
 const u = config.publicUrl;

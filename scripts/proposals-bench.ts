@@ -58,14 +58,14 @@ const cycle = await cycles.create(actor, {
 });
 // The collection ran over the last 45 days.
 const opens = new Date(Date.now() - 50 * 86_400_000);
-await proposals.setNotice(actor, cycle.id, { title: '征集公告', body: '', opensAt: opens.toISOString(), closesAt: new Date(opens.getTime() + 45 * 86_400_000).toISOString() });
+await proposals.collection.setNotice(actor, cycle.id, { title: '征集公告', body: '', opensAt: opens.toISOString(), closesAt: new Date(opens.getTime() + 45 * 86_400_000).toISOString() });
 const day = (n: number) => new Date(opens.getTime() + n * 86_400_000 + 8 * 3600_000).toISOString().slice(0, 10);
 
 const t0 = performance.now();
 const set = demoProposals(count, 20270701);
 for (let i = 0; i < set.proposals.length; i += 5000) {
   const csv = demoProposalsCsv(set.proposals.slice(i, i + 5000), opens);
-  await proposals.importSheet(actor, cycle.id, { fileName: 'demo.csv', contentBase64: Buffer.from(csv).toString('base64'), channel: 'hotline' });
+  await proposals.submissions.importSheet(actor, cycle.id, { fileName: 'demo.csv', contentBase64: Buffer.from(csv).toString('base64'), channel: 'hotline' });
 }
 const loadMs = performance.now() - t0;
 const c2 = new pg.Client({ connectionString: url.toString() });
@@ -93,7 +93,7 @@ async function time<T>(label: string, f: () => Promise<T>, runs = 7): Promise<T>
 }
 
 console.log(`\n${count} proposals imported in ${(loadMs / 1000).toFixed(1)} s; proposals ${size[0]!.proposals}, proposal_grams ${size[0]!.grams} (${size[0]!.gram_rows} rows)\n`);
-const q = (extra: Record<string, unknown>) => proposals.queue(cycle.id, extra);
+const q = (extra: Record<string, unknown>) => proposals.review.queue(cycle.id, extra);
 const first = await time('queue page 1 (50, newest) + total + counts', () => q({}));
 let cursor = first.nextCursor;
 for (let i = 0; i < 50 && cursor; i++) cursor = (await q({ cursor })).nextCursor;

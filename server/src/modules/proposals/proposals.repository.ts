@@ -1,4 +1,5 @@
 import { sql, type Expression, type ExpressionBuilder, type Insertable, type SqlBool, type Updateable } from 'kysely';
+import type { ProposalChannel, ProposalStatus } from '@piaojue/shared';
 import type { DbOrTx } from '../../db/database.ts';
 import type {
   CollectionNoticesTable,
@@ -40,10 +41,10 @@ export interface TrackingViewRow {
 /** The queue's filters, already parsed and normalised by the service. */
 export interface QueueFilter {
   cycleId: string;
-  statuses?: readonly string[];
+  statuses?: readonly ProposalStatus[];
   area?: string;
   district?: string;
-  channels?: readonly string[];
+  channels?: readonly ProposalChannel[];
   pointId?: string;
   candidateId?: string;
   from?: Date;

@@ -38,9 +38,9 @@ import { Type } from 'typebox';
 import { fileResponse } from '../../lib/openapi.ts';
 import type { RoutesPlugin } from '../../lib/routes.ts';
 
-const STAFF = ['staff'] as const;
+export const STAFF = ['staff'] as const;
 /** May read the queue and proposals; the proposer's name and phone only reach 'staff' (and admin). */
-const REVIEWERS = ['staff', 'presidium'] as const;
+export const REVIEWERS = ['staff', 'presidium'] as const;
 const READERS = ['staff', 'presidium', 'scrutineer'] as const;
 const PUBLIC = ['public'] as const;
 
@@ -55,8 +55,8 @@ export const PORTAL_RATE = { max: 300, timeWindow: '1 minute' } as const;
 export const SUBMIT_BODY_LIMIT = 32 * 1024;
 
 export const proposalsRoutes: RoutesPlugin = async (app, { services }) => {
-  const { proposals } = services;
-  const portal = ['portal'];
+  const { collection, submissions, review, shortlist, carryOver, portal } = services.proposals;
+  const portalTags = ['portal'];
   const tags = ['proposals'];
 
   // ---------------------------------------------------------------- public portal (no account)
@@ -64,23 +64,23 @@ export const proposalsRoutes: RoutesPlugin = async (app, { services }) => {
     '/api/public/collections',
     {
       config: { roles: PUBLIC, rateLimit: PORTAL_RATE },
-      schema: { tags: portal, summary: '征集公告列表 · Cycles with a collection notice', response: { 200: PublicCycleList } },
+      schema: { tags: portalTags, summary: '征集公告列表 · Cycles with a collection notice', response: { 200: PublicCycleList } },
     },
-    () => proposals.publicCycles(),
+    () => portal.publicCycles(),
   );
   app.get(
     '/api/public/cycles/:id/collection',
     {
       config: { roles: PUBLIC, rateLimit: PORTAL_RATE },
       schema: {
-        tags: portal,
+        tags: portalTags,
         summary: '征集公告与建议表单选项 · Collection notice, form choices and collection points',
         description: 'state tells whether the form is open; 404 COLLECTION_NOT_PUBLISHED when the cycle has no notice.',
         params: IdParams,
         response: { 200: PublicCollection },
       },
     },
-    (req) => proposals.publicCollection(req.params.id),
+    (req) => portal.publicCollection(req.params.id),
   );
   app.post(
     '/api/public/cycles/:id/proposals',
@@ -88,7 +88,7 @@ export const proposalsRoutes: RoutesPlugin = async (app, { services }) => {
       config: { roles: PUBLIC, rateLimit: SUBMIT_RATE },
       bodyLimit: SUBMIT_BODY_LIMIT,
       schema: {
-        tags: portal,
+        tags: portalTags,
         summary: '提交民生实事建议 · Submit a proposal',
         description:
           'Only while the notice is open (409 COLLECTION_NOT_OPEN / COLLECTION_CLOSED). The same title+content from the same client ' +
@@ -99,42 +99,42 @@ export const proposalsRoutes: RoutesPlugin = async (app, { services }) => {
         response: { 200: SubmitReceipt },
       },
     },
-    (req) => proposals.submit(req.params.id, req.body, { ip: req.ip, userAgent: req.headers['user-agent'] ?? '' }),
+    (req) => submissions.submit(req.params.id, req.body, { ip: req.ip, userAgent: req.headers['user-agent'] ?? '' }),
   );
   app.get(
     '/api/public/proposals/:code',
     {
       config: { roles: PUBLIC, rateLimit: LOOKUP_RATE },
       schema: {
-        tags: portal,
+        tags: portalTags,
         summary: '凭查询码查看建议办理情况 · Track a proposal by its code',
         description: 'Status, public timeline, the candidate it fed and that candidate’s outcome. Never the proposer’s name or phone.',
         params: TrackingParams,
         response: { 200: PublicProposal },
       },
     },
-    (req) => proposals.track(req.params.code),
+    (req) => portal.track(req.params.code),
   );
   app.get(
     '/api/public/cycles/:id/shortlist',
     {
       config: { roles: PUBLIC, rateLimit: PORTAL_RATE },
       schema: {
-        tags: portal,
+        tags: portalTags,
         summary: '已确定的候选项目清单 · The frozen candidate list',
         description: '409 LIST_NOT_FROZEN until the 主任会议/主席团 has fixed the list.',
         params: IdParams,
         response: { 200: PublicShortlist },
       },
     },
-    (req) => proposals.publicShortlist(req.params.id),
+    (req) => portal.publicShortlist(req.params.id),
   );
 
   // ---------------------------------------------------------------- collection notice & points
   app.get(
     '/api/cycles/:id/collection',
     { config: { roles: READERS }, schema: { tags, summary: '查看征集公告 · Collection notice', params: IdParams, response: { 200: CollectionNotice } } },
-    (req) => proposals.notice(req.params.id),
+    (req) => collection.notice(req.params.id),
   );
   app.put(
     '/api/cycles/:id/collection',
@@ -149,22 +149,22 @@ export const proposalsRoutes: RoutesPlugin = async (app, { services }) => {
         response: { 200: CollectionNotice },
       },
     },
-    (req) => proposals.setNotice(req.principal, req.params.id, req.body),
+    (req) => collection.setNotice(req.principal, req.params.id, req.body),
   );
   app.get(
     '/api/cycles/:id/collection-points',
     { config: { roles: READERS }, schema: { tags, summary: '收集点列表 · Collection points', params: IdParams, response: { 200: Type.Array(CollectionPoint) } } },
-    (req) => proposals.points(req.params.id),
+    (req) => collection.points(req.params.id),
   );
   app.post(
     '/api/cycles/:id/collection-points',
     { config: { roles: STAFF }, schema: { tags, summary: '新增收集点 · Add a collection point', params: IdParams, body: CollectionPointBody, response: { 200: CollectionPoint } } },
-    (req) => proposals.addPoint(req.principal, req.params.id, req.body),
+    (req) => collection.addPoint(req.principal, req.params.id, req.body),
   );
   app.patch(
     '/api/collection-points/:id',
     { config: { roles: STAFF }, schema: { tags, summary: '修改收集点 · Rename a collection point', params: IdParams, body: CollectionPointBody, response: { 200: CollectionPoint } } },
-    (req) => proposals.updatePoint(req.principal, req.params.id, req.body),
+    (req) => collection.updatePoint(req.principal, req.params.id, req.body),
   );
   app.delete(
     '/api/collection-points/:id',
@@ -173,7 +173,7 @@ export const proposalsRoutes: RoutesPlugin = async (app, { services }) => {
       schema: { tags, summary: '删除未使用的收集点 · Delete an unused collection point', description: '409 POINT_IN_USE once a proposal came through it.', params: IdParams, response: { 200: Ok } },
     },
     async (req) => {
-      await proposals.deletePoint(req.principal, req.params.id);
+      await collection.deletePoint(req.principal, req.params.id);
       return { ok: true as const };
     },
   );
@@ -189,7 +189,7 @@ export const proposalsRoutes: RoutesPlugin = async (app, { services }) => {
         response: { 200: Posters },
       },
     },
-    (req) => proposals.posters(req.params.id),
+    (req) => collection.posters(req.params.id),
   );
 
   // ---------------------------------------------------------------- queue & proposals
@@ -208,7 +208,7 @@ export const proposalsRoutes: RoutesPlugin = async (app, { services }) => {
         response: { 200: ProposalPage },
       },
     },
-    (req) => proposals.queue(req.params.id, req.query),
+    (req) => review.queue(req.params.id, req.query),
   );
   app.post(
     '/api/cycles/:id/proposals',
@@ -223,7 +223,7 @@ export const proposalsRoutes: RoutesPlugin = async (app, { services }) => {
         response: { 200: ProposalDetail },
       },
     },
-    (req) => proposals.enter(req.principal, req.params.id, req.body),
+    (req) => submissions.enter(req.principal, req.params.id, req.body),
   );
   app.post(
     '/api/cycles/:id/proposals/import',
@@ -239,7 +239,7 @@ export const proposalsRoutes: RoutesPlugin = async (app, { services }) => {
         response: { 200: ProposalImportResult },
       },
     },
-    (req) => proposals.importSheet(req.principal, req.params.id, req.body),
+    (req) => submissions.importSheet(req.principal, req.params.id, req.body),
   );
   app.get(
     '/api/cycles/:id/proposals/export',
@@ -255,7 +255,7 @@ export const proposalsRoutes: RoutesPlugin = async (app, { services }) => {
       },
     },
     async (req, reply) => {
-      const file = await proposals.export(req.principal, req.params.id, req.query);
+      const file = await review.export(req.principal, req.params.id, req.query);
       return reply
         .header('content-disposition', `attachment; filename="${file.fileName}"`)
         .header('cache-control', 'no-store')
@@ -278,7 +278,7 @@ export const proposalsRoutes: RoutesPlugin = async (app, { services }) => {
         response: { 200: ProposalActionResult },
       },
     },
-    (req) => proposals.act(req.principal, req.params.id, req.body),
+    (req) => review.act(req.principal, req.params.id, req.body),
   );
   app.post(
     '/api/cycles/:id/proposals/merge',
@@ -295,7 +295,7 @@ export const proposalsRoutes: RoutesPlugin = async (app, { services }) => {
         response: { 200: MergeResult },
       },
     },
-    (req) => proposals.merge(req.principal, req.params.id, req.body),
+    (req) => review.merge(req.principal, req.params.id, req.body),
   );
   app.post(
     '/api/cycles/:id/proposals/unmerge',
@@ -310,7 +310,7 @@ export const proposalsRoutes: RoutesPlugin = async (app, { services }) => {
         response: { 200: ProposalActionResult },
       },
     },
-    (req) => proposals.unmerge(req.principal, req.params.id, req.body.proposalIds, req.body.reason),
+    (req) => review.unmerge(req.principal, req.params.id, req.body.proposalIds, req.body.reason),
   );
   app.get(
     '/api/proposals/:id',
@@ -318,12 +318,12 @@ export const proposalsRoutes: RoutesPlugin = async (app, { services }) => {
       config: { roles: REVIEWERS },
       schema: { tags, summary: '建议详情、处理记录与合并记录 · Proposal with history and links', params: IdParams, response: { 200: ProposalDetail } },
     },
-    (req) => proposals.detail(req.principal, req.params.id),
+    (req) => review.detail(req.principal, req.params.id),
   );
   app.patch(
     '/api/proposals/:id',
     { config: { roles: STAFF }, schema: { tags, summary: '修改建议内容或分类 · Correct a proposal', params: IdParams, body: UpdateProposalBody, response: { 200: ProposalDetail } } },
-    (req) => proposals.update(req.principal, req.params.id, req.body),
+    (req) => review.update(req.principal, req.params.id, req.body),
   );
   app.get(
     '/api/candidates/:id/proposals',
@@ -337,7 +337,7 @@ export const proposalsRoutes: RoutesPlugin = async (app, { services }) => {
         response: { 200: CandidateSources },
       },
     },
-    (req) => proposals.candidateProposals(req.params.id, req.query.includeUndone ?? false),
+    (req) => review.candidateProposals(req.params.id, req.query.includeUndone ?? false),
   );
 
   // ---------------------------------------------------------------- shortlist, freeze, reserve
@@ -352,7 +352,7 @@ export const proposalsRoutes: RoutesPlugin = async (app, { services }) => {
         response: { 200: Shortlist },
       },
     },
-    (req) => proposals.shortlist(req.params.id),
+    (req) => shortlist.shortlist(req.params.id),
   );
   app.post(
     '/api/cycles/:id/shortlist/freeze',
@@ -367,7 +367,7 @@ export const proposalsRoutes: RoutesPlugin = async (app, { services }) => {
         response: { 200: Shortlist },
       },
     },
-    (req) => proposals.freeze(req.principal, req.params.id, req.body),
+    (req) => shortlist.freeze(req.principal, req.params.id, req.body),
   );
   app.get(
     '/api/cycles/:id/reserve',
@@ -380,7 +380,7 @@ export const proposalsRoutes: RoutesPlugin = async (app, { services }) => {
         response: { 200: Reserve },
       },
     },
-    (req) => proposals.reserve(req.params.id),
+    (req) => carryOver.reserve(req.params.id),
   );
   app.post(
     '/api/cycles/:id/carry-over',
@@ -395,6 +395,6 @@ export const proposalsRoutes: RoutesPlugin = async (app, { services }) => {
         response: { 200: CarryOverResult },
       },
     },
-    (req) => proposals.carryOver(req.principal, req.params.id, req.body),
+    (req) => carryOver.carryOver(req.principal, req.params.id, req.body),
   );
 };

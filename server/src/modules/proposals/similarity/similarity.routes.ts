@@ -1,8 +1,6 @@
 import { DuplicateGroups, IdParams, LexiconBody, LexiconEntry, LexiconList, Ok, SimilarProposals, SimilarQuery } from '@piaojue/shared';
 import type { RoutesPlugin } from '../../../lib/routes.ts';
-
-const STAFF = ['staff'] as const;
-const REVIEWERS = ['staff', 'presidium'] as const;
+import { REVIEWERS, STAFF } from '../proposals.routes.ts';
 
 export const similarityRoutes: RoutesPlugin = async (app, { services }) => {
   const { similarity } = services;

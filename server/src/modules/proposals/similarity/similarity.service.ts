@@ -10,7 +10,7 @@ import { AppError } from '../../../lib/errors.ts';
 import { appendAudit } from '../../audit/audit.service.ts';
 import { actorOf, type Principal } from '../../auth/auth.service.ts';
 import { proposalsRepository } from '../proposals.repository.ts';
-import { toSummary } from '../proposals.service.ts';
+import { toSummary } from '../proposals.mappers.ts';
 import { Analyzer } from './analyzer.ts';
 import { normalizeEntry, seedEntries, toLexicon } from './lexicon.ts';
 import { SimilarityIndex } from './similarity-index.ts';
