@@ -8,7 +8,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -20,6 +19,7 @@ import { backupDatabase, parentsFirst, restoreDatabase } from '../scripts/backup
 import { Client, createTestApp, key, type TestApp } from './helpers/app.ts';
 import { castOk, hall, openPoll, staffPair, withPg, type Hall } from './helpers/world.ts';
 import { withDatabase } from './setup/global-db.ts';
+import { freePort } from './helpers/free-port.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const run = promisify(execFile);
@@ -74,17 +74,6 @@ const cli = (script: string, file: string, databaseUrl: string | Record<string, 
   const env = typeof databaseUrl === 'string' ? { DATABASE_URL: databaseUrl } : databaseUrl;
   return run(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, file], { cwd: root, env: { ...rest, ...env }, timeout: 120_000 });
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 // Every byte value, behind a PNG signature so the attachment passes the type sniffing.
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(Array.from({ length: 512 }, (_, i) => i % 256))]);

@@ -19,7 +19,8 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../server/src/d
 import { migrateToLatest } from '../../server/src/db/migrate.ts';
 import { key, type Client, type TestApp } from '../helpers/app.ts';
 import { castOk, hall, openPoll, prng, staffPair, withPg, type Hall } from '../helpers/world.ts';
-import { castWithRetry, countsOf, expectedCounts, freePort, Http, randomBallot, sleep, wsClient, type ApproveBallot } from './lib.ts';
+import { freePort } from '../helpers/free-port.ts';
+import { castWithRetry, countsOf, expectedCounts, Http, randomBallot, sleep, wsClient, type ApproveBallot } from './lib.ts';
 
 const DEPUTIES = 60;
 const CHOOSE = 2;

@@ -8,12 +8,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trackerFor } from '../../server/src/modules/polls/cast.service.ts';
 import { cloneDatabase } from '../helpers/db.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { prng, withPg } from '../helpers/world.ts';
 import {
   castWithRetry,
   countsOf,
   expectedCounts,
-  freePort,
   Http,
   ServerProcess,
   setupHall,
