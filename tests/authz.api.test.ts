@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { allowed } from '../server/src/auth/guard.ts';
 import { Client, createTestApp, userClient, type TestApp } from './helpers/app.ts';
+import { wsClient } from './helpers/socket.ts';
 import { hall, staffPair } from './helpers/world.ts';
 
 /**
@@ -116,22 +116,14 @@ describe('authorization matrix', () => {
   });
 
   it('websocket topics: the hall is public, the staff topic only for staff roles', async () => {
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const port = (t.app.server.address() as { port: number }).port;
     const result: string[] = [];
     for (const p of PRINCIPALS) {
       for (const topic of [`hall:${sessionId}`, `staff:${sessionId}`]) {
-        const cookie = callers.get(p)!.cookie;
-        const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws`, cookie ? { headers: { cookie: `pj_session=${cookie}` } } : {});
-        const answer = await new Promise<string>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error('no answer')), 5000);
-          ws.on('message', (raw) => {
-            const m = JSON.parse(raw.toString());
-            if (m.type === 'hello') return ws.send(JSON.stringify({ type: 'subscribe', topic }));
-            clearTimeout(timer);
-            resolve(m.type === 'snapshot' ? 'allow' : m.code === 'FORBIDDEN' ? 'deny' : `other:${m.code}`);
-          });
-        });
+        const ws = wsClient(t.app, callers.get(p)!.cookie);
+        await ws.waitFor((m) => m.type === 'hello', 5000);
+        ws.send({ type: 'subscribe', topic });
+        const m = await ws.waitFor((x) => x.type === 'snapshot' || x.type === 'error', 5000);
+        const answer = m.type === 'snapshot' ? 'allow' : m.code === 'FORBIDDEN' ? 'deny' : `other:${m.code}`;
         ws.close();
         result.push(`${p} ${topic.split(':')[0]} ${answer}`);
       }

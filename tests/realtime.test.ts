@@ -4,25 +4,20 @@ import { loadConfig } from '../server/src/config.ts';
 import { createDb } from '../server/src/db/database.ts';
 import { Client, createTestApp, key, type TestApp } from './helpers/app.ts';
 import { scenario, type Scenario } from './helpers/world.ts';
-import { wsClient as connect } from './helpers/socket.ts';
+import { INJECTED_ORIGIN, wsClient as connect } from './helpers/socket.ts';
 
 let t: TestApp;
 let s: Scenario;
-let base: string;
 let second: { app: App; destroy(): Promise<void> };
-let secondBase: string;
 
 beforeAll(async () => {
   t = await createTestApp();
   s = await scenario(t, { candidates: 4, deputies: 6, cycle: { chooseN: 2 } });
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `ws://127.0.0.1:${(t.app.server.address() as { port: number }).port}/api/ws`;
   // A second instance on the same database, as behind a load balancer.
   const config = loadConfig({ LOG_LEVEL: 'silent', WEB_DIST: '/nonexistent', DATABASE_URL: t.url });
   const { db } = createDb(t.url, 4);
   const app = await buildApp({ config, db, databaseUrl: t.url });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  secondBase = `ws://127.0.0.1:${(app.server.address() as { port: number }).port}/api/ws`;
+  await app.ready();
   second = { app, destroy: async () => (await app.close(), await db.destroy()) };
 });
 afterAll(async () => {
@@ -34,8 +29,8 @@ describe('websocket hub', () => {
   it('sends a snapshot, then turnout events with consecutive sequence numbers, across instances', async () => {
     // The hall display shows its key; a member of the public reads the same topic without it.
     const { key: displayKey } = (await s.staff.get(`/api/sessions/${s.sessionId}/display-link`)).body;
-    const display = connect(secondBase);
-    const citizen = connect(base);
+    const display = connect(second.app);
+    const citizen = connect(t.app);
     await Promise.all([display.opened, citizen.opened]);
     await display.waitFor((m) => m.type === 'hello');
     display.send({ type: 'subscribe', topic: `hall:${s.sessionId}`, displayKey });
@@ -76,19 +71,19 @@ describe('websocket hub', () => {
   });
 
   it('refuses the staff topic to anonymous clients and deputies, and gives it to staff', async () => {
-    const anon = connect(base);
+    const anon = connect(t.app);
     await anon.opened;
     anon.send({ type: 'subscribe', topic: `staff:${s.sessionId}` });
     expect((await anon.waitFor((m) => m.type === 'error')).code).toBe('FORBIDDEN');
     anon.close();
 
-    const deputy = connect(base, s.deputies[1]!.client.cookie);
+    const deputy = connect(t.app, s.deputies[1]!.client.cookie);
     await deputy.opened;
     deputy.send({ type: 'subscribe', topic: `staff:${s.sessionId}` });
     expect((await deputy.waitFor((m) => m.type === 'error')).code).toBe('FORBIDDEN');
     deputy.close();
 
-    const staff = connect(base, s.staff.cookie);
+    const staff = connect(t.app, s.staff.cookie);
     await staff.opened;
     staff.send({ type: 'subscribe', topic: `staff:${s.sessionId}` });
     const snap = await staff.waitFor((m) => m.type === 'snapshot');
@@ -98,7 +93,7 @@ describe('websocket hub', () => {
   });
 
   it('answers garbage with an error and keeps the connection', async () => {
-    const c = connect(base);
+    const c = connect(t.app);
     await c.opened;
     c.ws.send('not json');
     expect((await c.waitFor((m) => m.type === 'error')).code).toBe('BAD_REQUEST');
@@ -118,8 +113,8 @@ describe('websocket hub', () => {
     expect((await staffB.post(`/api/polls/${poll.body.id}/open`, {})).status).toBe(200);
 
     // A tablet and a hall display, both on instance B.
-    const tablet = connect(secondBase, s.deputies[2]!.client.cookie);
-    const display = connect(secondBase);
+    const tablet = connect(second.app, s.deputies[2]!.client.cookie);
+    const display = connect(second.app);
     await Promise.all([tablet.opened, display.opened]);
     for (const c of [tablet, display]) c.send({ type: 'subscribe', topic: `hall:${s.sessionId}` });
     await Promise.all([tablet, display].map((c) => c.waitFor((m) => m.type === 'snapshot' && m.data.state.poll?.status === 'open')));
@@ -164,8 +159,7 @@ describe('websocket hub', () => {
   it('a tablet casting over its socket on B gets the receipt that a retry through A gets too', async () => {
     const poll = await s.staff.post(`/api/sessions/${s.sessionId}/polls`, {});
     expect((await s.staff.post(`/api/polls/${poll.body.id}/open`, {})).status).toBe(200);
-    const origin = secondBase.replace(/^ws:/, 'http:').replace(/\/api\/ws$/, '');
-    const tablet = connect(secondBase, s.deputies[3]!.client.cookie, { origin });
+    const tablet = connect(second.app, s.deputies[3]!.client.cookie, { origin: INJECTED_ORIGIN });
     await tablet.opened;
     const k = key();
     const ballot = { type: 'approve', marks: { [s.candidateIds[1]!]: 'for' } };

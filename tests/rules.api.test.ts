@@ -2,8 +2,9 @@
  * The procedural rules a poll must respect: quorum, a frozen list, one open poll per session,
  * the allowed lifecycle transitions, and the countdown.
  */
+import type { CreateCycleBody, Cycle } from '@piaojue/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, defaultCycle, key, type Client, type TestApp } from './helpers/app.ts';
+import { createTestApp, defaultCycle, key, ok, refused, type Client, type TestApp } from './helpers/app.ts';
 import { castOk, fixList, hall, openPoll, staffPair, withPg } from './helpers/world.ts';
 
 let t: TestApp;
@@ -129,18 +130,11 @@ describe('a frozen list', () => {
 
 describe('freezing', () => {
   it('needs more candidates than places, and records a hash of the list', async () => {
-    const cycle = await staff.post('/api/cycles', { ...defaultCycle, name: '差额测试', chooseN: 3 });
-    expect(cycle.status).toBe(200);
-    const id = cycle.body.id as string;
-    const empty = await fixList(staff, id);
-    expect(empty.status).toBe(409);
-    expect(empty.body.error.code).toBe('LIST_EMPTY');
+    const { id } = ok(await staff.send<Cycle, CreateCycleBody>('POST', '/api/cycles', { ...defaultCycle, name: '差额测试', chooseN: 3 }));
+    expect(refused(await fixList(staff, id), 409).code).toBe('LIST_EMPTY');
     for (let i = 1; i <= 3; i++) expect((await staff.post(`/api/cycles/${id}/candidates`, { name: `项目${i}` })).status).toBe(200);
-    const equal = await fixList(staff, id);
-    expect(equal.status).toBe(409);
-    expect(equal.body.error.code).toBe('SHORTLIST_RATIO');
-    expect(equal.body.error.details).toEqual({ candidates: 3, places: 3, minCandidates: 4, maxCandidates: 9 });
-    expect((await staff.get(`/api/cycles/${id}`)).body).toMatchObject({ frozenAt: null, frozenHash: null });
+    expect(refused(await fixList(staff, id), 409)).toMatchObject({ code: 'SHORTLIST_RATIO', details: { candidates: 3, places: 3, minCandidates: 4, maxCandidates: 9 } });
+    expect(ok(await staff.read<Cycle>(`/api/cycles/${id}`))).toMatchObject({ frozenAt: null, frozenHash: null });
 
     // Not frozen yet: no poll can be made from it.
     const session = await staff.post('/api/sessions', { cycleId: id, name: '未冻结的会议' });
@@ -150,19 +144,18 @@ describe('freezing', () => {
     expect(early.body.error.code).toBe('LIST_NOT_FROZEN');
 
     expect((await staff.post(`/api/cycles/${id}/candidates`, { name: '项目4' })).status).toBe(200);
-    const fixed = await fixList(staff, id);
-    expect(fixed.status, JSON.stringify(fixed.body)).toBe(200);
-    const frozen = await staff.get(`/api/cycles/${id}`);
-    expect(frozen.body.frozenAt).not.toBeNull();
-    expect(frozen.body.frozenHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(frozen.body.frozenHash).toBe(fixed.body.frozen.hash);
-    expect(frozen.body.freezeDecision).toBe('第12次主任会议（2026-12-01）');
-    expect(frozen.body.candidateCount).toBe(4);
+    const fixed = ok(await fixList(staff, id));
+    const frozen = ok(await staff.read<Cycle>(`/api/cycles/${id}`));
+    expect(frozen.frozenAt).not.toBeNull();
+    expect(frozen.frozenHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(frozen.frozenHash).toBe(fixed.frozen?.hash);
+    expect(frozen.freezeDecision).toBe('第12次主任会议（2026-12-01）');
+    expect(frozen.candidateCount).toBe(4);
 
     // A poll carries the frozen list's hash.
     const poll = await staff.post(`/api/sessions/${session.body.id}/polls`, {});
     expect(poll.status).toBe(200);
-    expect(poll.body.listHash).toBe(frozen.body.frozenHash);
+    expect(poll.body.listHash).toBe(frozen.frozenHash);
     expect(poll.body.candidates).toHaveLength(4);
   });
 });

@@ -21,8 +21,6 @@ const whileOpen: { poll?: any; hall?: any; trackers?: any; archive?: any } = {};
 
 beforeAll(async () => {
   t = await createTestApp();
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  const wsUrl = `ws://127.0.0.1:${(t.app.server.address() as { port: number }).port}/api/ws`;
   ({ staff } = await staffPair(t));
   h = await hall(t, staff, { candidates: 6, deputies: VOTERS, cycle: { chooseN: 3, ballotType: 'approve' } });
   const poll = await staff.post(`/api/sessions/${h.sessionId}/polls`, {});
@@ -47,7 +45,7 @@ beforeAll(async () => {
       receipts.push(r.body.receipt);
     } else {
       // every other deputy casts over the tablet's websocket, as the web client does
-      const tablet = wsClient(wsUrl, d.client.cookie);
+      const tablet = wsClient(t.app, d.client.cookie);
       await tablet.opened;
       tablet.send({ type: 'cast', ref: 'c', pollId, idempotencyKey: k, ballot });
       const answer = await tablet.waitFor((m) => m.type === 'cast');

@@ -1,8 +1,9 @@
+import type { Candidate, CreateCycleBody, Cycle, FreezeShortlistBody, Shortlist } from '@piaojue/shared';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffCheck } from '../web/src/lib/cycleDraft.ts';
-import { Client, createTestApp, defaultCycle, type TestApp } from './helpers/app.ts';
-import { staffPair } from './helpers/world.ts';
+import { Client, createTestApp, defaultCycle, ok, refused, type TestApp } from './helpers/app.ts';
+import { fixList, staffPair } from './helpers/world.ts';
 
 let t: TestApp;
 let staff: Client;
@@ -15,16 +16,18 @@ afterAll(() => t.close());
 
 /** A draft cycle whose list is brought to `count` candidates by adding or deleting. */
 async function listOf(cycleId: string, count: number): Promise<void> {
-  const now = (await staff.get(`/api/cycles/${cycleId}/candidates`)).body as { id: string }[];
+  const now = ok(await staff.read<Candidate[]>(`/api/cycles/${cycleId}/candidates`));
   for (let i = now.length; i < count; i++) expect((await staff.post(`/api/cycles/${cycleId}/candidates`, { name: `项目${i + 1}` })).status).toBe(200);
   for (const c of now.slice(count)) expect((await staff.del(`/api/candidates/${c.id}`)).status).toBe(200);
 }
 
-const decision = { organ: 'director_meeting', decidedOn: '2026-12-08', reference: '市人大常委会第三十二次主任会议' };
+const decision: FreezeShortlistBody = { organ: 'director_meeting', decidedOn: '2026-12-08', reference: '市人大常委会第三十二次主任会议' };
+
+const newCycle = async (over: Partial<CreateCycleBody>) => ok(await staff.send<Cycle, CreateCycleBody>('POST', '/api/cycles', { ...defaultCycle, ...over })).id;
 
 describe('差额: the server and the cycle page give one verdict', () => {
   it('over random rule sets, GET shortlist and the web helper agree (ratios typed in half percents, as a draft may hold them)', async () => {
-    const cycleId = (await staff.post('/api/cycles', { ...defaultCycle, name: '差额一致性' })).body.id as string;
+    const cycleId = await newCycle({ name: '差额一致性' });
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 8 }),
@@ -36,7 +39,7 @@ describe('差额: the server and the cycle page give one verdict', () => {
           const patched = await staff.patch(`/api/cycles/${cycleId}`, { chooseN: places, minExtraRatio: minPct / 100, maxExtraRatio: maxPct / 100 });
           expect(patched.status, JSON.stringify(patched.body)).toBe(200);
           await listOf(cycleId, count);
-          const { check } = (await staff.get(`/api/cycles/${cycleId}/shortlist`)).body;
+          const { check } = ok(await staff.read<Shortlist>(`/api/cycles/${cycleId}/shortlist`));
           const web = diffCheck(count, places, minPct / 100, maxPct / 100);
           expect({ ok: check.ok, min: check.minCandidates, max: check.maxCandidates }).toEqual({ ok: web.status === 'ok', min: web.minCandidates, max: web.maxCandidates });
         },
@@ -46,24 +49,19 @@ describe('差额: the server and the cycle page give one verdict', () => {
   });
 
   it('5 places at 50 %–50 % with 8 candidates: the web enables 确定 and the server fixes the list', async () => {
-    const cycleId = (await staff.post('/api/cycles', { ...defaultCycle, name: '差额例', chooseN: 5, minExtraRatio: 0.5, maxExtraRatio: 0.5 })).body.id as string;
+    const cycleId = await newCycle({ name: '差额例', chooseN: 5, minExtraRatio: 0.5, maxExtraRatio: 0.5 });
     await listOf(cycleId, 9);
     expect(diffCheck(9, 5, 0.5, 0.5).status).toBe('too_many');
-    const refused = await staff.post(`/api/cycles/${cycleId}/shortlist/freeze`, decision);
-    expect(refused.status).toBe(409);
-    expect(refused.body.error).toMatchObject({ code: 'SHORTLIST_RATIO', details: { candidates: 9, places: 5, minCandidates: 8, maxCandidates: 8 } });
+    expect(refused(await fixList(staff, cycleId, decision), 409)).toMatchObject({ code: 'SHORTLIST_RATIO', details: { candidates: 9, places: 5, minCandidates: 8, maxCandidates: 8 } });
     await listOf(cycleId, 8);
     expect(diffCheck(8, 5, 0.5, 0.5).status).toBe('ok');
-    const fixed = await staff.post(`/api/cycles/${cycleId}/shortlist/freeze`, decision);
-    expect(fixed.status, JSON.stringify(fixed.body)).toBe(200);
-    expect(fixed.body.check).toMatchObject({ ok: true, candidates: 8, minCandidates: 8, maxCandidates: 8 });
+    expect(ok(await fixList(staff, cycleId, decision)).check).toMatchObject({ ok: true, candidates: 8, minCandidates: 8, maxCandidates: 8 });
   });
 
   it('the 11-for-10 list the cycle’s 20 %–50 % range forbids is refused and changes nothing', async () => {
-    const cycleId = (await staff.post('/api/cycles', { ...defaultCycle, name: '十一选十', chooseN: 10, minExtraRatio: 0.2, maxExtraRatio: 0.5 })).body.id as string;
+    const cycleId = await newCycle({ name: '十一选十', chooseN: 10, minExtraRatio: 0.2, maxExtraRatio: 0.5 });
     await listOf(cycleId, 11);
-    const refused = await staff.post(`/api/cycles/${cycleId}/shortlist/freeze`, decision);
-    expect(refused.body.error).toMatchObject({ code: 'SHORTLIST_RATIO', details: { candidates: 11, places: 10, minCandidates: 12, maxCandidates: 15 } });
-    expect((await staff.get(`/api/cycles/${cycleId}`)).body).toMatchObject({ frozenAt: null, frozenHash: null, freezeDecision: null });
+    expect(refused(await fixList(staff, cycleId, decision), 409)).toMatchObject({ code: 'SHORTLIST_RATIO', details: { candidates: 11, places: 10, minCandidates: 12, maxCandidates: 15 } });
+    expect(ok(await staff.read<Cycle>(`/api/cycles/${cycleId}`))).toMatchObject({ frozenAt: null, frozenHash: null, freezeDecision: null });
   });
 });

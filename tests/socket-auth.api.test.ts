@@ -6,29 +6,22 @@ import { buildApp, type App } from '../server/src/app.ts';
 import { loadConfig } from '../server/src/config.ts';
 import { createDb, type Db } from '../server/src/db/database.ts';
 import { Client, createTestApp, userClient, type TestApp } from './helpers/app.ts';
-import { wsClient as connect, type TestSocket } from './helpers/socket.ts';
+import { INJECTED_ORIGIN, wsClient as connect, type TestSocket } from './helpers/socket.ts';
 import { scenario, type Scenario, withPg } from './helpers/world.ts';
 
 let t: TestApp;
 let s: Scenario;
-let base: string;
-let origin: string;
-let port: number;
 /** A second server instance on the same database, as behind a load balancer. */
-let other: { app: App; db: Db; base: string };
+let other: { app: App; db: Db };
 
 beforeAll(async () => {
   t = await createTestApp();
   s = await scenario(t, { candidates: 3, deputies: 4, cycle: { chooseN: 2 } });
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  port = (t.app.server.address() as { port: number }).port;
-  base = `ws://127.0.0.1:${port}/api/ws`;
-  origin = `http://127.0.0.1:${port}`;
   const config = loadConfig({ LOG_LEVEL: 'silent', WEB_DIST: '/nonexistent', DATABASE_URL: t.url });
   const { db } = createDb(t.url, 4);
   const app = await buildApp({ config, db, databaseUrl: t.url });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  other = { app, db, base: `ws://127.0.0.1:${(app.server.address() as { port: number }).port}/api/ws` };
+  await app.ready();
+  other = { app, db };
 });
 afterAll(async () => {
   await other?.app.close();
@@ -36,8 +29,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function open(url: string, cookie: string | undefined, headers: Record<string, string>): Promise<TestSocket> {
-  const c = connect(url, cookie, headers);
+async function open(app: App, cookie: string | undefined, headers: Record<string, string>): Promise<TestSocket> {
+  const c = connect(app, cookie, headers);
   await c.opened;
   await c.waitFor((m) => m.type === 'hello');
   return c;
@@ -65,8 +58,8 @@ async function staffLogin(username: string): Promise<Client> {
 
 describe('websocket topics and logins', () => {
   it('gives the staff topic only to a page of this server (or a client without Origin), never to another origin', async () => {
-    for (const evil of ['https://evil.example', `http://127.0.0.1:${port + 1}`, 'null']) {
-      const c = await open(base, s.staff.cookie, { origin: evil });
+    for (const evil of ['https://evil.example', `${INJECTED_ORIGIN}:8081`, 'null']) {
+      const c = await open(t.app, s.staff.cookie, { origin: evil });
       const answer = await subscribeStaff(c);
       expect(answer, evil).toMatchObject({ type: 'error', code: 'CSRF' });
       expect(c.messages.some((x) => x.m.type === 'snapshot')).toBe(false);
@@ -75,8 +68,8 @@ describe('websocket topics and logins', () => {
       expect((await c.waitFor((m) => m.type === 'snapshot' && m.topic === `hall:${s.sessionId}`)).data.kind).toBe('hall');
       c.close();
     }
-    for (const headers of [{ origin }, {}] as Record<string, string>[]) {
-      const c = await open(base, s.staff.cookie, headers);
+    for (const headers of [{ origin: INJECTED_ORIGIN }, {}] as Record<string, string>[]) {
+      const c = await open(t.app, s.staff.cookie, headers);
       expect(await subscribeStaff(c)).toMatchObject({ type: 'snapshot', data: { kind: 'staff' } });
       c.close();
     }
@@ -84,7 +77,7 @@ describe('websocket topics and logins', () => {
 
   it('checks the login again on every subscribe (a role taken away counts at once)', async () => {
     const clerk = await userClient(t, s.admin, 'clerk', ['staff']);
-    const c = await open(base, clerk.cookie, { origin });
+    const c = await open(t.app, clerk.cookie, { origin: INJECTED_ORIGIN });
     expect((await subscribeStaff(c)).type).toBe('snapshot');
     await withPg(t.url, (pg) => pg.query(`update users set roles = '{department}' where username = 'clerk'`));
     expect(await subscribeStaff(c)).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
@@ -96,10 +89,10 @@ describe('websocket topics and logins', () => {
   it('closes the sockets of a login that logs out over HTTP, on this instance and on another', async () => {
     const a = await staffLogin('staff1');
     const b = await staffLogin('staff1');
-    const here = await open(base, a.cookie, { origin });
-    const there = await open(other.base, a.cookie, {});
-    const bystander = await open(base, b.cookie, { origin });
-    const anon = await open(base, undefined, { origin });
+    const here = await open(t.app, a.cookie, { origin: INJECTED_ORIGIN });
+    const there = await open(other.app, a.cookie, {});
+    const bystander = await open(t.app, b.cookie, { origin: INJECTED_ORIGIN });
+    const anon = await open(t.app, undefined, { origin: INJECTED_ORIGIN });
     expect((await subscribeStaff(here)).type).toBe('snapshot');
     const [hereClosed, thereClosed] = [closed(here), closed(there)];
     expect((await a.post('/api/auth/logout')).status).toBe(200);
@@ -116,8 +109,8 @@ describe('websocket topics and logins', () => {
   it('closes every socket of the user on log out everywhere', async () => {
     const a = await staffLogin('staff1');
     const b = await staffLogin('staff1');
-    const one = await open(base, a.cookie, { origin });
-    const two = await open(other.base, b.cookie, { origin });
+    const one = await open(t.app, a.cookie, { origin: INJECTED_ORIGIN });
+    const two = await open(other.app, b.cookie, { origin: INJECTED_ORIGIN });
     const [oneClosed, twoClosed] = [closed(one), closed(two)];
     expect((await a.post('/api/auth/logout-all')).status).toBe(200);
     expect(await oneClosed).toBe(4401);
@@ -126,8 +119,8 @@ describe('websocket topics and logins', () => {
 
   it('after a lost LISTEN connection, re-checks every socket’s login (ended-login notices may be lost)', async () => {
     const a = await staffLogin('staff1');
-    const c = await open(base, a.cookie, { origin });
-    const anon = await open(base, undefined, { origin });
+    const c = await open(t.app, a.cookie, { origin: INJECTED_ORIGIN });
+    const anon = await open(t.app, undefined, { origin: INJECTED_ORIGIN });
     const ended = closed(c);
     // The notice is lost: the session goes without its trigger.
     await withPg(t.url, async (pg) => {
@@ -149,15 +142,15 @@ describe('websocket topics and logins', () => {
     // s.staff's login ended with log out everywhere above.
     const staff = await staffLogin('staff1');
     const revoked = s.deputies[0]!;
-    const tablet = await open(base, revoked.client.cookie, { origin });
-    const remote = await open(other.base, revoked.client.cookie, { origin });
+    const tablet = await open(t.app, revoked.client.cookie, { origin: INJECTED_ORIGIN });
+    const remote = await open(other.app, revoked.client.cookie, { origin: INJECTED_ORIGIN });
     const [c1, c2] = [closed(tablet), closed(remote)];
     expect((await staff.post(`/api/deputies/${revoked.id}/revoke-code`)).status).toBe(200);
     expect(await c1).toBe(4401);
     expect(await c2).toBe(4401);
 
     const reissued = s.deputies[1]!;
-    const tablet2 = await open(base, reissued.client.cookie, { origin });
+    const tablet2 = await open(t.app, reissued.client.cookie, { origin: INJECTED_ORIGIN });
     const c3 = closed(tablet2);
     expect((await staff.post(`/api/sessions/${s.sessionId}/codes`, { deputyIds: [reissued.id] })).status).toBe(200);
     expect(await c3).toBe(4401);

@@ -3,22 +3,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, key, type TestApp } from './helpers/app.ts';
 import { scenario, type Scenario } from './helpers/world.ts';
-import { wsClient as connect, type TestSocket } from './helpers/socket.ts';
+import { INJECTED_ORIGIN, wsClient as connect, type TestSocket } from './helpers/socket.ts';
 
 let t: TestApp;
 let s: Scenario;
-let base: string;
-let origin: string;
 let pollId: string;
 let refs = 0;
 
 beforeAll(async () => {
   t = await createTestApp();
   s = await scenario(t, { candidates: 4, deputies: 8, cycle: { chooseN: 2 } });
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  const port = (t.app.server.address() as { port: number }).port;
-  base = `ws://127.0.0.1:${port}/api/ws`;
-  origin = `http://127.0.0.1:${port}`;
   const poll = await s.staff.post(`/api/sessions/${s.sessionId}/polls`, {});
   pollId = poll.body.id;
   expect((await s.staff.post(`/api/polls/${pollId}/open`, {})).status).toBe(200);
@@ -28,8 +22,8 @@ afterAll(async () => {
 });
 
 async function tablet(i: number | null, headers: Record<string, string> = { origin: '' }): Promise<TestSocket> {
-  const h = headers.origin === '' ? { origin } : headers;
-  const c = connect(base, i === null ? undefined : s.deputies[i]!.client.cookie, h);
+  const h = headers.origin === '' ? { origin: INJECTED_ORIGIN } : headers;
+  const c = connect(t.app, i === null ? undefined : s.deputies[i]!.client.cookie, h);
   await c.opened;
   await c.waitFor((m) => m.type === 'hello');
   return c;
@@ -105,7 +99,7 @@ describe('casting over the websocket', () => {
     expect(await cast(anon, { idempotencyKey: key(), ballot: approve([]) })).toMatchObject({ ok: false, status: 401, error: { code: 'UNAUTHENTICATED' } });
     anon.close();
 
-    const staff = connect(base, s.staff.cookie, { origin });
+    const staff = connect(t.app, s.staff.cookie, { origin: INJECTED_ORIGIN });
     await staff.opened;
     expect(await cast(staff, { idempotencyKey: key(), ballot: approve([]) })).toMatchObject({ ok: false, status: 403, error: { code: 'FORBIDDEN' } });
     staff.close();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scopedKind } from '../server/src/modules/units/unit-scope.ts';
 import { Client, createTestApp, type TestApp } from './helpers/app.ts';
 import { castOk, hall, openPoll, snapshot, staffPair, type Hall } from './helpers/world.ts';
-import { wsClient } from './helpers/socket.ts';
+import { INJECTED_ORIGIN, wsClient } from './helpers/socket.ts';
 
 // Accounts belong to a congress (level + unit): a township's staff cannot see or change the
 // city's cycle on any route (docs/PROCEDURE.md: one installation may host several levels).
@@ -139,12 +139,8 @@ describe('accounts scoped to a congress', () => {
 
 describe('the live topics', () => {
   it('a township account reads neither the city session’s staff topic nor its provisional hall result', async () => {
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const port = (t.app.server.address() as { port: number }).port;
-    const url = `ws://127.0.0.1:${port}/api/ws`;
-    const origin = `http://127.0.0.1:${port}`;
-    const own = wsClient(url, staff.cookie, { origin });
-    const other = wsClient(url, townStaff.cookie, { origin });
+    const own = wsClient(t.app, staff.cookie, { origin: INJECTED_ORIGIN });
+    const other = wsClient(t.app, townStaff.cookie, { origin: INJECTED_ORIGIN });
     await Promise.all([own.opened, other.opened]);
     own.send({ type: 'subscribe', topic: `staff:${city.sessionId}` });
     other.send({ type: 'subscribe', topic: `staff:${city.sessionId}` });

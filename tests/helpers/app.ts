@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
-import type { CreateCycleBody } from '@piaojue/shared';
+import type { CreateCycleBody, ErrorResponse } from '@piaojue/shared';
+import { expect } from 'vitest';
 import { buildApp, type App } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
 import { createDb } from '../../server/src/db/database.ts';
@@ -44,6 +45,28 @@ export interface Res<T = any> {
   cookie?: string;
 }
 
+/**
+ * An answer typed by the shared wire types: T on 200, the shared error body otherwise. Read it
+ * with ok() or refused(); the contract watcher (contract.ts) holds every body to the API document.
+ */
+export interface Answer<T> {
+  status: number;
+  body: T | ErrorResponse;
+}
+
+/** The 200 body of an answer; any other answer fails the test, showing its body. */
+export function ok<T>(a: Answer<T>): T {
+  expect(a.status, JSON.stringify(a.body)).toBe(200);
+  return a.body as T;
+}
+
+/** The error of an answer that must be refused (with `status` when given): the shared error body. */
+export function refused<T>(a: Answer<T>, status?: number): ErrorResponse['error'] {
+  if (status === undefined) expect(a.status, JSON.stringify(a.body)).not.toBe(200);
+  else expect(a.status, JSON.stringify(a.body)).toBe(status);
+  return (a.body as ErrorResponse).error;
+}
+
 /** A client that keeps its own session cookie, as one browser would. */
 export class Client {
   cookie: string | undefined;
@@ -81,6 +104,14 @@ export class Client {
   }
   del<T = any>(url: string) {
     return this.req<T>('DELETE', url);
+  }
+  /** GET whose 200 body is the shared wire type T. */
+  read<T>(url: string): Promise<Answer<T>> {
+    return this.req<T | ErrorResponse>('GET', url);
+  }
+  /** A request whose body is the shared request type B and whose 200 body is T. */
+  send<T, B>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body: B): Promise<Answer<T>> {
+    return this.req<T | ErrorResponse>(method, url, body);
   }
 }
 

@@ -1,7 +1,7 @@
-import type { CreateCycleBody } from '@piaojue/shared';
+import type { CreateCycleBody, FreezeShortlistBody, Shortlist } from '@piaojue/shared';
 import pg from 'pg';
 import { expect } from 'vitest';
-import { adminClient, Client, defaultCycle, key, rosterCsv, userClient, type TestApp } from './app.ts';
+import { adminClient, Client, defaultCycle, key, rosterCsv, userClient, type Answer, type TestApp } from './app.ts';
 
 /** The administrator and one staff user holding both 'staff' and 'presidium', made once per app. */
 export async function staffPair(t: TestApp): Promise<{ admin: Client; staff: Client }> {
@@ -20,11 +20,11 @@ export interface Hall {
 export type Scenario = Hall & { admin: Client; staff: Client };
 
 /** The decision the fixtures fix their lists by (the body, the day, the meeting). */
-export const LIST_DECISION = { organ: 'director_meeting', decidedOn: '2026-12-01', reference: '第12次主任会议' } as const;
+export const LIST_DECISION: FreezeShortlistBody = { organ: 'director_meeting', decidedOn: '2026-12-01', reference: '第12次主任会议' };
 
 /** Fixes a cycle's candidate list through the checked route (the cycle's 差额 range applies). */
-export function fixList(staff: Client, cycleId: string, decision: { organ: string; decidedOn: string; reference: string } = LIST_DECISION) {
-  return staff.post(`/api/cycles/${cycleId}/shortlist/freeze`, decision);
+export function fixList(staff: Client, cycleId: string, decision: FreezeShortlistBody = LIST_DECISION): Promise<Answer<Shortlist>> {
+  return staff.send<Shortlist, FreezeShortlistBody>('POST', `/api/cycles/${cycleId}/shortlist/freeze`, decision);
 }
 
 /**
