@@ -11,7 +11,8 @@ import { generate, PostgresDialect, type DatabaseMetadata } from 'kysely-codegen
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../server/src/db/embedded.ts';
 import { migrateToLatest } from '../server/src/db/migrate.ts';
-import { ROOT, freePort } from './bench-lib.ts';
+import { freePort } from '../tests/helpers/free-port.ts';
+import { ROOT } from './bench-lib.ts';
 
 const OUT = path.join(ROOT, 'server/src/db/types.ts');
 
