@@ -168,6 +168,13 @@ describe('routing a proposal to another level', () => {
     expect(frozen.body.error.code).toBe('LIST_FROZEN');
     const next = await staff.post('/api/cycles', { level: 'city', name: '2100年度宿迁市民生实事项目', year: 2100, chooseN: 1, ballotType: 'approve', passThreshold: 'none', quorumRule: 'more_than_half', tieRule: 'runoff' });
     const cityNext = next.body.id as string;
+    // the receiving cycles on offer: the other levels' open ones, of any congress; not its own level's, not a fixed list
+    const offered = (await townStaff.get(`/api/cycles/${cycleId}/routing-targets`)).body as { id: string; level: string; name: string }[];
+    expect(offered.map((c) => c.id)).toContain(cityNext);
+    expect(offered.map((c) => c.id)).not.toContain(city.cycleId);
+    expect(offered.every((c) => c.level !== 'township')).toBe(true);
+    expect((await townStaff.get(`/api/cycles/${city.cycleId}/routing-targets`)).status).toBe(404);
+    expect((await new Client(t.app).get(`/api/cycles/${cycleId}/routing-targets`)).status).toBe(401);
     const routed = await townStaff.post(`/api/cycles/${cycleId}/proposals/actions`, { action: 'route', proposalIds: [p.body.id], routedTo: '宿迁市人大', routedToCycleId: cityNext });
     expect(routed.status, JSON.stringify(routed.body)).toBe(200);
     expect(routed.body.changed).toBe(1);

@@ -1,7 +1,8 @@
 /**
  * 所属人大 in the console: the installation's administrator puts an account and a cycle into a
- * township congress, and that account then sees the township's cycle only. With
- * E2E_SCREENSHOTS=<dir> it saves console-users-unit.png and console-units.png there.
+ * township congress, and that account then sees the township's cycle only; a city proposal is
+ * routed into the township's queue. With E2E_SCREENSHOTS=<dir> it saves console-users-unit.png,
+ * console-units.png and console-proposals-route.png there.
  *
  * Needs the built web client (`pnpm --filter @piaojue/web build`) and Chromium.
  */
@@ -16,6 +17,8 @@ import { startHarness, type Harness } from './harness.ts';
 const UI = 30_000;
 let h: Harness;
 let clerk: Client;
+let staffClient: Client;
+const ids: Record<string, string> = {};
 const contexts: BrowserContext[] = [];
 
 async function consolePage(username: string, password: string): Promise<Page> {
@@ -31,9 +34,13 @@ beforeAll(async () => {
   const t = { app: h.app } as TestApp;
   const { admin, staff } = await staffPair(t);
   clerk = await userClient(t, admin, 'clerk', ['staff']);
+  staffClient = staff;
   const city = await staff.post('/api/cycles', { ...defaultCycle, name: '2027年度宿迁市民生实事项目' });
+  ids.city = city.body.id;
   expect((await admin.req('PUT', `/api/cycles/${city.body.id}/unit`, { unitName: '宿迁市人大' })).status).toBe(200);
-  await staff.post('/api/cycles', { ...defaultCycle, level: 'township', name: '2027年度洋河镇民生实事项目' });
+  ids.town = (await staff.post('/api/cycles', { ...defaultCycle, level: 'township', name: '2027年度洋河镇民生实事项目' })).body.id;
+  const p = await staff.post(`/api/cycles/${city.body.id}/proposals`, { title: '洋河镇中心小学门前增设红绿灯', content: '上下学时段车流大，学生过马路危险。', area: '其他', channel: 'hotline' });
+  expect(p.status, JSON.stringify(p.body)).toBe(200);
   await staff.post('/api/cycles', { ...defaultCycle, level: 'county', name: '2027年度沭阳县民生实事项目' });
   await admin.post('/api/users', { username: 'shirenda', displayName: '市人大办公室', password: 'a long enough password', roles: ['staff', 'presidium'], unit: { level: 'city', name: '宿迁市人大' } });
 });
@@ -88,5 +95,23 @@ describe('console 所属人大', () => {
     await township.getByText('2027年度洋河镇民生实事项目').waitFor();
     await township.getByText('洋河镇人大 · clerk').waitFor();
     expect(await township.getByText('2027年度宿迁市民生实事项目').count()).toBe(0);
+  });
+
+  it('routes a city proposal into the township’s queue, picking the township’s cycle', async () => {
+    const page = await consolePage('admin', 'correct horse battery');
+    await page.goto(`${h.base}/console/cycles/${ids.city}/proposals`);
+    await page.getByRole('checkbox', { name: /洋河镇中心小学门前增设红绿灯/ }).check();
+    await page.getByTestId('proposal-actions').getByRole('button', { name: '转交其他层级' }).click();
+    const form = page.getByTestId('route-form');
+    await expect.poll(() => form.getByTestId('route-cycle').locator('option').count()).toBe(3);
+    await form.getByTestId('route-cycle').selectOption({ label: '乡镇级 · 洋河镇人大 · 2027年度洋河镇民生实事项目' });
+    expect(await form.getByTestId('route-to').inputValue()).toBe('洋河镇人大');
+    if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: path.join(process.env.E2E_SCREENSHOTS, 'console-proposals-route.png') });
+    await expectAccessible(page, 'console: proposals, routing to another level');
+    await form.getByTestId('route-submit').click();
+    await page.getByText('已处理 1 条').waitFor();
+    const queue = (await staffClient.get(`/api/cycles/${ids.town}/proposals`)).body;
+    const delivered = (queue.items ?? queue).find((x: { title: string }) => x.title === '洋河镇中心小学门前增设红绿灯');
+    expect(delivered?.channel).toBe('carried');
   });
 });

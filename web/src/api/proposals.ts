@@ -25,6 +25,7 @@ import type {
   SubmitProposalBody,
   SubmitReceipt,
   UnmergeBody,
+  UnitCycle,
 } from '@piaojue/shared';
 import { http } from './client.ts';
 
@@ -62,6 +63,8 @@ export const proposalsApi = {
   points: (cycleId: string) => http.get<CollectionPoint[]>(`/api/cycles/${enc(cycleId)}/collection-points`),
   queue: (cycleId: string, q: ProposalQuery) => http.get<ProposalPage>(`/api/cycles/${enc(cycleId)}/proposals${queryString(q)}`),
   detail: (id: string) => http.get<ProposalDetail>(`/api/proposals/${enc(id)}`),
+  /** The other levels' cycles, still open, that a routed proposal can be delivered into. */
+  routingTargets: (cycleId: string) => http.get<UnitCycle[]>(`/api/cycles/${enc(cycleId)}/routing-targets`),
   act: (cycleId: string, body: ProposalActionBody) => http.post<ProposalActionResult>(`/api/cycles/${enc(cycleId)}/proposals/actions`, body),
   merge: (cycleId: string, body: MergeBody) => http.post<MergeResult>(`/api/cycles/${enc(cycleId)}/proposals/merge`, body),
   unmerge: (cycleId: string, body: UnmergeBody) => http.post<ProposalActionResult>(`/api/cycles/${enc(cycleId)}/proposals/unmerge`, body),

@@ -30,6 +30,10 @@ export const unitsRepository = {
       order by array_position(array['city','county','township'], level), name`.execute(db);
     return r.rows;
   },
+  /** Cycles of another level than `level` whose list is not yet fixed: they can still take proposals. */
+  openCyclesOfOtherLevels(db: DbOrTx, level: Level) {
+    return db.selectFrom('cycles').select(['id', 'name', 'year', 'level', 'unit_name']).where('level', '<>', level).where('frozen_at', 'is', null).orderBy('year', 'desc').orderBy('name').execute();
+  },
   cycles(db: DbOrTx) {
     return db.selectFrom('cycles').select(['id', 'name', 'year', 'level', 'unit_name']).orderBy('year', 'desc').orderBy('created_at', 'desc').execute();
   },

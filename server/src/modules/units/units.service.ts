@@ -1,8 +1,9 @@
-import type { UnitsOverview } from '@piaojue/shared';
+import type { UnitCycle, UnitsOverview } from '@piaojue/shared';
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { actorOf, type Principal } from '../auth/auth.service.ts';
+import { cyclesRepository } from '../cycles/cycles.repository.ts';
 import { ownCycle, sameUnit, unitOf } from './unit-scope.ts';
 import { unitsRepository as repo } from './units.repository.ts';
 
@@ -27,6 +28,17 @@ export class UnitsService {
         .filter((c) => ownCycle(own, c))
         .map((c) => ({ id: c.id, name: c.name, year: c.year, level: c.level, unitName: c.unit_name })),
     };
+  }
+
+  /**
+   * Where a proposal of this cycle can be routed to (docs/PROCEDURE.md §1): the cycles of the
+   * other levels, of every congress the installation hosts, whose list is not yet fixed. Their
+   * names are public (each publishes its 征集公告); their queues stay their own congress's.
+   */
+  async routingTargets(cycleId: string): Promise<UnitCycle[]> {
+    const source = await cyclesRepository.get(this.db, cycleId);
+    if (!source) throw new AppError('NOT_FOUND');
+    return (await repo.openCyclesOfOtherLevels(this.db, source.level)).map((c) => ({ id: c.id, name: c.name, year: c.year, level: c.level, unitName: c.unit_name }));
   }
 
   /**
