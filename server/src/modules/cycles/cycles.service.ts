@@ -62,7 +62,8 @@ export function candidateListHash(candidates: Candidate[]): string {
   return sha256(canonicalJson(candidates.map(({ cycleId: _c, ...rest }) => rest)));
 }
 
-function candidateColumns(b: UpdateCandidateBody) {
+/** The columns a candidate body sets (a new one, an edit, or one made from merged proposals). */
+export function candidateColumns(b: UpdateCandidateBody) {
   return {
     ...(b.name !== undefined && { name: b.name }),
     ...(b.content !== undefined && { content: b.content }),

@@ -19,7 +19,7 @@ import { AppError } from '../../lib/errors.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { actorOf, type Principal } from '../auth/auth.service.ts';
 import { cyclesRepository } from '../cycles/cycles.repository.ts';
-import { toCandidate } from '../cycles/cycles.service.ts';
+import { candidateColumns, toCandidate } from '../cycles/cycles.service.ts';
 import { exportTable, toCsv, toXlsx, type ExportRow } from './proposals-export.ts';
 import { areaIn, choicesFor, cleanFields, copyInto, cycleOr404, insertProposals, invalid } from './proposals.intake.ts';
 import { canSeeContact, iso, toLink, toSummary } from './proposals.mappers.ts';
@@ -305,16 +305,8 @@ export class ReviewService {
         const row = await cyclesRepository.insertCandidate(trx, {
           cycle_id: cycleId,
           position: Number(max) + 1,
+          ...candidateColumns(n),
           name: cleanText(n.name),
-          ...(n.content !== undefined && { content: n.content }),
-          ...(n.targets !== undefined && { targets: n.targets }),
-          ...(n.department !== undefined && { department: n.department }),
-          ...(n.investmentWan !== undefined && { investment_wan: n.investmentWan }),
-          ...(n.fundingSource !== undefined && { funding_source: n.fundingSource }),
-          ...(n.deadline !== undefined && { deadline: n.deadline }),
-          ...(n.location !== undefined && { location: n.location }),
-          ...(n.category !== undefined && { category: n.category }),
-          ...(n.subItems !== undefined && { sub_items: JSON.stringify(n.subItems) }),
         });
         candidate = toCandidate(row);
         await appendAudit(trx, { actor: by, action: 'candidate.created', subject: `candidate:${row.id}`, details: { cycleId, name: row.name, fromProposals: b.proposalIds.length } });
