@@ -21,6 +21,8 @@ const OUT = path.join(ROOT, 'server/src/db/types.ts');
 const JSON_COLUMNS: Record<string, string> = {
   'audit_log.details': 'ColumnType<Record<string, unknown>, string, never>',
   'candidates.sub_items': 'ColumnType<SubItem[], string | undefined, string>',
+  'paper_counts.figures': 'ColumnType<unknown, string, never>',
+  'paper_entries.figures': 'ColumnType<unknown, string, string>',
   'poll_box.body': 'ColumnType<unknown, string | null, string | null>',
   'key_ceremonies.failure': 'ColumnType<number[] | null, string | null | undefined, string | null>',
   'key_ceremony_messages.body': 'ColumnType<unknown, string, never>',

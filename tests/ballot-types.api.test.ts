@@ -74,7 +74,7 @@ describe('approve (赞成/反对/弃权), threshold none', () => {
     expect(early.body.error.code).toBe('NOT_ISSUED');
     const late = await d[5]!.client.post('/api/deputy/checkin');
     expect(late.status, JSON.stringify(late.body)).toBe(200);
-    expect(late.body.ballot).toEqual({ issued: true, voted: false });
+    expect(late.body.ballot).toEqual({ issued: true, voted: false, paper: false });
     expect((await staff.get(`/api/polls/${pollId}/turnout`)).body).toMatchObject({ issued: 6, voted: 4 });
 
     // 5 (d5): A for, D against

@@ -26,6 +26,8 @@ import { healthRoutes } from './modules/health/health.routes.ts';
 import { CastService } from './modules/polls/cast.service.ts';
 import { PollViewsService } from './modules/polls/poll-views.service.ts';
 import { PollsService } from './modules/polls/polls.service.ts';
+import { PaperService } from './modules/paper/paper.service.ts';
+import { paperRoutes } from './modules/paper/paper.routes.ts';
 import { ScrutinyService } from './modules/procedure/scrutiny.service.ts';
 import { cryptoReady } from '@piaojue/shared/crypto';
 import { CeremonyService } from './modules/ceremony/ceremony.service.ts';
@@ -74,6 +76,7 @@ export interface Services {
   casts: CastService;
   pollViews: PollViewsService;
   scrutiny: ScrutinyService;
+  paper: PaperService;
   ceremony: CeremonyService;
   results: ResultsService;
   archive: ArchiveService;
@@ -135,6 +138,7 @@ export async function buildApp(opts: BuildOptions) {
   const casts = new CastService(db, turnoutNotifier);
   const pollViews = new PollViewsService(db);
   const scrutiny = new ScrutinyService(db);
+  const paper = new PaperService(db);
   const results = new ResultsService(db);
   const tracking = new TrackingService(db);
   const trackingReports = new TrackingReportsService(db, config.TRACKING_PUBLIC_REVIEW);
@@ -145,7 +149,7 @@ export async function buildApp(opts: BuildOptions) {
   const similarity = new SimilarityService(db);
   if (opts.listen !== false) await similarity.seedLexicon();
   const hub = createHub({ db, auth, sessions, pollViews, casts }, app.log);
-  const services: Services = { config, db, auth, users: new UsersAdminService(db), units: new UnitsService(db), cycles, sessions, dualControl, polls, casts, pollViews, scrutiny, ceremony: new CeremonyService(db), results, archive: new ArchiveService(db), tracking, trackingReports, rectification, supervision, summary, proposals, similarity, hub };
+  const services: Services = { config, db, auth, users: new UsersAdminService(db), units: new UnitsService(db), cycles, sessions, dualControl, polls, casts, pollViews, scrutiny, paper, ceremony: new CeremonyService(db), results, archive: new ArchiveService(db), tracking, trackingReports, rectification, supervision, summary, proposals, similarity, hub };
 
   await app.register(errorsPlugin);
   await app.register(securityHeadersPlugin, { hsts: config.COOKIE_SECURE });
@@ -171,7 +175,7 @@ export async function buildApp(opts: BuildOptions) {
   await app.register(hubPlugin, { hub, notifier: turnoutNotifier, databaseUrl: opts.databaseUrl, listen: opts.listen !== false });
   await app.register(webPlugin, { dist: config.WEB_DIST });
 
-  for (const routes of [healthRoutes, authRoutes, usersRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, procedureRoutes, ceremonyRoutes, resultsRoutes, trackingRoutes, rectificationRoutes, supervisionRoutes, summaryRoutes, unitsRoutes, proposalsRoutes, similarityRoutes]) await app.register(routes, { services });
+  for (const routes of [healthRoutes, authRoutes, usersRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, paperRoutes, procedureRoutes, ceremonyRoutes, resultsRoutes, trackingRoutes, rectificationRoutes, supervisionRoutes, summaryRoutes, unitsRoutes, proposalsRoutes, similarityRoutes]) await app.register(routes, { services });
 
   return Object.assign(app, { services });
 }

@@ -156,6 +156,21 @@ export interface LoginFailures {
   locked_until: Timestamp | null;
 }
 
+export interface PaperCounts {
+  confirmed_at: Generated<Timestamp>;
+  confirmed_by: string;
+  figures: ColumnType<unknown, string, never>;
+  poll_id: string;
+}
+
+export interface PaperEntries {
+  amended_at: Timestamp | null;
+  entered_at: Generated<Timestamp>;
+  entered_by: string;
+  figures: ColumnType<unknown, string, string>;
+  poll_id: string;
+}
+
 export interface PollBox {
   body: ColumnType<unknown, string | null, string | null>;
   id: Generated<string>;
@@ -167,6 +182,7 @@ export interface PollRoll {
   ballot_check: string | null;
   deputy_id: string;
   key_hash: string | null;
+  paper: Generated<boolean>;
   poll_id: string;
   voted: Generated<boolean>;
 }
@@ -190,6 +206,7 @@ export interface Polls {
   list_hash: string;
   min_ballots: Generated<number>;
   opened_at: Timestamp | null;
+  paper_whole: Generated<boolean>;
   parent_poll_id: string | null;
   pass_threshold: string;
   present: number | null;
@@ -201,7 +218,7 @@ export interface Polls {
   scrutineer_confirmations: number | null;
   seated: number | null;
   session_id: string;
-  status: Generated<"draft" | "open" | "closed" | "rejected" | "certified" | "published" | "cancelled">;
+  status: Generated<"draft" | "open" | "counting" | "closed" | "rejected" | "certified" | "published" | "cancelled">;
   tie_rule: string;
   title: string;
 }
@@ -502,6 +519,8 @@ export interface DB {
   key_ceremonies: KeyCeremonies;
   key_ceremony_messages: KeyCeremonyMessages;
   login_failures: LoginFailures;
+  paper_counts: PaperCounts;
+  paper_entries: PaperEntries;
   poll_box: PollBox;
   poll_roll: PollRoll;
   poll_signoffs: PollSignoffs;
@@ -543,6 +562,8 @@ export type DualControlRequestsTable = DualControlRequests;
 export type KeyCeremoniesTable = KeyCeremonies;
 export type KeyCeremonyMessagesTable = KeyCeremonyMessages;
 export type LoginFailuresTable = LoginFailures;
+export type PaperCountsTable = PaperCounts;
+export type PaperEntriesTable = PaperEntries;
 export type PollBoxTable = PollBox;
 export type PollRollTable = PollRoll;
 export type PollsTable = Polls;

@@ -15,3 +15,4 @@ export * from './units.ts';
 export * from './procedure.ts';
 export * from './health.ts';
 export * from './ceremony.ts';
+export * from './paper.ts';

@@ -3,7 +3,8 @@ import { GRADES, GRADING_RULES, RATING_BASES, RATING_BODIES, RATING_MARKS } from
 import { BALLOT_TYPES, MARKS, PASS_THRESHOLDS, TIE_RULES } from '../domain/rules.ts';
 import { IsoDate, Nullable, Uuid } from './common.ts';
 
-export const POLL_STATUSES = ['draft', 'open', 'closed', 'rejected', 'certified', 'published', 'cancelled'] as const;
+/** counting: closed to the tablets, paper ballots being counted (docs/PROCEDURE.md, "Paper ballots"). */
+export const POLL_STATUSES = ['draft', 'open', 'counting', 'closed', 'rejected', 'certified', 'published', 'cancelled'] as const;
 export const POLL_KINDS = ['vote', 'runoff', 'rating'] as const;
 export type PollKind = (typeof POLL_KINDS)[number];
 export const POLL_BALLOT_TYPES = [...BALLOT_TYPES, 'rating'] as const;
@@ -79,6 +80,18 @@ export const CandidateResultSchema = Type.Object({
 });
 export type CandidateResultWire = Static<typeof CandidateResultSchema>;
 
+/**
+ * A result that includes paper ballots keeps its two parts side by side (PaperParts,
+ * docs/PROCEDURE.md "Paper ballots"); the per-candidate split is null when a part is too small
+ * to show on its own.
+ */
+export const PaperPartsSchema = Type.Object({
+  electronic: OfficialRecordSchema,
+  paper: OfficialRecordSchema,
+  invalidReasons: Type.Record(Type.String(), Type.Integer()),
+  split: Nullable(Type.Array(Type.Object({ candidateId: Type.String(), electronic: Type.Record(Type.String(), Type.Number()), paper: Type.Record(Type.String(), Type.Number()) }))),
+});
+
 export const PollResult = Type.Object({
   rows: Type.Array(CandidateResultSchema),
   chosen: Type.Array(Type.String()),
@@ -86,6 +99,7 @@ export const PollResult = Type.Object({
   vacancies: Type.Integer(),
   thresholdVotes: Nullable(Type.Number()),
   record: OfficialRecordSchema,
+  paper: Type.Optional(PaperPartsSchema),
 });
 export type PollResult = Static<typeof PollResult>;
 
@@ -110,6 +124,7 @@ export const RatingResultSchema = Type.Object({
   ratingBase: Type.Enum(RATING_BASES),
   ratingBody: Type.Enum(RATING_BODIES),
   record: OfficialRecordSchema,
+  paper: Type.Optional(PaperPartsSchema),
 });
 export type RatingResultWire = Static<typeof RatingResultSchema>;
 
@@ -188,6 +203,8 @@ export const Poll = Type.Object({
   ratingBody: Nullable(Type.Enum(RATING_BODIES)),
   /** 再次测评: the earlier rating poll this one follows. */
   reratingOf: Nullable(Uuid),
+  /** The whole poll is on paper (docs/PROCEDURE.md, "Paper ballots"). */
+  paperWhole: Type.Boolean(),
   listHash: Type.String(),
   candidates: Type.Array(PollCandidate),
   countdownSeconds: Nullable(Type.Integer()),
@@ -232,6 +249,7 @@ export const DeputyState = Type.Object({
   candidates: Type.Array(PollCandidate),
   poll: Nullable(Poll),
   /** Whether this deputy was issued a ballot in the current poll and whether it was returned. */
-  ballot: Type.Object({ issued: Type.Boolean(), voted: Type.Boolean() }),
+  /** paper: issued a paper ballot instead, so this tablet cannot cast (docs/PROCEDURE.md, "Paper ballots"). */
+  ballot: Type.Object({ issued: Type.Boolean(), voted: Type.Boolean(), paper: Type.Boolean() }),
 });
 export type DeputyState = Static<typeof DeputyState>;

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { BALLOT_TYPES, PASS_THRESHOLDS, TIE_RULES } from '../domain/rules.ts';
 import { IsoDate, Nullable, Uuid } from './common.ts';
-import { OfficialRecordSchema, POLL_KINDS, POLL_STATUSES, RatingResultSchema } from './polls.ts';
+import { OfficialRecordSchema, PaperPartsSchema, POLL_KINDS, POLL_STATUSES, RatingResultSchema } from './polls.ts';
 
 export const AnnouncedProject = Type.Object({
   rank: Type.Integer(),
@@ -44,6 +44,8 @@ export const Announcement = Type.Object({
     listHash: Type.String(),
   }),
   record: OfficialRecordSchema,
+  /** With paper ballots: the electronic and the paper part of the record, side by side. */
+  paper: Type.Optional(Nullable(PaperPartsSchema)),
   quorumMet: Type.Boolean(),
   openedAt: Nullable(IsoDate),
   closedAt: Nullable(IsoDate),

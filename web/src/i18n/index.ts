@@ -8,6 +8,8 @@ import afterZhCN from './after.zh-CN.ts';
 import afterEn from './after.en.ts';
 import procedureZhCN from './procedure.zh-CN.ts';
 import procedureEn from './procedure.en.ts';
+import paperZhCN from './paper.zh-CN.ts';
+import paperEn from './paper.en.ts';
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: { value: Locale; label: string }[] = [
@@ -30,7 +32,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': { ...zhCN, ...portalZhCN, ...afterZhCN, ...procedureZhCN }, en: { ...en, ...portalEn, ...afterEn, ...procedureEn } } as Record<Locale, Messages>,
+  messages: { 'zh-CN': { ...zhCN, ...portalZhCN, ...afterZhCN, ...procedureZhCN, ...paperZhCN }, en: { ...en, ...portalEn, ...afterEn, ...procedureEn, ...paperEn } } as Record<Locale, Messages>,
   missingWarn: false,
   fallbackWarn: false,
 });

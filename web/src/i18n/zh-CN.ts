@@ -98,6 +98,7 @@ const zhCN = {
   pollStatus: {
     draft: '未开始',
     open: '投票中',
+    counting: '纸质表决票计票中',
     closed: '已结束',
     certified: '已确认',
     published: '已公告',

@@ -17,7 +17,8 @@ export function deputyScreen(state: DeputyState | null, cast: CastView): DeputyS
   const acked = cast.status === 'done' && cast.pollId === poll.id;
   if (poll.status === 'open') {
     if (state.ballot.voted || acked) return 'done';
-    return state.ballot.issued ? 'ballot' : 'home';
+    // a deputy issued a paper ballot votes on paper: the tablet shows no ballot
+    return state.ballot.issued && !state.ballot.paper ? 'ballot' : 'home';
   }
   if (poll.status === 'draft' || poll.status === 'cancelled') return 'home';
   return state.ballot.voted || acked ? 'done' : 'home';

@@ -16,8 +16,9 @@ export function hallPhase(state: HallState | null | undefined): HallPhase {
   if (p && (p.result || p.rating) && (p.status === 'closed' || p.status === 'certified' || p.status === 'published')) {
     return p.certifiedAt || p.status === 'certified' || p.status === 'published' ? 'certified' : 'provisional';
   }
-  // closed, and this screen (the public, without the display key) gets no uncertified result
-  if (p && p.status === 'closed') return 'awaiting';
+  // closed, and this screen (the public, without the display key) gets no uncertified result;
+  // or closed to the tablets while the paper ballots are counted
+  if (p && (p.status === 'closed' || p.status === 'counting')) return 'awaiting';
   if (state.checkinOpen) return 'checkin';
   return 'idle';
 }

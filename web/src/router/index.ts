@@ -35,6 +35,12 @@ const routes: RouteRecordRaw[] = [
     meta: { app: 'console', staff: true },
   },
   {
+    path: '/console/polls/:id/paper-ballot',
+    name: 'paper-ballot',
+    component: () => import('../views/console/PaperBallotView.vue'),
+    meta: { app: 'console', staff: true },
+  },
+  {
     path: '/console',
     component: () => import('../views/console/ConsoleLayout.vue'),
     meta: { app: 'console', staff: true },

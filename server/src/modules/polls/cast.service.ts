@@ -174,6 +174,7 @@ export class CastService {
       if (retry) return retry;
       if (!done.open) throw new AppError('POLL_STATE');
       if (!entry) throw new AppError('NOT_ISSUED');
+      if (entry.paper) throw new AppError('PAPER_BALLOT_ISSUED');
       // Open, issued and not voted, yet nothing written: a concurrent cast of this deputy rolled back. Again.
     }
     throw new AppError('INTERNAL');

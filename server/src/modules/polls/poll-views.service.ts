@@ -134,7 +134,7 @@ export class PollViewsService {
       cycle: { id: cycle.id, name: cycle.name, year: cycle.year },
       candidates: candidates.map(toPollCandidate),
       poll: focus ? await toPoll(this.db, focus) : null,
-      ballot: { issued: roll !== undefined, voted: roll?.voted ?? false },
+      ballot: { issued: roll !== undefined, voted: roll?.voted ?? false, paper: roll?.paper ?? false },
     };
   }
 }

@@ -100,6 +100,7 @@ export async function toPoll(db: DbOrTx, p: PollRow): Promise<Poll> {
     ratingBase: isRating ? ratingRulesOf(p).ratingBase : null,
     ratingBody: isRating ? ratingRulesOf(p).ratingBody : null,
     reratingOf: p.rerating_of,
+    paperWhole: p.paper_whole,
     result: showResult && !isRating ? ((p.result as PollResult | null) ?? null) : null,
     rating: showResult && isRating ? readRatingResult(p.result) : null,
     certification: {

@@ -17,10 +17,10 @@ function lockInCastOrder(db: DbOrTx) {
  */
 async function rewriteRoll(db: DbOrTx, pollId: string): Promise<number> {
   const { rows } = await sql<{ n: number }>`
-    with roll as (delete from poll_roll where poll_id = ${pollId} returning deputy_id, voted, key_hash, ballot_check),
+    with roll as (delete from poll_roll where poll_id = ${pollId} returning deputy_id, voted, key_hash, ballot_check, paper),
     roll_resealed as (
-      insert into poll_roll (poll_id, deputy_id, voted, key_hash, ballot_check)
-      select ${pollId}, deputy_id, voted, key_hash, ballot_check from roll order by random()
+      insert into poll_roll (poll_id, deputy_id, voted, key_hash, ballot_check, paper)
+      select ${pollId}, deputy_id, voted, key_hash, ballot_check, paper from roll order by random()
     )
     select count(*)::int as n from roll`.execute(db);
   return rows[0]?.n ?? 0;
@@ -42,7 +42,7 @@ export const pollsRepository = {
       .selectFrom('polls')
       .selectAll()
       .where('session_id', '=', sessionId)
-      .where('status', 'in', ['open', 'closed', 'rejected', 'certified', 'published'])
+      .where('status', 'in', ['open', 'counting', 'closed', 'rejected', 'certified', 'published'])
       .orderBy(sql`status = 'open'`, 'desc')
       .orderBy('created_at', 'desc')
       .limit(1)
@@ -88,7 +88,7 @@ export const pollsRepository = {
     return db.insertInto('poll_roll').values({ poll_id: pollId, deputy_id: deputyId, key_hash: null }).onConflict((oc) => oc.doNothing()).execute();
   },
   rollEntry(db: DbOrTx, pollId: string, deputyId: string) {
-    return db.selectFrom('poll_roll').select(['voted', 'key_hash', 'ballot_check']).where('poll_id', '=', pollId).where('deputy_id', '=', deputyId).executeTakeFirst();
+    return db.selectFrom('poll_roll').select(['voted', 'key_hash', 'ballot_check', 'paper']).where('poll_id', '=', pollId).where('deputy_id', '=', deputyId).executeTakeFirst();
   },
   /**
    * Casts in one statement, hence one transaction: while the poll is open, mark each deputy's
@@ -110,7 +110,7 @@ export const pollsRepository = {
       ), roll as (
         update poll_roll r set voted = true, key_hash = i.key_hash, ballot_check = i.ballot_check
         from input i
-        where r.poll_id = (select id from poll) and r.deputy_id = i.deputy_id and r.voted = false
+        where r.poll_id = (select id from poll) and r.deputy_id = i.deputy_id and r.voted = false and r.paper = false
         returning r.poll_id, r.deputy_id
       ), box as (
         insert into poll_box (poll_id, body)

@@ -20,6 +20,7 @@ import { appendAudit } from '../audit/audit.service.ts';
 import { actorOf, type Principal } from '../auth/auth.service.ts';
 import { cyclesRepository } from '../cycles/cycles.repository.ts';
 import { candidateListHash, toCandidate } from '../cycles/cycles.service.ts';
+import { paperRepository } from '../paper/paper.repository.ts';
 import { confirmationsNeeded, isCounter } from '../procedure/scrutiny.service.ts';
 import { attendanceOf } from '../sessions/sessions.service.ts';
 import { sessionsRepository } from '../sessions/sessions.repository.ts';
@@ -115,10 +116,13 @@ export class PollsService {
         throw new AppError('POLL_STATE', { status: p.status });
       }
       const { voted } = await repo.turnout(trx, id);
-      if (voted < p.min_ballots) {
+      // Paper ballots are counted later; until then each issued one may come back.
+      const onPaper = await paperRepository.issuedOnPaper(trx, id);
+      if (voted + onPaper < p.min_ballots) {
         if (actor !== null) throw new AppError('TOO_FEW_BALLOTS', { voted, minimum: p.min_ballots });
         return this.cancelInTx(trx, null, p, 'too_few_ballots');
       }
+      if (onPaper > 0) return this.closeForPaperCount(trx, actor, p, onPaper);
       // Reseal and count in one pass: the count reads the ballots the reseal moved.
       const result = await this.count(trx, p, await repo.reseal(trx, id));
       const row = await repo.update(trx, id, { status: 'closed', closed_at: new Date(), result: JSON.stringify(result) });
@@ -134,6 +138,18 @@ export class PollsService {
     if (!poll) return toPoll(this.db, await mustGetPoll(this.db, id));
     this.compactLater();
     return poll;
+  }
+
+  /**
+   * Closes a poll with paper ballots to the tablets: the box is resealed, and the count waits
+   * for the paper figures (PaperService.confirm), so no part of it is shown before the whole.
+   */
+  private async closeForPaperCount(trx: DbOrTx, actor: Principal | null, p: PollRow, onPaper: number): Promise<Poll> {
+    await repo.reseal(trx, p.id);
+    const row = await repo.update(trx, p.id, { status: 'counting', closed_at: new Date() });
+    await appendAudit(trx, { actor: actor ? actorOf(actor) : 'system:countdown', action: 'poll.closed', subject: `poll:${p.id}`, details: { awaitingPaper: onPaper } });
+    await notifyInTx(trx, { sessionId: p.session_id, what: 'state' });
+    return toPoll(trx, row);
   }
 
   /**
@@ -209,7 +225,8 @@ export class PollsService {
   async cancel(actor: Principal, id: string, reason: string): Promise<Poll> {
     const poll = await this.db.transaction().execute(async (trx) => {
       const p = await mustGetPoll(trx, id, true);
-      if (p.status !== 'draft' && p.status !== 'open' && p.status !== 'rejected') throw new AppError('POLL_STATE', { status: p.status });
+      // counting: e.g. more paper ballots returned than issued, which voids the vote
+      if (!['draft', 'open', 'counting', 'rejected'].includes(p.status)) throw new AppError('POLL_STATE', { status: p.status });
       return this.cancelInTx(trx, actor, p, reason);
     });
     this.compactLater();

@@ -21,7 +21,7 @@ export const archiveRepository = {
     return db.selectFrom('polls').selectAll().where('cycle_id', '=', cycleId).orderBy('created_at').execute();
   },
   roll(db: DbOrTx, pollId: string) {
-    return db.selectFrom('poll_roll').select(['deputy_id', 'voted']).where('poll_id', '=', pollId).orderBy('deputy_id').execute();
+    return db.selectFrom('poll_roll').select(['deputy_id', 'voted', 'paper']).where('poll_id', '=', pollId).orderBy('deputy_id').execute();
   },
   /**
    * The ballots of a sealed poll, in an order that depends on their content alone (so the file
@@ -38,6 +38,13 @@ export const archiveRepository = {
   },
   trackers(db: DbOrTx, pollId: string) {
     return db.selectFrom('poll_trackers').select('tracker').where('poll_id', '=', pollId).orderBy('tracker').execute();
+  },
+  /** The 计票人's entries of a paper count (figures only: counts, never ballots). */
+  paperEntries(db: DbOrTx, pollId: string) {
+    return db.selectFrom('paper_entries').select(['entered_by', 'figures', 'entered_at', 'amended_at']).where('poll_id', '=', pollId).orderBy('entered_at').execute();
+  },
+  paperCount(db: DbOrTx, pollId: string) {
+    return db.selectFrom('paper_counts').select(['figures', 'confirmed_by', 'confirmed_at']).where('poll_id', '=', pollId).executeTakeFirst();
   },
   signoffs(db: DbOrTx, pollId: string) {
     return db.selectFrom('poll_signoffs').selectAll().where('poll_id', '=', pollId).orderBy('at').execute();

@@ -3,7 +3,8 @@ import { AppError } from '../../lib/errors.ts';
 import { toCandidate } from '../cycles/cycles.service.ts';
 import { archiveRepository as repo, SEALED_STATUSES } from './archive.repository.ts';
 
-export const ARCHIVE_FORMAT = 'piaojue-cycle-archive/2';
+/** 3: polls carry their paper count (the two entries and the confirmed figures) and the roll says who voted on paper. */
+export const ARCHIVE_FORMAT = 'piaojue-cycle-archive/3';
 
 /** The cycle archive for download (GET /api/cycles/:id/archive); archive.ts re-verifies one. */
 export class ArchiveService {
@@ -13,7 +14,8 @@ export class ArchiveService {
    * One file with everything needed to audit a cycle later: the rules, the frozen list, each
    * session's roster (no phones, no login codes), each poll's roll (who was issued and returned a
    * ballot), and, for polls counted and resealed, the box (the ballots, sorted by content) and the
-   * published receipts as a separate sorted list; results, sign-offs, and the whole audit chain.
+   * published receipts as a separate sorted list; the paper count's figures where there were
+   * paper ballots; results, sign-offs, and the whole audit chain.
    * No ballot of a poll that is open (or was cancelled) ever leaves the server, and nothing pairs
    * a receipt with a ballot (docs/PROCEDURE.md, "Secret ballot").
    */
@@ -29,13 +31,16 @@ export class ArchiveService {
     const pollEntries = [];
     for (const p of polls) {
       const sealed = (SEALED_STATUSES as readonly string[]).includes(p.status);
-      const [roll, box, trackers, signoffs] = await Promise.all([
+      const [roll, box, trackers, signoffs, paperEntries, paperCount] = await Promise.all([
         repo.roll(db, p.id),
         sealed ? repo.box(db, p.id) : [],
         sealed ? repo.trackers(db, p.id) : [],
         repo.signoffs(db, p.id),
+        repo.paperEntries(db, p.id),
+        repo.paperCount(db, p.id),
       ]);
-      pollEntries.push({ poll: p, roll, box, trackers: trackers.map((t) => t.tracker), signoffs });
+      const paper = paperCount || paperEntries.length > 0 ? { entries: paperEntries, count: paperCount ?? null } : null;
+      pollEntries.push({ poll: p, roll, box, trackers: trackers.map((t) => t.tracker), signoffs, paper });
     }
     const audit = await repo.audit(db);
     return { format: ARCHIVE_FORMAT, generatedAt: new Date().toISOString(), cycle, candidates, sessions: out, polls: pollEntries, audit };

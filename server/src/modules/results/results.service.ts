@@ -66,6 +66,7 @@ export class ResultsService {
       issuer: `${session.name}主席团`,
       date: poll.certifiedAt ?? poll.closedAt ?? new Date().toISOString(),
       record,
+      paper: poll.result?.paper ?? poll.rating?.paper ?? null,
       quorumMet: quorumMet(quorumRule, record.seated, record.present),
       openedAt: poll.openedAt,
       closedAt: poll.closedAt,
