@@ -2,13 +2,14 @@
 // `pnpm test` fails on a break; `pnpm check:layers` prints the same verdict):
 // - SQL only in `*.repository.ts`: no other server/src file builds or runs a query (server/src/db
 //   holds the connection and the generated types; tests may read the database directly);
-// - no source file outside tests and i18n is over MAX_LINES lines.
+// - no source file outside tests, i18n and the generated table types is over MAX_LINES lines.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 export const MAX_LINES = 600;
+const GENERATED_TYPES = 'server/src/db/types.ts';
 
 // Files that still break a rule while their splits land (issue 13). Whoever fixes one removes
 // its entry: an entry that no longer breaks its rule is reported too, so the list only shrinks.
@@ -73,7 +74,8 @@ export function checkLayers(root: string): Violation[] {
       for (const use of sqlUses(file, text)) out.push({ file, rule: 'sql', detail: use });
     }
     const lines = lineCount(text);
-    if (!isTest && !/(^|\/)i18n\//.test(file) && lines > MAX_LINES) out.push({ file, rule: 'size', detail: `${lines} lines (at most ${MAX_LINES})` });
+    // server/src/db/types.ts is written by `pnpm db:types` from the schema: its length follows the tables
+    if (!isTest && !/(^|\/)i18n\//.test(file) && file !== GENERATED_TYPES && lines > MAX_LINES) out.push({ file, rule: 'size', detail: `${lines} lines (at most ${MAX_LINES})` });
   }
   return out;
 }
