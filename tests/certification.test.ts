@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signoffVerdict, type Poll, type SignoffDecision } from '@piaojue/shared';
 import { createTestApp, key, userClient, type Client, type TestApp } from './helpers/app.ts';
 import { scenario, type Scenario } from './helpers/world.ts';
 
@@ -108,6 +110,35 @@ describe('k-of-n certification', () => {
     expect(again.status).toBe(200);
     expect((await s.staff.post(`/api/polls/${again.body.id}/open`, {})).status).toBe(200);
     expect((await s.staff.post(`/api/polls/${again.body.id}/cancel`, { reason: 'test' })).status).toBe(200);
+  });
+});
+
+describe('the server signs off by the shared rule', () => {
+  it('answers every sign-off as signoffVerdict (shared/src/domain/certification.ts) predicts from the poll it shows', async () => {
+    const presidium = await Promise.all([p1, p2, p3].map(async (client) => ({ client, userId: (await client.get('/api/auth/me')).body.user.id as string })));
+    const stepArb = fc.record({ decision: fc.constantFrom<SignoffDecision>('confirm', 'certify', 'certify', 'reject'), n: fc.nat({ max: 2 }) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 7 }), async (steps) => {
+        const id = await closedPoll();
+        for (const { decision, n } of steps) {
+          const shown = (await s.staff.get<Poll>(`/api/polls/${id}`)).body;
+          if (shown.status !== 'closed') break;
+          // The session's 监票人 are deputies[4] and deputies[5] (beforeAll).
+          const scrutineer = s.deputies[4 + (n % 2)]!;
+          const signer = decision === 'confirm' ? { deputyId: scrutineer.id } : { userId: presidium[n]!.userId };
+          const expected = signoffVerdict(shown.certification, shown.certification.signoffs, signer, decision);
+          const client = decision === 'confirm' ? scrutineer.client : presidium[n]!.client;
+          const r = await client.post(`/api/polls/${id}/${decision}`, decision === 'reject' ? { reason: '需复核' } : undefined);
+          if (expected.ok) {
+            expect(r.status, JSON.stringify(r.body)).toBe(200);
+            expect(r.body.status).toBe(expected.status);
+          } else {
+            expect(r.body.error.code).toBe(expected.code);
+          }
+        }
+      }),
+      { numRuns: 6 },
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { tally, runoffRules } from './tally.ts';
+import { tally } from './tally.ts';
 import type { TallyInput, Tie } from './tally.ts';
 import type { BallotBody, PollRules, Mark } from './rules.ts';
 
@@ -428,45 +428,5 @@ describe('tally — official record', () => {
       notVoted: 0,
       balanced: false,
     });
-  });
-});
-
-describe('runoffRules', () => {
-  it('keeps type, threshold and tie rule; N becomes the places left', () => {
-    const rules: PollRules = { ballotType: 'approve', choose: 10, passThreshold: 'seated_majority', tieRule: 'presidium' };
-    const tie: Tie = { candidateIds: ['x', 'y', 'z'], places: 2, resolution: 'presidium' };
-    expect(runoffRules(rules, tie)).toEqual({
-      ballotType: 'approve',
-      choose: 2,
-      passThreshold: 'seated_majority',
-      tieRule: 'presidium',
-    });
-    expect(rules.choose).toBe(10);
-  });
-
-  it('a run-off among the tied candidates resolves the tie', () => {
-    const first = tally(input(chooseRules(2, 'runoff'), CHOOSE_BALLOTS));
-    expect(first.tie).not.toBeNull();
-    if (!first.tie) return;
-    const rr = runoffRules(chooseRules(2, 'runoff'), first.tie);
-    expect(rr.choose).toBe(1);
-    const tied = CANDIDATES.filter((c) => first.tie?.candidateIds.includes(c.id));
-    const second = tally({
-      rules: rr,
-      candidates: tied,
-      ballots: [choose('c'), choose('b'), choose('c'), choose('d'), choose('c'), choose()],
-      invalid: 0,
-      seated: 6,
-      present: 6,
-      issued: 6,
-    });
-    // b 1, c 3, d 1
-    expect(second.chosen).toEqual(['c']);
-    expect(second.tie).toBeNull();
-    expect(second.rows.map((x) => [x.candidateId, x.for, x.rank])).toEqual([
-      ['c', 3, 1],
-      ['b', 1, 2],
-      ['d', 1, 2],
-    ]);
   });
 });

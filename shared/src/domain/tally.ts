@@ -1,7 +1,7 @@
 /**
- * Counting a poll (docs/PROCEDURE.md §3 票决, "Official record"). Pure: the caller supplies the valid
- * ballots (already passed through validateBallot), the number of invalid paper ballots and
- * the 应到 / 实到 / 发出 counts.
+ * Counting a poll (docs/PROCEDURE.md §3 票决: "Counting", "Who is chosen", "The record"). Pure:
+ * the caller supplies the valid ballots (already passed through validateBallot), the number of
+ * invalid paper ballots and the 应到 / 实到 / 发出 counts.
  */
 import type { BallotBody, Mark, PollRules, TieRule } from './rules.ts';
 
@@ -145,6 +145,7 @@ export function tally(input: TallyInput): TallyResult {
         if (!row || seen.has(id)) return;
         seen.add(id);
         row.for += 1;
+        // Borda points: position p earns N + 1 − p (docs/PROCEDURE.md §3, "Counting").
         if (b.type === 'rank') row.score += n + 1 - (i + 1);
       });
     }
@@ -162,6 +163,7 @@ export function tally(input: TallyInput): TallyResult {
 
   const rows: CandidateResult[] = candidates.map((c) => {
     const k = counts.get(c.id) ?? { for: 0, against: 0, abstain: 0, score: 0 };
+    // Every valid ballot that did not mark the candidate 赞成 or 反对 is a 弃权, unmarked ones included.
     const abstain = rules.ballotType === 'approve' ? valid - k.for - k.against : valid - k.for;
     return {
       candidateId: c.id,
@@ -184,6 +186,7 @@ export function tally(input: TallyInput): TallyResult {
   });
 
   // walk the eligible candidates group by group (a group shares the ordering key)
+  // No 赞成 (for rank ballots: never ranked), never chosen, even at a tie (docs/PROCEDURE.md §3, "Who is chosen").
   const eligible = rows.filter((r) => r.passesThreshold && r.for > 0);
   let remaining = Math.max(0, n);
   let vacancies = 0;
@@ -222,12 +225,4 @@ export function tally(input: TallyInput): TallyResult {
     thresholdVotes,
     record: officialRecord({ seated: input.seated, present: input.present, issued: input.issued, invalid: input.invalid, valid }),
   };
-}
-
-/**
- * The rules of a run-off (再次投票): a new poll among the tied candidates only, same ballot
- * type, threshold and tie rule, for the places the tie left open.
- */
-export function runoffRules(rules: PollRules, tie: Pick<Tie, 'places'>): PollRules {
-  return { ...rules, choose: tie.places };
 }

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { BALLOT_TYPES, PASS_THRESHOLDS, TIE_RULES } from '../domain/rules.ts';
 import { IsoDate, Nullable, Uuid } from './common.ts';
 import { OfficialRecordSchema, PaperPartsSchema, POLL_KINDS, POLL_STATUSES, RatingResultSchema } from './polls.ts';
+import { PublicCycleRef } from './proposals.ts';
 
 export const AnnouncedProject = Type.Object({
   rank: Type.Integer(),
@@ -83,3 +84,7 @@ export const PublicCycleResults = Type.Object({
   announcements: Type.Array(Announcement),
 });
 export type PublicCycleResults = Static<typeof PublicCycleResults>;
+
+/** The public results index: the cycles with at least one certified result. */
+export const PublicResultsCycles = Type.Array(PublicCycleRef);
+export type PublicResultsCycles = Static<typeof PublicResultsCycles>;

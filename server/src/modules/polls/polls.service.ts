@@ -1,6 +1,10 @@
 import {
   levelBodies,
+  pendingRunoff,
   quorumMet,
+  runoffCandidates,
+  runoffRules,
+  signoffVerdict,
   tally,
   tallyRating,
   type BallotBody,
@@ -260,17 +264,16 @@ export class PollsService {
       if (p.status !== 'closed') throw new AppError('POLL_STATE', { status: p.status });
       // Who counted does not also certify the count.
       if (await isCounter(trx, p.session_id, actor.user.id)) throw new AppError('COUNTER_CANNOT_SIGN');
-      const existing = await repo.signoffs(trx, id);
-      if (existing.some((x) => x.user_id === actor.user.id && x.role === role)) throw new AppError('ALREADY_SIGNED');
-      const confirmations = existing.filter((x) => x.decision === 'confirm').length;
-      const needed = await confirmationsNeeded(trx, p);
-      if (decision === 'certify' && confirmations < needed) throw new AppError('CONFIRMATIONS_MISSING', { needed, have: confirmations });
+      const existing = (await repo.signoffs(trx, id)).map((x) => ({ userId: x.user_id, deputyId: x.deputy_id, role: x.role, decision: x.decision }));
+      // The console offers the sign-off by the same rule (docs/PROCEDURE.md §3, "Certification").
+      const rule = { certifyK: p.certify_k, scrutineerConfirmations: await confirmationsNeeded(trx, p) };
+      const verdict = signoffVerdict(rule, existing, { userId: actor.user.id }, decision);
+      if (!verdict.ok) throw verdict.code === 'ALREADY_SIGNED' ? new AppError('ALREADY_SIGNED') : new AppError('CONFIRMATIONS_MISSING', { needed: verdict.needed, have: verdict.have });
       await repo.insertSignoff(trx, { poll_id: id, user_id: actor.user.id, role, decision, reason: reason ?? null });
-      const certifications = existing.filter((x) => x.decision === 'certify').length + (decision === 'certify' ? 1 : 0);
       let row = p;
-      if (decision === 'reject') {
+      if (verdict.status === 'rejected') {
         row = await repo.update(trx, id, { status: 'rejected', rejected_at: new Date() });
-      } else if (decision === 'certify' && certifications >= p.certify_k) {
+      } else if (verdict.status === 'certified') {
         row = await repo.update(trx, id, { status: 'certified', certified_at: new Date() });
       }
       await appendAudit(trx, {
@@ -343,21 +346,22 @@ export class PollsService {
     return this.db.transaction().execute(async (trx) => {
       const p = await mustGetPoll(trx, id, true);
       if (p.status !== 'closed' && p.status !== 'certified') throw new AppError('POLL_STATE', { status: p.status });
-      const result = p.result as PollResult | null;
-      if (!result?.tie || result.tie.resolution !== 'runoff') throw new AppError('NO_TIE');
+      const tie = pendingRunoff(p.result as PollResult | null);
+      if (!tie) throw new AppError('NO_TIE');
       const existing = (await repo.listBySession(trx, p.session_id)).find((x) => x.parent_poll_id === id && x.status !== 'cancelled');
       if (existing) return toPoll(trx, existing);
-      const ids = p.candidate_ids.filter((c) => result.tie!.candidateIds.includes(c));
+      const ids = runoffCandidates(p.candidate_ids, tie);
+      const rules = runoffRules(rulesOf(p), tie);
       const row = await repo.insert(trx, {
         session_id: p.session_id,
         cycle_id: p.cycle_id,
         parent_poll_id: id,
         kind: 'runoff',
         title: `${p.title}（再次投票）`,
-        ballot_type: p.ballot_type,
-        choose_n: result.tie.places,
-        pass_threshold: p.pass_threshold,
-        tie_rule: p.tie_rule,
+        ballot_type: rules.ballotType,
+        choose_n: rules.choose,
+        pass_threshold: rules.passThreshold,
+        tie_rule: rules.tieRule,
         candidate_ids: JSON.stringify(ids),
         list_hash: sha256(canonicalJson({ parent: id, candidates: ids })),
         countdown_seconds: p.countdown_seconds,
@@ -365,7 +369,7 @@ export class PollsService {
         scrutineer_confirmations: p.scrutineer_confirmations,
         min_ballots: p.min_ballots,
       });
-      await appendAudit(trx, { actor: actorOf(actor), action: 'poll.runoff_created', subject: `poll:${row.id}`, details: { parent: id, candidates: ids, places: result.tie.places } });
+      await appendAudit(trx, { actor: actorOf(actor), action: 'poll.runoff_created', subject: `poll:${row.id}`, details: { parent: id, candidates: ids, places: tie.places } });
       await notifyInTx(trx, { sessionId: p.session_id, what: 'state' });
       return toPoll(trx, row);
     });

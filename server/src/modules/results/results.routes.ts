@@ -1,5 +1,4 @@
-import { Announcement, formatRate, GRADE_ZH, IdParams, PublicCycleResults, RESULT_STATUS_ZH } from '@piaojue/shared';
-import { Type } from 'typebox';
+import { Announcement, formatRate, GRADE_ZH, IdParams, PublicCycleResults, PublicResultsCycles, RESULT_STATUS_ZH } from '@piaojue/shared';
 import { toCsv, toXlsx } from '../../lib/spreadsheet.ts';
 import { fileResponse } from '../../lib/openapi.ts';
 import type { RoutesPlugin } from '../../lib/routes.ts';
@@ -98,7 +97,7 @@ export const resultsRoutes: RoutesPlugin = async (app, { services }) => {
         .send(JSON.stringify(archive));
     },
   );
-  app.get('/api/public/cycles', { config: publicOrStaff, schema: { tags: ['public'], summary: '年度票决列表 · Cycles', response: { 200: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), year: Type.Integer(), level: Type.String() })) } } }, () =>
+  app.get('/api/public/cycles', { config: publicOrStaff, schema: { tags: ['public'], summary: '年度票决列表 · Cycles', response: { 200: PublicResultsCycles } } }, () =>
     services.results.publicCycles(),
   );
 };

@@ -4,6 +4,7 @@ import {
   type AnnouncedProject,
   type Poll,
   type PublicCycleResults,
+  type PublicResultsCycles,
 } from '@piaojue/shared';
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -182,7 +183,7 @@ export class ResultsService {
   }
 
   /** The cycles the public results page lists: only those with a certified result to open. */
-  async publicCycles(): Promise<{ id: string; name: string; year: number; level: string }[]> {
+  async publicCycles(): Promise<PublicResultsCycles> {
     return resultsRepository.cyclesWithPublicResults(this.db);
   }
 
