@@ -1,4 +1,3 @@
-import type { Level } from '@piaojue/shared';
 import type { DbOrTx } from '../../db/database.ts';
 
 /** A result is public once the presidium has certified it; a run-off is announced with its round. */
@@ -22,8 +21,6 @@ export const resultsRepository = {
       )
       .orderBy('c.year', 'desc')
       .orderBy('c.created_at', 'desc')
-      // The column is checked against the levels by the database.
-      .$narrowType<{ level: Level }>()
       .execute();
   },
   /** A cycle's certified results in the order they were held, run-offs left to their rounds. */
