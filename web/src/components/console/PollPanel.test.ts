@@ -34,6 +34,7 @@ function closedPoll(certifyK: number, scrutineerConfirmations: number, signoffs:
     cancelledAt: null,
     rejectedAt: null,
     allowAbstain: true,
+    paperWhole: false,
     gradingRule: null,
     ratingBase: null,
     ratingBody: null,
