@@ -11,7 +11,7 @@
 import path from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse, { desktopConfig, type Flags, type Result } from 'lighthouse';
-import { HttpClient, ROOT, machineFacts, runBench, setupAdmin, startServer, tempDir } from './bench-lib.ts';
+import { adoptVotingRules, HttpClient, ROOT, machineFacts, runBench, setupAdmin, startServer, tempDir } from './bench-lib.ts';
 import { DEMO_CANDIDATES, demoRosterCsv } from './demo-data.ts';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/lib/chromium/chromium';
@@ -38,8 +38,9 @@ async function seed(base: string, root: HttpClient) {
   await admin.must(`/api/cycles/${cycle.id}/shortlist/freeze`, { organ: 'director_meeting', decidedOn: '2026-12-08', reference: '市人大常委会第三十二次主任会议' });
   const session = await admin.must('/api/sessions', { cycleId: cycle.id, name: '宿迁市第六届人民代表大会第三次会议', venue: '市会议中心大礼堂' });
   await admin.must(`/api/sessions/${session.id}/roster`, { fileName: 'roster.csv', contentBase64: Buffer.from(demoRosterCsv(30)).toString('base64') });
-  const codes = await admin.must<{ code: string }[]>(`/api/sessions/${session.id}/codes`, {});
+  const codes = await admin.must<{ code: string; deputyId: string }[]>(`/api/sessions/${session.id}/codes`, {});
   await admin.must(`/api/sessions/${session.id}/checkin/open`);
+  await adoptVotingRules(admin, session.id, codes.slice(0, 2).map((c) => c.deputyId));
   const deputies: HttpClient[] = [];
   for (const c of codes) {
     const d = new HttpClient(base);
@@ -53,9 +54,14 @@ async function seed(base: string, root: HttpClient) {
     // The first five projects win clearly, the last two do not.
     const marks = Object.fromEntries(ids.map((id, j) => [id, j < 5 ? (i % 6 === 0 ? 'abstain' : 'for') : i % 6 === 0 ? 'for' : 'against']));
     await d.must(`/api/polls/${poll.id}/ballots`, { idempotencyKey: `audit-ballot-${String(i).padStart(8, '0')}`, ballot: { type: 'approve', marks } });
-    d.close();
+    if (i >= 2) d.close();
   }
   await admin.must(`/api/polls/${poll.id}/close`);
+  // the two 监票人 confirm the count on their tablets before the presidium certifies it
+  for (const d of deputies.slice(0, 2)) {
+    await d.must(`/api/polls/${poll.id}/confirm`);
+    d.close();
+  }
   await admin.must(`/api/polls/${poll.id}/certify`);
   const tracking = await admin.must<{ projects: { id: string; name: string }[] }>(`/api/cycles/${cycle.id}/tracking/init`);
   for (const [i, p] of tracking.projects.entries()) {

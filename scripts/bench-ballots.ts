@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import WebSocket from 'ws';
 import {
+  adoptVotingRules,
   HttpClient,
   machineFacts,
   parseArgs,
@@ -201,6 +202,7 @@ runBench(async () => {
   await admin.must(`/api/sessions/${session.id}/roster`, { fileName: 'roster.csv', contentBase64: Buffer.from(csv).toString('base64') });
   const codes = await admin.must<{ deputyId: string; code: string }[]>(`/api/sessions/${session.id}/codes`, {});
   await admin.must(`/api/sessions/${session.id}/checkin/open`);
+  await adoptVotingRules(admin, session.id, codes.slice(0, 2).map((c) => c.deputyId));
   console.log(`session, roster of ${codes.length}, codes: ${Math.round(performance.now() - t0)} ms`);
 
   // 3. One hall display per instance; every deputy logs in (own session) and checks in, then

@@ -324,6 +324,16 @@ export class HttpClient {
   }
 }
 
+/**
+ * The plenary adopts the session's 票决办法 with these 监票人 (the first the 总监票人): no vote of
+ * the session is created before (docs/PROCEDURE.md §3).
+ */
+export async function adoptVotingRules(admin: HttpClient, sessionId: string, deputyIds: string[]): Promise<void> {
+  await admin.must(`/api/sessions/${sessionId}/scrutiny`, { scrutineers: deputyIds.map((deputyId, i) => ({ deputyId, chief: i === 0 })), counterIds: [] }, 'PUT');
+  const draft = await admin.must<{ versions: { version: number }[] }>(`/api/sessions/${sessionId}/voting-rules/drafts`, {});
+  await admin.must(`/api/sessions/${sessionId}/voting-rules/adopt`, { version: draft.versions[0]!.version, body: '基准测试会议', meeting: '第一次全体会议', adoptedOn: '2027-01-10' });
+}
+
 /** Runs `fn` over items with at most `limit` in flight. */
 export async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);

@@ -52,6 +52,12 @@ const session = await sessions.create(asAdmin, { cycleId: cycle.id, name: '宿�
 await sessions.importRoster(asAdmin, session.id, 'roster.csv', Buffer.from(demoRosterCsv(50)));
 const codes = await sessions.issueCodes(asAdmin, session.id);
 await sessions.setCheckinOpen(asAdmin, session.id, true);
+// The plenary has adopted the 票决办法 with three 监票人 (deputies 2–4, the first the 总监票人):
+// they confirm each count on their own tablets before the presidium certifies it.
+const scrutineers = codes.slice(1, 4);
+await app.services.scrutiny.set(asAdmin, session.id, { scrutineers: scrutineers.map((c, i) => ({ deputyId: c.deputyId, chief: i === 0 })), counterIds: [] });
+const draft = await app.services.votingRules.draft(asAdmin, session.id, {});
+await app.services.votingRules.adopt(asAdmin, session.id, { version: draft.versions[0]!.version, body: session.name, meeting: '第二次全体会议', adoptedOn: '2027-01-10' });
 
 // Next year's cycle is still collecting citizens' proposals: 1,200 of them, with near-duplicates.
 const next = await cycles.create(asAdmin, {
@@ -93,7 +99,7 @@ console.log(`
   代表表决终端 Deputy tablets (50 deputies; first five):
 ${codes
   .slice(0, 5)
-  .map((c) => `    ${c.name.padEnd(4, '　')} ${c.delegation.padEnd(6, '　')} 座位 ${c.seat.padEnd(7)} 登录码 ${c.code}   ${c.loginUrl}`)
+  .map((c, i) => `    ${c.name.padEnd(4, '　')} ${c.delegation.padEnd(6, '　')} 座位 ${c.seat.padEnd(7)} 登录码 ${c.code}   ${c.loginUrl}${i === 1 ? '   总监票人' : i <= 3 && i > 0 ? '   监票人' : ''}`)
   .join('\n')}
 
   All 50 login codes: ${path.join(dataDir, 'codes.csv')}

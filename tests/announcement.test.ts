@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminClient, Client, createTestApp, key, userClient, type TestApp } from './helpers/app.ts';
+import { adoptRules, adminClient, Client, createTestApp, key, userClient, type TestApp } from './helpers/app.ts';
 import { fixList } from './helpers/world.ts';
 
 let t: TestApp;
@@ -28,7 +28,8 @@ beforeAll(async () => {
   const session = await clerk.post('/api/sessions', { cycleId, name: '宿迁市第六届人民代表大会第三次会议' });
   const csv = ['姓名,代表团,座位', ...Array.from({ length: 5 }, (_, i) => `代表${i},宿城区代表团,${i + 1}`)].join('\n');
   await clerk.post(`/api/sessions/${session.body.id}/roster`, { fileName: 'r.csv', contentBase64: Buffer.from(csv).toString('base64') });
-  const codes = (await clerk.post(`/api/sessions/${session.body.id}/codes`, {})).body as { code: string }[];
+  const codes = (await clerk.post(`/api/sessions/${session.body.id}/codes`, {})).body as { code: string; deputyId: string }[];
+  await adoptRules(clerk, session.body.id, [codes[0]!.deputyId, codes[1]!.deputyId]);
   await clerk.post(`/api/sessions/${session.body.id}/checkin/open`);
   const deputies: Client[] = [];
   for (const c of codes) {

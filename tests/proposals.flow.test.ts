@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTable, toXlsx, type ExportRow } from '../server/src/modules/proposals/proposals-export.ts';
-import { adminClient, Client, createTestApp, defaultCycle, key, rosterCsv, userClient, type TestApp } from './helpers/app.ts';
+import { adminClient, adoptRules, Client, createTestApp, defaultCycle, key, rosterCsv, userClient, type TestApp } from './helpers/app.ts';
 
 let t: TestApp;
 let admin: Client;
@@ -212,8 +212,9 @@ describe('after the vote, and into next year', () => {
     // The vote: three deputies approve the lift and the street lights.
     const session = (await staff.post('/api/sessions', { cycleId: cycleA, name: '镇人大第三次会议' })).body.id;
     await staff.post(`/api/sessions/${session}/roster`, { fileName: 'roster.csv', contentBase64: b64(rosterCsv(3)) });
-    const codes = (await staff.post(`/api/sessions/${session}/codes`, {})).body as { code: string }[];
+    const codes = (await staff.post(`/api/sessions/${session}/codes`, {})).body as { code: string; deputyId: string }[];
     await staff.post(`/api/sessions/${session}/checkin/open`);
+    await adoptRules(staff, session, [codes[0]!.deputyId]);
     const poll = (await staff.post(`/api/sessions/${session}/polls`, {})).body.id;
     const deputies: Client[] = [];
     for (const c of codes) {

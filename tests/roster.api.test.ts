@@ -4,8 +4,8 @@
  */
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, createTestApp, defaultCycle, type TestApp } from './helpers/app.ts';
-import { fixList, staffPair, withPg } from './helpers/world.ts';
+import { adoptRules, Client, createTestApp, defaultCycle, type TestApp } from './helpers/app.ts';
+import { expectErrorBody, fixList, staffPair, withPg } from './helpers/world.ts';
 
 // exceljs is a dependency of the server package, not of the workspace root.
 const requireFromServer = createRequire(new URL('../server/package.json', import.meta.url));
@@ -121,11 +121,13 @@ describe('roster import', () => {
     const csv = ['姓名,代表团,座位', '甲,一团,1', '乙,一团,2', '丙,二团,3'].join('\n');
     expect((await staff.post(`/api/sessions/${sessionId}/roster`, { fileName: 'a.csv', contentBase64: b64(csv) })).status).toBe(200);
     const list = await deputies(sessionId);
-    // A draft poll alone does not lock the roster.
-    const poll = await staff.post(`/api/sessions/${sessionId}/polls`, {});
-    expect(poll.status).toBe(200);
+    // Before the 票决办法 is adopted the roster may still be replaced; the adoption names 监票人 from it.
     expect((await staff.post(`/api/sessions/${sessionId}/roster`, { fileName: 'a.csv', contentBase64: b64(csv) })).status).toBe(200);
     const current = await deputies(sessionId);
+    await adoptRules(staff, sessionId, [current[0]!.id]);
+    expectErrorBody((await staff.post(`/api/sessions/${sessionId}/roster`, { fileName: 'a.csv', contentBase64: b64(csv) })).body, 'ROSTER_ADOPTED');
+    const poll = await staff.post(`/api/sessions/${sessionId}/polls`, {});
+    expect(poll.status).toBe(200);
     for (const d of current.slice(0, 2)) expect((await staff.post(`/api/deputies/${d.id}/checkin`, { present: true })).status).toBe(200);
     const open = await staff.post(`/api/polls/${poll.body.id}/open`, {});
     expect(open.status, JSON.stringify(open.body)).toBe(200);

@@ -4,7 +4,7 @@
  */
 import type { CreateCycleBody, Cycle } from '@piaojue/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, defaultCycle, key, ok, refused, type Client, type TestApp } from './helpers/app.ts';
+import { adoptRules, createTestApp, defaultCycle, key, ok, refused, rosterCsv, type Client, type TestApp } from './helpers/app.ts';
 import { castOk, fixList, hall, openPoll, staffPair, withPg } from './helpers/world.ts';
 
 let t: TestApp;
@@ -70,13 +70,14 @@ describe('a frozen list', () => {
       await staff.del(`/api/candidates/${h.candidateIds[1]}`),
       await staff.post(`/api/cycles/${h.cycleId}/candidates/reorder`, { ids: [...h.candidateIds].reverse() }),
       await staff.patch(`/api/cycles/${h.cycleId}`, { chooseN: 2 }),
-      await staff.patch(`/api/cycles/${h.cycleId}`, { tieRule: 'vacant', passThreshold: 'seated_majority' }),
       await fixList(staff, h.cycleId),
     ];
     for (const r of attempts) {
       expect(r.status, JSON.stringify(r.body)).toBe(409);
       expect(r.body.error.code).toBe('LIST_FROZEN');
     }
+    // The other rules lock when the plenary adopts the 票决办法 (tests/voting-rules.api.test.ts).
+    expect((await staff.patch(`/api/cycles/${h.cycleId}`, { tieRule: 'vacant', passThreshold: 'seated_majority' })).body.error.code).toBe('RULES_ADOPTED');
     expect((await staff.get(`/api/cycles/${h.cycleId}/candidates`)).body).toEqual(before.body);
     expect((await staff.get(`/api/cycles/${h.cycleId}`)).body).toEqual(cycleBefore.body);
   });
@@ -152,7 +153,9 @@ describe('freezing', () => {
     expect(frozen.freezeDecision).toBe('第12次主任会议（2026-12-01）');
     expect(frozen.candidateCount).toBe(4);
 
-    // A poll carries the frozen list's hash.
+    // A poll carries the frozen list's hash (once the plenary has adopted the 票决办法).
+    expect((await staff.post(`/api/sessions/${session.body.id}/roster`, { fileName: 'r.csv', contentBase64: Buffer.from(rosterCsv(2)).toString('base64') })).status).toBe(200);
+    await adoptRules(staff, session.body.id, [(await staff.get(`/api/sessions/${session.body.id}/deputies`)).body[0].id]);
     const poll = await staff.post(`/api/sessions/${session.body.id}/polls`, {});
     expect(poll.status).toBe(200);
     expect(poll.body.listHash).toBe(frozen.frozenHash);

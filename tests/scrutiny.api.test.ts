@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isChiefScrutineer, isCounter, isScrutineer } from '../server/src/modules/procedure/scrutiny.service.ts';
-import { createTestApp, key, rosterCsv, userClient, type Client, type TestApp } from './helpers/app.ts';
+import { adoptRules, createTestApp, key, rosterCsv, userClient, type Client, type TestApp } from './helpers/app.ts';
 import { expectErrorBody, hall, snapshot, staffPair, type Hall } from './helpers/world.ts';
 
 /** 监票人, 总监票人 and 计票人 (docs/PROCEDURE.md §3), and the 监票人's confirmation on the tablet. */
@@ -43,8 +43,8 @@ afterAll(async () => {
 
 describe('the list', () => {
   it('refuses a list without exactly one 总监票人, a repeated deputy, a stranger, or a 计票人 who is not staff — and saves nothing', async () => {
-    const h = await hall(t, staff, { deputies: 6 });
-    const other = await hall(t, staff, { deputies: 2 });
+    const h = await hall(t, staff, { deputies: 6, adopt: false });
+    const other = await hall(t, staff, { deputies: 2, adopt: false });
     const before = await snapshot(t.url);
     const put = (body: unknown) => staff.req('PUT', `/api/sessions/${h.sessionId}/scrutiny`, body);
     const cases: [unknown, number, string][] = [
@@ -67,7 +67,7 @@ describe('the list', () => {
   });
 
   it('names 监票人 among the deputies and 计票人 among staff; other modules ask through the service', async () => {
-    const h = await hall(t, staff, { deputies: 6 });
+    const h = await hall(t, staff, { deputies: 6, adopt: false });
     const r = await staff.req('PUT', `/api/sessions/${h.sessionId}/scrutiny`, list(h, [2, 0, 1], 0, [tellerId]));
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.scrutineers.map((s: { name: string; chief: boolean }) => `${s.name}${s.chief ? '*' : ''}`)).toEqual(['代表3', '代表1*', '代表2']);
@@ -89,14 +89,15 @@ describe('the list', () => {
   });
 
   it('a new roster forgets the old list; once a poll has opened the list is part of the record', async () => {
-    const h = await hall(t, staff, { deputies: 6 });
+    const h = await hall(t, staff, { deputies: 6, adopt: false });
     expect((await staff.req('PUT', `/api/sessions/${h.sessionId}/scrutiny`, list(h, [0, 1], 0))).status).toBe(200);
     const csv = Buffer.from(rosterCsv(6)).toString('base64');
     expect((await staff.post(`/api/sessions/${h.sessionId}/roster`, { fileName: 'r.csv', contentBase64: csv })).status).toBe(200);
     expect((await staff.get(`/api/sessions/${h.sessionId}/scrutiny`)).body.scrutineers).toEqual([]);
 
-    const g = await hall(t, staff, { deputies: 6 });
+    const g = await hall(t, staff, { deputies: 6, adopt: false });
     expect((await staff.req('PUT', `/api/sessions/${g.sessionId}/scrutiny`, list(g, [0, 1], 0))).status).toBe(200);
+    await adoptRules(staff, g.sessionId);
     await closedPoll(g);
     const late = await staff.req('PUT', `/api/sessions/${g.sessionId}/scrutiny`, list(g, [2, 3], 2));
     expectErrorBody(late.body, 'SCRUTINY_LOCKED');
@@ -106,9 +107,10 @@ describe('the list', () => {
 
 describe('the 监票人 confirm on their tablets', () => {
   it('by default every 监票人 present, at least 2, must confirm before the 主席团 certifies', async () => {
-    const h = await hall(t, staff, { deputies: 8, present: 7, cycle: { scrutineerConfirmations: null } });
+    const h = await hall(t, staff, { deputies: 8, present: 7, adopt: false, cycle: { scrutineerConfirmations: null } });
     // 代表8 is a 监票人 but absent: the poll needs the three present.
     expect((await staff.req('PUT', `/api/sessions/${h.sessionId}/scrutiny`, list(h, [0, 1, 2, 7], 0, [tellerId]))).status).toBe(200);
+    await adoptRules(staff, h.sessionId);
     const id = await closedPoll(h);
     expect((await staff.get(`/api/polls/${id}`)).body.certification.scrutineerConfirmations).toBe(3);
     for (const i of [0, 1]) expect((await h.deputies[i]!.client.post(`/api/polls/${id}/confirm`)).status).toBe(200);
@@ -129,16 +131,18 @@ describe('the 监票人 confirm on their tablets', () => {
   });
 
   it('needs at least 2 even when only one 监票人 is present', async () => {
-    const h = await hall(t, staff, { deputies: 6, present: 5, cycle: { scrutineerConfirmations: null } });
+    const h = await hall(t, staff, { deputies: 6, present: 5, adopt: false, cycle: { scrutineerConfirmations: null } });
     expect((await staff.req('PUT', `/api/sessions/${h.sessionId}/scrutiny`, list(h, [0, 5], 0))).status).toBe(200);
+    await adoptRules(staff, h.sessionId);
     const id = await closedPoll(h, 5);
     expect((await staff.get(`/api/polls/${id}`)).body.certification.scrutineerConfirmations).toBe(2);
   });
 
   it('refuses role-crossing: a deputy who is no 监票人, staff, a 监票人 of another session, a second confirmation, a count still open', async () => {
-    const h = await hall(t, staff, { deputies: 6, cycle: { scrutineerConfirmations: 1 } });
-    const other = await hall(t, staff, { deputies: 6 });
+    const h = await hall(t, staff, { deputies: 6, adopt: false, cycle: { scrutineerConfirmations: 1 } });
+    const other = await hall(t, staff, { deputies: 6, adopt: false });
     expect((await staff.req('PUT', `/api/sessions/${h.sessionId}/scrutiny`, list(h, [0, 1], 0))).status).toBe(200);
+    await adoptRules(staff, h.sessionId);
     expect((await staff.req('PUT', `/api/sessions/${other.sessionId}/scrutiny`, list(other, [0, 1], 0))).status).toBe(200);
 
     const poll = await staff.post(`/api/sessions/${h.sessionId}/polls`, {});
@@ -157,8 +161,9 @@ describe('the 监票人 confirm on their tablets', () => {
   });
 
   it('a 计票人 of the session cannot certify or return its result, even holding the presidium role', async () => {
-    const h = await hall(t, staff, { deputies: 6, cycle: { scrutineerConfirmations: 1 } });
+    const h = await hall(t, staff, { deputies: 6, adopt: false, cycle: { scrutineerConfirmations: 1 } });
     expect((await staff.req('PUT', `/api/sessions/${h.sessionId}/scrutiny`, list(h, [0, 1], 0, [presidiumTellerId]))).status).toBe(200);
+    await adoptRules(staff, h.sessionId);
     const id = await closedPoll(h);
     expect((await h.deputies[0]!.client.post(`/api/polls/${id}/confirm`)).status).toBe(200);
     const before = await snapshot(t.url);

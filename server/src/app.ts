@@ -32,6 +32,7 @@ import { ScrutinyService } from './modules/procedure/scrutiny.service.ts';
 import { cryptoReady } from '@piaojue/shared/crypto';
 import { CeremonyService } from './modules/ceremony/ceremony.service.ts';
 import { ceremonyRoutes } from './modules/ceremony/ceremony.routes.ts';
+import { VotingRulesService } from './modules/procedure/voting-rules.service.ts';
 import { procedureRoutes } from './modules/procedure/procedure.routes.ts';
 import { ProposalsService } from './modules/proposals/proposals.service.ts';
 import { proposalsRoutes } from './modules/proposals/proposals.routes.ts';
@@ -78,6 +79,7 @@ export interface Services {
   scrutiny: ScrutinyService;
   paper: PaperService;
   ceremony: CeremonyService;
+  votingRules: VotingRulesService;
   results: ResultsService;
   archive: ArchiveService;
   tracking: TrackingService;
@@ -139,6 +141,7 @@ export async function buildApp(opts: BuildOptions) {
   const pollViews = new PollViewsService(db);
   const scrutiny = new ScrutinyService(db);
   const paper = new PaperService(db);
+  const votingRules = new VotingRulesService(db);
   const results = new ResultsService(db);
   const tracking = new TrackingService(db);
   const trackingReports = new TrackingReportsService(db, config.TRACKING_PUBLIC_REVIEW);
@@ -149,7 +152,7 @@ export async function buildApp(opts: BuildOptions) {
   const similarity = new SimilarityService(db);
   if (opts.listen !== false) await similarity.seedLexicon();
   const hub = createHub({ db, auth, sessions, pollViews, casts }, app.log);
-  const services: Services = { config, db, auth, users: new UsersAdminService(db), units: new UnitsService(db), cycles, sessions, dualControl, polls, casts, pollViews, scrutiny, paper, ceremony: new CeremonyService(db), results, archive: new ArchiveService(db), tracking, trackingReports, rectification, supervision, summary, proposals, similarity, hub };
+  const services: Services = { config, db, auth, users: new UsersAdminService(db), units: new UnitsService(db), cycles, sessions, dualControl, polls, casts, pollViews, scrutiny, votingRules, paper, ceremony: new CeremonyService(db), results, archive: new ArchiveService(db), tracking, trackingReports, rectification, supervision, summary, proposals, similarity, hub };
 
   await app.register(errorsPlugin);
   await app.register(securityHeadersPlugin, { hsts: config.COOKIE_SECURE });

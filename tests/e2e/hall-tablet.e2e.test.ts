@@ -17,7 +17,7 @@ import path from 'node:path';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_CANDIDATES } from '../../scripts/demo-data.ts';
-import { adminClient, Client, defaultCycle, key, rosterCsv, userClient, type TestApp } from '../helpers/app.ts';
+import { adminClient, adoptRules, Client, defaultCycle, key, rosterCsv, userClient, type TestApp } from '../helpers/app.ts';
 import { fixList } from '../helpers/world.ts';
 import { expectAccessible } from './axe.ts';
 import { startHarness, type Harness } from './harness.ts';
@@ -68,6 +68,7 @@ beforeAll(async () => {
   await staff.post(`/api/sessions/${sessionId}/roster`, { fileName: 'roster.csv', contentBase64: Buffer.from(rosterCsv(SEATED)).toString('base64') });
   const issued = await staff.post(`/api/sessions/${sessionId}/codes`, {});
   await staff.post(`/api/sessions/${sessionId}/checkin/open`);
+  await adoptRules(staff, sessionId, (issued.body as { deputyId: string }[]).slice(0, 2).map((c) => c.deputyId));
   // all but the last deputy are in the hall when the poll opens; the last one comes late, on a tablet
   for (const [i, c] of (issued.body as { code: string }[]).entries()) {
     codes.push(c.code);

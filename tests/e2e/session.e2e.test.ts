@@ -233,6 +233,25 @@ describe('a whole session through the browser', () => {
     expect(t1.url()).not.toContain('code=');
   });
 
+  it('staff name the 监票人 and record the adoption of the 票决办法; no vote before that', async () => {
+    const con = pages.get('console')!;
+    await con.getByTestId('tab-procedure').click();
+    const picks = con.getByTestId('scrutineer-pick');
+    await poll(() => picks.count()).toBe(3);
+    await picks.nth(0).check();
+    await con.getByTestId('chief-pick').nth(0).check();
+    await con.getByTestId('scrutiny-save').click();
+    await con.getByTestId('scrutiny-saved').waitFor();
+    await con.getByTestId('voting-rules-draft').click();
+    await poll(() => text(con.getByTestId('voting-rules-status'))).toBe('草案');
+    await con.getByLabel('通过的全体会议').fill('第二次全体会议');
+    await con.getByLabel('通过日期').fill('2027-01-10');
+    await con.getByTestId('voting-rules-adopt').click();
+    await poll(() => text(con.getByTestId('voting-rules-status'))).toBe('已通过');
+    await expectAccessible(con, 'console: voting rules adopted');
+    await con.getByRole('button', { name: /^表决（/ }).click();
+  });
+
   it('the poll opens; ballots arrive one by one, one of them across a network drop', async () => {
     const con = pages.get('console')!;
     const hall = pages.get('hall')!;

@@ -152,6 +152,12 @@ export async function setupHall(base: string, setupToken: string, opts: { deputi
   must(await admin.post(`/api/sessions/${session.id}/roster`, { fileName: 'roster.csv', contentBase64: Buffer.from(rosterCsv(opts.deputies)).toString('base64') }), 'roster');
   const codes = must(await admin.post(`/api/sessions/${session.id}/codes`, {}), 'codes') as { deputyId: string; code: string }[];
   must(await admin.post(`/api/sessions/${session.id}/checkin/open`), 'checkin/open');
+  must(await admin.req('PUT', `/api/sessions/${session.id}/scrutiny`, { scrutineers: codes.slice(0, 2).map((c, i) => ({ deputyId: c.deputyId, chief: i === 0 })), counterIds: [] }), 'scrutiny');
+  const draft = must(await admin.post(`/api/sessions/${session.id}/voting-rules/drafts`, {}), 'voting rules');
+  must(
+    await admin.post(`/api/sessions/${session.id}/voting-rules/adopt`, { version: draft.versions[0].version, body: '市十届人大三次会议', meeting: '第二次全体会议', adoptedOn: '2027-01-10' }),
+    'adoption',
+  );
   const deputies = await pool(codes, 16, async (c) => {
     const client = new Http(base);
     must(await client.post('/api/auth/deputy-login', { code: c.code }), 'deputy login');

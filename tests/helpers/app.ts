@@ -160,4 +160,24 @@ export function rosterCsv(n: number, delegations = ['宿城区代表团', '宿�
   return lines.join('\n');
 }
 
+/**
+ * The plenary adopts the session's 票决办法 (docs/PROCEDURE.md §3), naming `scrutineers` (the
+ * first is the 总监票人) unless the list is already set: no vote opens before this.
+ */
+export async function adoptRules(staff: Client, sessionId: string, scrutineers?: string[]): Promise<void> {
+  if (scrutineers) {
+    const list = await staff.req('PUT', `/api/sessions/${sessionId}/scrutiny`, { scrutineers: scrutineers.map((id, i) => ({ deputyId: id, chief: i === 0 })), counterIds: [] });
+    if (list.status !== 200) throw new Error(`scrutiny: ${JSON.stringify(list.body)}`);
+  }
+  const draft = await staff.post(`/api/sessions/${sessionId}/voting-rules/drafts`, {});
+  if (draft.status !== 200) throw new Error(`voting rules draft: ${JSON.stringify(draft.body)}`);
+  const adopted = await staff.post(`/api/sessions/${sessionId}/voting-rules/adopt`, {
+    version: draft.body.versions[0].version,
+    body: '市十届人大三次会议',
+    meeting: '第二次全体会议',
+    adoptedOn: '2027-01-10',
+  });
+  if (adopted.status !== 200) throw new Error(`voting rules adopt: ${JSON.stringify(adopted.body)}`);
+}
+
 export const key = () => `k${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`.padEnd(20, 'x');

@@ -1,7 +1,7 @@
 import type { CreateCycleBody, FreezeShortlistBody, Shortlist } from '@piaojue/shared';
 import pg from 'pg';
 import { expect } from 'vitest';
-import { adminClient, Client, defaultCycle, key, rosterCsv, userClient, type Answer, type TestApp } from './app.ts';
+import { adminClient, adoptRules, Client, defaultCycle, key, rosterCsv, userClient, type Answer, type TestApp } from './app.ts';
 
 /** The administrator and one staff user holding both 'staff' and 'presidium', made once per app. */
 export async function staffPair(t: TestApp): Promise<{ admin: Client; staff: Client }> {
@@ -35,7 +35,7 @@ export function fixList(staff: Client, cycleId: string, decision: FreezeShortlis
 export async function hall(
   t: TestApp,
   staff: Client,
-  opts: { cycle?: Partial<CreateCycleBody>; candidates?: number; deputies?: number; present?: number; freeze?: boolean } = {},
+  opts: { cycle?: Partial<CreateCycleBody>; candidates?: number; deputies?: number; present?: number; freeze?: boolean; adopt?: boolean } = {},
 ): Promise<Hall> {
   const cycle = await staff.post('/api/cycles', { ...defaultCycle, ...opts.cycle });
   if (cycle.status !== 200) throw new Error(`cycle: ${JSON.stringify(cycle.body)}`);
@@ -71,6 +71,7 @@ export async function hall(
     }
     deputies.push({ id: c.deputyId, code: c.code, client });
   }
+  if ((opts.freeze ?? true) && (opts.adopt ?? true)) await adoptRules(staff, sessionId, deputies.slice(0, 2).map((d) => d.id));
   return { cycleId, sessionId, candidateIds, deputies };
 }
 

@@ -160,15 +160,10 @@ if (process.env.HALL_4K) {
   await hall.setViewportSize({ width: 1280, height: 720 });
 }
 
-// certification: scrutineers confirm the count, then k presidium members certify
+// certification: the 监票人 (deputies 2–4 in the demo, voters 0–2 here) confirm the count on
+// their tablets, then k presidium members certify
 const closed = await admin.call<Poll>('GET', `/api/polls/${poll.id}`);
-for (let i = 0; i < closed.certification.scrutineerConfirmations; i++) {
-  const username = `jianpiao${i + 1}`;
-  await admin.call('POST', '/api/users', { username, displayName: `监票人${i + 1}`, password: 'scrutineer-pass-1', roles: ['scrutineer'] }).catch(() => undefined);
-  const s = new Client();
-  await s.call('POST', '/api/auth/login', { username, password: 'scrutineer-pass-1' });
-  await s.call('POST', `/api/polls/${poll.id}/confirm`);
-}
+for (const v of voters.slice(0, closed.certification.scrutineerConfirmations)) await v.call('POST', `/api/polls/${poll.id}/confirm`);
 const presidium = [{ username: 'zhuxituan', password: PRESIDIUM_PASS }];
 for (let i = 1; i < closed.certification.certifyK; i++) {
   const username = `zhuxituan${i + 1}`;

@@ -9,3 +9,4 @@ export * from './wording.ts';
 export * from './paper.ts';
 export * from './ceremony.ts';
 export * from './shortlist.ts';
+export * from './voting-rules.ts';

@@ -1,4 +1,4 @@
-import type { Counter, DeputyScrutiny, Poll, ScrutinyList, SetScrutinyBody } from '@piaojue/shared';
+import type { AdoptVotingRulesBody, Counter, DeputyScrutiny, DraftVotingRulesBody, Poll, ScrutinyList, SetScrutinyBody, VotingRules } from '@piaojue/shared';
 import { http, request } from './client.ts';
 
 const enc = encodeURIComponent;
@@ -9,5 +9,8 @@ export const procedureApi = {
   setScrutiny: (sessionId: string, body: SetScrutinyBody) => request<ScrutinyList>('PUT', `/api/sessions/${enc(sessionId)}/scrutiny`, body),
   staffAccounts: (sessionId: string) => http.get<Counter[]>(`/api/sessions/${enc(sessionId)}/scrutiny/staff`),
   myScrutiny: () => http.get<DeputyScrutiny>('/api/deputy/scrutiny'),
+  votingRules: (sessionId: string) => http.get<VotingRules>(`/api/sessions/${enc(sessionId)}/voting-rules`),
+  draftVotingRules: (sessionId: string, body: DraftVotingRulesBody) => http.post<VotingRules>(`/api/sessions/${enc(sessionId)}/voting-rules/drafts`, body),
+  adoptVotingRules: (sessionId: string, body: AdoptVotingRulesBody) => http.post<VotingRules>(`/api/sessions/${enc(sessionId)}/voting-rules/adopt`, body),
   confirmCount: (pollId: string) => http.post<Poll>(`/api/polls/${enc(pollId)}/confirm`),
 };

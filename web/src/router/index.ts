@@ -41,6 +41,12 @@ const routes: RouteRecordRaw[] = [
     meta: { app: 'console', staff: true },
   },
   {
+    path: '/console/sessions/:id/voting-rules/print',
+    name: 'voting-rules-print',
+    component: () => import('../views/console/VotingRulesPrintView.vue'),
+    meta: { app: 'console', staff: true },
+  },
+  {
     path: '/console',
     component: () => import('../views/console/ConsoleLayout.vue'),
     meta: { app: 'console', staff: true },

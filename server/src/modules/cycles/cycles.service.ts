@@ -13,6 +13,7 @@ import { AppError } from '../../lib/errors.ts';
 import { ownCycle, unitOf } from '../units/unit-scope.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { actorOf, type Principal } from '../auth/auth.service.ts';
+import { cycleRulesAdopted } from '../procedure/voting-rules.service.ts';
 import { cyclesRepository as repo } from './cycles.repository.ts';
 
 export function toCycle(r: CycleRow & { candidate_count?: number | null }): Cycle {
@@ -128,8 +129,12 @@ export class CyclesService {
     return this.db.transaction().execute(async (trx) => {
       const cur = await repo.lock(trx, id);
       if (!cur) throw new AppError('NOT_FOUND');
-      // The rules are part of what was frozen: once fixed they do not move.
-      if (cur.frozen_at) throw new AppError('LIST_FROZEN');
+      // The list and its places are fixed at the freeze; the other rules when the plenary adopts
+      // the 票决办法 (docs/PROCEDURE.md §3).
+      if (cur.frozen_at && (b.chooseN !== undefined || b.name !== undefined || b.year !== undefined || b.minExtraRatio !== undefined || b.maxExtraRatio !== undefined)) {
+        throw new AppError('LIST_FROZEN');
+      }
+      if (await cycleRulesAdopted(trx, id)) throw new AppError('RULES_ADOPTED');
       checkRatio(b.minExtraRatio ?? Number(cur.min_extra_ratio), b.maxExtraRatio ?? Number(cur.max_extra_ratio));
       await repo.update(trx, id, {
         ...(b.name !== undefined && { name: b.name }),

@@ -26,6 +26,7 @@ import { cyclesRepository } from '../cycles/cycles.repository.ts';
 import { candidateListHash, toCandidate } from '../cycles/cycles.service.ts';
 import { paperRepository } from '../paper/paper.repository.ts';
 import { confirmationsNeeded, isCounter } from '../procedure/scrutiny.service.ts';
+import { requireAdopted } from '../procedure/voting-rules.service.ts';
 import { attendanceOf } from '../sessions/sessions.service.ts';
 import { sessionsRepository } from '../sessions/sessions.repository.ts';
 import { rectificationRepository } from '../tracking/rectification.repository.ts';
@@ -50,6 +51,7 @@ export class PollsService {
       const cycle = await cyclesRepository.get(trx, session.cycle_id);
       if (!cycle) throw new AppError('NOT_FOUND');
       if (!cycle.frozen_at || !cycle.frozen_hash) throw new AppError('LIST_NOT_FROZEN');
+      await requireAdopted(trx, sessionId);
       const candidates = await cyclesRepository.candidates(trx, cycle.id);
       const p = await repo.insert(trx, {
         session_id: sessionId,
@@ -81,6 +83,7 @@ export class PollsService {
       const session = await sessionsRepository.lock(trx, p.session_id);
       const cycle = await cyclesRepository.get(trx, p.cycle_id);
       if (!session || !cycle) throw new AppError('NOT_FOUND');
+      if (p.kind !== 'rating') await requireAdopted(trx, p.session_id);
       if (p.kind === 'vote') {
         // The list on the ballot must be the list as frozen: recompute, don't trust stored hashes.
         const current = candidateListHash((await cyclesRepository.candidates(trx, cycle.id)).map(toCandidate));

@@ -1,4 +1,4 @@
-import { Counter, DeputyScrutiny, IdParams, Poll, ScrutinyList, SetScrutinyBody } from '@piaojue/shared';
+import { AdoptVotingRulesBody, Counter, DeputyScrutiny, DraftVotingRulesBody, IdParams, Poll, ScrutinyList, SetScrutinyBody, VotingRules } from '@piaojue/shared';
 import { Type } from 'typebox';
 import { requireDeputy } from '../../auth/guard.ts';
 import type { RoutesPlugin } from '../../lib/routes.ts';
@@ -6,8 +6,30 @@ import type { RoutesPlugin } from '../../lib/routes.ts';
 const READERS = ['staff', 'presidium', 'scrutineer'] as const;
 
 export const procedureRoutes: RoutesPlugin = async (app, { services }) => {
-  const { scrutiny, pollViews } = services;
+  const { scrutiny, votingRules, pollViews } = services;
   const tags = ['procedure'];
+
+  app.get(
+    '/api/sessions/:id/voting-rules',
+    { config: { roles: READERS }, schema: { tags, summary: '票决办法（草案、修改历史、通过情况）· The voting rules', params: IdParams, response: { 200: VotingRules } } },
+    (req) => votingRules.get(req.params.id),
+  );
+  app.post(
+    '/api/sessions/:id/voting-rules/drafts',
+    {
+      config: { roles: ['staff'] },
+      schema: { tags, summary: '按年度设置生成或修改票决办法草案 · Draft or amend the voting rules', params: IdParams, body: DraftVotingRulesBody, response: { 200: VotingRules } },
+    },
+    (req) => votingRules.draft(req.principal, req.params.id, req.body),
+  );
+  app.post(
+    '/api/sessions/:id/voting-rules/adopt',
+    {
+      config: { roles: ['staff'] },
+      schema: { tags, summary: '登记大会通过票决办法和监票人名单 · Record the adoption', params: IdParams, body: AdoptVotingRulesBody, response: { 200: VotingRules } },
+    },
+    (req) => votingRules.adopt(req.principal, req.params.id, req.body),
+  );
 
   app.get(
     '/api/sessions/:id/scrutiny',

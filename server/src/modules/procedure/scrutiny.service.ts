@@ -9,6 +9,7 @@ import { releaseCeremonyForNewList } from '../ceremony/ceremony-list.ts';
 import { pollsRepository } from '../polls/polls.repository.ts';
 import { sessionsRepository } from '../sessions/sessions.repository.ts';
 import { scrutinyRepository as repo } from './scrutiny.repository.ts';
+import { votingRulesAdopted } from './voting-rules.service.ts';
 
 /**
  * Who counts and who watches the count (docs/PROCEDURE.md §3). Other modules ask through the
@@ -65,9 +66,9 @@ export class ScrutinyService {
     };
   }
 
-  /** Once a poll of the session has opened, the list is part of its record. */
+  /** Adopted with the 票决办法, or once a poll of the session has opened, the list is part of the record. */
   private async locked(db: DbOrTx, sessionId: string): Promise<boolean> {
-    return (await sessionsRepository.hasOpenedPoll(db, sessionId)) !== undefined;
+    return (await votingRulesAdopted(db, sessionId)) || (await sessionsRepository.hasOpenedPoll(db, sessionId)) !== undefined;
   }
 
   async staffAccounts(sessionId: string): Promise<Counter[]> {

@@ -24,6 +24,7 @@ import { cyclesRepository } from '../cycles/cycles.repository.ts';
 import { ownCycle, sessionInScope, unitOf } from '../units/unit-scope.ts';
 import { pollsRepository } from '../polls/polls.repository.ts';
 import { forgetScrutineers } from '../procedure/scrutiny.service.ts';
+import { votingRulesAdopted } from '../procedure/voting-rules.service.ts';
 import { consumeConfirmation } from './dual-control.service.ts';
 import { parseRoster } from './roster-parse.ts';
 import { sessionsRepository as repo } from './sessions.repository.ts';
@@ -105,6 +106,7 @@ export class SessionsService {
     return this.db.transaction().execute(async (trx) => {
       if (!(await repo.lock(trx, sessionId))) throw new AppError('NOT_FOUND');
       if (await repo.hasOpenedPoll(trx, sessionId)) throw new AppError('ROSTER_LOCKED');
+      if (await votingRulesAdopted(trx, sessionId)) throw new AppError('ROSTER_ADOPTED');
       const scrutineersCleared = await forgetScrutineers(trx, sessionId);
       await repo.deleteDeputies(trx, sessionId);
       const rows = parsed.rows.map((r, i) => ({ session_id: sessionId, position: i + 1, name: r.name, delegation: r.delegation, seat: r.seat, phone: r.phone }));
