@@ -377,7 +377,7 @@ describe('access', () => {
     list.push({ what: 'staff deputy state', method: 'GET', url: '/api/deputy/state', status: 403, code: 'FORBIDDEN' });
     list.push({ what: 'anonymous confirms a count', who: 'anonymous', method: 'POST', url: `/api/polls/${closedPollId}/confirm`, status: 401, code: 'UNAUTHENTICATED' });
     list.push({ what: 'staff confirm a count (only a 监票人 on a tablet may)', method: 'POST', url: `/api/polls/${closedPollId}/confirm`, status: 403, code: 'FORBIDDEN' });
-    list.push({ what: 'a deputy who is no 监票人 confirms a count', who: 'deputy', method: 'POST', url: `/api/polls/${closedPollId}/confirm`, status: 403, code: 'NOT_SCRUTINEER' });
+    list.push({ what: 'a deputy of another session confirms a count', who: 'otherDeputy', method: 'POST', url: `/api/polls/${closedPollId}/confirm`, status: 404, code: 'NOT_FOUND' });
     list.push({ what: 'staff without presidium certifies', who: 'clerk', method: 'POST', url: `/api/polls/${closedPollId}/certify`, status: 403, code: 'FORBIDDEN' });
     list.push({ what: 'staff without presidium rejects', who: 'clerk', method: 'POST', url: `/api/polls/${closedPollId}/reject`, body: { reason: '有误' }, status: 403, code: 'FORBIDDEN' });
     list.push({ what: 'staff (not admin) creates a user', method: 'POST', url: '/api/users', body: { username: 'eve', displayName: 'x', password: 'long enough password', roles: ['admin'] }, status: 403, code: 'FORBIDDEN' });

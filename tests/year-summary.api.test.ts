@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, createTestApp, userClient, type TestApp } from './helpers/app.ts';
+import { adoptRules, Client, createTestApp, userClient, type TestApp } from './helpers/app.ts';
 import { castOk, fixList, hall, openPoll, staffPair, type Hall } from './helpers/world.ts';
 
 // 代表小组 supervision with the units' replies, and the year summary checked against figures
@@ -58,6 +58,7 @@ beforeAll(async () => {
     expect(r.status, JSON.stringify(r.body)).toBe(200);
   }
   expect((await fixList(staff, h.cycleId)).status).toBe(200);
+  await adoptRules(staff, h.sessionId, [h.deputies[0]!.id]);
   const vote = await openPoll(staff, h.sessionId);
   const [, c2, c3] = h.candidateIds as [string, string, string];
   for (const d of h.deputies) await castOk(d.client, vote, { type: 'approve', marks: { [c1]: 'for', [c2]: 'for', [c3]: 'for', [c4]: 'against' } });

@@ -31,6 +31,11 @@ const procedureEn: typeof procedureZhCN = {
       history: 'Versions',
       version: 'Version {v}',
     },
+    sheet: {
+      open: 'Count sheet',
+      chair: 'Presiding chair',
+      saveChair: 'Save',
+    },
     scrutiny: {
       title: 'Scrutineers, chief scrutineer and tellers',
       explain: 'Scrutineers are deputies of this session (they confirm the count on their own tablet); one of them is the chief scrutineer. Tellers are staff who count under the scrutineers.',

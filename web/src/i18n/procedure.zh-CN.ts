@@ -31,6 +31,11 @@ const procedureZhCN = {
       history: '各稿',
       version: '第{v}稿',
     },
+    sheet: {
+      open: '表决结果报告单',
+      chair: '执行主席',
+      saveChair: '保存',
+    },
     scrutiny: {
       title: '监票人、总监票人和计票人',
       explain: '监票人由本次会议的代表担任（在本人平板上确认计票结果），其中一人为总监票人；计票人由工作人员担任，在监票人监督下计票。',
