@@ -76,7 +76,7 @@ describe('the procedure in the browser', () => {
     await doc.waitFor({ timeout: UI });
     await poll(() => page.getByTestId('voting-rules-adopted').textContent()).toContain('第二次全体会议通过，赞成11票，反对0票，弃权1票');
     const text = (await doc.textContent()) ?? '';
-    expect(text).toContain('宿迁市第六届人民代表大会第三次会议民生实事项目票决办法');
+    expect(text.replace(/\n/g, '')).toContain('宿迁市第六届人民代表大会第三次会议民生实事项目票决办法');
     expect(text).toContain('候选项目7个，应选5个');
     expect(text).toContain('投票人数少于5人的');
     expect(text).toContain('总监票人');
@@ -119,7 +119,7 @@ describe('the procedure in the browser', () => {
     const plain = await other.newPage();
     await plain.goto(`${h.base}/t/login?code=${codes[0]!.code}`);
     await plain.getByRole('button', { name: '登 录' }).click();
-    await plain.getByTestId('checkin-status').waitFor({ timeout: UI });
+    await plain.getByTestId('deputy-done').waitFor({ timeout: UI });
     expect(await plain.getByTestId('scrutineer-confirm').count()).toBe(0);
     await other.close();
     await ctx.close();

@@ -56,6 +56,13 @@ const procedureEn: typeof procedureZhCN = {
       none: 'No scrutineers named yet',
     },
     tablet: {
+      record: 'Ballots issued {issued}, returned {returned}, valid {valid}, invalid {invalid}.',
+      rank: 'Rank',
+      project: 'Project',
+      for: 'For',
+      against: 'Against',
+      abstain: 'Abstain',
+      outcome: 'Outcome',
       title: 'Scrutineer: confirm the count',
       chiefTitle: 'Chief scrutineer: confirm the count',
       explain: 'Check the count below. When it is right, press “Confirm the count”; the presidium can certify only after the scrutineers have confirmed.',

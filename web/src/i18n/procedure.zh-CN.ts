@@ -56,6 +56,13 @@ const procedureZhCN = {
       none: '尚未设定监票人名单',
     },
     tablet: {
+      record: '发出表决票{issued}张，收回{returned}张，有效{valid}张，无效{invalid}张。',
+      rank: '名次',
+      project: '候选项目',
+      for: '赞成',
+      against: '反对',
+      abstain: '弃权',
+      outcome: '结果',
       title: '监票人确认计票结果',
       chiefTitle: '总监票人确认计票结果',
       explain: '请核对下列计票结果。确认无误后点击“确认计票结果”，主席团须在监票人确认后方可确认结果。',
