@@ -14,6 +14,18 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
 
+export type Json = JsonValue;
+
+export type JsonArray = JsonValue[];
+
+export type JsonObject = {
+  [x: string]: JsonValue | undefined;
+};
+
+export type JsonPrimitive = boolean | number | string | null;
+
+export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
+
 export type Numeric = ColumnType<string, number | string, number | string>;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -507,6 +519,32 @@ export interface Users {
   username: string;
 }
 
+export interface VotingRulesAdoptions {
+  adopted_on: Timestamp;
+  body: string;
+  meeting: string;
+  recorded_at: Generated<Timestamp>;
+  recorded_by: string;
+  session_id: string;
+  text_hash: string;
+  version: number;
+  votes_abstain: number | null;
+  votes_against: number | null;
+  votes_for: number | null;
+}
+
+export interface VotingRulesVersions {
+  counters: Json;
+  drafted_at: Generated<Timestamp>;
+  drafted_by: string;
+  note: Generated<string>;
+  provisions: Generated<string>;
+  rules: Json;
+  scrutineers: Json;
+  session_id: string;
+  version: number;
+}
+
 export interface DB {
   audit_log: AuditLog;
   auth_sessions: AuthSessions;
@@ -548,6 +586,8 @@ export interface DB {
   tracking_projects: TrackingProjects;
   tracking_reports: TrackingReports;
   users: Users;
+  voting_rules_adoptions: VotingRulesAdoptions;
+  voting_rules_versions: VotingRulesVersions;
 }
 
 export type Database = DB;
@@ -591,6 +631,8 @@ export type TrackingMonitorsTable = TrackingMonitors;
 export type TrackingProjectsTable = TrackingProjects;
 export type TrackingReportsTable = TrackingReports;
 export type UsersTable = Users;
+export type VotingRulesAdoptionsTable = VotingRulesAdoptions;
+export type VotingRulesVersionsTable = VotingRulesVersions;
 
 export type CycleRow = Selectable<CyclesTable>;
 export type CandidateRow = Selectable<CandidatesTable>;
