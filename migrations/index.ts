@@ -16,7 +16,7 @@ import * as m2230 from './2026_12_04_2230_scrutineers.ts';
 import * as m2300 from './2026_12_04_2300_rectify_basic.ts';
 import * as m2345 from './2026_12_04_2345_key_ceremony.ts';
 import * as m2350 from './2026_12_04_2350_paper_ballots.ts';
-import * as m2310 from './2026_12_04_2310_voting_rules.ts';
+import * as m2355 from './2026_12_04_2355_voting_rules.ts';
 
 /** Every migration, by name, in order. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -37,5 +37,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_2300_rectify_basic': m2300,
   '2026_12_04_2345_key_ceremony': m2345,
   '2026_12_04_2350_paper_ballots': m2350,
-  '2026_12_04_2310_voting_rules': m2310,
+  '2026_12_04_2355_voting_rules': m2355,
 };
