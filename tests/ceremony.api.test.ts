@@ -28,7 +28,7 @@ interface Tablet { client: Client; index: number; secret: GuardianSecret; commit
 
 /** A session whose first `n` deputies are its 监票人, and a ceremony started with threshold `t`. */
 async function ceremony(n: number, threshold?: number): Promise<{ h: Hall; params: CeremonyParams; tablets: Tablet[] }> {
-  const h = await hall(t, staff, { deputies: n + 2 });
+  const h = await hall(t, staff, { deputies: n + 2, adopt: false });
   const list = { scrutineers: h.deputies.slice(0, n).map((d, i) => ({ deputyId: d.id, chief: i === 0 })), counterIds: [] };
   expect((await staff.req('PUT', `/api/sessions/${h.sessionId}/scrutiny`, list)).status).toBe(200);
   const started = await staff.post(`/api/sessions/${h.sessionId}/ceremony`, threshold === undefined ? {} : { threshold });
@@ -215,7 +215,7 @@ describe('attacks on the ceremony', () => {
   });
 
   it('refuses a threshold outside 1..n and a session without 监票人', async () => {
-    const h = await hall(t, staff, { deputies: 4 });
+    const h = await hall(t, staff, { deputies: 4, adopt: false });
     await expectRefused(await staff.post(`/api/sessions/${h.sessionId}/ceremony`, {}), 409, 'CEREMONY_NO_SCRUTINEERS');
     const list = { scrutineers: h.deputies.slice(0, 3).map((d, i) => ({ deputyId: d.id, chief: i === 0 })), counterIds: [] };
     expect((await staff.req('PUT', `/api/sessions/${h.sessionId}/scrutiny`, list)).status).toBe(200);
