@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CANDIDATES, demoRosterCsv } from '../../scripts/demo-data.ts';
 import { Client, defaultCycle, key, userClient, type TestApp } from '../helpers/app.ts';
-import { staffPair } from '../helpers/world.ts';
+import { fixList, staffPair } from '../helpers/world.ts';
 import { expectAccessible } from './axe.ts';
 import { startHarness, type Harness } from './harness.ts';
 
@@ -33,7 +33,7 @@ beforeAll(async () => {
   await userClient(t, pair.admin, 'jipiao', ['staff']);
   const cycle = await staff.post('/api/cycles', { ...defaultCycle, chooseN: 5, passThreshold: 'seated_majority', minBallots: 3, certifyK: 1, scrutineerConfirmations: null });
   for (const c of DEMO_CANDIDATES.slice(0, 7)) await staff.post(`/api/cycles/${cycle.body.id}/candidates`, c);
-  expect((await staff.post(`/api/cycles/${cycle.body.id}/freeze`, { decision: '市人大常委会第三十二次主任会议' })).status).toBe(200);
+  expect((await fixList(staff, cycle.body.id)).status).toBe(200);
   sessionId = (await staff.post('/api/sessions', { cycleId: cycle.body.id, name: '宿迁市第六届人民代表大会第三次会议' })).body.id;
   await staff.post(`/api/sessions/${sessionId}/roster`, { fileName: 'roster.csv', contentBase64: Buffer.from(demoRosterCsv(SEATED)).toString('base64') });
   codes.push(...(await staff.post(`/api/sessions/${sessionId}/codes`, {})).body);
