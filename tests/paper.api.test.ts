@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { verifyArchive } from '../server/src/modules/results/archive.ts';
 import type { CycleArchive } from '../server/src/modules/results/archive.service.ts';
-import { createTestApp, key, userClient, type Client, type TestApp } from './helpers/app.ts';
+import { adoptRules, createTestApp, key, userClient, type Client, type TestApp } from './helpers/app.ts';
 import { castOk, expectErrorBody, hall, rowOf, snapshot, staffPair, withPg, type Hall } from './helpers/world.ts';
 
 /** Paper ballots (docs/PROCEDURE.md, "Paper ballots"): issuing, the two entries, the confirmation, the combined count. */
@@ -20,7 +20,7 @@ async function userId(c: Client): Promise<string> {
 
 /** A hall whose deputy 0 is the 总监票人 and deputy 1 a 监票人; tellers 1–3 are its 计票人. */
 async function paperHall(opts: { deputies?: number; cycle?: Partial<CreateCycleBody> } = {}): Promise<Hall> {
-  const h = await hall(t, staff, { deputies: opts.deputies ?? 8, ...(opts.cycle && { cycle: opts.cycle }) });
+  const h = await hall(t, staff, { deputies: opts.deputies ?? 8, adopt: false, ...(opts.cycle && { cycle: opts.cycle }) });
   const r = await staff.req('PUT', `/api/sessions/${h.sessionId}/scrutiny`, {
     scrutineers: [
       { deputyId: h.deputies[0]!.id, chief: true },
@@ -29,6 +29,8 @@ async function paperHall(opts: { deputies?: number; cycle?: Partial<CreateCycleB
     counterIds: [ids.teller1, ids.teller2, ids.teller3],
   });
   expect(r.status, JSON.stringify(r.body)).toBe(200);
+  // the plenary adopts the 票决办法 with this list (docs/PROCEDURE.md §3)
+  await adoptRules(staff, h.sessionId);
   return h;
 }
 
@@ -272,8 +274,9 @@ describe('bad figures: each refused with its code, nothing saved', () => {
 
 describe('whole poll on paper', () => {
   it('issues only paper ballots (late arrivals too), refuses every tablet, and counts the paper figures', async () => {
-    const h = await hall(t, staff, { deputies: 6, present: 5 });
+    const h = await hall(t, staff, { deputies: 6, present: 5, adopt: false });
     await staff.req('PUT', `/api/sessions/${h.sessionId}/scrutiny`, { scrutineers: [{ deputyId: h.deputies[0]!.id, chief: true }, { deputyId: h.deputies[1]!.id, chief: false }], counterIds: [ids.teller1, ids.teller2] });
+    await adoptRules(staff, h.sessionId);
     const pollId = await newPoll(h, true);
     expectErrorBody((await staff.req('PUT', `/api/polls/${pollId}/paper/mode`, { whole: false })).body, 'POLL_STATE');
     expect((await h.deputies[5]!.client.post('/api/deputy/checkin')).status).toBe(200);
