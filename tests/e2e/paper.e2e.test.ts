@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paperFiguresOf, type BallotBody } from '@piaojue/shared';
-import { userClient, type Client, type TestApp } from '../helpers/app.ts';
+import { adoptRules, userClient, type Client, type TestApp } from '../helpers/app.ts';
 import { castOk, hall, openPoll, staffPair, type Hall } from '../helpers/world.ts';
 import { startHarness, type Harness } from './harness.ts';
 
@@ -52,7 +52,7 @@ beforeAll(async () => {
   const teller1 = await userClient(t, admin, 'jipiao1', ['staff']);
   teller2 = await userClient(t, admin, 'jipiao2', ['staff']);
   const ids = await Promise.all([teller1, teller2].map(async (c) => (await c.get('/api/auth/me')).body.user.id as string));
-  w = await hall(t, staff, { candidates: 5, deputies: 8, cycle: { chooseN: 3, year: 2098, name: '2098年度宿迁市民生实事项目' } });
+  w = await hall(t, staff, { candidates: 5, deputies: 8, cycle: { chooseN: 3, year: 2098, name: '2098年度宿迁市民生实事项目' }, adopt: false });
   const list = await staff.req('PUT', `/api/sessions/${w.sessionId}/scrutiny`, {
     scrutineers: [
       { deputyId: w.deputies[0]!.id, chief: true },
@@ -61,6 +61,8 @@ beforeAll(async () => {
     counterIds: ids,
   });
   expect(list.status, JSON.stringify(list.body)).toBe(200);
+  // the plenary adopts the 票决办法 with this list (docs/PROCEDURE.md §3)
+  await adoptRules(staff, w.sessionId);
   pollId = await openPoll(staff, w.sessionId);
   // two tablets fail: their deputies vote on paper
   for (const d of w.deputies.slice(6)) expect((await staff.post(`/api/polls/${pollId}/paper/deputies`, { deputyId: d.id })).status).toBe(200);
