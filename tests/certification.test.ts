@@ -115,8 +115,8 @@ describe('the server signs off by the shared rule', () => {
         for (const { decision, n } of steps) {
           const shown = (await s.staff.get<Poll>(`/api/polls/${id}`)).body;
           if (shown.status !== 'closed') break;
-          // The session's 监票人 are deputies[4] and deputies[5] (beforeAll).
-          const scrutineer = s.deputies[4 + (n % 2)]!;
+          // The session's 监票人 are deputies[0] and deputies[1] (scenario() names them).
+          const scrutineer = s.deputies[n % 2]!;
           const signer = decision === 'confirm' ? { deputyId: scrutineer.id } : { userId: presidium[n]!.userId };
           const expected = signoffVerdict(shown.certification, shown.certification.signoffs, signer, decision);
           const client = decision === 'confirm' ? scrutineer.client : presidium[n]!.client;
