@@ -1,7 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { BALLOT_TYPES, PASS_THRESHOLDS, QUORUM_RULES, TIE_RULES } from '../domain/rules.ts';
 import { IsoDate, Nullable, PlainDate, Text, Uuid } from './common.ts';
-import { CandidateResultSchema, OfficialRecordSchema } from './polls.ts';
 
 /**
  * 监票人, 总监票人 and 计票人 of a session (docs/PROCEDURE.md §3): the 监票人 are deputies of the
@@ -125,42 +124,3 @@ export const AdoptVotingRulesBody = Type.Object({
   votes: Type.Optional(AdoptionVotes),
 });
 export type AdoptVotingRulesBody = Static<typeof AdoptVotingRulesBody>;
-
-/**
- * 表决结果报告单: the count as the 总监票人 reports it to the 执行主席, with lines for the
- * signatures of the 总监票人, the 监票人 and the 计票人. `parts` splits the record into its
- * electronic and paper parts when paper ballots were counted.
- */
-export const CountSheet = Type.Object({
-  pollId: Uuid,
-  title: Type.String(),
-  status: Type.String(),
-  sessionName: Type.String(),
-  cycleName: Type.String(),
-  openedAt: Nullable(IsoDate),
-  closedAt: Nullable(IsoDate),
-  certifiedAt: Nullable(IsoDate),
-  rules: Type.Object({
-    chooseN: Type.Integer(),
-    candidateCount: Type.Integer(),
-    ballotType: Type.Enum(BALLOT_TYPES),
-    passThreshold: Type.Enum(PASS_THRESHOLDS),
-    tieRule: Type.Enum(TIE_RULES),
-    thresholdVotes: Nullable(Type.Number()),
-  }),
-  record: OfficialRecordSchema,
-  parts: Nullable(Type.Object({ electronic: OfficialRecordSchema, paper: OfficialRecordSchema })),
-  rows: Type.Array(CandidateResultSchema),
-  vacancies: Type.Integer(),
-  tie: Nullable(Type.Object({ names: Type.Array(Type.String()), places: Type.Integer(), resolution: Type.Enum(TIE_RULES) })),
-  chiefScrutineer: Nullable(Type.String()),
-  scrutineers: Type.Array(Type.String()),
-  counters: Type.Array(Type.String()),
-  confirmedBy: Type.Array(Type.String()),
-  /** 执行主席 who announces the result; '' until staff enter it */
-  presidingChair: Type.String(),
-});
-export type CountSheet = Static<typeof CountSheet>;
-
-export const PresidingChairBody = Type.Object({ name: Text(100) });
-export type PresidingChairBody = Static<typeof PresidingChairBody>;
