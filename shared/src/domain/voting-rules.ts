@@ -37,8 +37,10 @@ export interface VotingRulesDocument {
 
 const DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
 
-/** 1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (articles never reach a hundred). */
-export function chineseNumber(n: number): string {
+/** 1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 43 → 四十三: the numbering of articles (第一条) and lists
+ *  (一、二、…); outside 1–99 the Arabic figure. */
+export function chineseNumeral(n: number): string {
+  if (!Number.isInteger(n) || n < 1 || n > 99) return String(n);
   if (n < 10) return DIGITS[n]!;
   const tens = Math.floor(n / 10);
   const ones = n % 10;
@@ -93,7 +95,7 @@ export function votingRulesDocument(i: VotingRulesInput): VotingRulesDocument {
   ];
   return {
     title: `${i.sessionName}民生实事项目票决办法`,
-    articles: body.map((text, n) => `第${chineseNumber(n + 1)}条　${text}`),
+    articles: body.map((text, n) => `第${chineseNumeral(n + 1)}条　${text}`),
     scrutineers: [...chief, ...i.scrutineers.filter((s) => !s.chief)].map((s) => `${s.name}（${s.delegation}）${s.chief ? '　总监票人' : ''}`),
   };
 }

@@ -24,16 +24,7 @@ export function zhNumber(v: number | null | undefined): string {
   return v === null || v === undefined ? '' : numFmt.format(v);
 }
 
-const DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
-
-/** 1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 43 → 四十三 (list numbering 一、二、…). */
-export function chineseNumeral(n: number): string {
-  if (!Number.isInteger(n) || n < 1 || n > 99) return String(n);
-  if (n < 10) return DIGITS[n]!;
-  const tens = Math.floor(n / 10);
-  const ones = n % 10;
-  return `${tens === 1 ? '' : DIGITS[tens]}十${ones ? DIGITS[ones] : ''}`;
-}
+export { chineseNumeral } from '@piaojue/shared/domain';
 
 export interface BodyLayout {
   /** paragraphs before the list of projects (or the rating table) */
