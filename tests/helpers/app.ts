@@ -152,6 +152,9 @@ export const defaultCycle: CreateCycleBody = {
   // Most tests certify without the 监票人's tablets; their own tests (tests/procedure.api.test.ts)
   // use the default: every 监票人 present, at least 2.
   scrutineerConfirmations: 0,
+  // New cycles encrypt by default; the fixtures that test encrypted polls ask for it
+  // (hall(…, { encrypted: true }), tests/encrypted-*.api.test.ts).
+  ballotMode: 'plain',
 };
 
 export function rosterCsv(n: number, delegations = ['宿城区代表团', '宿豫区代表团', '沭阳县代表团']): string {

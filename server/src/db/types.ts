@@ -88,6 +88,7 @@ export interface CollectionPoints {
 }
 
 export interface Cycles {
+  ballot_mode: Generated<"encrypted" | "plain">;
   ballot_type: "approve" | "choose" | "rank";
   certify_k: Generated<number>;
   choose_n: number;
@@ -187,7 +188,17 @@ export interface PollBox {
   body: ColumnType<unknown, string | null, string | null>;
   id: Generated<string>;
   poll_id: string;
+  proof_status: "pending" | "verified" | "rejected" | null;
+  reject_reason: string | null;
   valid: Generated<boolean>;
+}
+
+export interface PollDecryptions {
+  at: Generated<Timestamp>;
+  body: ColumnType<unknown, string, never>;
+  deputy_id: string;
+  guardian: number;
+  poll_id: string;
 }
 
 export interface PollRoll {
@@ -201,9 +212,11 @@ export interface PollRoll {
 
 export interface Polls {
   allow_abstain: Generated<boolean>;
+  ballot_mode: Generated<"encrypted" | "plain">;
   ballot_type: "approve" | "choose" | "rank" | "rating";
   cancelled_at: Timestamp | null;
   candidate_ids: ColumnType<string[], string, string>;
+  ceremony_id: string | null;
   certified_at: Timestamp | null;
   certify_k: Generated<number>;
   choose_n: number;
@@ -211,7 +224,10 @@ export interface Polls {
   closes_at: Timestamp | null;
   countdown_seconds: number | null;
   created_at: Generated<Timestamp>;
+  crypto_spec: ColumnType<unknown, string | null | undefined, string | null>;
   cycle_id: string;
+  encrypted_ballots: number | null;
+  encrypted_sums: ColumnType<unknown, string | null | undefined, string | null>;
   grading_rule: string | null;
   id: Generated<string>;
   kind: "vote" | "runoff" | "rating";
@@ -230,7 +246,7 @@ export interface Polls {
   scrutineer_confirmations: number | null;
   seated: number | null;
   session_id: string;
-  status: Generated<"draft" | "open" | "counting" | "closed" | "rejected" | "certified" | "published" | "cancelled">;
+  status: Generated<"draft" | "open" | "counting" | "decrypting" | "closed" | "rejected" | "certified" | "published" | "cancelled">;
   tie_rule: string;
   title: string;
 }
@@ -560,6 +576,7 @@ export interface DB {
   paper_counts: PaperCounts;
   paper_entries: PaperEntries;
   poll_box: PollBox;
+  poll_decryptions: PollDecryptions;
   poll_roll: PollRoll;
   poll_signoffs: PollSignoffs;
   poll_trackers: PollTrackers;
@@ -605,6 +622,7 @@ export type LoginFailuresTable = LoginFailures;
 export type PaperCountsTable = PaperCounts;
 export type PaperEntriesTable = PaperEntries;
 export type PollBoxTable = PollBox;
+export type PollDecryptionsTable = PollDecryptions;
 export type PollRollTable = PollRoll;
 export type PollsTable = Polls;
 export type PollSignoffsTable = PollSignoffs;

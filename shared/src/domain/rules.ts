@@ -21,6 +21,13 @@ export type QuorumRule = (typeof QUORUM_RULES)[number];
 export const TIE_RULES = ['runoff', 'vacant', 'presidium'] as const;
 export type TieRule = (typeof TIE_RULES)[number];
 
+/**
+ * encrypted: ballots sealed on the tablet under the 监票人's joint key, only the totals ever
+ * decrypted (docs/CRYPTO.md); plain: the server sees each ballot (only where a cycle chooses it).
+ */
+export const BALLOT_MODES = ['encrypted', 'plain'] as const;
+export type BallotMode = (typeof BALLOT_MODES)[number];
+
 export const MARKS = ['for', 'against', 'abstain'] as const;
 export type Mark = (typeof MARKS)[number];
 

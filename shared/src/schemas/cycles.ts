@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { BALLOT_TYPES, LEVELS, PASS_THRESHOLDS, QUORUM_RULES, TIE_RULES } from '../domain/rules.ts';
+import { BALLOT_MODES, BALLOT_TYPES, LEVELS, PASS_THRESHOLDS, QUORUM_RULES, TIE_RULES } from '../domain/rules.ts';
 import { IsoDate, LongText, Nullable, Text, Uuid } from './common.ts';
 
 export const CycleRules = Type.Object({
@@ -24,6 +24,11 @@ export const CycleRules = Type.Object({
    * reveals how each was cast); it can only be cancelled, destroying its ballots.
    */
   minBallots: Type.Integer({ minimum: 1, maximum: 1000 }),
+  /**
+   * 加密表决 (encrypted, the default for a new cycle) or 明文表决 (plain, only where the cycle
+   * chooses it; marked as such on the hall and in the 公告). docs/CRYPTO.md.
+   */
+  ballotMode: Type.Enum(BALLOT_MODES),
 });
 export type CycleRules = Static<typeof CycleRules>;
 
@@ -33,8 +38,8 @@ export const CreateCycleBody = Type.Evaluate(Type.Intersect([
     name: Text(200),
     year: Type.Integer({ minimum: 2000, maximum: 2200 }),
   }),
-  Type.Partial(Type.Pick(CycleRules, ['minExtraRatio', 'maxExtraRatio', 'certifyK', 'scrutineerConfirmations', 'minBallots'])),
-  Type.Omit(CycleRules, ['minExtraRatio', 'maxExtraRatio', 'certifyK', 'scrutineerConfirmations', 'minBallots']),
+  Type.Partial(Type.Pick(CycleRules, ['minExtraRatio', 'maxExtraRatio', 'certifyK', 'scrutineerConfirmations', 'minBallots', 'ballotMode'])),
+  Type.Omit(CycleRules, ['minExtraRatio', 'maxExtraRatio', 'certifyK', 'scrutineerConfirmations', 'minBallots', 'ballotMode']),
 ]));
 export type CreateCycleBody = Static<typeof CreateCycleBody>;
 

@@ -1,10 +1,14 @@
 import { Type, type Static } from 'typebox';
 import { GRADES, GRADING_RULES, RATING_BASES, RATING_BODIES, RATING_MARKS } from '../domain/grading.ts';
-import { BALLOT_TYPES, MARKS, PASS_THRESHOLDS, TIE_RULES } from '../domain/rules.ts';
+import { BALLOT_MODES, BALLOT_TYPES, MARKS, PASS_THRESHOLDS, TIE_RULES } from '../domain/rules.ts';
 import { IsoDate, Nullable, Uuid } from './common.ts';
 
-/** counting: closed to the tablets, paper ballots being counted (docs/PROCEDURE.md, "Paper ballots"). */
-export const POLL_STATUSES = ['draft', 'open', 'counting', 'closed', 'rejected', 'certified', 'published', 'cancelled'] as const;
+/**
+ * counting: closed to the tablets, paper ballots being counted (docs/PROCEDURE.md, "Paper ballots").
+ * decrypting: an encrypted poll closed to ballots, its sums fixed, waiting for t 监票人's
+ * partial decryptions (docs/CRYPTO.md §"Polls").
+ */
+export const POLL_STATUSES = ['draft', 'open', 'counting', 'decrypting', 'closed', 'rejected', 'certified', 'published', 'cancelled'] as const;
 export const POLL_KINDS = ['vote', 'runoff', 'rating'] as const;
 export type PollKind = (typeof POLL_KINDS)[number];
 export const POLL_BALLOT_TYPES = [...BALLOT_TYPES, 'rating'] as const;
@@ -185,6 +189,17 @@ export const PollCandidate = Type.Object({
 });
 export type PollCandidate = Static<typeof PollCandidate>;
 
+/**
+ * An encrypted poll's decryption, 监票人解密中 k/t: the ceremony's threshold, how many 监票人
+ * have sent a partial decryption whose proofs verified, and who. Null for a plain poll.
+ */
+export const PollDecryption = Type.Object({
+  threshold: Type.Integer(),
+  done: Type.Integer(),
+  guardians: Type.Array(Type.Object({ index: Type.Integer(), name: Type.String(), done: Type.Boolean() })),
+});
+export type PollDecryption = Static<typeof PollDecryption>;
+
 export const Poll = Type.Object({
   id: Uuid,
   sessionId: Uuid,
@@ -205,6 +220,9 @@ export const Poll = Type.Object({
   reratingOf: Nullable(Uuid),
   /** The whole poll is on paper (docs/PROCEDURE.md, "Paper ballots"). */
   paperWhole: Type.Boolean(),
+  /** Copied from the cycle when the poll is made. */
+  ballotMode: Type.Enum(BALLOT_MODES),
+  decryption: Nullable(PollDecryption),
   listHash: Type.String(),
   candidates: Type.Array(PollCandidate),
   countdownSeconds: Nullable(Type.Integer()),
@@ -234,6 +252,8 @@ export const StaffTurnout = Type.Object({
   issued: Type.Integer(),
   voted: Type.Integer(),
   byDelegation: Type.Array(Type.Object({ delegation: Type.String(), issued: Type.Integer(), voted: Type.Integer() })),
+  /** Encrypted polls: ballots whose proofs failed the server's check (无效, never tallied). No names. */
+  rejected: Type.Integer(),
   notVoted: Type.Array(Type.Object({ deputyId: Uuid, name: Type.String(), delegation: Type.String(), seat: Type.String() })),
 });
 export type StaffTurnout = Static<typeof StaffTurnout>;
@@ -253,3 +273,59 @@ export const DeputyState = Type.Object({
   ballot: Type.Object({ issued: Type.Boolean(), voted: Type.Boolean(), paper: Type.Boolean() }),
 });
 export type DeputyState = Static<typeof DeputyState>;
+
+const B64 = (bytes: number) => Type.String({ pattern: '^[A-Za-z0-9_-]+$', minLength: Math.ceil((bytes * 4) / 3), maxLength: Math.ceil((bytes * 4) / 3) });
+const Element = B64(32);
+
+/**
+ * What a tablet needs to encrypt a ballot of an encrypted poll (docs/CRYPTO.md §"Polls"):
+ * the ceremony's parameters, the poll's spec as fixed at opening, and the joint key. The tablet
+ * builds its PollContext with pollContextOf({ params, spec, jointKey: parsePoint(jointKey) }).
+ */
+export const PollCryptoContext = Type.Object({
+  params: Type.Object({ ceremonyId: Uuid, guardians: Type.Array(Uuid), threshold: Type.Integer() }),
+  spec: Type.Object({
+    pollId: Uuid,
+    kind: Type.Enum(['approve', 'choose', 'rank', 'rating'] as const),
+    candidates: Type.Integer(),
+    places: Type.Integer(),
+    allowAbstain: Type.Boolean(),
+    maxBallots: Type.Integer(),
+  }),
+  jointKey: Element,
+  /** the key's fingerprint, as the hall and the 票决办法 annex show it */
+  fingerprint: Type.String(),
+});
+export type PollCryptoContext = Static<typeof PollCryptoContext>;
+
+/** An encrypted ballot as the tablet sends it in `ballot` (encryptedBallotToJson). */
+export const EncryptedBallotWire = Type.Object({
+  encrypted: Type.Object({
+    slots: Type.Array(Type.Tuple([Element, Element]), { maxItems: 2000 }),
+    proofs: Type.Array(Type.Object({ c: Type.Array(Element, { maxItems: 300 }), v: Type.Array(Element, { maxItems: 300 }) }), { maxItems: 2000 }),
+  }),
+});
+export type EncryptedBallotWire = Static<typeof EncryptedBallotWire>;
+
+/** A 监票人's 解密 task: the poll's encrypted sums, to decrypt with their share on the tablet. */
+export const DecryptionTask = Type.Object({
+  pollId: Uuid,
+  ceremonyId: Uuid,
+  /** this 监票人's guardian index in the ceremony */
+  guardian: Type.Integer(),
+  /** how many ballots were summed (verified ones) */
+  ballots: Type.Integer(),
+  /** per tally slot, the sum [α, β] */
+  sums: Type.Array(Type.Tuple([Element, Element])),
+  /** whether this 监票人's partial decryption is already in */
+  done: Type.Boolean(),
+});
+export type DecryptionTask = Static<typeof DecryptionTask>;
+
+/** A 监票人's partial decryption of every sum, with a Chaum–Pedersen proof each (the bulletin's shape). */
+export const PartialDecryptionBody = Type.Object({
+  guardian: Type.Integer({ minimum: 1, maximum: 255 }),
+  shares: Type.Array(Element, { minItems: 1, maxItems: 2000 }),
+  proofs: Type.Array(Type.Object({ c: Element, v: Element }, { additionalProperties: false }), { minItems: 1, maxItems: 2000 }),
+}, { additionalProperties: false });
+export type PartialDecryptionBody = Static<typeof PartialDecryptionBody>;

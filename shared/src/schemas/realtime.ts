@@ -2,7 +2,8 @@ import { Type, type Static } from 'typebox';
 import type { ErrorBody } from '../errors.ts';
 import { PASS_THRESHOLDS } from '../domain/rules.ts';
 import { IsoDate, Nullable, Uuid } from './common.ts';
-import { IdempotencyKey, POLL_BALLOT_TYPES, POLL_KINDS, POLL_STATUSES, PollResult, RatingResultSchema, StaffTurnout, Turnout } from './polls.ts';
+import { BALLOT_MODES } from '../domain/rules.ts';
+import { IdempotencyKey, PollDecryption, POLL_BALLOT_TYPES, POLL_KINDS, POLL_STATUSES, PollResult, RatingResultSchema, StaffTurnout, Turnout } from './polls.ts';
 import { Attendance } from './sessions.ts';
 
 /**
@@ -23,6 +24,9 @@ export const HallPoll = Type.Object({
   chooseN: Type.Integer(),
   passThreshold: Type.Enum(PASS_THRESHOLDS),
   candidateCount: Type.Integer(),
+  ballotMode: Type.Enum(BALLOT_MODES),
+  /** encrypted polls: 监票人解密中 k/t; null for a plain poll */
+  decryption: Nullable(PollDecryption),
   openedAt: Nullable(IsoDate),
   closesAt: Nullable(IsoDate),
   closedAt: Nullable(IsoDate),
@@ -47,6 +51,8 @@ export const HallState = Type.Object({
   attendance: Attendance,
   /** The poll in focus: the open one, else the most recent not cancelled. */
   poll: Nullable(HallPoll),
+  /** The session's complete key (docs/CRYPTO.md): its fingerprint, t and n; null until the ceremony completes. */
+  encryption: Nullable(Type.Object({ fingerprint: Type.String(), threshold: Type.Integer(), guardians: Type.Integer() })),
   /** Server clock, so displays can run a countdown without trusting their own clock. */
   serverTime: IsoDate,
 });
@@ -94,4 +100,9 @@ export type ServerMessage =
   | { type: 'pong'; t?: number; serverTime: string }
   /** The answer to a cast: the receipt, or the error the HTTP route would give (with its status). */
   | { type: 'cast'; ref: string; ok: true; receipt: string; duplicate: boolean }
-  | { type: 'cast'; ref: string; ok: false; status: number; error: ErrorBody['error'] };
+  | { type: 'cast'; ref: string; ok: false; status: number; error: ErrorBody['error'] }
+  /**
+   * Encrypted polls: the server's proof check of a ballot this socket cast, sent after the cast's
+   * answer and only when it failed (the ballot is 无效, never tallied). Held in memory only.
+   */
+  | { type: 'verification'; pollId: string; ok: false; code: string; message: string };

@@ -59,6 +59,7 @@ const hall = (present: number): HallState => ({
   checkinOpen: true,
   attendance: { seated: 10, present, quorumNeeded: 6, quorumMet: present >= 6 },
   poll: null,
+  encryption: null,
   serverTime: new Date(0).toISOString(),
 });
 

@@ -92,7 +92,7 @@ const en: Messages = {
     quorumRule: { more_than_half: 'More than half', two_thirds: 'Two-thirds' },
     tieRule: { runoff: 'Run-off vote', vacant: 'Leave vacant', presidium: 'Presidium decides' },
   },
-  pollStatus: { draft: 'Not started', open: 'Voting', counting: 'Counting paper ballots', closed: 'Closed', certified: 'Certified', published: 'Published', cancelled: 'Cancelled', rejected: 'Rejected' },
+  pollStatus: { draft: 'Not started', open: 'Voting', counting: 'Counting paper ballots', decrypting: 'Scrutineers decrypting', closed: 'Closed', certified: 'Certified', published: 'Published', cancelled: 'Cancelled', rejected: 'Rejected' },
   rating: {
     title: 'Satisfaction rating',
     satisfied: 'Satisfied',

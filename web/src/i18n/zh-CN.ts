@@ -99,6 +99,7 @@ const zhCN = {
     draft: '未开始',
     open: '投票中',
     counting: '纸质表决票计票中',
+    decrypting: '监票人解密中',
     closed: '已结束',
     certified: '已确认',
     published: '已公告',

@@ -25,7 +25,7 @@ describe('rules draft ⇄ wire', () => {
     const d = { ...defaultDraft(), certifyK: 3, scrutineerConfirmations: 2, minExtraPct: 20 };
     const body = createBody(d);
     expect(body).toMatchObject({ certifyK: 3, scrutineerConfirmations: 2, minExtraRatio: 0.2 });
-    const cycle: Cycle = { ...body, id: '00000000-0000-4000-8000-000000000000', frozenAt: null, frozenHash: null, freezeDecision: null, candidateCount: 0, unitName: null, minExtraRatio: 0.2, maxExtraRatio: 0.5, certifyK: 3, scrutineerConfirmations: 2, minBallots: 5 };
+    const cycle: Cycle = { ...body, id: '00000000-0000-4000-8000-000000000000', frozenAt: null, frozenHash: null, freezeDecision: null, candidateCount: 0, unitName: null, minExtraRatio: 0.2, maxExtraRatio: 0.5, certifyK: 3, scrutineerConfirmations: 2, minBallots: 5, ballotMode: 'encrypted' };
     expect(draftFromCycle(cycle)).toEqual(d);
     expect(updateBody(d)).not.toHaveProperty('level');
     expect(updateBody(d)).toMatchObject({ certifyK: 3, scrutineerConfirmations: 2 });

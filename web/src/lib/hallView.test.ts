@@ -21,6 +21,8 @@ function poll(over: Partial<HallPoll>): HallPoll {
     chooseN: 3,
     passThreshold: 'none',
     candidateCount: 4,
+    ballotMode: 'plain',
+    decryption: null,
     openedAt: null,
     closesAt: null,
     closedAt: null,
@@ -40,6 +42,7 @@ function state(checkinOpen: boolean, p: HallPoll | null): HallState {
     checkinOpen,
     attendance: { seated: 10, present: 8, quorumNeeded: 6, quorumMet: true },
     poll: p,
+    encryption: null,
     serverTime: '2027-01-01T00:00:00.000Z',
   };
 }

@@ -17,6 +17,8 @@ const hall: HallState = {
     chooseN: 3,
     passThreshold: 'none',
     candidateCount: 4,
+    ballotMode: 'plain',
+    decryption: null,
     openedAt: null,
     closesAt: null,
     closedAt: null,
@@ -26,6 +28,7 @@ const hall: HallState = {
     result: null,
     rating: null,
   },
+  encryption: null,
   serverTime: '2027-01-01T00:00:00.000Z',
 };
 
@@ -40,7 +43,7 @@ describe('topic reducers', () => {
     expect(same?.poll?.turnout.voted).toBe(5);
   });
   it('staff reducer keeps per-delegation data and updates totals', () => {
-    const st: StaffState = { sessionId: 's', attendance: hall.attendance, turnout: { pollId: 'p', issued: 8, voted: 1, byDelegation: [], notVoted: [] } };
+    const st: StaffState = { sessionId: 's', attendance: hall.attendance, turnout: { pollId: 'p', issued: 8, voted: 1, byDelegation: [], rejected: 0, notVoted: [] } };
     let s = applyStaffMessage(null, { kind: 'snapshot', seq: 1, data: { kind: 'staff', state: st } });
     s = applyStaffMessage(s, { kind: 'event', seq: 2, event: { kind: 'turnout', turnout: { pollId: 'p', issued: 8, voted: 4 }, serverTime: 'x' } });
     expect(s?.turnout?.voted).toBe(4);

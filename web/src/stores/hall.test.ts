@@ -10,6 +10,7 @@ const state: HallState = {
   checkinOpen: true,
   attendance: { seated: 10, present: 4, quorumNeeded: 6, quorumMet: false },
   poll: null,
+  encryption: null,
   serverTime: '2027-01-01T00:00:00.000Z',
 };
 

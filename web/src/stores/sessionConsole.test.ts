@@ -4,8 +4,8 @@ import type { HallState, Poll, Session, StaffState } from '@piaojue/shared';
 import { useSessionConsoleStore } from './sessionConsole.ts';
 
 const attendance = { seated: 10, present: 6, quorumNeeded: 6, quorumMet: true };
-const hall: HallState = { sessionId: 's', sessionName: 'S', cycleName: 'C', checkinOpen: false, attendance, poll: null, serverTime: '2027-01-01T00:00:00.000Z' };
-const staff: StaffState = { sessionId: 's', attendance, turnout: { pollId: 'p2', issued: 6, voted: 1, byDelegation: [], notVoted: [] } };
+const hall: HallState = { sessionId: 's', sessionName: 'S', cycleName: 'C', checkinOpen: false, attendance, poll: null, encryption: null, serverTime: '2027-01-01T00:00:00.000Z' };
+const staff: StaffState = { sessionId: 's', attendance, turnout: { pollId: 'p2', issued: 6, voted: 1, byDelegation: [], rejected: 0, notVoted: [] } };
 const poll = (id: string, openedAt: string | null, status: Poll['status'] = 'draft') => ({ id, openedAt, status, title: id }) as Poll;
 
 describe('useSessionConsoleStore', () => {

@@ -17,6 +17,9 @@ export const ceremonyRepository = {
       .limit(1)
       .executeTakeFirst();
   },
+  get(db: DbOrTx, id: string) {
+    return db.selectFrom('key_ceremonies').selectAll().where('id', '=', id).executeTakeFirst();
+  },
   complete(db: DbOrTx, sessionId: string) {
     return db.selectFrom('key_ceremonies').selectAll().where('session_id', '=', sessionId).where('status', '=', 'complete').executeTakeFirst();
   },

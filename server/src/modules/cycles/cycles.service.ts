@@ -32,6 +32,7 @@ export function toCycle(r: CycleRow & { candidate_count?: number | null }): Cycl
     certifyK: r.certify_k,
     scrutineerConfirmations: r.scrutineer_confirmations,
     minBallots: r.min_ballots,
+    ballotMode: r.ballot_mode,
     frozenAt: r.frozen_at?.toISOString() ?? null,
     frozenHash: r.frozen_hash,
     freezeDecision: r.freeze_decision,
@@ -119,6 +120,8 @@ export class CyclesService {
         ...(b.certifyK !== undefined && { certify_k: b.certifyK }),
         ...(b.scrutineerConfirmations !== undefined && { scrutineer_confirmations: b.scrutineerConfirmations }),
         ...(b.minBallots !== undefined && { min_ballots: b.minBallots }),
+        // A new cycle encrypts its ballots unless it chooses plain ones (docs/CRYPTO.md).
+        ballot_mode: b.ballotMode ?? 'encrypted',
       });
       await appendAudit(trx, { actor: actorOf(actor), action: 'cycle.created', subject: `cycle:${id}`, details: { ...b } });
       return this.get(id, trx);
@@ -149,6 +152,7 @@ export class CyclesService {
         ...(b.certifyK !== undefined && { certify_k: b.certifyK }),
         ...(b.scrutineerConfirmations !== undefined && { scrutineer_confirmations: b.scrutineerConfirmations }),
         ...(b.minBallots !== undefined && { min_ballots: b.minBallots }),
+        ...(b.ballotMode !== undefined && { ballot_mode: b.ballotMode }),
       });
       await appendAudit(trx, { actor: actorOf(actor), action: 'cycle.updated', subject: `cycle:${id}`, details: { ...b } });
       return this.get(id, trx);

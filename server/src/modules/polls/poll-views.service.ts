@@ -2,13 +2,21 @@ import type { DeputyIdentity, DeputyState, HallState, Poll, StaffState, StaffTur
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Principal } from '../auth/auth.service.ts';
+import { ceremonyRepository } from '../ceremony/ceremony.repository.ts';
 import { cyclesRepository } from '../cycles/cycles.repository.ts';
 import { toCandidate } from '../cycles/cycles.service.ts';
 import { interventionsOf } from '../sessions/dual-control.service.ts';
 import { attendanceOf } from '../sessions/sessions.service.ts';
 import { sessionsRepository } from '../sessions/sessions.repository.ts';
 import { checkPollReader, mustGetPoll, toPoll, toPollCandidate } from './poll-wire.ts';
+import { decryptionRepository } from './decryption.repository.ts';
 import { pollsRepository as repo } from './polls.repository.ts';
+
+/** The session's complete key as the hall shows it: fingerprint, t of n. */
+async function encryptionOf(db: Db, sessionId: string): Promise<HallState['encryption']> {
+  const c = await ceremonyRepository.complete(db, sessionId);
+  return c?.fingerprint ? { fingerprint: c.fingerprint, threshold: c.threshold, guardians: c.guardians.length } : null;
+}
 
 /**
  * What each audience reads of the polls: a poll, the session's list, turnout, the published
@@ -43,6 +51,7 @@ export class PollViewsService {
       issued: t.issued,
       voted: t.voted,
       byDelegation,
+      rejected: (await decryptionRepository.rejectedCounts(this.db, id)).reduce((n, r) => n + Number(r.n), 0),
       notVoted: notVoted.map((d) => ({ deputyId: d.id, name: d.name, delegation: d.delegation, seat: d.seat })),
     };
   }
@@ -81,6 +90,8 @@ export class PollViewsService {
         chooseN: full.chooseN,
         passThreshold: full.passThreshold,
         candidateCount: full.candidates.length,
+        ballotMode: full.ballotMode,
+        decryption: full.decryption,
         openedAt: full.openedAt,
         closesAt: full.closesAt,
         closedAt: full.closedAt,
@@ -98,6 +109,7 @@ export class PollViewsService {
       checkinOpen: session.checkin_open,
       attendance,
       poll,
+      encryption: await encryptionOf(this.db, sessionId),
       serverTime: new Date().toISOString(),
     };
   }

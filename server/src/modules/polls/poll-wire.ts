@@ -5,6 +5,7 @@ import {
   type GradingRule,
   type Poll,
   type PollCandidate,
+  type PollDecryption,
   type PollResult,
   type PollRules,
   type RatingBase,
@@ -15,9 +16,11 @@ import type { DbOrTx } from '../../db/database.ts';
 import type { PollRow } from '../../db/types.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Principal } from '../auth/auth.service.ts';
+import { ceremonyRepository } from '../ceremony/ceremony.repository.ts';
 import { cyclesRepository } from '../cycles/cycles.repository.ts';
 import { toCandidate } from '../cycles/cycles.service.ts';
 import { confirmationsNeeded } from '../procedure/scrutiny.service.ts';
+import { decryptionRepository } from './decryption.repository.ts';
 import { pollsRepository as repo } from './polls.repository.ts';
 
 export const toPollCandidate = (c: Candidate): PollCandidate => ({
@@ -70,6 +73,21 @@ export function checkPollReader(principal: Principal, p: PollRow) {
   if (principal.kind === 'deputy' && principal.deputy.sessionId !== p.session_id) throw new AppError('NOT_FOUND');
 }
 
+/** 监票人解密中 k/t of an encrypted poll: who of the ceremony's 监票人 has decrypted; null for a plain poll. */
+export async function decryptionOf(db: DbOrTx, p: PollRow): Promise<PollDecryption | null> {
+  if (p.ballot_mode !== 'encrypted' || !p.ceremony_id) return null;
+  const c = await ceremonyRepository.get(db, p.ceremony_id);
+  if (!c) return null;
+  const [names, partials] = await Promise.all([ceremonyRepository.names(db, c.guardians), decryptionRepository.partials(db, p.id)]);
+  const nameOf = new Map(names.map((n) => [n.id, n.name]));
+  const done = new Set(partials.map((x) => x.guardian));
+  return {
+    threshold: c.threshold,
+    done: done.size,
+    guardians: c.guardians.map((id, i) => ({ index: i + 1, name: nameOf.get(id) ?? '', done: done.has(i + 1) })),
+  };
+}
+
 /** The poll as the wire shows it: its result only once counted, its sign-offs with names. */
 export async function toPoll(db: DbOrTx, p: PollRow): Promise<Poll> {
   const showResult = p.status === 'closed' || p.status === 'rejected' || p.status === 'certified' || p.status === 'published';
@@ -101,6 +119,8 @@ export async function toPoll(db: DbOrTx, p: PollRow): Promise<Poll> {
     ratingBody: isRating ? ratingRulesOf(p).ratingBody : null,
     reratingOf: p.rerating_of,
     paperWhole: p.paper_whole,
+    ballotMode: p.ballot_mode,
+    decryption: await decryptionOf(db, p),
     result: showResult && !isRating ? ((p.result as PollResult | null) ?? null) : null,
     rating: showResult && isRating ? readRatingResult(p.result) : null,
     certification: {

@@ -18,6 +18,8 @@ function closedPoll(certifyK: number, scrutineerConfirmations: number, signoffs:
     sessionId: 's1',
     kind: 'vote',
     parentPollId: null,
+    ballotMode: 'plain',
+    decryption: null,
     title: '2027年度民生实事项目票决',
     status: 'closed',
     ballotType: 'approve',
