@@ -46,6 +46,11 @@ const ConfigSchema = Type.Object({
    */
   TRACKING_PUBLIC_REVIEW: Type.Boolean({ default: true }),
   DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  /**
+   * Worker threads that check encrypted ballots' proofs (server/src/lib/proof-pool.ts). Unset: one
+   * per core. The checks run after the ack, so fewer workers delay the count, never the tablets.
+   */
+  PROOF_WORKERS: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
   /** Where the built web client lives; the server serves it when present. */
   WEB_DIST: Type.String({ default: 'web/dist' }),
 });

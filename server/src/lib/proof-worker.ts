@@ -1,0 +1,52 @@
+/**
+ * A proof-check worker of ProofPool (proof-pool.ts): checks encrypted ballots' proofs off the
+ * main thread (docs/CRYPTO.md §"Wire and tablet"). It loads libsodium once, keeps each poll's
+ * context once it has been sent, and answers in small groups so a long batch still reports as it
+ * goes. Loaded through tsx's require hook (see proof-pool.ts), so no top-level await and no
+ * import.meta here.
+ */
+import { parentPort } from 'node:worker_threads';
+import { cryptoReady, type PollContext } from '@piaojue/shared/crypto';
+import { checkBallot, type PoolRequest, type PoolResult } from './proof-jobs.ts';
+
+/** Answers are sent at the latest this often while a batch is being checked. */
+const REPORT_EVERY_MS = 25;
+
+const port = parentPort;
+if (!port) throw new Error('proof-worker.ts runs only as a worker thread');
+
+const contexts = new Map<string, PollContext>();
+
+function run(msg: PoolRequest): void {
+  if (msg.type === 'forget') {
+    contexts.clear();
+    return;
+  }
+  for (const c of msg.contexts) contexts.set(c.key, c.ctx);
+  let out: PoolResult[] = [];
+  let last = performance.now();
+  for (const job of msg.jobs) {
+    const ctx = contexts.get(job.key);
+    const started = performance.now();
+    let result: number | null | 'error';
+    try {
+      // A context never sent is a pool bug; answering 'error' makes the pool check it itself.
+      result = ctx ? checkBallot(ctx, job.ballot) : 'error';
+    } catch {
+      result = 'error';
+    }
+    const now = performance.now();
+    out.push({ id: job.id, result, ms: now - started });
+    if (now - last >= REPORT_EVERY_MS) {
+      port!.postMessage({ type: 'results', results: out });
+      out = [];
+      last = now;
+    }
+  }
+  if (out.length > 0) port!.postMessage({ type: 'results', results: out });
+}
+
+const ready = cryptoReady().then(() => port.postMessage({ type: 'ready' }));
+port.on('message', (msg: PoolRequest) => {
+  void ready.then(() => run(msg));
+});
