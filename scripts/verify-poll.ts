@@ -1,6 +1,6 @@
 // pnpm verify:poll <bulletin.json>: re-checks a poll's published bulletin offline — the 监票人's
-// key ceremony, every encrypted ballot's proofs, the sums, each 监票人's partial decryption and
-// the counts (docs/CRYPTO.md). Exit 0 when everything holds, 1 when anything fails, 2 on usage.
+// key ceremony, every encrypted ballot's proofs, the sums, each 监票人's partial decryption, the
+// counts, and the published result recounted under the poll's rules (docs/CRYPTO.md). Exit 0 when everything holds, 1 when anything fails, 2 on usage.
 import fs from 'node:fs';
 import { cryptoReady, verifyBulletin } from '../shared/src/crypto/index.ts';
 
@@ -24,6 +24,7 @@ for (const f of report.failures) {
   const who = f.guardian ? ` · 监票人 ${f.guardian.index} ${f.guardian.label}` : '';
   console.log(`✗ ${f.code} ${f.path}${who}: ${f.zh} · ${f.en}${f.detail ? ` (${f.detail})` : ''}`);
 }
+if (report.chosen) console.log(`入选 · chosen (recounted under the poll's rules): ${report.chosen.join('、') || '—'}`);
 if (report.ok) {
   console.log(`✓ 复核通过 · verified${report.counts ? `: ${JSON.stringify(report.counts)}` : ' (not yet decrypted)'}`);
 } else {

@@ -85,7 +85,8 @@ describe('bulletin and verifier', () => {
       expect(codes(t)).toEqual(['BALLOT_ORDER', 'TRACKER_MISMATCH']);
       const twice = copy(json);
       twice.ballots.splice(1, 0, json.ballots[0]!);
-      expect(codes(twice)).toEqual(['BALLOT_ORDER', 'COUNTS_MISMATCH', 'DUPLICATE_BALLOT', 'SUM_MISMATCH']);
+      // a sixth ballot where five were issued: the rules say so too
+      expect(codes(twice)).toEqual(['BALLOT_ORDER', 'COUNTS_MISMATCH', 'DUPLICATE_BALLOT', 'RULES_MISMATCH', 'SUM_MISMATCH']);
     });
 
     it('a ballot removed: the sums no longer match', () => {
@@ -158,7 +159,9 @@ describe('bulletin and verifier', () => {
 
     it('unreadable input is a FORMAT failure at the bad field, never a throw', () => {
       expect(verifyBulletin(null).failures[0]).toMatchObject({ code: 'FORMAT', path: '$' });
-      expect(verifyBulletin({ ...json, version: 2 }).failures[0]).toMatchObject({ code: 'FORMAT', path: '$.version' });
+      expect(verifyBulletin({ ...json, version: 3 }).failures[0]).toMatchObject({ code: 'FORMAT', path: '$.version' });
+      // version 1 had no rules and no result: refused by name, so no bulletin escapes the recount by claiming it
+      expect(verifyBulletin({ ...json, version: 1 }).failures).toMatchObject([{ code: 'VERSION', path: '$.version' }]);
       const t = copy(json);
       t.ballots[3]!.slots[1]![0] = 'AQ' + 'A'.repeat(41);
       expect(verifyBulletin(t).failures[0]).toMatchObject({ code: 'FORMAT', path: '$.ballots[3].slots[1][0]' });
@@ -174,7 +177,7 @@ describe('bulletin and verifier', () => {
   });
 
   it('a bulletin with no decryption yet verifies its ceremony and ballots', () => {
-    const json = { ...bulletin(approve, 3), decryption: null };
+    const json = { ...bulletin(approve, 3), decryption: null, result: null };
     expect(verifyBulletin(json).ok).toBe(true);
     expect(scalarRandom()).toHaveLength(32);
   });

@@ -5,15 +5,20 @@
  * next to the roll, would tie a ballot to the deputy who signed in at that moment).
  * The layout is described field by field in docs/CRYPTO.md §"Bulletin".
  */
-import { ballotTracker, checkSpec, pollBaseHash, type EncryptedBallot, type PollContext, type PollSpec } from './ballot.ts';
+import { ballotTracker, checkSpec, CRYPTO_BALLOT_KINDS, pollBaseHash, type EncryptedBallot, type PollContext, type PollSpec } from './ballot.ts';
 import { ceremonyHash, checkParams, jointKey, keyFingerprint, type CeremonyParams, type EncryptedShare, type GuardianCommitment } from './ceremony.ts';
 import type { Ciphertext } from './elgamal.ts';
 import { fromB64, GROUP_NAME, pointFromBytes, scalarFromBytes, toB64, type Point, type Scalar } from './group.ts';
 import type { RangeProof, SimpleProof } from './proofs.ts';
+import { PAPER_INVALID_REASONS, type PaperFigures } from '../domain/paper.ts';
+import { GRADING_RULES, RATING_BASES, RATING_BODIES } from '../domain/grading.ts';
+import { PASS_THRESHOLDS, TIE_RULES } from '../domain/rules.ts';
+import type { BulletinRules, PollOutcome } from './result.ts';
 import { combinePartials, decodeCounts, recoverCounts, sumBallots, type PartialDecryption, type PollCounts } from './tally.ts';
 
 export const BULLETIN_FORMAT = 'piaojue-bulletin';
-export const BULLETIN_VERSION = 1;
+/** 2: the poll's rules and its published result, so that the verifier recounts the result (version 1 had neither). */
+export const BULLETIN_VERSION = 2;
 
 type B64 = string;
 type CtJson = [B64, B64];
@@ -35,6 +40,8 @@ export interface BulletinJson {
     fingerprint: string;
   };
   poll: PollSpec;
+  /** the rules the result is counted under, and the attendance */
+  rules: BulletinRules;
   ballots: ({ tracker: string } & EncryptedBallotJson)[];
   /** per tally slot, the sum over all ballots */
   sums: CtJson[];
@@ -44,6 +51,8 @@ export interface BulletinJson {
     slotCounts: number[];
     counts: PollCounts;
   } | null;
+  /** the result as the server published it (polls.result); null before the count */
+  result: PollOutcome | null;
 }
 
 /** The bulletin with its elements decoded and validated. */
@@ -55,9 +64,12 @@ export interface Bulletin {
   jointKey: Point;
   fingerprint: string;
   spec: PollSpec;
+  rules: BulletinRules;
   ballots: { tracker: string; ballot: EncryptedBallot }[];
   sums: Ciphertext[];
   decryption: { partials: PartialDecryption[]; slotCounts: number[]; counts: PollCounts } | null;
+  /** as published; the verifier compares it with its own recount, field by field */
+  result: unknown;
 }
 
 export function pollContextOf(b: Pick<Bulletin, 'params' | 'spec' | 'jointKey'>): PollContext {
@@ -72,7 +84,10 @@ export interface BulletinInput {
   shares: EncryptedShare[];
   confirmations: { index: number; publicShare: Point }[];
   spec: PollSpec;
+  rules: BulletinRules;
   ballots: EncryptedBallot[];
+  /** the result the server stored and published (null until counted) */
+  result: PollOutcome | null;
   /** verified partial decryptions of sumBallots(spec, ballots), at least t of them; null before the count */
   partials: PartialDecryption[] | null;
 }
@@ -135,6 +150,7 @@ export function bulletinToJson(b: Bulletin): BulletinJson {
       fingerprint: b.fingerprint,
     },
     poll: b.spec,
+    rules: b.rules,
     ballots: b.ballots.map(({ tracker, ballot }) => ({ tracker, ...encryptedBallotToJson(ballot) })),
     sums: b.sums.map(ct),
     decryption: b.decryption && {
@@ -142,6 +158,7 @@ export function bulletinToJson(b: Bulletin): BulletinJson {
       slotCounts: b.decryption.slotCounts,
       counts: b.decryption.counts,
     },
+    result: (b.result ?? null) as PollOutcome | null,
   };
 }
 
@@ -149,6 +166,17 @@ export function bulletinToJson(b: Bulletin): BulletinJson {
 export class BulletinFormatError extends Error {
   constructor(readonly path: string, what: string) {
     super(`${path}: ${what}`);
+  }
+}
+
+/**
+ * Version 1 carried neither the rules nor the result, so the result could not be recounted. No
+ * poll ever published one (polls used encryption only from version 2); refusing it means a
+ * bulletin cannot escape the recount by claiming the old version.
+ */
+export class BulletinVersionError extends BulletinFormatError {
+  constructor() {
+    super('$.version', 'version 1 carries no rules or result; this verifier reads version 2 and refuses version 1');
   }
 }
 
@@ -250,6 +278,58 @@ export const parseShare = orNull(readShare);
 /** Decodes a group element; null when it is not a canonical ristretto255 element. */
 export const parsePoint = orNull(point);
 
+function oneOf<T extends string>(allowed: readonly T[], v: unknown, path: string): T {
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) throw new BulletinFormatError(path, `expected one of ${allowed.join(', ')}`);
+  return v as T;
+}
+
+function paperFigures(v: unknown, path: string): PaperFigures {
+  const reasons = field(v, 'invalidReasons', path);
+  if (!isRecord(reasons)) throw new BulletinFormatError(`${path}.invalidReasons`, 'expected an object');
+  const invalidReasons: PaperFigures['invalidReasons'] = {};
+  for (const [r, n] of Object.entries(reasons)) {
+    invalidReasons[oneOf(PAPER_INVALID_REASONS, r, `${path}.invalidReasons`)] = int(n, `${path}.invalidReasons.${r}`);
+  }
+  return {
+    issued: int(field(v, 'issued', path), `${path}.issued`),
+    returned: int(field(v, 'returned', path), `${path}.returned`),
+    valid: int(field(v, 'valid', path), `${path}.valid`),
+    invalid: int(field(v, 'invalid', path), `${path}.invalid`),
+    invalidReasons,
+    candidates: each(field(v, 'candidates', path), `${path}.candidates`, (x, p) => {
+      const counts = field(x, 'counts', p);
+      if (!isRecord(counts)) throw new BulletinFormatError(`${p}.counts`, 'expected an object');
+      return {
+        candidateId: str(field(x, 'candidateId', p), `${p}.candidateId`),
+        counts: Object.fromEntries(Object.entries(counts).map(([k, n]) => [k, int(n, `${p}.counts.${k}`)])),
+      };
+    }),
+  };
+}
+
+function readRules(v: unknown, path: string): BulletinRules {
+  const rating = field(v, 'rating', path);
+  const paper = field(v, 'paper', path);
+  return {
+    ballotType: oneOf(CRYPTO_BALLOT_KINDS, field(v, 'ballotType', path), `${path}.ballotType`),
+    choose: int(field(v, 'choose', path), `${path}.choose`),
+    passThreshold: oneOf(PASS_THRESHOLDS, field(v, 'passThreshold', path), `${path}.passThreshold`),
+    tieRule: oneOf(TIE_RULES, field(v, 'tieRule', path), `${path}.tieRule`),
+    rating: rating === null ? null : {
+      gradingRule: oneOf(GRADING_RULES, field(rating, 'gradingRule', `${path}.rating`), `${path}.rating.gradingRule`),
+      ratingBase: oneOf(RATING_BASES, field(rating, 'ratingBase', `${path}.rating`), `${path}.rating.ratingBase`),
+      ratingBody: oneOf(RATING_BODIES, field(rating, 'ratingBody', `${path}.rating`), `${path}.rating.ratingBody`),
+    },
+    candidates: each(field(v, 'candidates', path), `${path}.candidates`, (x, p) => ({ id: str(field(x, 'id', p), `${p}.id`), name: str(field(x, 'name', p), `${p}.name`) })),
+    seated: int(field(v, 'seated', path), `${path}.seated`),
+    present: int(field(v, 'present', path), `${path}.present`),
+    issued: int(field(v, 'issued', path), `${path}.issued`),
+    invalid: int(field(v, 'invalid', path), `${path}.invalid`),
+    minBallots: int(field(v, 'minBallots', path), `${path}.minBallots`),
+    paper: paper === null ? null : paperFigures(paper, `${path}.paper`),
+  };
+}
+
 function pollSpec(v: unknown, path: string): PollSpec {
   const kind = str(field(v, 'kind', path), `${path}.kind`);
   const allowAbstain = field(v, 'allowAbstain', path);
@@ -270,7 +350,9 @@ function pollSpec(v: unknown, path: string): PollSpec {
 /** Reads and validates the encoding of every element; throws BulletinFormatError at the first bad field. */
 export function parseBulletin(json: unknown): Bulletin {
   if (field(json, 'format', '$') !== BULLETIN_FORMAT) throw new BulletinFormatError('$.format', `expected "${BULLETIN_FORMAT}"`);
-  if (field(json, 'version', '$') !== BULLETIN_VERSION) throw new BulletinFormatError('$.version', `this verifier reads version ${BULLETIN_VERSION}`);
+  const version = field(json, 'version', '$');
+  if (version === 1) throw new BulletinVersionError();
+  if (version !== BULLETIN_VERSION) throw new BulletinFormatError('$.version', `this verifier reads version ${BULLETIN_VERSION}`);
   if (field(json, 'group', '$') !== GROUP_NAME) throw new BulletinFormatError('$.group', `expected "${GROUP_NAME}"`);
   const c = field(json, 'ceremony', '$');
   const params: CeremonyParams = {
@@ -281,7 +363,10 @@ export function parseBulletin(json: unknown): Bulletin {
   const badParams = checkParams(params);
   if (badParams) throw new BulletinFormatError('$.ceremony', badParams);
   const spec = pollSpec(field(json, 'poll', '$'), '$.poll');
+  const rules = readRules(field(json, 'rules', '$'), '$.rules');
   const dec = field(json, 'decryption', '$');
+  const result = field(json, 'result', '$');
+  if (result !== null && !isRecord(result)) throw new BulletinFormatError('$.result', 'expected an object or null');
   return {
     params,
     commitments: each(field(c, 'commitments', '$.ceremony'), '$.ceremony.commitments', readCommitment),
@@ -293,6 +378,8 @@ export function parseBulletin(json: unknown): Bulletin {
     jointKey: point(field(c, 'jointKey', '$.ceremony'), '$.ceremony.jointKey'),
     fingerprint: str(field(c, 'fingerprint', '$.ceremony'), '$.ceremony.fingerprint'),
     spec,
+    rules,
+    result,
     ballots: each(field(json, 'ballots', '$'), '$.ballots', (x, p) => ({
       tracker: str(field(x, 'tracker', p), `${p}.tracker`),
       ballot: readBallot(x, p),

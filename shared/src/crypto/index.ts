@@ -26,4 +26,5 @@ export {
   parseEncryptedBallot, parsePoint, parseShare, pointToB64, shareToJson,
   pollContextOf, type Bulletin, type BulletinInput, type BulletinJson, type EncryptedBallotJson,
 } from './bulletin.ts';
+export { countsAddition, paperProblems, resultOfCounts, type BulletinRules, type PollOutcome } from './result.ts';
 export { verifyBulletin, VERIFY_FAILURES, type VerifyFailure, type VerifyFailureCode, type VerifyReport } from './verify.ts';

@@ -9,6 +9,7 @@ import {
   type CeremonyParams, type EncryptedShare, type GuardianCommitment,
 } from './ceremony.ts';
 import type { Point, Scalar } from './group.ts';
+import { resultOfCounts, type BulletinRules } from './result.ts';
 import { partialDecrypt, sumBallots } from './tally.ts';
 
 export interface CeremonyRun {
@@ -70,15 +71,40 @@ export function randomChoice(spec: PollSpec, random: () => number): PlainChoice 
   }
 }
 
-/** The bulletin of a poll with these choices, decrypted by the listed 监票人 (1-based), as published JSON. */
-export function bulletinJsonOf(run: CeremonyRun, spec: PollSpec, choices: readonly PlainChoice[], decryptors: readonly number[]): BulletinJson {
+/** Rules for a test poll: candidates c1…cC named 项目1…, everyone present voted, no threshold, minimum 1. */
+export function rulesFor(spec: PollSpec, ballots: number, rules: Partial<BulletinRules> = {}): BulletinRules {
+  return {
+    ballotType: spec.kind,
+    choose: spec.kind === 'rating' ? spec.candidates : spec.places,
+    passThreshold: 'none',
+    tieRule: 'vacant',
+    rating: spec.kind === 'rating' ? { gradingRule: 'zhenhai', ratingBase: 'members', ratingBody: 'deputies' } : null,
+    candidates: Array.from({ length: spec.candidates }, (_, i) => ({ id: `c${i + 1}`, name: `项目${i + 1}` })),
+    seated: spec.maxBallots,
+    present: ballots,
+    issued: ballots,
+    invalid: 0,
+    minBallots: 1,
+    paper: null,
+    ...rules,
+  };
+}
+
+/**
+ * The bulletin of a poll with these choices, decrypted by the listed 监票人 (1-based), as
+ * published JSON, with the result the tally rules make of the decrypted counts.
+ */
+export function bulletinJsonOf(run: CeremonyRun, spec: PollSpec, choices: readonly PlainChoice[], decryptors: readonly number[], rules: Partial<BulletinRules> = {}): BulletinJson {
   const ctx = pollContext(run, spec);
   const ballots = choices.map((c) => encryptBallot(ctx, c));
   const sums = sumBallots(spec, ballots);
+  const pollRules = rulesFor(spec, choices.length, rules);
   const built = buildBulletin({
     params: run.params, commitments: run.commitments, shares: run.sealed,
     confirmations: run.publicShares.map((publicShare, i) => ({ index: i + 1, publicShare })),
-    spec, ballots, partials: decryptors.map((g) => partialDecrypt(ctx, g, run.shares[g - 1] as Scalar, sums)),
+    spec, rules: pollRules, ballots, result: null,
+    partials: decryptors.length ? decryptors.map((g) => partialDecrypt(ctx, g, run.shares[g - 1] as Scalar, sums)) : null,
   });
-  return JSON.parse(JSON.stringify(bulletinToJson(built))) as BulletinJson;
+  const result = built.decryption ? resultOfCounts(pollRules, spec, built.decryption.counts, ballots.length) : null;
+  return JSON.parse(JSON.stringify(bulletinToJson({ ...built, result }))) as BulletinJson;
 }

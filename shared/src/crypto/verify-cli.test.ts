@@ -40,6 +40,14 @@ describe('pnpm verify:poll', () => {
     expect(ok.code).toBe(0);
     expect(ok.out).toContain('复核通过');
     expect(ok.out).toContain('"selected":[2,1,1]');
+    // 项目2 and 项目3 tie for the second place; the test rules leave a tied place vacant
+    expect(ok.out).toContain('入选 · chosen (recounted under the poll\'s rules): 项目1\n');
+
+    const result = structuredClone(json);
+    (result.result as { chosen: string[] }).chosen = ['c1', 'c2'];
+    const wrong = await cli('result.json', JSON.stringify(result));
+    expect(wrong.code).toBe(1);
+    expect(wrong.out).toContain('RESULT_MISMATCH $.result.chosen');
 
     const tampered = structuredClone(json);
     tampered.ballots[0]!.slots[0] = json.ballots[1]!.slots[0]!;

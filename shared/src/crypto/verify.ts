@@ -6,14 +6,16 @@
  * of the object that failed and, for the ceremony and the decryption, the 监票人.
  */
 import { ballotTracker, firstInvalidProof, slotCount } from './ballot.ts';
-import { BulletinFormatError, parseBulletin, pollContextOf, type Bulletin } from './bulletin.ts';
+import { BulletinFormatError, BulletinVersionError, parseBulletin, pollContextOf, type Bulletin } from './bulletin.ts';
 import { jointKey, keyFingerprint, publicShareKey, verifyCommitment } from './ceremony.ts';
 import { ctEq } from './elgamal.ts';
 import { isIdentity, pointEq } from './group.ts';
 import { combinePartials, countMatches, decodeCounts, firstBadShare, slotBound, sumBallots, type PartialDecryption, type PollCounts } from './tally.ts';
+import { deepEqual, verifyResult } from './verify-result.ts';
 
 export const VERIFY_FAILURES = {
   FORMAT: { zh: '公告文件无法读取或格式不符', en: 'The bulletin cannot be read or is not in the expected format' },
+  VERSION: { zh: '公告文件为第1版，不含计票规则和结果，无法复核结果，不予接受', en: 'A version 1 bulletin carries no rules or result, so its result cannot be recounted; it is refused' },
   COMMITMENT_PROOF: { zh: '监票人的密钥承诺或其证明无效', en: "A scrutineer's key commitments or their proofs are invalid" },
   GUARDIAN_MISSING: { zh: '缺少监票人的密钥承诺或确认', en: "A scrutineer's commitments or confirmation are missing" },
   SHARE_MISSING: { zh: '缺少监票人之间的加密密钥份额', en: 'An encrypted key share between two scrutineers is missing' },
@@ -31,6 +33,11 @@ export const VERIFY_FAILURES = {
   TOO_FEW_PARTIALS: { zh: '有效解密份额少于门限', en: 'Fewer valid decryption shares than the threshold' },
   COUNT_MISMATCH: { zh: '公布的计票数与解密结果不符', en: 'A published count does not match the decryption' },
   COUNTS_MISMATCH: { zh: '各项目票数与解密计数不符', en: 'The per-project counts do not follow from the decrypted counts' },
+  RULES_MISMATCH: { zh: '公布的计票规则与本次表决不符', en: 'The published rules do not fit this poll' },
+  BELOW_MIN_BALLOTS: { zh: '表决票少于最低计票数却已解密，可能泄露个人投票', en: 'Decrypted although there are fewer ballots than the minimum, which could reveal individual votes' },
+  PAPER_FIGURES: { zh: '纸质表决票的计票数不合规则', en: 'The paper count figures break the counting rules' },
+  RESULT_MISSING: { zh: '已解密但未公布表决结果', en: 'The counts are decrypted but no result is published' },
+  RESULT_MISMATCH: { zh: '按本次计票规则重新计算的结果（入选项目、名次或票数）与公布的结果不符', en: 'Recounted under the poll\'s rules, the result (chosen projects, ranks or counts) differs from the published one' },
 } as const;
 export type VerifyFailureCode = keyof typeof VERIFY_FAILURES;
 
@@ -51,17 +58,10 @@ export interface VerifyReport {
   fingerprint: string | null;
   ballots: number;
   counts: PollCounts | null;
+  /** the chosen (入选) projects' names in rank order, as recounted; null when no result was checked */
+  chosen: string[] | null;
 }
 
-function deepEqual(x: unknown, y: unknown): boolean {
-  if (Array.isArray(x)) return Array.isArray(y) && x.length === y.length && x.every((v, i) => deepEqual(v, y[i]));
-  if (typeof x === 'object' && x !== null) {
-    if (typeof y !== 'object' || y === null || Array.isArray(y)) return false;
-    const kx = Object.keys(x);
-    return kx.length === Object.keys(y).length && kx.every((k) => deepEqual((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k]));
-  }
-  return x === y;
-}
 
 /** Re-checks everything in the bulletin. Never throws on bad input. */
 export function verifyBulletin(json: unknown): VerifyReport {
@@ -70,7 +70,8 @@ export function verifyBulletin(json: unknown): VerifyReport {
     b = parseBulletin(json);
   } catch (e) {
     const path = e instanceof BulletinFormatError ? e.path : '$';
-    return { ok: false, failures: [{ code: 'FORMAT', path, detail: e instanceof Error ? e.message : String(e), ...VERIFY_FAILURES.FORMAT }], fingerprint: null, ballots: 0, counts: null };
+    const code = e instanceof BulletinVersionError ? 'VERSION' : 'FORMAT';
+    return { ok: false, failures: [{ code, path, detail: e instanceof Error ? e.message : String(e), ...VERIFY_FAILURES[code] }], fingerprint: null, ballots: 0, counts: null, chosen: null };
   }
   const failures: VerifyFailure[] = [];
   const label = (index: number): { index: number; label: string } => ({ index, label: b.params.guardians[index - 1] ?? `#${index}` });
@@ -80,11 +81,12 @@ export function verifyBulletin(json: unknown): VerifyReport {
   const ceremonyOk = verifyCeremony(b, fail, label);
   verifyBallots(b, fail);
   // the shares are checked against the published sums, so a wrong sum is named once, above
-  if (ceremonyOk && b.decryption) verifyDecryption(b, b.decryption, fail, label);
-  return { ok: failures.length === 0, failures, fingerprint: b.fingerprint, ballots: b.ballots.length, counts: b.decryption?.counts ?? null };
+  const countsOk = ceremonyOk && b.decryption !== null && verifyDecryption(b, b.decryption, fail, label);
+  const chosen = verifyResult(b, countsOk, fail);
+  return { ok: failures.length === 0, failures, fingerprint: b.fingerprint, ballots: b.ballots.length, counts: b.decryption?.counts ?? null, chosen };
 }
 
-type Fail = (code: VerifyFailureCode, path: string, extra?: Partial<VerifyFailure>) => void;
+export type Fail = (code: VerifyFailureCode, path: string, extra?: Partial<VerifyFailure>) => void;
 type Label = (index: number) => { index: number; label: string };
 
 /** ElectionGuard 2.0 verification 2 (guardian keys) and 3 (joint key), plus the share exchange's completeness. */
@@ -160,8 +162,8 @@ function verifyBallots(b: Bulletin, fail: Fail): void {
   });
 }
 
-/** Verification 8–9 (each 监票人's share and proof), then the combination and the counts (10–11). */
-function verifyDecryption(b: Bulletin, d: NonNullable<Bulletin['decryption']>, fail: Fail, label: Label): void {
+/** Verification 8–9 (each 监票人's share and proof), then the combination and the counts (10–11); true when the counts hold. */
+function verifyDecryption(b: Bulletin, d: NonNullable<Bulletin['decryption']>, fail: Fail, label: Label): boolean {
   const ctx = pollContextOf(b);
   const n = b.params.guardians.length;
   const valid: PartialDecryption[] = [];
@@ -179,13 +181,13 @@ function verifyDecryption(b: Bulletin, d: NonNullable<Bulletin['decryption']>, f
   });
   if (valid.length < b.params.threshold) {
     fail('TOO_FEW_PARTIALS', '$.decryption.partials', { detail: `${valid.length} of ${b.params.threshold}` });
-    return;
+    return false;
   }
   const plain = combinePartials(b.params.threshold, b.sums, valid);
   const bound = slotBound(b.spec, b.ballots.length);
   if (d.slotCounts.length !== plain.length) {
     fail('COUNT_MISMATCH', '$.decryption.slotCounts', { detail: `${d.slotCounts.length} counts for ${plain.length} sums` });
-    return;
+    return false;
   }
   let countsOk = true;
   plain.forEach((p, i) => {
@@ -195,5 +197,10 @@ function verifyDecryption(b: Bulletin, d: NonNullable<Bulletin['decryption']>, f
       countsOk = false;
     }
   });
-  if (countsOk && !deepEqual(d.counts, decodeCounts(b.spec, b.ballots.length, d.slotCounts))) fail('COUNTS_MISMATCH', '$.decryption.counts');
+  if (!countsOk) return false;
+  if (!deepEqual(d.counts, decodeCounts(b.spec, b.ballots.length, d.slotCounts))) {
+    fail('COUNTS_MISMATCH', '$.decryption.counts');
+    return false;
+  }
+  return true;
 }

@@ -272,6 +272,31 @@ export function paperAddition(p: PaperPoll, f: PaperFigures): AddedCounts {
   return { valid: f.valid, counts };
 }
 
+/**
+ * The box's own added counts (an encrypted box arrives as decrypted totals, docs/CRYPTO.md
+ * §"Count") together with the paper count's: the combined count takes both.
+ */
+function sumAdded(a: AddedCounts | undefined, b: AddedCounts): AddedCounts {
+  if (!a) return b;
+  const counts = new Map<string, { for: number; against: number; score: number }>();
+  for (const [id, x] of [...a.counts, ...b.counts]) {
+    const prev = counts.get(id) ?? { for: 0, against: 0, score: 0 };
+    counts.set(id, { for: prev.for + x.for, against: prev.against + x.against, score: prev.score + x.score });
+  }
+  return { valid: a.valid + b.valid, counts };
+}
+
+type RatingAdded = { valid: number; counts: ReadonlyMap<string, RatingCounts> };
+function sumRatingAdded(a: RatingAdded | undefined, b: RatingAdded): RatingAdded {
+  if (!a) return b;
+  const counts = new Map<string, RatingCounts>();
+  for (const [id, x] of [...a.counts, ...b.counts]) {
+    const prev = counts.get(id) ?? { satisfied: 0, basic: 0, unsatisfied: 0, abstain: 0 };
+    counts.set(id, { satisfied: prev.satisfied + x.satisfied, basic: prev.basic + x.basic, unsatisfied: prev.unsatisfied + x.unsatisfied, abstain: prev.abstain + x.abstain });
+  }
+  return { valid: a.valid + b.valid, counts };
+}
+
 function paperRatingAddition(f: PaperFigures): { valid: number; counts: Map<string, RatingCounts> } {
   return {
     valid: f.valid,
@@ -323,7 +348,7 @@ function partsOf<R extends { candidateId: string }>(
  */
 export function tallyWithPaper(input: TallyInput, p: PaperPoll, f: PaperFigures, minBallots: number): TallyResult & { paper: PaperParts } {
   const added = paperAddition(p, f);
-  const combined = tally({ ...input, invalid: input.invalid + f.invalid, issued: input.issued + f.issued, added });
+  const combined = tally({ ...input, invalid: input.invalid + f.invalid, issued: input.issued + f.issued, added: sumAdded(input.added, added) });
   const electronic = tally(input);
   const paper = tally({ ...input, ballots: [], invalid: f.invalid, issued: f.issued, added });
   return { ...combined, paper: partsOf(electronic, paper, f.invalidReasons, minBallots, (r) => ({ for: r.for, against: r.against, abstain: r.abstain, score: r.score })) };
@@ -332,7 +357,7 @@ export function tallyWithPaper(input: TallyInput, p: PaperPoll, f: PaperFigures,
 /** tallyWithPaper for a satisfaction-rating poll. */
 export function tallyRatingWithPaper(input: Parameters<typeof tallyRating>[0], f: PaperFigures, minBallots: number): RatingResult & { paper: PaperParts } {
   const added = paperRatingAddition(f);
-  const combined = tallyRating({ ...input, invalid: input.invalid + f.invalid, issued: input.issued + f.issued, added });
+  const combined = tallyRating({ ...input, invalid: input.invalid + f.invalid, issued: input.issued + f.issued, added: sumRatingAdded(input.added, added) });
   const electronic = tallyRating(input);
   const paper = tallyRating({ ...input, ballots: [], invalid: f.invalid, issued: f.issued, added });
   return {
