@@ -18,6 +18,7 @@ import * as m2345 from './2026_12_04_2345_key_ceremony.ts';
 import * as m2350 from './2026_12_04_2350_paper_ballots.ts';
 import * as m2355 from './2026_12_04_2355_voting_rules.ts';
 import * as m0400 from './2026_12_05_0400_encrypted_ballots.ts';
+import * as m0447 from './2026_12_05_0447_presiding_chair.ts';
 
 /** Every migration, by name, in order. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_2350_paper_ballots': m2350,
   '2026_12_04_2355_voting_rules': m2355,
   '2026_12_05_0400_encrypted_ballots': m0400,
+  '2026_12_05_0447_presiding_chair': m0447,
 };

@@ -39,6 +39,8 @@ import { proposalsRoutes } from './modules/proposals/proposals.routes.ts';
 import { SimilarityService } from './modules/proposals/similarity/similarity.service.ts';
 import { similarityRoutes } from './modules/proposals/similarity/similarity.routes.ts';
 import { ArchiveService } from './modules/results/archive.service.ts';
+import { CountSheetService } from './modules/results/count-sheet.service.ts';
+import { countSheetRoutes } from './modules/results/count-sheet.routes.ts';
 import { ResultsService } from './modules/results/results.service.ts';
 import { resultsRoutes } from './modules/results/results.routes.ts';
 import { pollsRoutes } from './modules/polls/polls.routes.ts';
@@ -81,6 +83,7 @@ export interface Services {
   ceremony: CeremonyService;
   votingRules: VotingRulesService;
   results: ResultsService;
+  countSheets: CountSheetService;
   archive: ArchiveService;
   tracking: TrackingService;
   trackingReports: TrackingReportsService;
@@ -152,7 +155,7 @@ export async function buildApp(opts: BuildOptions) {
   const similarity = new SimilarityService(db);
   if (opts.listen !== false) await similarity.seedLexicon();
   const hub = createHub({ db, auth, sessions, pollViews, casts }, app.log);
-  const services: Services = { config, db, auth, users: new UsersAdminService(db), units: new UnitsService(db), cycles, sessions, dualControl, polls, casts, pollViews, scrutiny, votingRules, paper, ceremony: new CeremonyService(db), results, archive: new ArchiveService(db), tracking, trackingReports, rectification, supervision, summary, proposals, similarity, hub };
+  const services: Services = { config, db, auth, users: new UsersAdminService(db), units: new UnitsService(db), cycles, sessions, dualControl, polls, casts, pollViews, scrutiny, votingRules, paper, ceremony: new CeremonyService(db), results, countSheets: new CountSheetService(db, scrutiny), archive: new ArchiveService(db), tracking, trackingReports, rectification, supervision, summary, proposals, similarity, hub };
 
   await app.register(errorsPlugin);
   await app.register(securityHeadersPlugin, { hsts: config.COOKIE_SECURE });
@@ -178,7 +181,7 @@ export async function buildApp(opts: BuildOptions) {
   await app.register(hubPlugin, { hub, notifier: turnoutNotifier, databaseUrl: opts.databaseUrl, listen: opts.listen !== false });
   await app.register(webPlugin, { dist: config.WEB_DIST });
 
-  for (const routes of [healthRoutes, authRoutes, usersRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, paperRoutes, procedureRoutes, ceremonyRoutes, resultsRoutes, trackingRoutes, rectificationRoutes, supervisionRoutes, summaryRoutes, unitsRoutes, proposalsRoutes, similarityRoutes]) await app.register(routes, { services });
+  for (const routes of [healthRoutes, authRoutes, usersRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, paperRoutes, procedureRoutes, ceremonyRoutes, resultsRoutes, countSheetRoutes, trackingRoutes, rectificationRoutes, supervisionRoutes, summaryRoutes, unitsRoutes, proposalsRoutes, similarityRoutes]) await app.register(routes, { services });
 
   return Object.assign(app, { services });
 }

@@ -114,6 +114,9 @@ export const ERRORS = {
   VOTES_EXCEED_SEATED: [400, '赞成、反对、弃权票数之和超过了应到代表人数', 'For, against and abstain add up to more than the seated deputies'],
   VOTE_NOT_PASSED: [409, '赞成票未超过全体代表的半数，票决办法未获通过', 'Fewer than half of all deputies voted for: the voting rules were not adopted'],
   ROSTER_ADOPTED: [409, '票决办法已通过，监票人名单已确定，不能再替换代表名单', 'The voting rules and their scrutineer list are adopted; the roster can no longer be replaced'],
+  // the 表决结果报告单 (docs/PROCEDURE.md §3, "The count sheet")
+  COUNT_SHEET_UNAVAILABLE: [409, '该表决尚无可报告的计票结果（尚未结束、纸质表决票计票结果尚未确认、已取消，或为满意度测评），没有表决结果报告单', 'This poll has no count to report (not closed, paper count not confirmed, cancelled, or a satisfaction rating): there is no count sheet'],
+  PRESIDING_CHAIR_NAME: [400, '执行主席姓名须为 1 至 50 个字符，且不能含换行等控制字符', 'The presiding chair’s name must be 1 to 50 characters on one line, without control characters'],
   // proposals (征集 and 初定)
   COLLECTION_NOT_PUBLISHED: [404, '本年度尚未发布征集公告', 'No collection notice has been published for this cycle'],
   COLLECTION_NOT_OPEN: [409, '征集尚未开始，请在征集公告的开始日期后提交', 'Collection has not opened yet; please submit after the opening date'],

@@ -201,6 +201,13 @@ export interface PollDecryptions {
   poll_id: string;
 }
 
+export interface PollPresidingChairs {
+  name: string;
+  poll_id: string;
+  set_at: Generated<Timestamp>;
+  set_by: string;
+}
+
 export interface PollRoll {
   ballot_check: string | null;
   deputy_id: string;
@@ -577,6 +584,7 @@ export interface DB {
   paper_entries: PaperEntries;
   poll_box: PollBox;
   poll_decryptions: PollDecryptions;
+  poll_presiding_chairs: PollPresidingChairs;
   poll_roll: PollRoll;
   poll_signoffs: PollSignoffs;
   poll_trackers: PollTrackers;
@@ -623,6 +631,7 @@ export type PaperCountsTable = PaperCounts;
 export type PaperEntriesTable = PaperEntries;
 export type PollBoxTable = PollBox;
 export type PollDecryptionsTable = PollDecryptions;
+export type PollPresidingChairsTable = PollPresidingChairs;
 export type PollRollTable = PollRoll;
 export type PollsTable = Polls;
 export type PollSignoffsTable = PollSignoffs;

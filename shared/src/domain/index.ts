@@ -10,3 +10,4 @@ export * from './paper.ts';
 export * from './ceremony.ts';
 export * from './shortlist.ts';
 export * from './voting-rules.ts';
+export * from './count-sheet.ts';

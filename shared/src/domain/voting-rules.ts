@@ -54,13 +54,13 @@ const FORM: Record<BallotType, (n: number) => string> = {
     `表决票上按优先顺序对不超过${n}个候选项目填写序号1至${n}，同一序号不得重复使用，否则为无效票。计票时，排在第1位的项目得${n}分，每后一位少得1分；项目按得分多少排序，项目被排序的次数为其得票数。`,
 };
 
-const PASS: Record<PassThreshold, string> = {
+export const PASS_RULE_ZH: Record<PassThreshold, string> = {
   none: '',
   seated_majority: '，且所得赞成票须超过全体代表的半数',
   present_majority: '，且所得赞成票须超过出席会议代表的半数',
 };
 
-const TIE: Record<TieRule, string> = {
+export const TIE_RULE_ZH: Record<TieRule, string> = {
   runoff: '因末位得票相等致入选项目超过应选数量的，就得票相等的项目再次投票，以得票多的项目入选；再次投票得票仍相等的，该名额空缺。',
   vacant: '因末位得票相等致入选项目超过应选数量的，得票相等的项目均不入选，该名额空缺。',
   presidium: '因末位得票相等致入选项目超过应选数量的，由大会主席团在得票相等的项目中决定入选项目。',
@@ -80,10 +80,10 @@ export function votingRulesDocument(i: VotingRulesInput): VotingRulesDocument {
     `票决采用无记名投票方式，使用电子表决系统进行，每名代表一票。${FORM[r.ballotType](r.chooseN)}电子表决系统出现故障时，在监票人监督下改用书面表决票，人工计票。`,
     `出席会议的代表须达到全体代表的${QUORUM[r.quorumRule]}，方可进行票决。投票人数少于${r.minBallots}人的，为保护无记名投票，不予计票，本次表决作废。`,
     `收回的表决票等于或者少于发出的表决票的，表决有效；多于发出的表决票的，表决无效，应当重新表决。`,
-    `候选项目按所得赞成票（排序投票按得分）由多到少排列，前${r.chooseN}个项目入选${PASS[r.passThreshold]}。未获得赞成票的项目不得入选。${
+    `候选项目按所得赞成票（排序投票按得分）由多到少排列，前${r.chooseN}个项目入选${PASS_RULE_ZH[r.passThreshold]}。未获得赞成票的项目不得入选。${
       r.passThreshold === 'none' ? '' : '因赞成票未过半数致入选项目不足应选数量的，不足的名额空缺。'
     }`,
-    TIE[r.tieRule],
+    TIE_RULE_ZH[r.tieRule],
     `本次会议设监票人${i.scrutineers.length}名，由大会全体会议通过的代表担任，其中总监票人1名${chief.length ? `（${chief[0]!.name}）` : ''}；设计票人${i.counters}名，由大会秘书处工作人员担任，在监票人监督下工作。监票人不得由候选项目承办单位的工作人员担任。`,
     `计票结果由${confirmers}确认后，由总监票人向执行主席报告，经大会主席团${r.certifyK}名以上成员签署确认，由执行主席宣布。`,
     `票决结果由大会主席团以公告形式公布。入选项目由本级人民政府组织实施，接受人大代表和人民群众监督。`,

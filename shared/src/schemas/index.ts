@@ -16,3 +16,4 @@ export * from './procedure.ts';
 export * from './health.ts';
 export * from './ceremony.ts';
 export * from './paper.ts';
+export * from './count-sheet.ts';

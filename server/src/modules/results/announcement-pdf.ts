@@ -8,7 +8,7 @@ import { zhDate } from './announcement-text.ts';
 // with correct Chinese needs nothing installed on the machine.
 const require = createRequire(import.meta.url);
 let fonts: { regular: Buffer; bold: Buffer } | null = null;
-function loadFonts() {
+export function loadFonts() {
   fonts ??= {
     regular: fs.readFileSync(require.resolve('@expo-google-fonts/noto-serif-sc/400Regular/NotoSerifSC_400Regular.ttf')),
     bold: fs.readFileSync(require.resolve('@expo-google-fonts/noto-serif-sc/700Bold/NotoSerifSC_700Bold.ttf')),

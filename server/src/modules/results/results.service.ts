@@ -20,7 +20,18 @@ import { ratingParagraphs, voteParagraphs } from './announcement-text.ts';
 import { resultsRepository } from './results.repository.ts';
 
 const FINAL = new Set(['certified', 'published']);
-const COUNTED = new Set(['closed', 'rejected', 'certified', 'published']);
+/** A poll in these states has a released count. */
+export const COUNTED = new Set(['closed', 'rejected', 'certified', 'published']);
+
+/**
+ * Who may read a poll's count (the 公告, the count sheet): anyone once the 主席团 has
+ * certified it; before that only staff, presidium and scrutineers.
+ */
+export function assertResultReadable(principal: Principal, status: string): void {
+  if (!FINAL.has(status) && !allowed(principal, ['staff', 'presidium', 'scrutineer'])) {
+    throw new AppError(principal.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+  }
+}
 
 export class ResultsService {
   constructor(private readonly db: Db) {}
@@ -30,9 +41,7 @@ export class ResultsService {
     const row = await pollsRepository.get(this.db, pollId);
     if (!row) throw new AppError('NOT_FOUND');
     if (!COUNTED.has(row.status)) throw new AppError('POLL_STATE', { status: row.status });
-    if (!FINAL.has(row.status) && !allowed(principal, ['staff', 'presidium', 'scrutineer'])) {
-      throw new AppError(principal.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
-    }
+    assertResultReadable(principal, row.status);
     return toPoll(this.db, row);
   }
 

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { countSheetBallotTable, countSheetInvalidReasons, countSheetRules, partsAddUp, presidingChairName, votesNeeded } from './count-sheet.ts';
+import { officialRecord } from './tally.ts';
+
+const rec = (issued: number, valid: number, invalid: number) => officialRecord({ seated: 11, present: 10, issued, valid, invalid });
+
+describe('count sheet', () => {
+  it('states the threshold as the fewest 赞成 that exceed half', () => {
+    expect(votesNeeded(11 / 2)).toBe(6);
+    expect(votesNeeded(10 / 2)).toBe(6);
+    const text = countSheetRules({ ballotType: 'approve', chooseN: 2, candidateCount: 3, passThreshold: 'seated_majority', tieRule: 'vacant', thresholdVotes: 5.5, record: rec(10, 9, 1), chosenCount: 1, vacancies: 1, tie: null });
+    expect(text.join('')).toContain('应到代表11名，须得赞成票6票以上');
+    expect(text.join('')).toContain('空缺名额1个');
+    expect(text[0]).toContain('表决有效');
+  });
+
+  it('says a count with more returned than issued is void, and names a tie with its rule', () => {
+    const text = countSheetRules({ ballotType: 'rank', chooseN: 1, candidateCount: 3, passThreshold: 'none', tieRule: 'presidium', thresholdVotes: null, record: rec(2, 3, 0), chosenCount: 0, vacancies: 0, tie: { names: ['甲', '乙'], places: 1, resolution: 'presidium' } });
+    expect(text[0]).toContain('表决无效');
+    expect(text[1]).toContain('按排序得分');
+    expect(text[2]).toContain('甲、乙得票相等，争1个名额，依票决办法，由大会主席团');
+    expect(text[3]).toContain('待定名额1个');
+  });
+
+  it('splits the ballots into parts that must add up to the total', () => {
+    const e = rec(6, 6, 0);
+    const p = rec(2, 1, 1);
+    const total = rec(8, 7, 1);
+    expect(partsAddUp(total, e, p)).toBe(true);
+    expect(partsAddUp(rec(8, 8, 0), e, p)).toBe(false);
+    expect(countSheetBallotTable(total, { electronic: e, paper: p }).rows).toEqual([
+      ['电子表决', '6', '6', '6', '0'],
+      ['纸质表决票', '2', '2', '1', '1'],
+      ['合计', '8', '8', '7', '1'],
+    ]);
+    expect(countSheetBallotTable(total, null).rows).toEqual([['表决票', '8', '8', '7', '1']]);
+    expect(countSheetInvalidReasons({ too_many: 1, unreadable: 0 })).toBe('纸质表决票无效1张：超过应选数量1张。');
+    expect(countSheetInvalidReasons({})).toBe('');
+  });
+
+  it('takes a 执行主席 name on one line, 1–50 characters', () => {
+    expect(presidingChairName('  张三 ')).toBe('张三');
+    for (const bad of ['', '   ', '张\n三', '张\u0007三', '张'.repeat(51)]) expect(presidingChairName(bad)).toBeNull();
+    expect(presidingChairName('张'.repeat(50))).toBe('张'.repeat(50));
+  });
+});
