@@ -44,6 +44,7 @@ beforeAll(async () => {
   ctxA = pollContext(run, spec('poll-a'));
   ctxB = pollContext(run, spec('poll-b'));
   pool = new ProofPool({ size: 2, batchSize: 2, perWorker: 4, log: (m) => logged.push(m) });
+  pool.start();
   await waitForWorkers(pool, 2);
 });
 

@@ -109,6 +109,8 @@ export class ProofPool implements ProofChecker {
   private nextId = 1;
   private scheduled = false;
   private closed = false;
+  /** Workers start at the first check (or start()): a server that never sees an encrypted ballot runs none. */
+  private started = false;
   private failedStarts = 0;
   private readonly figures = { checked: 0, checkMs: 0, crashes: 0, onMainThread: 0 };
 
@@ -117,6 +119,12 @@ export class ProofPool implements ProofChecker {
     this.batchSize = Math.max(1, opts.batchSize ?? 8);
     this.perWorker = Math.max(this.batchSize, opts.perWorker ?? 2 * this.batchSize);
     this.log = opts.log ?? ((m) => console.error(`[piaojue] ${m}`));
+  }
+
+  /** Starts the workers now rather than at the first check (which otherwise waits for them). */
+  start(): void {
+    if (this.started || this.closed) return;
+    this.started = true;
     for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
   }
 
@@ -128,6 +136,7 @@ export class ProofPool implements ProofChecker {
       this.totalPending += 1;
       if (this.totalPending === 1) this.slots.forEach((s) => s.worker.ref());
       this.queue.push({ id: this.nextId++, key: ctxKey, ctx, ballot: ballotJson, pollId, attempts: 0, resolve, reject });
+      this.start();
       this.schedule();
     });
   }
