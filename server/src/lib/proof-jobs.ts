@@ -1,9 +1,9 @@
 /**
- * What ProofPool (proof-pool.ts) and its workers (proof-worker.ts) say to each other, and the one
- * check both run, so a ballot checked in a worker or, as a fallback, on the main thread gets the
- * same answer as firstInvalidProof (docs/CRYPTO.md §"Wire and tablet").
+ * What ProofPool (proof-pool.ts) and its workers (proof-worker.ts) say to each other. Both run
+ * proof-checker.ts's checkBallot, so a ballot checked in a worker or, as a fallback, on the main
+ * thread gets the in-process checker's answer (docs/CRYPTO.md §"Wire and tablet").
  */
-import { firstInvalidProof, parseEncryptedBallot, type PollContext } from '@piaojue/shared/crypto';
+import type { PollContext } from '@piaojue/shared/crypto';
 
 export interface PoolJob {
   id: number;
@@ -28,17 +28,3 @@ export interface PoolResult {
 }
 
 export type PoolReply = { type: 'ready' } | { type: 'results'; results: PoolResult[] };
-
-function parseText(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** firstInvalidProof on the ballot as received: null = valid, −1 = wrong shape, k = the statement whose proof fails. */
-export function checkBallot(ctx: PollContext, ballotJson: unknown): number | null {
-  const parsed = parseEncryptedBallot(typeof ballotJson === 'string' ? parseText(ballotJson) : ballotJson);
-  return parsed.ok ? firstInvalidProof(ctx, parsed.ballot) : -1;
-}

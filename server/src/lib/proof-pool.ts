@@ -18,16 +18,9 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { PollContext } from '@piaojue/shared/crypto';
-import { checkBallot, type PoolReply, type PoolRequest, type PoolResult } from './proof-jobs.ts';
-
-/** Checks encrypted ballots' proofs after the ack (server/src/lib/proof-checker.ts has the in-process one). */
-export interface ProofChecker {
-  /** firstInvalidProof's answer for this ballot: null = valid, −1 = wrong shape, k = the failing statement. */
-  check(ctxKey: string, ctx: PollContext, ballotJson: unknown): Promise<number | null>;
-  /** Resolves once no check (of this poll, or at all) is waiting or running. */
-  idle(pollId?: string): Promise<void>;
-}
+import type { EncryptedBallotJson, PollContext } from '@piaojue/shared/crypto';
+import { checkBallot, type ProofChecker } from './proof-checker.ts';
+import type { PoolReply, PoolRequest, PoolResult } from './proof-jobs.ts';
 
 export interface ProofPoolOptions {
   /** worker threads; default: the cores of this machine */
@@ -58,7 +51,7 @@ interface Job {
   id: number;
   key: string;
   ctx: PollContext;
-  ballot: unknown;
+  ballot: EncryptedBallotJson;
   pollId: string;
   attempts: number;
   resolve: (r: number | null) => void;
@@ -128,10 +121,11 @@ export class ProofPool implements ProofChecker {
     for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
   }
 
-  check(ctxKey: string, ctx: PollContext, ballotJson: unknown): Promise<number | null> {
+  check(ctxKey: string, ctx: PollContext, ballotJson: EncryptedBallotJson): Promise<number | null> {
     if (this.closed) return Promise.reject(new Error('proof pool closed'));
     return new Promise((resolve, reject) => {
-      const pollId = ctx.spec.pollId;
+      // The key is the poll's id (proof-checker.ts), which idle() takes.
+      const pollId = ctxKey;
       this.pending.set(pollId, (this.pending.get(pollId) ?? 0) + 1);
       this.totalPending += 1;
       if (this.totalPending === 1) this.slots.forEach((s) => s.worker.ref());

@@ -6,8 +6,9 @@
  * import.meta here.
  */
 import { parentPort } from 'node:worker_threads';
-import { cryptoReady, type PollContext } from '@piaojue/shared/crypto';
-import { checkBallot, type PoolRequest, type PoolResult } from './proof-jobs.ts';
+import { cryptoReady, type EncryptedBallotJson, type PollContext } from '@piaojue/shared/crypto';
+import { checkBallot } from './proof-checker.ts';
+import type { PoolRequest, PoolResult } from './proof-jobs.ts';
 
 /** Answers are sent at the latest this often while a batch is being checked. */
 const REPORT_EVERY_MS = 25;
@@ -31,7 +32,7 @@ function run(msg: PoolRequest): void {
     let result: number | null | 'error';
     try {
       // A context never sent is a pool bug; answering 'error' makes the pool check it itself.
-      result = ctx ? checkBallot(ctx, job.ballot) : 'error';
+      result = ctx ? checkBallot(ctx, job.ballot as EncryptedBallotJson) : 'error';
     } catch {
       result = 'error';
     }
