@@ -3,7 +3,7 @@
  * list and any provisions staff add. One function, so the console's print, the adopted text and
  * its hash are the same words.
  */
-import type { BallotType, PassThreshold, QuorumRule, TieRule } from './rules.ts';
+import type { BallotMode, BallotType, PassThreshold, QuorumRule, TieRule } from './rules.ts';
 
 export interface VotingRulesSettings {
   chooseN: number;
@@ -15,6 +15,8 @@ export interface VotingRulesSettings {
   certifyK: number;
   /** null: every 监票人 present, at least 2 */
   scrutineerConfirmations: number | null;
+  /** Versions drafted before ballots could be encrypted carry none: they were plain. */
+  ballotMode?: BallotMode;
 }
 
 export interface VotingRulesInput {
@@ -54,6 +56,13 @@ const FORM: Record<BallotType, (n: number) => string> = {
     `表决票上按优先顺序对不超过${n}个候选项目填写序号1至${n}，同一序号不得重复使用，否则为无效票。计票时，排在第1位的项目得${n}分，每后一位少得1分；项目按得分多少排序，项目被排序的次数为其得票数。`,
 };
 
+/** How the electronic ballot keeps the vote secret (docs/PROCEDURE.md §"密钥生成", docs/CRYPTO.md). */
+const SECRECY: Record<BallotMode, string> = {
+  encrypted:
+    '表决票在代表的表决器上加密后提交，加密所用公钥由全体监票人在各自表决器上共同生成，解密密钥分由监票人持有；表决结束后，须有规定人数的监票人共同解密，方可得出计票结果，任何单张表决票均不解密。加密表决票及计票过程的核验数据在结果公布后公开。',
+  plain: '本次票决的电子表决票不加密，由电子表决系统直接计票。',
+};
+
 export const PASS_RULE_ZH: Record<PassThreshold, string> = {
   none: '',
   seated_majority: '，且所得赞成票须超过全体代表的半数',
@@ -77,7 +86,7 @@ export function votingRulesDocument(i: VotingRulesInput): VotingRulesDocument {
   const body = [
     `为做好${i.cycleName}人大代表票决工作，根据有关法律和本级人民代表大会关于民生实事项目人大代表票决制的规定，制定本办法。`,
     `本次会议票决的民生实事项目候选项目${i.candidates}个，应选${r.chooseN}个，差额${extra}个（差额比例${pct}%）。候选项目按确定的清单顺序列于表决票上。`,
-    `票决采用无记名投票方式，使用电子表决系统进行，每名代表一票。${FORM[r.ballotType](r.chooseN)}电子表决系统出现故障时，在监票人监督下改用书面表决票，人工计票。`,
+    `票决采用无记名投票方式，使用电子表决系统进行，每名代表一票。${FORM[r.ballotType](r.chooseN)}${SECRECY[r.ballotMode ?? 'plain']}电子表决系统出现故障时，在监票人监督下改用书面表决票，人工计票。`,
     `出席会议的代表须达到全体代表的${QUORUM[r.quorumRule]}，方可进行票决。投票人数少于${r.minBallots}人的，为保护无记名投票，不予计票，本次表决作废。`,
     `收回的表决票等于或者少于发出的表决票的，表决有效；多于发出的表决票的，表决无效，应当重新表决。`,
     `候选项目按所得赞成票（排序投票按得分）由多到少排列，前${r.chooseN}个项目入选${PASS_RULE_ZH[r.passThreshold]}。未获得赞成票的项目不得入选。${

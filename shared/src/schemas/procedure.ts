@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { BALLOT_TYPES, PASS_THRESHOLDS, QUORUM_RULES, TIE_RULES } from '../domain/rules.ts';
+import { BALLOT_MODES, BALLOT_TYPES, PASS_THRESHOLDS, QUORUM_RULES, TIE_RULES } from '../domain/rules.ts';
 import { IsoDate, Nullable, PlainDate, Text, Uuid } from './common.ts';
 
 /**
@@ -56,6 +56,8 @@ export const VotingRulesSettingsSchema = Type.Object({
   minBallots: Type.Integer(),
   certifyK: Type.Integer(),
   scrutineerConfirmations: Nullable(Type.Integer()),
+  /** absent in versions drafted before ballots could be encrypted (they were plain) */
+  ballotMode: Type.Optional(Type.Enum(BALLOT_MODES)),
 });
 
 export const VotingRulesDocumentSchema = Type.Object({

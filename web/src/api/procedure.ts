@@ -1,4 +1,4 @@
-import type { AdoptVotingRulesBody, Counter, DeputyScrutiny, DraftVotingRulesBody, Poll, ScrutinyList, SetScrutinyBody, VotingRules } from '@piaojue/shared';
+import type { AdoptVotingRulesBody, Counter, DeputyScrutiny, DraftVotingRulesBody, Poll, ScrutinyList, SessionKey, SetScrutinyBody, VotingRules } from '@piaojue/shared';
 import { http, request } from './client.ts';
 
 const enc = encodeURIComponent;
@@ -12,5 +12,7 @@ export const procedureApi = {
   votingRules: (sessionId: string) => http.get<VotingRules>(`/api/sessions/${enc(sessionId)}/voting-rules`),
   draftVotingRules: (sessionId: string, body: DraftVotingRulesBody) => http.post<VotingRules>(`/api/sessions/${enc(sessionId)}/voting-rules/drafts`, body),
   adoptVotingRules: (sessionId: string, body: AdoptVotingRulesBody) => http.post<VotingRules>(`/api/sessions/${enc(sessionId)}/voting-rules/adopt`, body),
+  /** The 监票人's joint public key, once their key ceremony is complete (404 before). */
+  sessionKey: (sessionId: string) => http.get<SessionKey>(`/api/sessions/${enc(sessionId)}/ceremony/key`),
   confirmCount: (pollId: string) => http.post<Poll>(`/api/polls/${enc(pollId)}/confirm`),
 };

@@ -91,6 +91,7 @@ const en: Messages = {
     passThreshold: { none: 'None (top N by votes for)', seated_majority: 'Majority of all seated', present_majority: 'Majority of those present' },
     quorumRule: { more_than_half: 'More than half', two_thirds: 'Two-thirds' },
     tieRule: { runoff: 'Run-off vote', vacant: 'Leave vacant', presidium: 'Presidium decides' },
+    ballotMode: { encrypted: 'Encrypted (scrutineers decrypt together)', plain: 'Plain (not encrypted)' },
   },
   pollStatus: { draft: 'Not started', open: 'Voting', counting: 'Counting paper ballots', decrypting: 'Scrutineers decrypting', closed: 'Closed', certified: 'Certified', published: 'Published', cancelled: 'Cancelled', rejected: 'Rejected' },
   rating: {
@@ -272,6 +273,8 @@ const en: Messages = {
       scrutineerConfirmations: 'Scrutineer confirmations needed',
       minBallots: 'Minimum ballots to count',
       minBallotsHint: 'With fewer ballots the poll is not counted and can only be cancelled (protects the secret ballot)',
+      ballotMode: 'Electronic ballots',
+      ballotModeHint: 'Encrypted: each ballot is encrypted on the tablet and only the totals are decrypted, by the required number of scrutineers together; neither the server nor staff can see a ballot. Plain only where the congress decides so explicitly; the hall display and the notice say so.',
       archive: 'Download cycle archive',
       archiveHint: 'Candidate list, polls, ballots and audit log (JSON), verifiable independently',
       publicResults: 'Public results page',

@@ -94,6 +94,7 @@ const zhCN = {
     passThreshold: { none: '不设过半数条件（按赞成票排名）', seated_majority: '全体代表过半数', present_majority: '实到代表过半数' },
     quorumRule: { more_than_half: '过半数', two_thirds: '三分之二' },
     tieRule: { runoff: '再次投票', vacant: '名额空缺', presidium: '主席团决定' },
+    ballotMode: { encrypted: '加密表决（监票人共同解密）', plain: '明文表决（不加密）' },
   },
   pollStatus: {
     draft: '未开始',
@@ -285,6 +286,8 @@ const zhCN = {
       scrutineerConfirmations: '监票人确认人数',
       minBallots: '最低计票数',
       minBallotsHint: '投票人数少于此数时不计票，只能取消表决（保护无记名投票）',
+      ballotMode: '电子表决票',
+      ballotModeHint: '加密：表决票在表决器上加密，只有规定人数的监票人共同解密后才得出结果，服务器和工作人员都无法看到单张表决票。明文仅在本级人大明确决定时选用，大屏和公告将注明。',
       archive: '下载年度档案',
       archiveHint: '候选清单、表决、表决票和审计记录（JSON），可独立复核',
       publicResults: '公开结果页',

@@ -1,5 +1,6 @@
 import {
   checkShortlist,
+  type BallotMode,
   type BallotType,
   type CreateCycleBody,
   type Cycle,
@@ -29,6 +30,8 @@ export interface RulesDraft {
   scrutineerConfirmations: number | null;
   /** below this many ballots a poll is not counted */
   minBallots: number;
+  /** encrypted unless the congress chooses plain explicitly */
+  ballotMode: BallotMode;
 }
 
 export function defaultDraft(): RulesDraft {
@@ -47,6 +50,7 @@ export function defaultDraft(): RulesDraft {
     certifyK: 1,
     scrutineerConfirmations: null,
     minBallots: 5,
+    ballotMode: 'encrypted',
   };
 }
 
@@ -65,6 +69,7 @@ export function draftFromCycle(c: Cycle): RulesDraft {
     certifyK: c.certifyK,
     scrutineerConfirmations: c.scrutineerConfirmations,
     minBallots: c.minBallots,
+    ballotMode: c.ballotMode,
   };
 }
 
@@ -84,6 +89,7 @@ export function createBody(d: RulesDraft): CreateCycleBody {
     // A cleared number field gives '' through v-model.number.
     scrutineerConfirmations: typeof d.scrutineerConfirmations === 'number' ? d.scrutineerConfirmations : null,
     minBallots: d.minBallots,
+    ballotMode: d.ballotMode,
   };
 }
 

@@ -42,6 +42,7 @@ const settingsOf = (c: CycleRow, candidates: number): Settings => ({
   minBallots: c.min_ballots,
   certifyK: c.certify_k,
   scrutineerConfirmations: c.scrutineer_confirmations,
+  ballotMode: c.ballot_mode,
 });
 
 interface Snapshot {
