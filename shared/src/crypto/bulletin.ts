@@ -133,6 +133,11 @@ export const commitmentToJson = (c: GuardianCommitment): CommitmentJson => ({ in
 /** A round-2 sealed share as its tablet sends it and the bulletin lists it. */
 export const shareToJson = (s: EncryptedShare): ShareJson => ({ from: s.from, to: s.to, ephemeral: toB64(s.ephemeral), nonce: toB64(s.nonce), box: toB64(s.box) });
 export const pointToB64 = (p: Point): string => toB64(p);
+/** A scalar as the bulletin writes it (a 监票人's tablet keeps its coefficients and share so). */
+export const scalarToB64 = (s: Scalar): string => toB64(s);
+/** A 监票人's partial decryption as its tablet sends it and the bulletin lists it. */
+export const partialToJson = (p: PartialDecryption): PartialJson => ({ guardian: p.guardian, shares: p.shares.map(toB64), proofs: p.proofs.map(proof) });
+type PartialJson = NonNullable<BulletinJson['decryption']>['partials'][number];
 
 export function bulletinToJson(b: Bulletin): BulletinJson {
   return {
@@ -154,7 +159,7 @@ export function bulletinToJson(b: Bulletin): BulletinJson {
     ballots: b.ballots.map(({ tracker, ballot }) => ({ tracker, ...encryptedBallotToJson(ballot) })),
     sums: b.sums.map(ct),
     decryption: b.decryption && {
-      partials: b.decryption.partials.map((p) => ({ guardian: p.guardian, shares: p.shares.map(toB64), proofs: p.proofs.map(proof) })),
+      partials: b.decryption.partials.map(partialToJson),
       slotCounts: b.decryption.slotCounts,
       counts: b.decryption.counts,
     },
@@ -277,6 +282,10 @@ export const parseCommitment = orNull(readCommitment);
 export const parseShare = orNull(readShare);
 /** Decodes a group element; null when it is not a canonical ristretto255 element. */
 export const parsePoint = orNull(point);
+/** Decodes a scalar; null when it is not canonical. */
+export const parseScalar = orNull(scalar);
+/** Decodes a list of ciphertexts [α, β] (the encrypted sums); null when an element is not canonical. */
+export const parseCiphertexts = orNull((v, p) => each(v, p, ciphertext));
 
 function oneOf<T extends string>(allowed: readonly T[], v: unknown, path: string): T {
   if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) throw new BulletinFormatError(path, `expected one of ${allowed.join(', ')}`);

@@ -23,7 +23,7 @@ export {
 } from './tally.ts';
 export {
   buildBulletin, BULLETIN_FORMAT, BULLETIN_VERSION, bulletinToJson, commitmentToJson, encryptedBallotToJson, parseBulletin, parseCommitment,
-  parseEncryptedBallot, parsePoint, parseShare, pointToB64, shareToJson,
+  parseCiphertexts, parseEncryptedBallot, parsePoint, parseScalar, parseShare, partialToJson, pointToB64, scalarToB64, shareToJson,
   pollContextOf, type Bulletin, type BulletinInput, type BulletinJson, type EncryptedBallotJson,
 } from './bulletin.ts';
 export { countsAddition, paperProblems, resultOfCounts, type BulletinRules, type PollOutcome } from './result.ts';

@@ -31,7 +31,7 @@ import type {
   UpdateCycleBody,
   User,
 } from '@piaojue/shared';
-import type { TabletBallot } from '../lib/ballotSelection.ts';
+import type { CastPayload } from '../lib/castQueue.ts';
 import { http } from './client.ts';
 
 export { ApiError } from './client.ts';
@@ -94,7 +94,7 @@ export const api = {
 
   deputyState: () => http.get<DeputyState>('/api/deputy/state'),
   deputyCheckin: () => http.post<DeputyState>('/api/deputy/checkin'),
-  castBallot: (pollId: string, idempotencyKey: string, ballot: TabletBallot) =>
+  castBallot: (pollId: string, idempotencyKey: string, ballot: CastPayload) =>
     http.post<CastReceipt>(`/api/polls/${enc(pollId)}/ballots`, { idempotencyKey, ballot }),
 
   /** With the display key the hall display also gets the provisional result (before certification). */

@@ -10,6 +10,8 @@ import procedureZhCN from './procedure.zh-CN.ts';
 import procedureEn from './procedure.en.ts';
 import paperZhCN from './paper.zh-CN.ts';
 import paperEn from './paper.en.ts';
+import cryptoZhCN from './crypto.zh-CN.ts';
+import cryptoEn from './crypto.en.ts';
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: { value: Locale; label: string }[] = [
@@ -32,7 +34,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': { ...zhCN, ...portalZhCN, ...afterZhCN, ...procedureZhCN, ...paperZhCN }, en: { ...en, ...portalEn, ...afterEn, ...procedureEn, ...paperEn } } as Record<Locale, Messages>,
+  messages: { 'zh-CN': { ...zhCN, ...portalZhCN, ...afterZhCN, ...procedureZhCN, ...paperZhCN, ...cryptoZhCN }, en: { ...en, ...portalEn, ...afterEn, ...procedureEn, ...paperEn, ...cryptoEn } } as Record<Locale, Messages>,
   missingWarn: false,
   fallbackWarn: false,
 });

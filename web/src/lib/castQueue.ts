@@ -6,12 +6,16 @@
  */
 import type { CastReceipt } from '@piaojue/shared';
 import type { TabletBallot } from './ballotSelection.ts';
+import type { EncryptedCast } from './sealBallot.ts';
+
+/** What a cast carries: the ballot body, or in an encrypted poll its ciphertexts and proofs only. */
+export type CastPayload = TabletBallot | EncryptedCast;
 import { ApiError } from '../api/client.ts';
 
 export interface PendingCast {
   pollId: string;
   idempotencyKey: string;
-  ballot: TabletBallot;
+  ballot: CastPayload;
   createdAt: number;
 }
 
@@ -118,7 +122,7 @@ function receiptFromDetails(details: unknown): string | null {
 
 export async function sendWithRetry(
   pending: PendingCast,
-  send: (pollId: string, key: string, ballot: TabletBallot) => Promise<CastReceipt>,
+  send: (pollId: string, key: string, ballot: CastPayload) => Promise<CastReceipt>,
   opts: SendOptions,
 ): Promise<CastOutcome> {
   for (let attempt = 0; ; attempt++) {

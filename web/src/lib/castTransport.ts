@@ -7,13 +7,13 @@
 import type { CastReceipt } from '@piaojue/shared';
 import { ApiError } from '../api/client.ts';
 import type { CastAnswer } from '../composables/socketCore.ts';
-import type { TabletBallot } from './ballotSelection.ts';
+import type { CastPayload } from './castQueue.ts';
 
 export interface CastSocket {
   cast(body: { pollId: string; idempotencyKey: string; ballot: unknown }): Promise<CastAnswer>;
 }
 
-export type CastSend = (pollId: string, idempotencyKey: string, ballot: TabletBallot) => Promise<CastReceipt>;
+export type CastSend = (pollId: string, idempotencyKey: string, ballot: CastPayload) => Promise<CastReceipt>;
 
 /**
  * Refusals that concern the socket rather than the ballot: its page origin was not recognised

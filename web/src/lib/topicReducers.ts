@@ -4,6 +4,7 @@
  */
 import type { HallState, StaffState, Turnout } from '@piaojue/shared';
 import type { TopicMessage } from '../composables/socketCore.ts';
+import { decryptionOf } from './sealBallot.ts';
 
 function applyHallTurnout(state: HallState, turnout: Turnout, serverTime: string): HallState {
   if (!state.poll || state.poll.id !== turnout.pollId) return { ...state, serverTime };
@@ -32,5 +33,6 @@ export function applyStaffMessage(state: StaffState | null, msg: TopicMessage): 
 /** What in a hall update should make a tablet refetch its own state. */
 export function pollSignature(state: HallState | null): string {
   const p = state?.poll;
-  return p ? `${p.id}:${p.status}:${p.certifiedAt ?? ''}:${state?.checkinOpen ? 1 : 0}` : `none:${state?.checkinOpen ? 1 : 0}`;
+  // 解密 k/t moves within one status: each 监票人's 解密 shows on every 监票人's tablet
+  return p ? `${p.id}:${p.status}:${p.certifiedAt ?? ''}:${state?.checkinOpen ? 1 : 0}:${decryptionOf(p)?.done ?? ''}` : `none:${state?.checkinOpen ? 1 : 0}`;
 }

@@ -15,6 +15,9 @@ const routes: RouteRecordRaw[] = [
     ],
   },
 
+  // the 监票人's share backup: an A4 sheet, without the tablet's chrome
+  { path: '/t/share-backup', name: 'deputy-share-backup', component: () => import('../views/deputy/ShareBackupView.vue'), meta: { deputy: true } },
+
   { path: '/results', name: 'results', component: () => import('../views/portal/ResultsIndexView.vue'), meta: { app: 'portal' } },
   { path: '/results/cycles/:id', name: 'results-cycle', component: () => import('../views/portal/CycleResultsView.vue'), meta: { app: 'portal' } },
   {

@@ -100,3 +100,73 @@ describe('useBallotStore', () => {
     expect(storage.m.size).toBe(0);
   });
 });
+
+describe('useBallotStore · encrypted poll', () => {
+  const CEREMONY = '00000000-0000-4000-8000-0000000000c1';
+  async function keyed() {
+    const c = await import('@piaojue/shared/crypto');
+    await c.cryptoReady();
+    const params = { ceremonyId: CEREMONY, guardians: ['g1'], threshold: 1 };
+    const { secret, commitment } = c.startGuardian(params, 1);
+    const spec = { pollId: 'p1', kind: 'choose' as const, candidates: 4, places: 2, allowAbstain: false, maxBallots: 50 };
+    const ctx = c.pollContextOf({ params, spec, jointKey: c.jointKey([commitment]) });
+    const wire = { params, spec, jointKey: c.pointToB64(c.jointKey([commitment])) };
+    return { c, ctx, wire, secret };
+  }
+  const encryptedPoll = (extra: object = {}) => ({ ...poll('choose', 2), ballotMode: 'encrypted', ...extra }) as unknown as Poll;
+
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('sends ciphertexts and proofs that the server’s check accepts, never the body; decrypting gives back the choice', async () => {
+    const { c, ctx, wire, secret } = await keyed();
+    const b = useBallotStore();
+    b.useStorage(memory());
+    b.useSealDeps({ context: async () => wire, crypto: async () => c });
+    b.begin(poll('choose', 2));
+    b.toggle('b');
+    b.toggle('d');
+    const sent = b.payload(encryptedPoll());
+    expect(b.sealing).toBe(true);
+    const out = (await sent) as { encrypted: unknown };
+    expect(b.sealing).toBe(false);
+    expect(Object.keys(out)).toEqual(['encrypted']);
+    expect(JSON.stringify(out)).not.toMatch(/"(selected|b|d)"/);
+    const parsed = c.parseEncryptedBallot(out.encrypted);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(c.firstInvalidProof(ctx, parsed.ballot)).toBeNull();
+    const sums = c.sumBallots(ctx.spec, [parsed.ballot]);
+    const partial = c.partialDecrypt(ctx, 1, secret.coefficients[0] as never, sums);
+    expect(c.recoverCounts(ctx.spec, 1, c.combinePartials(1, sums, [partial]))).toEqual([0, 1, 0, 1]);
+  });
+
+  it('a plain poll sends the body as before', async () => {
+    const b = useBallotStore();
+    b.useStorage(memory());
+    b.begin(poll('choose', 2));
+    b.toggle('a');
+    expect(await b.payload({ ...encryptedPoll(), ballotMode: 'plain' } as unknown as Poll)).toEqual({ type: 'choose', selected: ['a'] });
+  });
+
+  it('no key for the poll: nothing is sent, the error is kept for the screen, and the next try fetches again', async () => {
+    const { c, wire } = await keyed();
+    const b = useBallotStore();
+    b.useStorage(memory());
+    let calls = 0;
+    b.useSealDeps({
+      context: async () => {
+        calls++;
+        if (calls === 1) throw new Error('offline');
+        return wire;
+      },
+      crypto: async () => c,
+    });
+    b.begin(poll('choose', 2));
+    b.toggle('a');
+    expect(await b.payload(encryptedPoll())).toBeNull();
+    expect(b.sealError).toBeInstanceOf(Error);
+    b.dismissSealError();
+    expect(await b.payload(encryptedPoll())).toHaveProperty('encrypted');
+    expect(calls).toBe(2);
+  });
+});

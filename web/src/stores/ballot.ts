@@ -6,7 +6,8 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { maxSelectable, type Mark, type RatingMark } from '@piaojue/shared/domain';
 import type { Poll } from '@piaojue/shared';
-import { countOf, emptyBallot, reviewOf, sanitize, setMark, setRating, toggleChoose, toggleRank, type Step, type TabletBallot } from '../lib/ballotSelection.ts';
+import { countOf, emptyBallot, reviewOf, sanitize, setMark, setRating, toggleChoose, toggleRank, wireBallot, type Step, type TabletBallot } from '../lib/ballotSelection.ts';
+import { contextLoader, defaultSealDeps, isEncrypted, sealBallot, type EncryptedCast, type SealDeps } from '../lib/sealBallot.ts';
 import { safeStorage } from '../lib/storage.ts';
 import type { KeyValueStorage } from '../lib/castQueue.ts';
 
@@ -23,6 +24,10 @@ export const useBallotStore = defineStore('ballot', () => {
   const step = ref<'edit' | 'review'>('edit');
   /** set for a moment when the deputy tries to go beyond N */
   const blockedAt = ref(0);
+  /** 正在加密: the tablet is encrypting the ballot before it is sent */
+  const sealing = ref(false);
+  const sealError = ref<unknown>(null);
+  let loadContext = contextLoader(defaultSealDeps);
 
   const n = computed(() => {
     const p = poll.value;
@@ -48,6 +53,8 @@ export const useBallotStore = defineStore('ballot', () => {
 
   /** Start (or resume) the ballot of this poll. */
   function begin(p: PollLike) {
+    // an encrypted poll: load the crypto core and the poll's key while the deputy reads the ballot
+    if (isEncrypted(p)) void loadContext(p.id).catch(() => undefined);
     if (poll.value?.id === p.id) {
       poll.value = p;
       return;
@@ -102,10 +109,40 @@ export const useBallotStore = defineStore('ballot', () => {
       // nothing stored
     }
   }
+  /**
+   * What the tablet sends for this ballot: the body as the server reads it, or, in an encrypted
+   * poll, its ciphertexts and proofs (null when encryption failed; sealError says why).
+   */
+  async function payload(p: Poll): Promise<TabletBallot | EncryptedCast | null> {
+    const ids = p.candidates.map((c) => c.id);
+    const body = wireBallot(ballot.value, ids);
+    if (!isEncrypted(p)) return body;
+    sealing.value = true;
+    sealError.value = null;
+    try {
+      return await sealBallot(loadContext, p.id, body, ids);
+    } catch (e) {
+      sealError.value = e;
+      return null;
+    } finally {
+      sealing.value = false;
+    }
+  }
+  function dismissSealError() {
+    sealError.value = null;
+  }
+
   /** For tests: inject a storage. */
   function useStorage(s: KeyValueStorage) {
     storage = s;
   }
+  /** For tests: inject the crypto core and the poll context. */
+  function useSealDeps(d: SealDeps) {
+    loadContext = contextLoader(d);
+  }
 
-  return { poll, ballot, step, blockedAt, n, count, atLimit, missing, review, begin, mark, rate, toggle, toReview, toEdit, clear, useStorage };
+  return {
+    poll, ballot, step, blockedAt, sealing, sealError, n, count, atLimit, missing, review,
+    begin, mark, rate, toggle, toReview, toEdit, clear, payload, dismissSealError, useStorage, useSealDeps,
+  };
 });

@@ -4,7 +4,6 @@
  */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { TabletBallot } from '../lib/ballotSelection.ts';
 import { api } from '../api/index.ts';
 import { ApiError } from '../api/client.ts';
 import {
@@ -15,6 +14,7 @@ import {
   saveReceipt,
   savePending,
   sendWithRetry,
+  type CastPayload,
   type KeyValueStorage,
   type PendingCast,
 } from '../lib/castQueue.ts';
@@ -88,7 +88,7 @@ export const useCastStore = defineStore('cast', () => {
   }
 
   /** Save, then send. Refuses a second cast for a poll that already has one in flight. */
-  function cast(forPoll: string, ballot: TabletBallot): Promise<void> {
+  function cast(forPoll: string, ballot: CastPayload): Promise<void> {
     if (pending.value && pending.value.pollId === forPoll && running) return running;
     const p: PendingCast = { pollId: forPoll, idempotencyKey: newIdempotencyKey(), ballot, createdAt: Date.now() };
     savePending(d().storage, p);
