@@ -81,6 +81,7 @@ const cryptoEn: typeof cryptoZhCN = {
     },
     console: {
       title: 'Scrutineers’ key generation',
+      guardian: 'Scrutineer',
       explain: 'The scrutineers generate shares of the decryption key on their own tablets; any {t} of the {n} together can decrypt the count.',
       noScrutineers: 'The scrutineers have not been named yet.',
       threshold: 'Threshold',

@@ -80,6 +80,7 @@ const cryptoZhCN = {
     },
     console: {
       title: '监票人密钥生成',
+      guardian: '监票人',
       explain: '监票人在各自平板上生成解密密钥份额，{n} 名监票人中任意 {t} 名可共同解密计票结果。',
       noScrutineers: '尚未确定监票人名单。',
       threshold: '解密门限',

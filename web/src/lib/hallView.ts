@@ -1,7 +1,8 @@
 /** The meeting-hall display's state machine: which screen a HallState calls for. */
 import type { HallState } from '@piaojue/shared';
+import { decryptionOf } from './sealBallot.ts';
 
-export type HallPhase = 'loading' | 'idle' | 'checkin' | 'voting' | 'awaiting' | 'provisional' | 'certified' | 'returned';
+export type HallPhase = 'loading' | 'idle' | 'checkin' | 'voting' | 'decrypting' | 'awaiting' | 'provisional' | 'certified' | 'returned';
 
 /**
  * Priority: an open poll; then a result the presidium returned; then the result of a closed poll (provisional until certified);
@@ -11,6 +12,8 @@ export function hallPhase(state: HallState | null | undefined): HallPhase {
   if (!state) return 'loading';
   const p = state.poll;
   if (p && p.status === 'open') return 'voting';
+  // closed, and the 监票人 are decrypting the totals (docs/CRYPTO.md §"Count")
+  if (decryptionOf(p)) return 'decrypting';
   // sent back by the presidium: the hall says so instead of falling back to check-in
   if (p && p.status === 'rejected') return 'returned';
   if (p && (p.result || p.rating) && (p.status === 'closed' || p.status === 'certified' || p.status === 'published')) {

@@ -71,3 +71,13 @@ export function decryptionOf(p: { status: string } | null | undefined): Decrypti
   if (!p || p.status !== 'decrypting') return null;
   return (p as { decryption?: DecryptionProgress | null }).decryption ?? null;
 }
+
+/** The session's encryption key on the hall state (null: no key yet, or a plain session). */
+export function hallEncryptionOf(state: object | null | undefined): { fingerprint: string; threshold: number; guardians: number } | null {
+  return (state as { encryption?: { fingerprint: string; threshold: number; guardians: number } | null } | null | undefined)?.encryption ?? null;
+}
+
+/** A poll the cycle set to plain ballots explicitly (marked 明文表决 on the hall and in the 公告). */
+export function isPlain(p: object | null | undefined): boolean {
+  return (p as { ballotMode?: string } | null | undefined)?.ballotMode === 'plain';
+}

@@ -5,8 +5,9 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { Cycle, Deputy, HallState, Poll, Session, StaffState, StaffTurnout } from '@piaojue/shared';
+import type { CeremonyStatus, Cycle, Deputy, HallState, Poll, Session, StaffState, StaffTurnout } from '@piaojue/shared';
 import { api } from '../api/index.ts';
+import { cryptoApi } from '../api/crypto.ts';
 import { useSocket } from '../composables/useSocket.ts';
 import type { TopicMessage } from '../composables/socketCore.ts';
 import { applyHallMessage, applyStaffMessage, pollSignature } from '../lib/topicReducers.ts';
@@ -27,6 +28,8 @@ export const useSessionConsoleStore = defineStore('sessionConsole', () => {
   const hallUrl = ref<string | null>(null);
   /** A failed load or refresh, for the screen's error banner. */
   const loadError = ref<unknown>(null);
+  /** The 监票人's key ceremony of the session (null: not started). */
+  const ceremony = ref<CeremonyStatus | null>(null);
   /** Bumped on every staff-topic update, so the confirmations panel reloads with the session. */
   const staffUpdates = ref(0);
 
@@ -54,12 +57,17 @@ export const useSessionConsoleStore = defineStore('sessionConsole', () => {
     if (i >= 0) polls.value.splice(i, 1, p);
     else polls.value.push(p);
   }
+  function applyCeremony(c: CeremonyStatus | null) {
+    ceremony.value = c;
+  }
   function applyTurnout(t: StaffTurnout | null) {
     fetchedTurnout.value = t;
   }
   /** A hall message; a change of poll or check-in (after the first) refetches the polls. */
   function applyHall(msg: TopicMessage) {
     hall.value = applyHallMessage(hall.value, msg);
+    // each round of the key ceremony is announced on the hall topic
+    if (ceremony.value?.status === 'running') void loadCeremony();
     const sig = pollSignature(hall.value);
     if (sig === hallSig) return;
     const first = hallSig === '';
@@ -100,6 +108,20 @@ export const useSessionConsoleStore = defineStore('sessionConsole', () => {
       loadError.value = e;
     }
   }
+  async function loadCeremony() {
+    const id = sessionId.value;
+    if (!id) return;
+    try {
+      const c = await cryptoApi.ceremony(id);
+      if (sessionId.value === id) applyCeremony(c);
+    } catch {
+      // the next hall update asks again
+    }
+  }
+  /** 开始密钥生成 (or again, after a failure or a lost tablet). */
+  async function startCeremony(threshold: number, restart: boolean) {
+    applyCeremony(await cryptoApi.startCeremony(sessionId.value!, { threshold, ...(restart && { restart: true }) }));
+  }
   async function loadDeputies() {
     if (sessionId.value) applyDeputies(await api.deputies(sessionId.value));
   }
@@ -134,6 +156,7 @@ export const useSessionConsoleStore = defineStore('sessionConsole', () => {
     const { subscribe } = useSocket();
     offTopics = [subscribe(`hall:${id}`, applyHall), subscribe(`staff:${id}`, applyStaff)];
     void load();
+    void loadCeremony();
   }
   /** Leave the session: unsubscribe and forget its state, so another session starts clean. */
   function close() {
@@ -151,6 +174,7 @@ export const useSessionConsoleStore = defineStore('sessionConsole', () => {
     hall.value = null;
     fetchedTurnout.value = null;
     hallUrl.value = null;
+    ceremony.value = null;
     loadError.value = null;
     staffUpdates.value = 0;
   }
@@ -202,6 +226,7 @@ export const useSessionConsoleStore = defineStore('sessionConsole', () => {
     hallUrl,
     loadError,
     staffUpdates,
+    ceremony,
     attendance,
     checkinOpen,
     sortedPolls,
@@ -212,6 +237,7 @@ export const useSessionConsoleStore = defineStore('sessionConsole', () => {
     applyPolls,
     applyPoll,
     applyTurnout,
+    applyCeremony,
     applyHall,
     applyStaff,
     open,
@@ -220,6 +246,8 @@ export const useSessionConsoleStore = defineStore('sessionConsole', () => {
     loadPolls,
     loadDisplayLink,
     loadTurnout,
+    loadCeremony,
+    startCeremony,
     setCheckinOpen,
     createPoll,
     paperCheckin,
