@@ -41,6 +41,7 @@ import { similarityRoutes } from './modules/proposals/similarity/similarity.rout
 import { ArchiveService } from './modules/results/archive.service.ts';
 import { CountSheetService } from './modules/results/count-sheet.service.ts';
 import { countSheetRoutes } from './modules/results/count-sheet.routes.ts';
+import { NoticeNumbersService } from './modules/results/notice-numbers.service.ts';
 import { ResultsService } from './modules/results/results.service.ts';
 import { resultsRoutes } from './modules/results/results.routes.ts';
 import { pollsRoutes } from './modules/polls/polls.routes.ts';
@@ -85,6 +86,7 @@ export interface Services {
   results: ResultsService;
   countSheets: CountSheetService;
   archive: ArchiveService;
+  noticeNumbers: NoticeNumbersService;
   tracking: TrackingService;
   trackingReports: TrackingReportsService;
   rectification: RectificationService;
@@ -155,7 +157,7 @@ export async function buildApp(opts: BuildOptions) {
   const similarity = new SimilarityService(db);
   if (opts.listen !== false) await similarity.seedLexicon();
   const hub = createHub({ db, auth, sessions, pollViews, casts }, app.log);
-  const services: Services = { config, db, auth, users: new UsersAdminService(db), units: new UnitsService(db), cycles, sessions, dualControl, polls, casts, pollViews, scrutiny, votingRules, paper, ceremony: new CeremonyService(db), results, countSheets: new CountSheetService(db, scrutiny), archive: new ArchiveService(db), tracking, trackingReports, rectification, supervision, summary, proposals, similarity, hub };
+  const services: Services = { config, db, auth, users: new UsersAdminService(db), units: new UnitsService(db), cycles, sessions, dualControl, polls, casts, pollViews, scrutiny, votingRules, paper, ceremony: new CeremonyService(db), results, countSheets: new CountSheetService(db, scrutiny), archive: new ArchiveService(db), noticeNumbers: new NoticeNumbersService(db), tracking, trackingReports, rectification, supervision, summary, proposals, similarity, hub };
 
   await app.register(errorsPlugin);
   await app.register(securityHeadersPlugin, { hsts: config.COOKIE_SECURE });

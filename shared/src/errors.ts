@@ -70,6 +70,8 @@ export const ERRORS = {
   PAPER_NOT_RECONCILED: [409, '两份录入尚未一致（或尚缺一份），不能确认', 'The two entries are not both in and identical yet; nothing to confirm'],
   PAPER_STALE: [409, '计票结果在您确认前已被修改，请核对后重新确认', 'The figures changed before your confirmation; review them and confirm again'],
   // certification
+  NOTICE_NUMBER_TAKEN: [409, '该公告编号在本次会议中已被使用或已为另一项表决录入，公告编号不得重复', 'That announcement number is already used in this session or entered for another poll; numbers are never repeated'],
+  NOTICE_NUMBER_MISSING: [409, '本次会议的公告编号由工作人员录入，请先为该表决录入公告编号再确认结果', 'This session\'s announcement numbers are entered by staff; enter this poll\'s number before certifying it'],
   ALREADY_SIGNED: [409, '您已对该结果签署过意见', 'You have already signed off this result'],
   RESULT_CERTIFIED: [409, '结果已由主席团确认，不能再更改', 'The result is certified and cannot change'],
   CONFIRMATIONS_MISSING: [409, '监票人确认人数不足，暂不能确认结果', 'Not enough scrutineers have confirmed the count yet'],

@@ -169,6 +169,15 @@ export interface LoginFailures {
   locked_until: Timestamp | null;
 }
 
+export interface NoticeNumbers {
+  assigned_at: Timestamp | null;
+  entered_at: Timestamp | null;
+  entered_by: string | null;
+  number: number;
+  poll_id: string;
+  session_id: string;
+}
+
 export interface PaperCounts {
   confirmed_at: Generated<Timestamp>;
   confirmed_by: string;
@@ -380,6 +389,8 @@ export interface Sessions {
   display_key: Generated<string>;
   id: Generated<string>;
   name: string;
+  notice_first: Generated<number>;
+  notice_numbering: Generated<"session" | "entered">;
   venue: Generated<string>;
 }
 
@@ -580,6 +591,7 @@ export interface DB {
   key_ceremonies: KeyCeremonies;
   key_ceremony_messages: KeyCeremonyMessages;
   login_failures: LoginFailures;
+  notice_numbers: NoticeNumbers;
   paper_counts: PaperCounts;
   paper_entries: PaperEntries;
   poll_box: PollBox;
@@ -627,6 +639,7 @@ export type DualControlRequestsTable = DualControlRequests;
 export type KeyCeremoniesTable = KeyCeremonies;
 export type KeyCeremonyMessagesTable = KeyCeremonyMessages;
 export type LoginFailuresTable = LoginFailures;
+export type NoticeNumbersTable = NoticeNumbers;
 export type PaperCountsTable = PaperCounts;
 export type PaperEntriesTable = PaperEntries;
 export type PollBoxTable = PollBox;

@@ -39,3 +39,9 @@ export const OUTCOME_ZH = { chosen: '所涉项目入选', not_chosen: '列入候
 
 /** 代表小组 supervision activities. */
 export const SUPERVISION_KIND_ZH = { inspection: '视察', research: '调研', inquiry: '专题询问' } as const;
+
+/**
+ * The 公告's number line, 第N号; blank (two ideographic spaces) while a draft has no number yet,
+ * as a draft document leaves it for the number given at certification.
+ */
+export const noticeNumberLine = (n: number | null): string => `（第${n === null ? '\u3000\u3000' : n}号）`;

@@ -29,7 +29,11 @@ export const Announcement = Type.Object({
   status: Type.Enum(POLL_STATUSES),
   /** Not yet certified: printed with a 草稿 (draft) mark and not public. */
   draft: Type.Boolean(),
-  number: Type.Integer(),
+  /**
+   * The 公告 number (第N号) in its session: given at certification (docs/PROCEDURE.md, "The 公告
+   * and its number"); before it, the number staff entered for the poll, or null (printed blank).
+   */
+  number: Nullable(Type.Integer()),
   sessionName: Type.String(),
   cycleName: Type.String(),
   issuer: Type.String(),
@@ -88,3 +92,39 @@ export type PublicCycleResults = Static<typeof PublicCycleResults>;
 /** The public results index: the cycles with at least one certified result. */
 export const PublicResultsCycles = Type.Array(PublicCycleRef);
 export type PublicResultsCycles = Static<typeof PublicResultsCycles>;
+
+export const NOTICE_NUMBERINGS = ['session', 'entered'] as const;
+export type NoticeNumberingMode = (typeof NOTICE_NUMBERINGS)[number];
+export const NoticeNumber = Type.Integer({ minimum: 1, maximum: 9999 });
+
+/** How a session numbers its 公告: its own counter from `first`, or the number staff enter per poll. */
+export const NoticeNumberingBody = Type.Object({
+  numbering: Type.Enum(NOTICE_NUMBERINGS),
+  first: NoticeNumber,
+});
+export type NoticeNumberingBody = Static<typeof NoticeNumberingBody>;
+
+/** The number staff enter for a poll's 公告 before it is certified. */
+export const NoticeNumberBody = Type.Object({ number: NoticeNumber });
+export type NoticeNumberBody = Static<typeof NoticeNumberBody>;
+
+export const NoticeNumbering = Type.Object({
+  sessionId: Uuid,
+  numbering: Type.Enum(NOTICE_NUMBERINGS),
+  first: Type.Integer(),
+  /** The number the counter gives at the next certification without an entered number. */
+  next: Type.Integer(),
+  polls: Type.Array(
+    Type.Object({
+      pollId: Uuid,
+      title: Type.String(),
+      status: Type.Enum(POLL_STATUSES),
+      number: Nullable(Type.Integer()),
+      /** Entered by staff (true) or given by the session's counter. */
+      entered: Type.Boolean(),
+      /** Given at certification; otherwise only entered, waiting for it. */
+      given: Type.Boolean(),
+    }),
+  ),
+});
+export type NoticeNumbering = Static<typeof NoticeNumbering>;

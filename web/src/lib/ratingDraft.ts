@@ -43,7 +43,7 @@ export function reratingTitle(cycleName: string): string {
 }
 
 /** The certified rating announcements of a cycle, and the projects each graded below 满意. */
-export function ratingRounds(results: PublicCycleResults | null | undefined): { pollId: string; number: number; date: string; poor: string[] }[] {
+export function ratingRounds(results: PublicCycleResults | null | undefined): { pollId: string; number: number | null; date: string; poor: string[] }[] {
   return (results?.announcements ?? [])
     .filter((a) => a.kind === 'rating' && a.rating)
     .map((a) => ({ pollId: a.pollId, number: a.number, date: a.date, poor: a.rating!.rows.filter((r) => r.grade !== 'satisfied').map((r) => r.candidateId) }));

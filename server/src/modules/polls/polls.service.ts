@@ -27,6 +27,7 @@ import { candidateListHash, toCandidate } from '../cycles/cycles.service.ts';
 import { paperRepository } from '../paper/paper.repository.ts';
 import { confirmationsNeeded, isCounter } from '../procedure/scrutiny.service.ts';
 import { requireAdopted } from '../procedure/voting-rules.service.ts';
+import { giveNoticeNumber } from '../results/notice-numbers.service.ts';
 import { attendanceOf } from '../sessions/sessions.service.ts';
 import { sessionsRepository } from '../sessions/sessions.repository.ts';
 import { rectificationRepository } from '../tracking/rectification.repository.ts';
@@ -278,6 +279,7 @@ export class PollsService {
         row = await repo.update(trx, id, { status: 'rejected', rejected_at: new Date() });
       } else if (verdict.status === 'certified') {
         row = await repo.update(trx, id, { status: 'certified', certified_at: new Date() });
+        await giveNoticeNumber(trx, row, actorOf(actor));
       }
       await appendAudit(trx, {
         actor: actorOf(actor),

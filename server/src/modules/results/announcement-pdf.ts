@@ -39,7 +39,7 @@ export function announcementPdf(a: Announcement): Promise<Buffer> {
   // Heading: issuer and 公告 in red, number beneath, a red rule.
   doc.font('song-bold').fontSize(22).fillColor(RED).text(a.issuer, { align: 'center' });
   doc.fontSize(26).text('公　告', { align: 'center' });
-  doc.moveDown(0.3).font('song').fontSize(16).fillColor('black').text(`（第 ${a.number} 号）`, { align: 'center' });
+  doc.moveDown(0.3).font('song').fontSize(16).fillColor('black').text(`（第 ${a.number ?? '\u3000\u3000'} 号）`, { align: 'center' });
   const ruleY = doc.y + 8;
   doc.moveTo(left, ruleY).lineTo(left + width, ruleY).lineWidth(1.5).strokeColor(RED).stroke();
   doc.y = ruleY + 18;

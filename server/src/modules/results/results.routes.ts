@@ -1,4 +1,16 @@
-import { Announcement, formatRate, GRADE_ZH, IdParams, PublicCycleResults, PublicResultsCycles, RESULT_STATUS_ZH } from '@piaojue/shared';
+import {
+  Announcement,
+  formatRate,
+  GRADE_ZH,
+  IdParams,
+  noticeNumberLine,
+  NoticeNumberBody,
+  NoticeNumbering,
+  NoticeNumberingBody,
+  PublicCycleResults,
+  PublicResultsCycles,
+  RESULT_STATUS_ZH,
+} from '@piaojue/shared';
 import { toCsv, toXlsx } from '../../lib/spreadsheet.ts';
 import { fileResponse } from '../../lib/openapi.ts';
 import type { RoutesPlugin } from '../../lib/routes.ts';
@@ -44,7 +56,7 @@ export const resultsRoutes: RoutesPlugin = async (app, { services }) => {
   const { results } = services;
   const tags = ['results'];
   const publicOrStaff = { roles: ['public'] as const };
-  const fileName = (a: AnnouncementT, ext: string) => `attachment; filename*=UTF-8''${encodeURIComponent(`${a.title}（第${a.number}号）.${ext}`)}`;
+  const fileName = (a: AnnouncementT, ext: string) => `attachment; filename*=UTF-8''${encodeURIComponent(`${a.title}${a.number === null ? '（草稿）' : noticeNumberLine(a.number)}.${ext}`)}`;
 
   app.get(
     '/api/polls/:id/announcement',
@@ -96,6 +108,21 @@ export const resultsRoutes: RoutesPlugin = async (app, { services }) => {
         .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${archive.cycle.name}-archive.json`)}`)
         .send(JSON.stringify(archive));
     },
+  );
+  app.get(
+    '/api/sessions/:id/notice-numbers',
+    { config: { roles: ['staff', 'presidium'] }, schema: { tags, summary: '公告编号 · The session’s 公告 numbers', params: IdParams, response: { 200: NoticeNumbering } } },
+    (req) => services.noticeNumbers.get(req.params.id),
+  );
+  app.put(
+    '/api/sessions/:id/notice-numbers',
+    { config: { roles: ['staff'] }, schema: { tags, summary: '公告编号方式 · How the session numbers its 公告', params: IdParams, body: NoticeNumberingBody, response: { 200: NoticeNumbering } } },
+    (req) => services.noticeNumbers.setNumbering(req.principal, req.params.id, req.body),
+  );
+  app.put(
+    '/api/polls/:id/notice-number',
+    { config: { roles: ['staff'] }, schema: { tags, summary: '录入公告编号（确认时生效）· Enter the 公告 number, given at certification', params: IdParams, body: NoticeNumberBody, response: { 200: NoticeNumbering } } },
+    (req) => services.noticeNumbers.enter(req.principal, req.params.id, req.body.number),
   );
   app.get('/api/public/cycles', { config: publicOrStaff, schema: { tags: ['public'], summary: '年度票决列表 · Cycles', response: { 200: PublicResultsCycles } } }, () =>
     services.results.publicCycles(),

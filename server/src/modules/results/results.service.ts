@@ -17,6 +17,7 @@ import { pollsRepository } from '../polls/polls.repository.ts';
 import { toPoll } from '../polls/poll-wire.ts';
 import { sessionsRepository } from '../sessions/sessions.repository.ts';
 import { ratingParagraphs, voteParagraphs } from './announcement-text.ts';
+import { noticeNumbersRepository } from './notice-numbers.repository.ts';
 import { resultsRepository } from './results.repository.ts';
 
 const FINAL = new Set(['certified', 'published']);
@@ -57,7 +58,12 @@ export class ResultsService {
     const sessionCycle = await cyclesRepository.get(this.db, session.cycle_id);
     if (!cycle || !sessionCycle) throw new AppError('NOT_FOUND');
     const siblings = await pollsRepository.listBySession(this.db, poll.sessionId);
-    const number = siblings.filter((p) => COUNTED.has(p.status) && p.created_at <= pollRow.created_at && p.kind !== 'runoff').length;
+    // A run-off is announced under the number of the round it resolved.
+    let round = pollRow;
+    while (round.parent_poll_id) round = siblings.find((p) => p.id === round.parent_poll_id) ?? { ...round, parent_poll_id: null };
+    const notice = await noticeNumbersRepository.ofPoll(this.db, round.id);
+    // Before certification: the number staff entered, if any (the counter's comes at certification).
+    const number = notice && (notice.assigned_at || round.status !== 'cancelled') ? notice.number : null;
     const names = (role: string, decision: string) =>
       poll.certification.signoffs.filter((s) => s.role === role && s.decision === decision).map((s) => s.displayName);
     const quorumRule = sessionCycle.quorum_rule;
