@@ -17,6 +17,8 @@ export const CAST_TIMEOUT_MS = 8_000;
 
 /** The server's answer to a cast sent over the socket. */
 export type CastAnswer = Extract<ServerMessage, { type: 'cast' }>;
+/** The server's proof check of a ballot this socket cast, when it failed (encrypted polls). */
+export type VerificationNotice = Extract<ServerMessage, { type: 'verification' }>;
 
 /** Why a cast over the socket got no answer: the caller should send it another way. */
 export class SocketUnavailable extends Error {
@@ -95,6 +97,7 @@ export class SocketClient {
   private ws: SocketLike | null = null;
   private readonly topics = new Map<string, TopicEntry>();
   private readonly stateListeners = new Set<(s: ConnectionState) => void>();
+  private readonly verificationListeners = new Set<(n: VerificationNotice) => void>();
   private readonly clock: Clock;
   private readonly random: () => number;
   private attempt = 0;
@@ -110,6 +113,12 @@ export class SocketClient {
   constructor(private readonly opts: SocketOptions) {
     this.clock = opts.clock ?? realClock;
     this.random = opts.random ?? Math.random;
+  }
+
+  /** A ballot this socket cast failed the server's proof check after it was answered. */
+  onVerification(listener: (n: VerificationNotice) => void): () => void {
+    this.verificationListeners.add(listener);
+    return () => this.verificationListeners.delete(listener);
   }
 
   onState(listener: (s: ConnectionState) => void): () => void {
@@ -346,6 +355,9 @@ export class SocketClient {
       }
       case 'cast':
         this.settleCast(msg.ref, msg);
+        return;
+      case 'verification':
+        for (const l of this.verificationListeners) l(msg);
         return;
       case 'error':
         return;

@@ -3,7 +3,7 @@
  * unsubscribe; components call it in onMounted/onBeforeUnmount (or use subscribeScoped).
  */
 import { onScopeDispose, readonly, ref, watch, type Ref } from 'vue';
-import { SocketClient, type ConnectionState, type SocketLike, type TopicHandler } from './socketCore.ts';
+import { SocketClient, type ConnectionState, type SocketLike, type TopicHandler, type VerificationNotice } from './socketCore.ts';
 import { noteServerTime } from './useServerClock.ts';
 
 let client: SocketClient | null = null;
@@ -27,6 +27,11 @@ function getClient(): SocketClient {
   c.start();
   client = c;
   return c;
+}
+
+/** Proof-check failures of ballots cast over this page's socket (encrypted polls). */
+export function onVerification(listener: (n: VerificationNotice) => void): () => void {
+  return getClient().onVerification(listener);
 }
 
 /** The page's socket for casting, if a live screen has opened one (the tablet's has). */

@@ -98,4 +98,10 @@ describe('countdown', () => {
     expect(share(3, 0)).toBe(0);
     expect(share(3, 4)).toBe(0.75);
   });
+  it('an encrypted poll closed for 解密 shows 监票人解密中 until its result arrives', () => {
+    const dec = { threshold: 2, done: 1, guardians: [{ index: 1, name: 'A', done: true }, { index: 2, name: 'B', done: false }, { index: 3, name: 'C', done: false }] };
+    const st = (p: HallPoll): HallState => ({ sessionId: 's', sessionName: 'S', cycleName: 'C', checkinOpen: false, attendance: { seated: 10, present: 8, quorumNeeded: 6, quorumMet: true }, poll: p, encryption: null, serverTime: '2027-01-01T00:00:00.000Z' });
+    expect(hallPhase(st(poll({ status: 'decrypting', ballotMode: 'encrypted', decryption: dec })))).toBe('decrypting');
+    expect(hallPhase(st(poll({ status: 'closed', ballotMode: 'encrypted', decryption: { ...dec, done: 2 }, result })))).toBe('provisional');
+  });
 });

@@ -5,8 +5,8 @@
  * plaintext never leaves this function; the pending cast kept for retries holds ciphertext only.
  */
 import type { EncryptedBallotJson } from '@piaojue/shared/crypto';
-import type { Poll } from '@piaojue/shared';
-import { cryptoApi, type PollCryptoWire } from '../api/crypto.ts';
+import type { HallState, Poll, PollCryptoContext, PollDecryption } from '@piaojue/shared';
+import { cryptoApi } from '../api/crypto.ts';
 import type { TabletBallot } from './ballotSelection.ts';
 
 type Crypto = typeof import('@piaojue/shared/crypto');
@@ -16,12 +16,12 @@ export interface EncryptedCast {
 }
 
 /** A poll whose ballots are encrypted; a poll the cycle set to plain is marked so on every screen. */
-export function isEncrypted(p: { id: string } | null | undefined): boolean {
-  return (p as { ballotMode?: string } | null | undefined)?.ballotMode === 'encrypted';
+export function isEncrypted(p: Partial<Pick<Poll, 'ballotMode'>> | null | undefined): boolean {
+  return p?.ballotMode === 'encrypted';
 }
 
 export interface SealDeps {
-  context: (pollId: string) => Promise<PollCryptoWire>;
+  context: (pollId: string) => Promise<PollCryptoContext>;
   crypto: () => Promise<Crypto>;
 }
 
@@ -62,22 +62,17 @@ export async function sealBallot(
 }
 
 /** 监票人解密 k/t of a poll being decrypted (the poll and hall wire's `decryption`), else null. */
-export interface DecryptionProgress {
-  threshold: number;
-  done: number;
-  guardians: { index: number; name: string; done: boolean }[];
-}
-export function decryptionOf(p: { status: string } | null | undefined): DecryptionProgress | null {
-  if (!p || p.status !== 'decrypting') return null;
-  return (p as { decryption?: DecryptionProgress | null }).decryption ?? null;
+export type DecryptionProgress = PollDecryption;
+export function decryptionOf(p: Pick<Poll, 'status' | 'decryption'> | null | undefined): PollDecryption | null {
+  return p?.status === 'decrypting' ? p.decryption : null;
 }
 
-/** The session's encryption key on the hall state (null: no key yet, or a plain session). */
-export function hallEncryptionOf(state: object | null | undefined): { fingerprint: string; threshold: number; guardians: number } | null {
-  return (state as { encryption?: { fingerprint: string; threshold: number; guardians: number } | null } | null | undefined)?.encryption ?? null;
+/** The session's encryption key on the hall state (null: no key yet). */
+export function hallEncryptionOf(state: HallState | null | undefined): HallState['encryption'] {
+  return state?.encryption ?? null;
 }
 
 /** A poll the cycle set to plain ballots explicitly (marked 明文表决 on the hall and in the 公告). */
-export function isPlain(p: object | null | undefined): boolean {
-  return (p as { ballotMode?: string } | null | undefined)?.ballotMode === 'plain';
+export function isPlain(p: Partial<Pick<Poll, 'ballotMode'>> | null | undefined): boolean {
+  return p?.ballotMode === 'plain';
 }

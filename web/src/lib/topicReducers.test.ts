@@ -55,4 +55,9 @@ describe('topic reducers', () => {
     expect(a).toBe(b);
     expect(a).not.toBe(c);
   });
+  it('poll signature moves with each 监票人’s 解密 while the poll is decrypting', () => {
+    const dec = (done: number) => ({ threshold: 2, done, guardians: [{ index: 1, name: 'A', done: done > 0 }, { index: 2, name: 'B', done: false }] });
+    const at = (done: number) => pollSignature({ ...hall, poll: { ...hall.poll!, status: 'decrypting', ballotMode: 'encrypted', decryption: dec(done) } });
+    expect(at(0)).not.toBe(at(1));
+  });
 });

@@ -110,7 +110,7 @@ describe('useBallotStore · encrypted poll', () => {
     const { secret, commitment } = c.startGuardian(params, 1);
     const spec = { pollId: 'p1', kind: 'choose' as const, candidates: 4, places: 2, allowAbstain: false, maxBallots: 50 };
     const ctx = c.pollContextOf({ params, spec, jointKey: c.jointKey([commitment]) });
-    const wire = { params, spec, jointKey: c.pointToB64(c.jointKey([commitment])) };
+    const wire = { params, spec, jointKey: c.pointToB64(c.jointKey([commitment])), fingerprint: c.keyFingerprint(c.jointKey([commitment])) };
     return { c, ctx, wire, secret };
   }
   const encryptedPoll = (extra: object = {}) => ({ ...poll('choose', 2), ballotMode: 'encrypted', ...extra }) as unknown as Poll;

@@ -13,7 +13,7 @@ import type { KeyValueStorage } from '../lib/castQueue.ts';
 
 const DRAFT_KEY = 'piaojue.draft';
 
-type PollLike = Pick<Poll, 'id' | 'ballotType' | 'chooseN' | 'passThreshold' | 'tieRule' | 'allowAbstain'> & { candidates: readonly { id: string; name: string }[] };
+type PollLike = Pick<Poll, 'id' | 'ballotType' | 'chooseN' | 'passThreshold' | 'tieRule' | 'allowAbstain'> & Partial<Pick<Poll, 'ballotMode'>> & { candidates: readonly { id: string; name: string }[] };
 
 export const useBallotStore = defineStore('ballot', () => {
   let storage: KeyValueStorage | null = null;

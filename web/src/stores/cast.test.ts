@@ -89,4 +89,14 @@ describe('useCastStore', () => {
     expect(cast.status).toBe('done');
     expect(cast.receipt).toBe('R7');
   });
+  it('a failed proof check reported by the server is kept for its poll until the tablet is reset', () => {
+    const cast = useCastStore();
+    cast.useDeps({ storage: memory() });
+    cast.applyVerification({ pollId: 'p1', ok: true, code: '', message: '' });
+    expect(cast.verification).toBeNull();
+    cast.applyVerification({ pollId: 'p1', ok: false, code: 'BALLOT_PROOF', message: 'proof 3 fails' });
+    expect(cast.verification).toEqual({ pollId: 'p1', code: 'BALLOT_PROOF', message: 'proof 3 fails' });
+    cast.reset();
+    expect(cast.verification).toBeNull();
+  });
 });

@@ -47,6 +47,8 @@ export const useCastStore = defineStore('cast', () => {
   const receipt = ref<string | null>(null);
   const error = ref<ApiError | null>(null);
   const attempts = ref(0);
+  /** The server's proof check refused a ballot this tablet cast (encrypted polls): it is not counted. */
+  const verification = ref<{ pollId: string; code: string; message: string } | null>(null);
   let running: Promise<void> | null = null;
   let generation = 0;
 
@@ -123,12 +125,19 @@ export const useCastStore = defineStore('cast', () => {
 
   function reset() {
     generation++;
+    verification.value = null;
     status.value = 'idle';
     pending.value = null;
     pollId.value = null;
     receipt.value = null;
     error.value = null;
     attempts.value = 0;
+  }
+
+  /** A 'verification' message from the socket: only a failure is ever sent. */
+  function applyVerification(n: { pollId: string; ok: boolean; code: string; message: string }) {
+    if (n.ok) return;
+    verification.value = { pollId: n.pollId, code: n.code, message: n.message };
   }
 
   function dismissError() {
@@ -140,7 +149,7 @@ export const useCastStore = defineStore('cast', () => {
     deps = { ...d(), ...x };
   }
 
-  return { status, pending, pollId, receipt, error, attempts, cast, resume, markVoted, hasPendingFor, reset, dismissError, useDeps };
+  return { status, pending, pollId, receipt, error, attempts, verification, cast, resume, markVoted, hasPendingFor, reset, applyVerification, dismissError, useDeps };
 });
 
 export { ApiError };

@@ -44,9 +44,9 @@ function fakeServer(threshold = 2) {
   const box: crypto.EncryptedBallot[] = [];
   const partials: crypto.PartialDecryption[] = [];
   const api = (as: number): CeremonyDeps['api'] => ({
-    pollCrypto: async () => ({ params, spec, jointKey: crypto.pointToB64(crypto.jointKey(commitments())) }),
+    pollCrypto: async () => ({ params, spec, jointKey: crypto.pointToB64(crypto.jointKey(commitments())), fingerprint: crypto.keyFingerprint(crypto.jointKey(commitments())) }),
     decryption: async () => ({
-      guardian: as, ballots: box.length, ceremonyId: CEREMONY,
+      pollId: 'poll-1', guardian: as, ballots: box.length, ceremonyId: CEREMONY, done: false,
       sums: crypto.sumBallots(spec, box).map((c) => [crypto.pointToB64(c.a), crypto.pointToB64(c.b)] as [string, string]),
     }),
     decrypt: async (_pollId, body) => {

@@ -3,7 +3,7 @@ import { computed, ref } from 'vue';
 import type { DeputyState, HallState } from '@piaojue/shared';
 import { api } from '../api/index.ts';
 import { ApiError } from '../api/client.ts';
-import { useSocket } from '../composables/useSocket.ts';
+import { onVerification, useSocket } from '../composables/useSocket.ts';
 import { noteServerTime } from '../composables/useServerClock.ts';
 import { applyHallMessage, pollSignature } from '../lib/topicReducers.ts';
 import { deputyScreen } from '../lib/deputyScreen.ts';
@@ -18,6 +18,7 @@ export const useDeputyStore = defineStore('deputy', () => {
   const cast = useCastStore();
   const ballot = useBallotStore();
   let unsubscribe: (() => void) | null = null;
+  let offVerification: (() => void) | null = null;
   let subscribedTo: string | null = null;
   let lastSig = '';
   let inflight: Promise<void> | null = null;
@@ -50,7 +51,9 @@ export const useDeputyStore = defineStore('deputy', () => {
   function follow(sessionId: string) {
     if (subscribedTo === sessionId) return;
     unsubscribe?.();
+    offVerification?.();
     subscribedTo = sessionId;
+    offVerification = onVerification((n) => cast.applyVerification(n));
     unsubscribe = useSocket().subscribe(`hall:${sessionId}`, (msg) => {
       hall.value = applyHallMessage(hall.value, msg);
       if (hall.value) noteServerTime(hall.value.serverTime);
@@ -70,6 +73,8 @@ export const useDeputyStore = defineStore('deputy', () => {
   function stop() {
     unsubscribe?.();
     unsubscribe = null;
+    offVerification?.();
+    offVerification = null;
     subscribedTo = null;
     lastSig = '';
     state.value = null;
