@@ -20,6 +20,7 @@ import * as m2355 from './2026_12_04_2355_voting_rules.ts';
 import * as m0400 from './2026_12_05_0400_encrypted_ballots.ts';
 import * as m0447 from './2026_12_05_0447_presiding_chair.ts';
 import * as m0452 from './2026_12_05_0452_notice_numbers.ts';
+import * as m0458 from './2026_12_05_0458_presidium_decisions.ts';
 
 /** Every migration, by name, in order. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_05_0400_encrypted_ballots': m0400,
   '2026_12_05_0447_presiding_chair': m0447,
   '2026_12_05_0452_notice_numbers': m0452,
+  '2026_12_05_0458_presidium_decisions': m0458,
 };

@@ -30,6 +30,7 @@ const JSON_COLUMNS: Record<string, string> = {
   'polls.candidate_ids': 'ColumnType<string[], string, string>',
   'polls.crypto_spec': 'ColumnType<unknown, string | null | undefined, string | null>',
   'polls.encrypted_sums': 'ColumnType<unknown, string | null | undefined, string | null>',
+  'presidium_decisions.chosen': 'ColumnType<string[], string | undefined, never>',
   'polls.result': 'ColumnType<unknown, string | null | undefined, string | null>',
   'proposal_events.detail': 'ColumnType<Record<string, unknown>, string | undefined, never>',
   'supervision_activities.participants': 'ColumnType<SupervisionParticipant[], string | undefined, string>',

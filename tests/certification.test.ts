@@ -89,9 +89,13 @@ describe('k-of-n certification', () => {
     }
   });
 
-  it('a rejection sends the result back with its reason; the poll can then be voided and run again', async () => {
+  it('k returns send the result back with their reasons (one alone does not); the poll can then be voided and run again', async () => {
     const id = await closedPoll();
-    const rejected = await p3.post(`/api/polls/${id}/reject`, { reason: '收回票数与发出票数不符，需复核' });
+    const alone = await p3.post(`/api/polls/${id}/reject`, { reason: '收回票数与发出票数不符，需复核' });
+    expect(alone.status).toBe(200);
+    expect(alone.body.status).toBe('closed');
+    expect(alone.body.certification.rejectAlone).toBe(false);
+    const rejected = await p2.post(`/api/polls/${id}/reject`, { reason: '同意退回' });
     expect(rejected.status).toBe(200);
     expect(rejected.body.status).toBe('rejected');
     expect(rejected.body.certification.signoffs[0]).toMatchObject({ decision: 'reject', reason: '收回票数与发出票数不符，需复核' });

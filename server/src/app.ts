@@ -28,6 +28,7 @@ import { PollViewsService } from './modules/polls/poll-views.service.ts';
 import { PollsService } from './modules/polls/polls.service.ts';
 import { PaperService } from './modules/paper/paper.service.ts';
 import { paperRoutes } from './modules/paper/paper.routes.ts';
+import { PresidiumService } from './modules/procedure/presidium.service.ts';
 import { ScrutinyService } from './modules/procedure/scrutiny.service.ts';
 import { cryptoReady } from '@piaojue/shared/crypto';
 import { CeremonyService } from './modules/ceremony/ceremony.service.ts';
@@ -80,6 +81,7 @@ export interface Services {
   casts: CastService;
   pollViews: PollViewsService;
   scrutiny: ScrutinyService;
+  presidium: PresidiumService;
   paper: PaperService;
   ceremony: CeremonyService;
   votingRules: VotingRulesService;
@@ -157,7 +159,7 @@ export async function buildApp(opts: BuildOptions) {
   const similarity = new SimilarityService(db);
   if (opts.listen !== false) await similarity.seedLexicon();
   const hub = createHub({ db, auth, sessions, pollViews, casts }, app.log);
-  const services: Services = { config, db, auth, users: new UsersAdminService(db), units: new UnitsService(db), cycles, sessions, dualControl, polls, casts, pollViews, scrutiny, votingRules, paper, ceremony: new CeremonyService(db), results, countSheets: new CountSheetService(db, scrutiny), archive: new ArchiveService(db), noticeNumbers: new NoticeNumbersService(db), tracking, trackingReports, rectification, supervision, summary, proposals, similarity, hub };
+  const services: Services = { config, db, auth, users: new UsersAdminService(db), units: new UnitsService(db), cycles, sessions, dualControl, polls, casts, pollViews, scrutiny, presidium: new PresidiumService(db), votingRules, paper, ceremony: new CeremonyService(db), results, countSheets: new CountSheetService(db, scrutiny), archive: new ArchiveService(db), noticeNumbers: new NoticeNumbersService(db), tracking, trackingReports, rectification, supervision, summary, proposals, similarity, hub };
 
   await app.register(errorsPlugin);
   await app.register(securityHeadersPlugin, { hsts: config.COOKIE_SECURE });

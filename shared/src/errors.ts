@@ -75,6 +75,16 @@ export const ERRORS = {
   ALREADY_SIGNED: [409, '您已对该结果签署过意见', 'You have already signed off this result'],
   RESULT_CERTIFIED: [409, '结果已由主席团确认，不能再更改', 'The result is certified and cannot change'],
   CONFIRMATIONS_MISSING: [409, '监票人确认人数不足，暂不能确认结果', 'Not enough scrutineers have confirmed the count yet'],
+  // the 主席团's decisions (docs/PROCEDURE.md §3)
+  TOO_FEW_SIGNERS: [409, '签署的主席团成员人数不足，本决定未登记', 'Too few presidium members signed; the decision was not recorded'],
+  DUPLICATE_SIGNER: [400, '同一名主席团成员不能重复签署', 'A presidium member is listed twice among the signers'],
+  SIGNER_NOT_PRESIDIUM: [400, '签署人须是主席团成员（持主席团角色的有效账号）', 'A signer must be a presidium member (an active account with the presidium role)'],
+  NOT_A_SIGNER: [403, '登记主席团决定的成员须是签署人之一', 'The member recording a presidium decision must be one of its signers'],
+  TIE_UNDECIDED: [409, '并列项目尚待主席团决定，决定前不能确认结果', 'A tie awaits the presidium’s decision; the result cannot be certified before it'],
+  NO_PRESIDIUM_TIE: [409, '本次表决没有交由主席团决定的并列项目', 'This poll has no tie left to the presidium'],
+  TIE_DECIDED: [409, '主席团已对该并列情况作出决定', 'The presidium has already decided this tie'],
+  NOT_AMONG_TIED: [400, '所选项目不在得票相同的并列项目之中', 'A chosen project is not among the tied projects'],
+  TOO_MANY_CHOSEN: [400, '所选项目多于剩余名额', 'More projects chosen than places left'],
   // 监票人, 计票人 and the 票决办法
   SCRUTINEER_CHIEF: [400, '监票人名单须有且仅有一名总监票人', 'The scrutineer list needs exactly one chief scrutineer'],
   SCRUTINEER_NOT_DEPUTY: [400, '监票人须是本次会议的代表', 'A scrutineer must be a deputy of this session'],

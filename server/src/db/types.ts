@@ -103,6 +103,7 @@ export interface Cycles {
   min_extra_ratio: Generated<Numeric>;
   name: string;
   pass_threshold: "none" | "seated_majority" | "present_majority";
+  presidium_reject_alone: Generated<boolean>;
   quorum_rule: "more_than_half" | "two_thirds";
   rectify_basic: Generated<boolean>;
   scrutineer_confirmations: number | null;
@@ -270,6 +271,7 @@ export interface Polls {
 export interface PollSignoffs {
   at: Generated<Timestamp>;
   decision: "confirm" | "certify" | "reject";
+  decision_id: string | null;
   deputy_id: string | null;
   poll_id: string;
   reason: string | null;
@@ -280,6 +282,24 @@ export interface PollSignoffs {
 export interface PollTrackers {
   poll_id: string;
   tracker: string;
+}
+
+export interface PresidiumDecisions {
+  chosen: ColumnType<string[], string | undefined, never>;
+  decided_on: Timestamp;
+  id: Generated<string>;
+  kind: "certify" | "reject" | "tie";
+  meeting: string;
+  poll_id: string;
+  reason: string | null;
+  recorded_at: Generated<Timestamp>;
+  recorded_by: string;
+}
+
+export interface PresidiumDecisionSigners {
+  decision_id: string;
+  position: number;
+  user_id: string;
 }
 
 export interface ProposalCandidateLinks {
@@ -601,6 +621,8 @@ export interface DB {
   poll_signoffs: PollSignoffs;
   poll_trackers: PollTrackers;
   polls: Polls;
+  presidium_decision_signers: PresidiumDecisionSigners;
+  presidium_decisions: PresidiumDecisions;
   proposal_candidate_links: ProposalCandidateLinks;
   proposal_events: ProposalEvents;
   proposal_grams: ProposalGrams;
@@ -649,6 +671,8 @@ export type PollRollTable = PollRoll;
 export type PollsTable = Polls;
 export type PollSignoffsTable = PollSignoffs;
 export type PollTrackersTable = PollTrackers;
+export type PresidiumDecisionsTable = PresidiumDecisions;
+export type PresidiumDecisionSignersTable = PresidiumDecisionSigners;
 export type ProposalCandidateLinksTable = ProposalCandidateLinks;
 export type ProposalEventsTable = ProposalEvents;
 export type ProposalGramsTable = ProposalGrams;

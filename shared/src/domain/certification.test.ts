@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { certificationProgress, signoffRole, signoffVerdict, type CertificationRule, type SignoffDecision, type SignoffMark, type Signer } from './certification.ts';
+import { certificationProgress, signersNeeded, signoffRole, signoffVerdict, type CertificationRule, type SignoffDecision, type SignoffMark, type Signer } from './certification.ts';
 
-const ruleArb = fc.record({ certifyK: fc.integer({ min: 1, max: 4 }), scrutineerConfirmations: fc.integer({ min: 0, max: 3 }) });
+const ruleArb = fc.record({ certifyK: fc.integer({ min: 1, max: 4 }), scrutineerConfirmations: fc.integer({ min: 0, max: 3 }), rejectAlone: fc.boolean() });
 /** 监票人 confirm as deputies, 主席团 members certify or return with their accounts. */
 const attemptArb = fc
   .record({ n: fc.integer({ min: 1, max: 4 }), decision: fc.constantFrom<SignoffDecision>('confirm', 'certify', 'certify', 'reject') })
@@ -37,7 +37,22 @@ describe('certification — examples', () => {
     const once = [...confirmed, mark({ userId: 'p1' }, 'certify')];
     expect(signoffVerdict(rule, once, { userId: 'p1' }, 'certify')).toEqual({ ok: false, code: 'ALREADY_SIGNED' });
     expect(signoffVerdict(rule, once, { userId: 'p2' }, 'certify')).toMatchObject({ ok: true, status: 'certified' });
-    expect(signoffVerdict(rule, once, { userId: 'p2' }, 'reject')).toMatchObject({ ok: true, status: 'rejected' });
+    expect(signoffVerdict(rule, once, { userId: 'p2' }, 'reject')).toMatchObject({ ok: true, status: 'closed' });
+  });
+
+  it('one member does not return a result alone unless the cycle says so; k members do', () => {
+    const one = [...confirmed, mark({ userId: 'p1' }, 'reject')];
+    expect(signoffVerdict(rule, confirmed, { userId: 'p1' }, 'reject')).toMatchObject({ ok: true, status: 'closed', progress: { rejections: 1, returned: false } });
+    expect(signoffVerdict(rule, one, { userId: 'p2' }, 'reject')).toMatchObject({ ok: true, status: 'rejected' });
+    expect(signoffVerdict({ ...rule, rejectAlone: true }, confirmed, { userId: 'p1' }, 'reject')).toMatchObject({ ok: true, status: 'rejected' });
+    expect(signersNeeded(rule, 'reject')).toBe(2);
+    expect(signersNeeded({ ...rule, rejectAlone: true }, 'reject')).toBe(1);
+    expect(signersNeeded({ ...rule, rejectAlone: true }, 'certify')).toBe(2);
+  });
+
+  it('no one certifies while a tie the 主席团 decides is open', () => {
+    expect(signoffVerdict({ ...rule, tieUndecided: true }, confirmed, { userId: 'p1' }, 'certify')).toEqual({ ok: false, code: 'TIE_UNDECIDED' });
+    expect(signoffVerdict({ ...rule, tieUndecided: true }, confirmed, { userId: 'p1' }, 'reject')).toMatchObject({ ok: true });
   });
 
   it('a 监票人 confirms once; a deputy and an account are different signers even with the same id', () => {
@@ -47,12 +62,12 @@ describe('certification — examples', () => {
   });
 
   it('with no confirmations required, certifying may start at once', () => {
-    expect(certificationProgress({ certifyK: 1, scrutineerConfirmations: 0 }, [])).toEqual({ confirmations: 0, certifications: 0, scrutineersDone: true, certified: false });
+    expect(certificationProgress({ certifyK: 1, scrutineerConfirmations: 0 }, [])).toEqual({ confirmations: 0, certifications: 0, rejections: 0, scrutineersDone: true, certified: false, returned: false });
   });
 });
 
 describe('certification — properties', () => {
-  it('a result is certified exactly when k 主席团 members certified after the confirmations were in; a return ends the round', () => {
+  it('a result is certified exactly when k 主席团 members certified after the confirmations were in; returned exactly when enough members returned it', () => {
     fc.assert(
       fc.property(ruleArb, fc.array(attemptArb, { maxLength: 20 }), (rule, attempts) => {
         const { accepted, status } = play(rule, attempts);
@@ -63,7 +78,9 @@ describe('certification — properties', () => {
         } else {
           expect(certs).toBeLessThan(rule.certifyK);
         }
-        expect(status === 'rejected').toBe(accepted.at(-1)?.decision === 'reject');
+        const rejects = accepted.filter((s) => s.decision === 'reject').length;
+        expect(status === 'rejected').toBe(accepted.at(-1)?.decision === 'reject' && rejects === signersNeeded(rule, 'reject'));
+        if (status !== 'rejected') expect(rejects).toBeLessThan(signersNeeded(rule, 'reject'));
       }),
     );
   });
@@ -91,6 +108,7 @@ describe('certification — properties', () => {
             expect(before.some((s) => s.role === m.role && s.userId === m.userId && s.deputyId === m.deputyId)).toBe(true);
           } else {
             expect(attempt.decision).toBe('certify');
+            if (verdict.code !== 'CONFIRMATIONS_MISSING') throw new Error(`unexpected ${verdict.code}: no tie in these rules`);
             expect(verdict.have).toBe(certificationProgress(rule, before).confirmations);
             expect(verdict.have).toBeLessThan(verdict.needed);
           }

@@ -1,8 +1,10 @@
 /**
  * Certifying a counted poll (docs/PROCEDURE.md §3, "Certification"): the 监票人 confirm the count
- * on their tablets, then k members of the 主席团 certify it; any one member may instead return
- * (退回) it. One home for the rule: the server decides a sign-off with it, and the console shows
- * the progress and offers the buttons with it, so the two cannot disagree.
+ * on their tablets, then k members of the 主席团 certify it, or return (退回) it. A return needs as
+ * many members as a certification unless the cycle lets one member return alone; a tie the
+ * 主席团 decides must be decided before anyone certifies. One home for the rule: the server
+ * decides a sign-off (and a 主席团 meeting's decision, presidium.ts) with it, and the console
+ * shows the progress and offers the buttons with it, so the two cannot disagree.
  */
 
 export const SIGNOFF_DECISIONS = ['confirm', 'certify', 'reject'] as const;
@@ -15,6 +17,15 @@ export interface CertificationRule {
   certifyK: number;
   /** 监票人 confirmations needed before anyone may certify */
   scrutineerConfirmations: number;
+  /** the cycle lets one member return a result alone (default: no, a return needs certifyK members) */
+  rejectAlone?: boolean;
+  /** a tie the 主席团 decides is not decided yet: no one certifies before it is */
+  tieUndecided?: boolean;
+}
+
+/** Members who must sign a 主席团 certification, return or tie decision under the rule. */
+export function signersNeeded(rule: Pick<CertificationRule, 'certifyK' | 'rejectAlone'>, kind: 'certify' | 'reject' | 'tie'): number {
+  return kind === 'reject' && rule.rejectAlone ? 1 : rule.certifyK;
 }
 
 /** Who signs: a 主席团 member with an account, a 监票人 as a deputy on the tablet. */
@@ -36,29 +47,44 @@ const signedBy = (s: SignoffMark, who: Signer) => (who.userId !== undefined ? s.
 export interface CertificationProgress {
   confirmations: number;
   certifications: number;
+  /** members who returned the result */
+  rejections: number;
   /** enough confirmations for certifying to begin */
   scrutineersDone: boolean;
   /** enough of both: the result is final */
   certified: boolean;
+  /** enough members returned it: the result goes back */
+  returned: boolean;
 }
 
 export function certificationProgress(rule: CertificationRule, signoffs: readonly Pick<SignoffMark, 'decision'>[]): CertificationProgress {
   const confirmations = signoffs.filter((s) => s.decision === 'confirm').length;
   const certifications = signoffs.filter((s) => s.decision === 'certify').length;
+  const rejections = signoffs.filter((s) => s.decision === 'reject').length;
   const scrutineersDone = confirmations >= rule.scrutineerConfirmations;
-  return { confirmations, certifications, scrutineersDone, certified: scrutineersDone && certifications >= rule.certifyK };
+  return {
+    confirmations,
+    certifications,
+    rejections,
+    scrutineersDone,
+    certified: scrutineersDone && certifications >= rule.certifyK,
+    returned: rejections >= signersNeeded(rule, 'reject'),
+  };
 }
 
 /** What a sign-off leads to; `status` is the poll's status after it. */
 export type SignoffVerdict =
   | { ok: true; status: 'closed' | 'certified' | 'rejected'; progress: CertificationProgress }
   | { ok: false; code: 'ALREADY_SIGNED' }
+  | { ok: false; code: 'TIE_UNDECIDED' }
   | { ok: false; code: 'CONFIRMATIONS_MISSING'; needed: number; have: number };
 
 /**
  * The verdict on a sign-off of a counted, not yet certified poll, given the sign-offs so far.
- * Each person signs once in each role; no one certifies before the confirmations are in; the
- * k-th certification makes the result final; a return ends the round at once.
+ * Each person signs once in each role; no one certifies before the confirmations are in, nor
+ * while a tie the 主席团 decides is open; the k-th certification makes the result final; the
+ * return that reaches signersNeeded(rule, 'reject') sends it back (the first, if the cycle lets
+ * one member return alone).
  */
 export function signoffVerdict(rule: CertificationRule, signoffs: readonly SignoffMark[], who: Signer, decision: SignoffDecision): SignoffVerdict {
   const role = signoffRole(decision);
@@ -67,6 +93,7 @@ export function signoffVerdict(rule: CertificationRule, signoffs: readonly Signo
   if (decision === 'certify' && !progress.scrutineersDone) {
     return { ok: false, code: 'CONFIRMATIONS_MISSING', needed: rule.scrutineerConfirmations, have: progress.confirmations };
   }
-  const status = decision === 'reject' ? 'rejected' : decision === 'certify' && progress.certified ? 'certified' : 'closed';
+  if (decision === 'certify' && rule.tieUndecided) return { ok: false, code: 'TIE_UNDECIDED' };
+  const status = decision === 'reject' && progress.returned ? 'rejected' : decision === 'certify' && progress.certified ? 'certified' : 'closed';
   return { ok: true, status, progress };
 }

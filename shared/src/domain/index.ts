@@ -11,3 +11,4 @@ export * from './ceremony.ts';
 export * from './shortlist.ts';
 export * from './voting-rules.ts';
 export * from './count-sheet.ts';
+export * from './presidium.ts';

@@ -13,6 +13,8 @@ export interface VotingRulesSettings {
   tieRule: TieRule;
   minBallots: number;
   certifyK: number;
+  /** one 主席团 member may return a result alone (absent: no) */
+  presidiumRejectAlone?: boolean;
   /** null: every 监票人 present, at least 2 */
   scrutineerConfirmations: number | null;
   /** Versions drafted before ballots could be encrypted carry none: they were plain. */
@@ -94,7 +96,7 @@ export function votingRulesDocument(i: VotingRulesInput): VotingRulesDocument {
     }`,
     TIE_RULE_ZH[r.tieRule],
     `本次会议设监票人${i.scrutineers.length}名，由大会全体会议通过的代表担任，其中总监票人1名${chief.length ? `（${chief[0]!.name}）` : ''}；设计票人${i.counters}名，由大会秘书处工作人员担任，在监票人监督下工作。监票人不得由候选项目承办单位的工作人员担任。`,
-    `计票结果由${confirmers}确认后，由总监票人向执行主席报告，经大会主席团${r.certifyK}名以上成员签署确认，由执行主席宣布。`,
+    `计票结果由${confirmers}确认后，由总监票人向执行主席报告，经大会主席团${r.certifyK}名以上成员签署确认，由执行主席宣布。主席团退回计票结果的，${r.presidiumRejectAlone ? '主席团成员一人即可提出' : `须经主席团${r.certifyK}名以上成员签署`}，并说明理由。`,
     `票决结果由大会主席团以公告形式公布。入选项目由本级人民政府组织实施，接受人大代表和人民群众监督。`,
     ...i.provisions
       .split(/\n+/)

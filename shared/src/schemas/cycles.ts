@@ -13,6 +13,8 @@ export const CycleRules = Type.Object({
   maxExtraRatio: Type.Number({ minimum: 0, maximum: 5 }),
   /** How many presidium members must certify a result (k of n). */
   certifyK: Type.Integer({ minimum: 1, maximum: 100 }),
+  /** One 主席团 member may return (退回) a result alone; otherwise a return needs certifyK members. */
+  presidiumRejectAlone: Type.Boolean(),
   /**
    * How many 监票人 must confirm the count on their tablets before it can be certified;
    * null: every 监票人 present at the poll, and at least 2. One JSON-schema type list rather
@@ -38,8 +40,8 @@ export const CreateCycleBody = Type.Evaluate(Type.Intersect([
     name: Text(200),
     year: Type.Integer({ minimum: 2000, maximum: 2200 }),
   }),
-  Type.Partial(Type.Pick(CycleRules, ['minExtraRatio', 'maxExtraRatio', 'certifyK', 'scrutineerConfirmations', 'minBallots', 'ballotMode'])),
-  Type.Omit(CycleRules, ['minExtraRatio', 'maxExtraRatio', 'certifyK', 'scrutineerConfirmations', 'minBallots', 'ballotMode']),
+  Type.Partial(Type.Pick(CycleRules, ['minExtraRatio', 'maxExtraRatio', 'certifyK', 'presidiumRejectAlone', 'scrutineerConfirmations', 'minBallots', 'ballotMode'])),
+  Type.Omit(CycleRules, ['minExtraRatio', 'maxExtraRatio', 'certifyK', 'presidiumRejectAlone', 'scrutineerConfirmations', 'minBallots', 'ballotMode']),
 ]));
 export type CreateCycleBody = Static<typeof CreateCycleBody>;
 

@@ -17,3 +17,4 @@ export * from './health.ts';
 export * from './ceremony.ts';
 export * from './paper.ts';
 export * from './count-sheet.ts';
+export * from './presidium.ts';

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { GRADES, GRADING_RULES, RATING_BASES, RATING_BODIES, RATING_MARKS } from '../domain/grading.ts';
 import { BALLOT_MODES, BALLOT_TYPES, MARKS, PASS_THRESHOLDS, TIE_RULES } from '../domain/rules.ts';
 import { IsoDate, Nullable, Uuid } from './common.ts';
+import { PresidiumDecision } from './presidium.ts';
 
 /**
  * counting: closed to the tablets, paper ballots being counted (docs/PROCEDURE.md, "Paper ballots").
@@ -152,6 +153,12 @@ export const Certification = Type.Object({
   /** Below this many ballots the poll is not counted, only cancelled. */
   minBallots: Type.Integer(),
   signoffs: Type.Array(Signoff),
+  /** One member may return the result alone (a cycle setting; otherwise a return needs certifyK). */
+  rejectAlone: Type.Optional(Type.Boolean()),
+  /** A tie the 主席团 decides is still open: no certifying before its decision. */
+  tieUndecided: Type.Optional(Type.Boolean()),
+  /** The 主席团's recorded decisions on this poll (certify, return, tie). */
+  decisions: Type.Optional(Type.Array(PresidiumDecision)),
 });
 export type Certification = Static<typeof Certification>;
 

@@ -55,6 +55,8 @@ export const VotingRulesSettingsSchema = Type.Object({
   tieRule: Type.Enum(TIE_RULES),
   minBallots: Type.Integer(),
   certifyK: Type.Integer(),
+  /** Absent in versions written before the setting existed: no. */
+  presidiumRejectAlone: Type.Optional(Type.Boolean()),
   scrutineerConfirmations: Nullable(Type.Integer()),
   /** absent in versions drafted before ballots could be encrypted (they were plain) */
   ballotMode: Type.Optional(Type.Enum(BALLOT_MODES)),

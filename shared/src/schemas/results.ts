@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { BALLOT_TYPES, PASS_THRESHOLDS, TIE_RULES } from '../domain/rules.ts';
-import { IsoDate, Nullable, Uuid } from './common.ts';
+import { PRESIDIUM_DECISION_KINDS } from '../domain/presidium.ts';
+import { IsoDate, Nullable, PlainDate, Uuid } from './common.ts';
 import { OfficialRecordSchema, PaperPartsSchema, POLL_KINDS, POLL_STATUSES, RatingResultSchema } from './polls.ts';
 import { PublicCycleRef } from './proposals.ts';
 
@@ -18,6 +19,8 @@ export const AnnouncedProject = Type.Object({
   abstain: Type.Integer(),
   /** Chosen in a run-off (再次投票) rather than in the first round. */
   viaRunoff: Type.Boolean(),
+  /** Chosen by the 主席团 among projects tied at the cut-off. */
+  viaPresidium: Type.Optional(Type.Boolean()),
 });
 export type AnnouncedProject = Static<typeof AnnouncedProject>;
 
@@ -71,6 +74,18 @@ export const Announcement = Type.Object({
   rating: Nullable(RatingResultSchema),
   scrutineers: Type.Array(Type.String()),
   certifiedBy: Type.Array(Type.String()),
+  /** The 主席团's decisions the 公告 states: the tie it decided, the certification, with meeting, date and signers. */
+  presidiumDecisions: Type.Optional(
+    Type.Array(
+      Type.Object({
+        kind: Type.Enum(PRESIDIUM_DECISION_KINDS),
+        meeting: Type.String(),
+        decidedOn: PlainDate,
+        signers: Type.Array(Type.String()),
+        chosen: Type.Array(Type.String()),
+      }),
+    ),
+  ),
   /**
    * The audit-log entry that recorded the certification. Printed on the 公告, it anchors the
    * log: removing or rewriting entries up to it can no longer pass unnoticed.

@@ -270,6 +270,8 @@ const en: Messages = {
       minExtra: 'Min. extra candidates %',
       maxExtra: 'Max. extra candidates %',
       certifyK: 'Presidium certifications needed',
+      presidiumRejectAlone: 'One presidium member may return a result',
+      presidiumRejectAloneHint: 'Unchecked: a return needs as many presidium signers as a certification',
       scrutineerConfirmations: 'Scrutineer confirmations needed',
       minBallots: 'Minimum ballots to count',
       minBallotsHint: 'With fewer ballots the poll is not counted and can only be cancelled (protects the secret ballot)',

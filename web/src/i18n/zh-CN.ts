@@ -283,6 +283,8 @@ const zhCN = {
       minExtra: '差额比例下限 %',
       maxExtra: '差额比例上限 %',
       certifyK: '主席团确认人数',
+      presidiumRejectAlone: '主席团成员一人可退回',
+      presidiumRejectAloneHint: '不勾选时，退回须有与确认相同人数的主席团成员签署',
       scrutineerConfirmations: '监票人确认人数',
       minBallots: '最低计票数',
       minBallotsHint: '投票人数少于此数时不计票，只能取消表决（保护无记名投票）',

@@ -22,16 +22,16 @@ describe('diffCheck (差额)', () => {
 
 describe('rules draft ⇄ wire', () => {
   it('carries the certification settings both ways', () => {
-    const d = { ...defaultDraft(), certifyK: 3, scrutineerConfirmations: 2, minExtraPct: 20 };
+    const d = { ...defaultDraft(), certifyK: 3, presidiumRejectAlone: true, scrutineerConfirmations: 2, minExtraPct: 20 };
     const body = createBody(d);
-    expect(body).toMatchObject({ certifyK: 3, scrutineerConfirmations: 2, minExtraRatio: 0.2 });
-    const cycle: Cycle = { ...body, id: '00000000-0000-4000-8000-000000000000', frozenAt: null, frozenHash: null, freezeDecision: null, candidateCount: 0, unitName: null, minExtraRatio: 0.2, maxExtraRatio: 0.5, certifyK: 3, scrutineerConfirmations: 2, minBallots: 5, ballotMode: 'encrypted' };
+    expect(body).toMatchObject({ certifyK: 3, presidiumRejectAlone: true, scrutineerConfirmations: 2, minExtraRatio: 0.2 });
+    const cycle: Cycle = { ...body, id: '00000000-0000-4000-8000-000000000000', frozenAt: null, frozenHash: null, freezeDecision: null, candidateCount: 0, unitName: null, minExtraRatio: 0.2, maxExtraRatio: 0.5, certifyK: 3, presidiumRejectAlone: true, scrutineerConfirmations: 2, minBallots: 5, ballotMode: 'encrypted' };
     expect(draftFromCycle(cycle)).toEqual(d);
     expect(updateBody(d)).not.toHaveProperty('level');
     expect(updateBody(d)).toMatchObject({ certifyK: 3, scrutineerConfirmations: 2 });
   });
   it('defaults to the server defaults: one certification, no scrutineer confirmations', () => {
-    expect(defaultDraft()).toMatchObject({ certifyK: 1, scrutineerConfirmations: null });
+    expect(defaultDraft()).toMatchObject({ certifyK: 1, presidiumRejectAlone: false, scrutineerConfirmations: null });
     expect(createBody({ ...defaultDraft(), scrutineerConfirmations: '' as unknown as null })).toMatchObject({ scrutineerConfirmations: null });
   });
 });

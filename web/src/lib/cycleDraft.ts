@@ -26,6 +26,8 @@ export interface RulesDraft {
   maxExtraPct: number;
   /** presidium certifications needed (k of n) */
   certifyK: number;
+  /** one 主席团 member may return a result alone (otherwise a return needs certifyK members) */
+  presidiumRejectAlone: boolean;
   /** 监票人 confirmations needed before certifying; null (an empty field): every 监票人 present, at least 2 */
   scrutineerConfirmations: number | null;
   /** below this many ballots a poll is not counted */
@@ -48,6 +50,7 @@ export function defaultDraft(): RulesDraft {
     minExtraPct: 10,
     maxExtraPct: 50,
     certifyK: 1,
+    presidiumRejectAlone: false,
     scrutineerConfirmations: null,
     minBallots: 5,
     ballotMode: 'encrypted',
@@ -67,6 +70,7 @@ export function draftFromCycle(c: Cycle): RulesDraft {
     minExtraPct: Math.round(c.minExtraRatio * 1000) / 10,
     maxExtraPct: Math.round(c.maxExtraRatio * 1000) / 10,
     certifyK: c.certifyK,
+    presidiumRejectAlone: c.presidiumRejectAlone,
     scrutineerConfirmations: c.scrutineerConfirmations,
     minBallots: c.minBallots,
     ballotMode: c.ballotMode,
@@ -86,6 +90,7 @@ export function createBody(d: RulesDraft): CreateCycleBody {
     minExtraRatio: d.minExtraPct / 100,
     maxExtraRatio: d.maxExtraPct / 100,
     certifyK: d.certifyK,
+    presidiumRejectAlone: d.presidiumRejectAlone,
     // A cleared number field gives '' through v-model.number.
     scrutineerConfirmations: typeof d.scrutineerConfirmations === 'number' ? d.scrutineerConfirmations : null,
     minBallots: d.minBallots,

@@ -30,6 +30,7 @@ export function toCycle(r: CycleRow & { candidate_count?: number | null }): Cycl
     minExtraRatio: Number(r.min_extra_ratio),
     maxExtraRatio: Number(r.max_extra_ratio),
     certifyK: r.certify_k,
+    presidiumRejectAlone: r.presidium_reject_alone,
     scrutineerConfirmations: r.scrutineer_confirmations,
     minBallots: r.min_ballots,
     ballotMode: r.ballot_mode,
@@ -118,6 +119,7 @@ export class CyclesService {
         min_extra_ratio: min,
         max_extra_ratio: max,
         ...(b.certifyK !== undefined && { certify_k: b.certifyK }),
+        ...(b.presidiumRejectAlone !== undefined && { presidium_reject_alone: b.presidiumRejectAlone }),
         ...(b.scrutineerConfirmations !== undefined && { scrutineer_confirmations: b.scrutineerConfirmations }),
         ...(b.minBallots !== undefined && { min_ballots: b.minBallots }),
         // A new cycle encrypts its ballots unless it chooses plain ones (docs/CRYPTO.md).
@@ -150,6 +152,7 @@ export class CyclesService {
         ...(b.minExtraRatio !== undefined && { min_extra_ratio: b.minExtraRatio }),
         ...(b.maxExtraRatio !== undefined && { max_extra_ratio: b.maxExtraRatio }),
         ...(b.certifyK !== undefined && { certify_k: b.certifyK }),
+        ...(b.presidiumRejectAlone !== undefined && { presidium_reject_alone: b.presidiumRejectAlone }),
         ...(b.scrutineerConfirmations !== undefined && { scrutineer_confirmations: b.scrutineerConfirmations }),
         ...(b.minBallots !== undefined && { min_ballots: b.minBallots }),
         ...(b.ballotMode !== undefined && { ballot_mode: b.ballotMode }),

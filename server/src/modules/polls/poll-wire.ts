@@ -19,6 +19,7 @@ import type { Principal } from '../auth/auth.service.ts';
 import { ceremonyRepository } from '../ceremony/ceremony.repository.ts';
 import { cyclesRepository } from '../cycles/cycles.repository.ts';
 import { toCandidate } from '../cycles/cycles.service.ts';
+import { presidiumOf } from '../procedure/presidium-wire.ts';
 import { confirmationsNeeded } from '../procedure/scrutiny.service.ts';
 import { decryptionRepository } from './decryption.repository.ts';
 import { pollsRepository as repo } from './polls.repository.ts';
@@ -127,6 +128,7 @@ export async function toPoll(db: DbOrTx, p: PollRow): Promise<Poll> {
       certifyK: p.certify_k,
       scrutineerConfirmations: await confirmationsNeeded(db, p),
       minBallots: p.min_ballots,
+      ...(await presidiumOf(db, p)),
       signoffs: signoffs.map(
         (x): Signoff => ({
           role: x.role,

@@ -25,6 +25,7 @@ import { actorOf, type Principal } from '../auth/auth.service.ts';
 import { cyclesRepository } from '../cycles/cycles.repository.ts';
 import { candidateListHash, toCandidate } from '../cycles/cycles.service.ts';
 import { paperRepository } from '../paper/paper.repository.ts';
+import { presidiumRule } from '../procedure/presidium-wire.ts';
 import { confirmationsNeeded, isCounter } from '../procedure/scrutiny.service.ts';
 import { requireAdopted } from '../procedure/voting-rules.service.ts';
 import { giveNoticeNumber } from '../results/notice-numbers.service.ts';
@@ -257,7 +258,9 @@ export class PollsService {
   /**
    * The presidium's sign-off of a closed poll, once the 监票人 have confirmed the count on their
    * tablets (procedure/scrutiny.service.ts). It becomes certified (and immutable) when k members
-   * have certified; a rejection sends it back with a reason (it may then be voided).
+   * have certified; returns with reasons send it back once as many members as a certification
+   * have returned it, or the first alone if the cycle says so (it may then be voided). A 主席团
+   * meeting's decision is procedure/presidium.service.ts.
    */
   async signoff(actor: Principal, id: string, decision: 'certify' | 'reject', reason?: string): Promise<Poll> {
     if (actor.kind !== 'user') throw new AppError('FORBIDDEN');
@@ -270,9 +273,9 @@ export class PollsService {
       if (await isCounter(trx, p.session_id, actor.user.id)) throw new AppError('COUNTER_CANNOT_SIGN');
       const existing = (await repo.signoffs(trx, id)).map((x) => ({ userId: x.user_id, deputyId: x.deputy_id, role: x.role, decision: x.decision }));
       // The console offers the sign-off by the same rule (docs/PROCEDURE.md §3, "Certification").
-      const rule = { certifyK: p.certify_k, scrutineerConfirmations: await confirmationsNeeded(trx, p) };
+      const rule = { certifyK: p.certify_k, scrutineerConfirmations: await confirmationsNeeded(trx, p), ...(await presidiumRule(trx, p)) };
       const verdict = signoffVerdict(rule, existing, { userId: actor.user.id }, decision);
-      if (!verdict.ok) throw verdict.code === 'ALREADY_SIGNED' ? new AppError('ALREADY_SIGNED') : new AppError('CONFIRMATIONS_MISSING', { needed: verdict.needed, have: verdict.have });
+      if (!verdict.ok) throw verdict.code === 'CONFIRMATIONS_MISSING' ? new AppError(verdict.code, { needed: verdict.needed, have: verdict.have }) : new AppError(verdict.code);
       await repo.insertSignoff(trx, { poll_id: id, user_id: actor.user.id, role, decision, reason: reason ?? null });
       let row = p;
       if (verdict.status === 'rejected') {
@@ -283,7 +286,7 @@ export class PollsService {
       }
       await appendAudit(trx, {
         actor: actorOf(actor),
-        action: `poll.${decision === 'certify' ? 'certification_signed' : 'rejected'}`,
+        action: `poll.${decision === 'certify' ? 'certification_signed' : row.status === 'rejected' ? 'rejected' : 'return_signed'}`,
         subject: `poll:${id}`,
         details: { resultHash: sha256(canonicalJson(p.result)), ...(reason ? { reason } : {}), certified: row.status === 'certified' },
       });

@@ -1,4 +1,16 @@
-import { AdoptVotingRulesBody, Counter, DeputyScrutiny, DraftVotingRulesBody, IdParams, Poll, ScrutinyList, SetScrutinyBody, VotingRules } from '@piaojue/shared';
+import {
+  AdoptVotingRulesBody,
+  Counter,
+  DeputyScrutiny,
+  DraftVotingRulesBody,
+  IdParams,
+  Poll,
+  PresidiumDecisionBody,
+  PresidiumMembers,
+  ScrutinyList,
+  SetScrutinyBody,
+  VotingRules,
+} from '@piaojue/shared';
 import { Type } from 'typebox';
 import { requireDeputy } from '../../auth/guard.ts';
 import type { RoutesPlugin } from '../../lib/routes.ts';
@@ -6,7 +18,7 @@ import type { RoutesPlugin } from '../../lib/routes.ts';
 const READERS = ['staff', 'presidium', 'scrutineer'] as const;
 
 export const procedureRoutes: RoutesPlugin = async (app, { services }) => {
-  const { scrutiny, votingRules, pollViews } = services;
+  const { scrutiny, votingRules, pollViews, presidium } = services;
   const tags = ['procedure'];
 
   app.get(
@@ -61,5 +73,25 @@ export const procedureRoutes: RoutesPlugin = async (app, { services }) => {
       await scrutiny.confirm(requireDeputy(req).deputy, req.params.id);
       return pollViews.get(req.principal, req.params.id);
     },
+  );
+
+  app.get(
+    '/api/presidium/members',
+    { config: { roles: ['staff', 'presidium'] }, schema: { tags, summary: '主席团成员（可签署决定）· Presidium members who may sign', response: { 200: PresidiumMembers } } },
+    () => presidium.members(),
+  );
+  app.post(
+    '/api/polls/:id/presidium-decisions',
+    {
+      config: { roles: ['presidium'] },
+      schema: {
+        tags: ['polls'],
+        summary: '登记主席团决定（确认、退回或决定并列项目）· Record a presidium decision (certify, return, decide a tie)',
+        params: IdParams,
+        body: PresidiumDecisionBody,
+        response: { 200: Poll },
+      },
+    },
+    (req) => presidium.decide(req.principal, req.params.id, req.body),
   );
 };

@@ -41,6 +41,7 @@ const settingsOf = (c: CycleRow, candidates: number): Settings => ({
   tieRule: c.tie_rule as Settings['tieRule'],
   minBallots: c.min_ballots,
   certifyK: c.certify_k,
+  presidiumRejectAlone: c.presidium_reject_alone,
   scrutineerConfirmations: c.scrutineer_confirmations,
   ballotMode: c.ballot_mode,
 });

@@ -1,0 +1,38 @@
+import { tieUndecided, type PollResult, type PresidiumDecision } from '@piaojue/shared';
+import type { DbOrTx } from '../../db/database.ts';
+import type { PollRow } from '../../db/types.ts';
+import { presidiumRepository as repo, type DecisionRecord } from './presidium.repository.ts';
+
+/** The 主席团's decisions as the wire shows them (a poll's certification, the console, the 公告). */
+export const toDecision = (d: DecisionRecord): PresidiumDecision => ({
+  id: d.id,
+  pollId: d.poll_id,
+  kind: d.kind,
+  meeting: d.meeting,
+  decidedOn: d.decided_on,
+  chosen: d.chosen_names ?? [],
+  reason: d.reason,
+  signers: d.signers ?? [],
+  recordedBy: d.recorded_by,
+  recordedAt: d.recorded_at.toISOString(),
+});
+
+/**
+ * What a poll's certification shows of the 主席团's side: its decisions and the two flags of the
+ * rule. Nothing is decided before the count, and the cast path reads polls often: an uncounted
+ * poll costs no query.
+ */
+export async function presidiumOf(db: DbOrTx, p: PollRow): Promise<{ decisions?: PresidiumDecision[]; rejectAlone?: boolean; tieUndecided?: boolean }> {
+  if (!['closed', 'rejected', 'certified', 'published'].includes(p.status)) return {};
+  const [records, rejectAlone] = await Promise.all([repo.decisions(db, p.id), repo.rejectAlone(db, p.id)]);
+  const tie = records.find((d) => d.kind === 'tie');
+  const result = p.kind === 'rating' ? null : (p.result as PollResult | null);
+  return { decisions: records.map(toDecision), rejectAlone, tieUndecided: tieUndecided(result?.tie, tie ? tie.chosen : null) };
+}
+
+/** The cycle's return rule and whether a tie the 主席团 decides is still open: what signoffVerdict needs beyond k. */
+export async function presidiumRule(db: DbOrTx, p: PollRow): Promise<{ rejectAlone: boolean; tieUndecided: boolean }> {
+  const [rejectAlone, decided] = await Promise.all([repo.rejectAlone(db, p.id), repo.tieDecision(db, p.id)]);
+  const result = p.kind === 'rating' ? null : (p.result as PollResult | null);
+  return { rejectAlone, tieUndecided: tieUndecided(result?.tie, decided) };
+}
