@@ -110,7 +110,12 @@ export function withTieDecision<R extends CountOutcome>(result: R, decided: read
  * The projects a certified vote or run-off chose, with those the 主席团 chose among the tied when
  * the count left the tie to it: what tracking, the year summary and the portal take as 入选.
  */
-export function selectionOf(result: { chosen?: string[]; tie?: Pick<Tie, 'candidateIds' | 'resolution'> | null } | null, decided: readonly string[] | null): string[] {
+export interface SelectionResult {
+  chosen?: string[];
+  tie?: Pick<Tie, 'candidateIds' | 'resolution'> | null;
+}
+
+export function selectionOf(result: SelectionResult | null, decided: readonly string[] | null): string[] {
   const chosen = result?.chosen ?? [];
   if (!decided || result?.tie?.resolution !== 'presidium') return chosen;
   const tied = new Set(result.tie.candidateIds);

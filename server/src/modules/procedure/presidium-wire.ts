@@ -1,4 +1,4 @@
-import { tieUndecided, type PollResult, type PresidiumDecision } from '@piaojue/shared';
+import { tieUndecided, type Announcement, type PollResult, type PresidiumDecision } from '@piaojue/shared';
 import type { DbOrTx } from '../../db/database.ts';
 import type { PollRow } from '../../db/types.ts';
 import { presidiumRepository as repo, type DecisionRecord } from './presidium.repository.ts';
@@ -35,4 +35,15 @@ export async function presidiumRule(db: DbOrTx, p: PollRow): Promise<{ rejectAlo
   const [rejectAlone, decided] = await Promise.all([repo.rejectAlone(db, p.id), repo.tieDecision(db, p.id)]);
   const result = p.kind === 'rating' ? null : (p.result as PollResult | null);
   return { rejectAlone, tieUndecided: tieUndecided(result?.tie, decided) };
+}
+
+/**
+ * The 主席团's decisions as the 公告 and the printed record state them: the tie it decided and the
+ * certification, each with meeting, day and signers. A return is not announced: a returned
+ * result is never published.
+ */
+export function announcedDecisions(decisions: readonly PresidiumDecision[]): NonNullable<Announcement['presidiumDecisions']> {
+  return decisions
+    .filter((d) => d.kind !== 'reject')
+    .map((d) => ({ kind: d.kind, meeting: d.meeting, decidedOn: d.decidedOn, signers: d.signers.map((s) => s.displayName), chosen: d.chosen.map((c) => c.name) }));
 }

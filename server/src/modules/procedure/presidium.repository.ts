@@ -42,18 +42,13 @@ export const presidiumRepository = {
         'r.display_name as recorded_by',
         'd.recorded_at',
       ])
-      .select((eb) => [
-        eb
-          .selectFrom('presidium_decision_signers as s')
-          .innerJoin('users as u', 'u.id', 's.user_id')
-          .select(sql<{ userId: string; displayName: string }[]>`coalesce(json_agg(json_build_object('userId', u.id, 'displayName', u.display_name) order by s.position), '[]')`.as('x'))
-          .whereRef('s.decision_id', '=', 'd.id')
-          .as('signers'),
-        eb
-          .selectFrom(sql<{ id: string; n: number }>`jsonb_array_elements_text(d.chosen) with ordinality`.as('e(id, n)'))
-          .innerJoin('candidates as c', (j) => j.on(sql<boolean>`c.id = e.id::uuid`))
-          .select(sql<{ candidateId: string; name: string }[]>`coalesce(json_agg(json_build_object('candidateId', c.id, 'name', c.name) order by e.n), '[]')`.as('x'))
-          .as('chosen_names'),
+      .select([
+        sql<{ userId: string; displayName: string }[]>`(
+          select coalesce(json_agg(json_build_object('userId', u.id, 'displayName', u.display_name) order by s.position), '[]')
+          from presidium_decision_signers s join users u on u.id = s.user_id where s.decision_id = d.id)`.as('signers'),
+        sql<{ candidateId: string; name: string }[]>`(
+          select coalesce(json_agg(json_build_object('candidateId', c.id, 'name', c.name) order by e.n), '[]')
+          from jsonb_array_elements_text(d.chosen) with ordinality as e(id, n) join candidates c on c.id = e.id::uuid)`.as('chosen_names'),
       ])
       .where('d.poll_id', '=', pollId)
       .orderBy('d.recorded_at')

@@ -1,5 +1,5 @@
 /** Rows of the proposals module as the wire shapes (shared/) the routes answer with. */
-import type { CollectionNotice, PollResult, ProposalDetail, ProposalStatus, ProposalSummary } from '@piaojue/shared';
+import { withTieDecision, type CollectionNotice, type PollResult, type ProposalDetail, type ProposalStatus, type ProposalSummary } from '@piaojue/shared';
 import type { CollectionNoticeRow } from '../../db/types.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import { proposalsRepository, type SummaryRow } from './proposals.repository.ts';
@@ -56,12 +56,13 @@ export function toNotice(n: CollectionNoticeRow, frozen: boolean, now = new Date
   };
 }
 
-/** Per candidate, the last certified vote or run-off that decided it. */
-export function outcomes(polls: { result: unknown; certified_at: Date | null }[]): Map<string, Outcome> {
+/** Per candidate, the last certified vote or run-off that decided it (a tie as the 主席团 decided it). */
+export function outcomes(polls: { result: unknown; certified_at: Date | null; tie_chosen?: string[] | null }[]): Map<string, Outcome> {
   const out = new Map<string, Outcome>();
   for (const p of polls) {
-    const result = p.result as PollResult | null;
-    if (!result || !Array.isArray(result.rows)) continue;
+    const counted = p.result as PollResult | null;
+    if (!counted || !Array.isArray(counted.rows)) continue;
+    const result = withTieDecision(counted, p.tie_chosen ?? null);
     for (const row of result.rows) {
       out.set(row.candidateId, { status: row.status, votesFor: row.for, rank: row.rank, certifiedAt: p.certified_at ? iso(p.certified_at) : null });
     }

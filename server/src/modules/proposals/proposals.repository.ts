@@ -1,6 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type Insertable, type SqlBool, type Updateable } from 'kysely';
 import type { ProposalChannel, ProposalStatus } from '@piaojue/shared';
 import type { DbOrTx } from '../../db/database.ts';
+import { tieChosen } from '../procedure/presidium.repository.ts';
 import type {
   CollectionNoticesTable,
   Database,
@@ -509,6 +510,7 @@ export const proposalsRepository = {
     return db
       .selectFrom('polls')
       .select(['id', 'kind', 'candidate_ids', 'result', 'certified_at', 'created_at'])
+      .select(tieChosen('polls.id').as('tie_chosen'))
       .where('cycle_id', '=', cycleId)
       .where('kind', 'in', ['vote', 'runoff'])
       .where('status', 'in', ['certified', 'published'])

@@ -37,6 +37,8 @@ export function voteParagraphs(a: {
   vacancies: number;
   tiedNames: string[];
   tieResolution: string | null;
+  /** a tie the 主席团 decided: the tied, the meeting (大会主席团第三次会议) and the projects it chose */
+  presidiumTie?: { tiedNames: string[]; meeting: string; chosenNames: string[] } | null;
 }): string[] {
   const when = a.openedAt ? zhDate(a.openedAt) : '';
   const p = [
@@ -44,6 +46,7 @@ export function voteParagraphs(a: {
     `本次会议应到代表${a.record.seated}名，实到代表${a.record.present}名，${a.quorumMet ? '符合法定人数' : '不足法定人数'}。${recordSentence(a.record)}`,
     `根据票决办法，${a.candidateCount}个候选项目中应选${a.chooseN}个，${a.ballotType === 'rating' ? '代表' : ''}${BALLOT_TEXT[a.ballotType]}，${THRESHOLD_TEXT[a.passThreshold]}。经票决，确定以下${a.chosenCount}个项目为${a.cycleName}：`,
   ];
+  if (a.presidiumTie) p.push(`${a.presidiumTie.tiedNames.join('、')}得票相同，经${a.presidiumTie.meeting}决定，${a.presidiumTie.chosenNames.join('、')}入选。`);
   if (a.tiedNames.length && a.tieResolution === 'presidium') p.push(`${a.tiedNames.join('、')}得票相同，由大会主席团决定。`);
   if (a.tiedNames.length && a.tieResolution === 'runoff') p.push(`${a.tiedNames.join('、')}得票相同，须再次投票确定。`);
   if (a.vacancies > 0) p.push(`另有${a.vacancies}个名额空缺。`);

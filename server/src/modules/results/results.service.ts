@@ -1,5 +1,7 @@
 import {
+  presidiumMeetingName,
   quorumMet,
+  withTieDecision,
   type Announcement,
   type AnnouncedProject,
   type Poll,
@@ -14,6 +16,7 @@ import { allowed } from '../../auth/guard.ts';
 import { cyclesRepository } from '../cycles/cycles.repository.ts';
 import { toCandidate } from '../cycles/cycles.service.ts';
 import { pollsRepository } from '../polls/polls.repository.ts';
+import { announcedDecisions } from '../procedure/presidium-wire.ts';
 import { toPoll } from '../polls/poll-wire.ts';
 import { sessionsRepository } from '../sessions/sessions.repository.ts';
 import { ratingParagraphs, voteParagraphs } from './announcement-text.ts';
@@ -128,7 +131,11 @@ export class ResultsService {
       };
     }
 
-    const result = poll.result!;
+    // The tie the 主席团 decided completes the list as a run-off would (procedure/presidium.service.ts).
+    const decisions = poll.certification.decisions ?? [];
+    const tieDecision = decisions.find((d) => d.kind === 'tie') ?? null;
+    const result = withTieDecision(poll.result!, tieDecision ? tieDecision.chosen.map((c) => c.candidateId) : null);
+    const viaPresidium = new Set(tieDecision?.chosen.map((c) => c.candidateId) ?? []);
     // A run-off's winners complete the list of the round it resolved.
     const runoffWinners = new Set<string>();
     const runoffCounts = new Map<string, { for: number; against: number; abstain: number }>();
@@ -159,9 +166,10 @@ export class ResultsService {
         against: row.against,
         abstain: row.abstain,
         viaRunoff: runoffWinners.has(id),
+        viaPresidium: viaPresidium.has(id),
       };
     });
-    const tieOpen = result.tie && result.tie.resolution !== 'vacant' && !result.tie.candidateIds.every((id) => runoffWinners.has(id) || runoffCounts.has(id));
+    const tieOpen = result.tie && result.tie.resolution !== 'vacant' && !tieDecision && !result.tie.candidateIds.every((id) => runoffWinners.has(id) || runoffCounts.has(id));
     const tiedNames = tieOpen ? result.rows.filter((r) => result.tie!.candidateIds.includes(r.candidateId)).map((r) => r.name) : [];
     const vacancies = Math.max(0, poll.chooseN - chosen.length - (tieOpen ? result.tie!.places : 0));
     return {
@@ -193,7 +201,13 @@ export class ResultsService {
         vacancies,
         tiedNames,
         tieResolution: tieOpen ? result.tie!.resolution : null,
+        presidiumTie: tieDecision && {
+          tiedNames: result.rows.filter((r) => result.tie!.candidateIds.includes(r.candidateId)).map((r) => r.name),
+          meeting: presidiumMeetingName(tieDecision.meeting),
+          chosenNames: tieDecision.chosen.map((c) => c.name),
+        },
       }),
+      presidiumDecisions: announcedDecisions(decisions),
     };
   }
 

@@ -1,9 +1,11 @@
 import {
   levelBodies,
   readRatingResult,
+  selectionOf,
   type CompletionBody,
   type ReportCadence,
   type ReportCadenceBody,
+  type SelectionResult,
   type ProposalOutcome,
   type SummaryProject,
   type YearSummary,
@@ -90,7 +92,7 @@ export class SummaryService {
     const completion = { completed: 0, basic: 0, not_completed: 0, unassessed: 0 };
     for (const p of projects) completion[p.completion ?? 'unassessed']++;
 
-    const chosen = new Set(selection.flatMap((s) => (s.result as { chosen?: string[] } | null)?.chosen ?? []));
+    const chosen = new Set(selection.flatMap((s) => selectionOf(s.result as SelectionResult | null, s.tie_chosen)));
     const byOutcome: Record<ProposalOutcome, number> = { chosen: 0, not_chosen: 0, reserved: 0, routed: 0, rejected: 0, pending: 0 };
     for (const pr of proposals) {
       const direct = OUTCOME_BY_STATUS[pr.status];

@@ -1,6 +1,7 @@
 import type { Level } from '@piaojue/shared';
 import { sql, type Insertable, type Updateable } from 'kysely';
 import type { DbOrTx } from '../../db/database.ts';
+import { tieChosen } from '../procedure/presidium.repository.ts';
 import type {
   TrackingAttachmentsTable,
   TrackingChangesTable,
@@ -51,11 +52,12 @@ function projects(db: DbOrTx) {
 export type ProjectRecord = NonNullable<Awaited<ReturnType<typeof trackingRepository.project>>>;
 
 export const trackingRepository = {
-  /** The certified (or published) votes and run-offs of a cycle, oldest first. */
+  /** The certified (or published) votes and run-offs of a cycle, oldest first, with the 主席团's tie decision of each. */
   finalSelectionPolls(db: DbOrTx, cycleId: string) {
     return db
       .selectFrom('polls')
       .select(['id', 'kind', 'result', 'candidate_ids', 'certified_at'])
+      .select(tieChosen('polls.id').as('tie_chosen'))
       .where('cycle_id', '=', cycleId)
       .where('kind', 'in', ['vote', 'runoff'])
       .where('status', 'in', FINAL)
@@ -68,6 +70,7 @@ export const trackingRepository = {
     return db
       .selectFrom('polls')
       .select(['id', 'result', 'certified_at'])
+      .select(tieChosen('polls.id').as('tie_chosen'))
       .where('kind', 'in', ['vote', 'runoff'])
       .where('status', 'in', FINAL)
       .where(sql<boolean>`candidate_ids @> jsonb_build_array(${candidateId}::text)`)

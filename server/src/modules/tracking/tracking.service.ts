@@ -1,4 +1,5 @@
 import {
+  selectionOf,
   type ChangeBody,
   type MilestoneBody,
   type MilestonePatch,
@@ -7,6 +8,7 @@ import {
   type ProjectTrail,
   type PublicTrackedProject,
   type PutPlanBody,
+  type SelectionResult,
   type SummaryPeriod,
   type TrackedProject,
   type TrackingChange,
@@ -40,7 +42,8 @@ export class TrackingService {
 
   /**
    * Creates a tracking record for every project chosen in the cycle's certified votes and
-   * run-offs (idempotent: a project already tracked is left as it is).
+   * run-offs, those the 主席团 chose among tied ones included (idempotent: a project already
+   * tracked is left as it is).
    */
   async init(actor: Principal, cycleId: string): Promise<TrackingInitResult> {
     return this.db.transaction().execute(async (trx) => {
@@ -50,7 +53,7 @@ export class TrackingService {
       if (polls.length === 0) throw new AppError('NO_CERTIFIED_RESULT');
       const chosenBy = new Map<string, string>();
       for (const poll of polls) {
-        for (const id of (poll.result as { chosen?: string[] } | null)?.chosen ?? []) if (!chosenBy.has(id)) chosenBy.set(id, poll.id);
+        for (const id of selectionOf(poll.result as SelectionResult | null, poll.tie_chosen)) if (!chosenBy.has(id)) chosenBy.set(id, poll.id);
       }
       const candidates = await cyclesRepository.candidatesByIds(trx, [...chosenBy.keys()]);
       const inserted = await repo.insertProjects(
@@ -365,7 +368,7 @@ export class TrackingService {
     const candidate = await cyclesRepository.candidate(db, candidateId);
     if (!candidate) throw new AppError('NOT_FOUND');
     const polls = await repo.finalSelectionPollsFor(db, candidateId);
-    const choosing = polls.find((p) => ((p.result as { chosen?: string[] } | null)?.chosen ?? []).includes(candidateId));
+    const choosing = polls.find((p) => selectionOf(p.result as SelectionResult | null, p.tie_chosen).includes(candidateId));
     const deciding = choosing ?? polls[0];
     const tracked = await repo.projectByCandidate(db, candidateId);
     let progress: ProjectTrail['progress'] = null;
