@@ -14,6 +14,7 @@ import { appendAudit } from '../audit/audit.service.ts';
 import { actorOf, type Principal } from '../auth/auth.service.ts';
 import { mustGetPoll, toPoll } from '../polls/poll-wire.ts';
 import { pollsRepository } from '../polls/polls.repository.ts';
+import { giveNoticeNumber } from '../results/notice-numbers.service.ts';
 import { presidiumRepository as repo } from './presidium.repository.ts';
 import { confirmationsNeeded, isCounter } from './scrutiny.service.ts';
 
@@ -77,7 +78,10 @@ export class PresidiumService {
         }
       }
       let row = p;
-      if (verdict.status === 'certified') row = await pollsRepository.update(trx, pollId, { status: 'certified', certified_at: new Date() });
+      if (verdict.status === 'certified') {
+        row = await pollsRepository.update(trx, pollId, { status: 'certified', certified_at: new Date() });
+        await giveNoticeNumber(trx, row, actorOf(actor));
+      }
       if (verdict.status === 'rejected') row = await pollsRepository.update(trx, pollId, { status: 'rejected', rejected_at: new Date() });
       await appendAudit(trx, {
         actor: actorOf(actor),
