@@ -30,7 +30,7 @@ async function seed(base: string, root: HttpClient) {
   await root.must('/api/users', { username: 'mishu', displayName: '秘书处', password, roles: ['staff', 'presidium'] });
   const admin = new HttpClient(base, { maxSockets: 4 });
   await admin.must('/api/auth/login', { username: 'mishu', password });
-  const cycleRules = { level: 'city', ballotType: 'approve', passThreshold: 'seated_majority', quorumRule: 'more_than_half', tieRule: 'runoff' };
+  const cycleRules = { level: 'city', ballotType: 'approve', passThreshold: 'seated_majority', quorumRule: 'more_than_half', tieRule: 'runoff', ballotMode: 'plain' };
   const cycle = await admin.must('/api/cycles', { ...cycleRules, name: '2027年度宿迁市民生实事项目', year: 2027, chooseN: 5 });
   const candidates = DEMO_CANDIDATES.slice(0, 7);
   const ids: string[] = [];

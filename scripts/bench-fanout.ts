@@ -30,6 +30,7 @@ runBench(async () => {
     passThreshold: 'none',
     quorumRule: 'more_than_half',
     tieRule: 'runoff',
+    ballotMode: 'plain',
   });
   for (const name of ['项目一', '项目二']) await admin.must(`/api/cycles/${cycle.id}/candidates`, { name });
   await admin.must(`/api/cycles/${cycle.id}/shortlist/freeze`, { organ: 'director_meeting', decidedOn: '2026-12-01', reference: '基准测试' });

@@ -45,6 +45,8 @@ const cycle = await cycles.create(asAdmin, {
   passThreshold: 'seated_majority',
   quorumRule: 'more_than_half',
   tieRule: 'runoff',
+  // The demo votes without a key ceremony: plain ballots, chosen explicitly (docs/CRYPTO.md).
+  ballotMode: 'plain',
 });
 for (const c of DEMO_CANDIDATES) await cycles.addCandidate(asAdmin, cycle.id, c);
 await proposals.shortlist.freeze(asAdmin, cycle.id, { organ: 'director_meeting', decidedOn: '2026-12-08', reference: '市人大常委会第三十二次主任会议' });

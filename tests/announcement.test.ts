@@ -20,7 +20,7 @@ beforeAll(async () => {
   t = await createTestApp();
   const admin = await adminClient(t);
   clerk = await userClient(t, admin, 'clerk', ['staff', 'presidium']);
-  const cycle = await clerk.post('/api/cycles', { level: 'city', name: '2027年度宿迁市民生实事项目', year: 2027, chooseN: 2, ballotType: 'approve', passThreshold: 'seated_majority', quorumRule: 'more_than_half', tieRule: 'vacant', scrutineerConfirmations: 0, maxExtraRatio: 1 });
+  const cycle = await clerk.post('/api/cycles', { level: 'city', name: '2027年度宿迁市民生实事项目', year: 2027, chooseN: 2, ballotType: 'approve', passThreshold: 'seated_majority', quorumRule: 'more_than_half', tieRule: 'vacant', scrutineerConfirmations: 0, maxExtraRatio: 1, ballotMode: 'plain' });
   cycleId = cycle.body.id;
   const ids: string[] = [];
   for (const [i, name] of names.entries()) ids.push((await clerk.post(`/api/cycles/${cycleId}/candidates`, { name, department: i % 2 ? '市住房和城乡建设局' : '市教育局', investmentWan: 10000 + i })).body.id);

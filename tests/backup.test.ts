@@ -133,7 +133,7 @@ beforeAll(async () => {
   expect(report.status, JSON.stringify(report.body).slice(0, 500)).toBe(200);
 
   // An unfrozen cycle whose texts carry emoji, RTL marks, escapes and a character outside the BMP.
-  const other = await staff.post('/api/cycles', { level: 'city', name: AWKWARD.slice(0, 60), year: 2098, chooseN: 1, ballotType: 'approve', passThreshold: 'none', quorumRule: 'more_than_half', tieRule: 'runoff' });
+  const other = await staff.post('/api/cycles', { level: 'city', name: AWKWARD.slice(0, 60), year: 2098, chooseN: 1, ballotType: 'approve', passThreshold: 'none', quorumRule: 'more_than_half', tieRule: 'runoff', ballotMode: 'plain' });
   expect(other.status, JSON.stringify(other.body)).toBe(200);
   const cand = await staff.post(`/api/cycles/${other.body.id}/candidates`, { name: AWKWARD.slice(0, 80), department: '市教育局', investmentWan: 0.01, content: AWKWARD });
   expect(cand.status, JSON.stringify(cand.body)).toBe(200);

@@ -75,7 +75,7 @@ describe('the schema', () => {
   it('poll_box has no deputy, session, user, address or time column, and random uuid ids', async () => {
     const cols = await columns('poll_box');
     // Any new column in the box must be reviewed for secrecy: this list is exact on purpose.
-    expect(cols.map((c) => c.column_name)).toEqual(['body', 'id', 'poll_id', 'valid']);
+    expect(cols.map((c) => c.column_name)).toEqual(['body', 'id', 'poll_id', 'proof_status', 'reject_reason', 'valid']);
     for (const c of cols) {
       expect(c.column_name).not.toMatch(/deputy|session|user|ip|agent|addr|seat|time|_at$|created|seq|order|position/i);
       expect(c.data_type).not.toMatch(/time|date|interval|serial/i);

@@ -23,7 +23,9 @@ import { UnitsService } from './modules/units/units.service.ts';
 import { CyclesService } from './modules/cycles/cycles.service.ts';
 import { cyclesRoutes } from './modules/cycles/cycles.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+import { InProcessProofChecker } from './lib/proof-checker.ts';
 import { CastService } from './modules/polls/cast.service.ts';
+import { DecryptionService } from './modules/polls/decryption.service.ts';
 import { PollViewsService } from './modules/polls/poll-views.service.ts';
 import { PollsService } from './modules/polls/polls.service.ts';
 import { PaperService } from './modules/paper/paper.service.ts';
@@ -45,6 +47,7 @@ import { countSheetRoutes } from './modules/results/count-sheet.routes.ts';
 import { NoticeNumbersService } from './modules/results/notice-numbers.service.ts';
 import { ResultsService } from './modules/results/results.service.ts';
 import { resultsRoutes } from './modules/results/results.routes.ts';
+import { encryptedPollsRoutes } from './modules/polls/encrypted.routes.ts';
 import { pollsRoutes } from './modules/polls/polls.routes.ts';
 import { DualControlService } from './modules/sessions/dual-control.service.ts';
 import { SessionsService } from './modules/sessions/sessions.service.ts';
@@ -79,6 +82,7 @@ export interface Services {
   dualControl: DualControlService;
   polls: PollsService;
   casts: CastService;
+  decryption: DecryptionService;
   pollViews: PollViewsService;
   scrutiny: ScrutinyService;
   presidium: PresidiumService;
@@ -143,8 +147,9 @@ export async function buildApp(opts: BuildOptions) {
   const cycles = new CyclesService(db);
   const sessions = new SessionsService(db, config, loginCodes);
   const dualControl = new DualControlService(db);
-  const polls = new PollsService(db, app.log);
-  const casts = new CastService(db, turnoutNotifier);
+  const casts = new CastService(db, turnoutNotifier, new InProcessProofChecker(), app.log);
+  const decryption = new DecryptionService(db, casts);
+  const polls = new PollsService(db, app.log, decryption);
   const pollViews = new PollViewsService(db);
   const scrutiny = new ScrutinyService(db);
   const paper = new PaperService(db);
@@ -159,7 +164,7 @@ export async function buildApp(opts: BuildOptions) {
   const similarity = new SimilarityService(db);
   if (opts.listen !== false) await similarity.seedLexicon();
   const hub = createHub({ db, auth, sessions, pollViews, casts }, app.log);
-  const services: Services = { config, db, auth, users: new UsersAdminService(db), units: new UnitsService(db), cycles, sessions, dualControl, polls, casts, pollViews, scrutiny, presidium: new PresidiumService(db), votingRules, paper, ceremony: new CeremonyService(db), results, countSheets: new CountSheetService(db, scrutiny), archive: new ArchiveService(db), noticeNumbers: new NoticeNumbersService(db), tracking, trackingReports, rectification, supervision, summary, proposals, similarity, hub };
+  const services: Services = { config, db, auth, users: new UsersAdminService(db), units: new UnitsService(db), cycles, sessions, dualControl, polls, casts, decryption, pollViews, scrutiny, presidium: new PresidiumService(db), votingRules, paper, ceremony: new CeremonyService(db), results, countSheets: new CountSheetService(db, scrutiny), archive: new ArchiveService(db), noticeNumbers: new NoticeNumbersService(db), tracking, trackingReports, rectification, supervision, summary, proposals, similarity, hub };
 
   await app.register(errorsPlugin);
   await app.register(securityHeadersPlugin, { hsts: config.COOKIE_SECURE });
@@ -185,7 +190,7 @@ export async function buildApp(opts: BuildOptions) {
   await app.register(hubPlugin, { hub, notifier: turnoutNotifier, databaseUrl: opts.databaseUrl, listen: opts.listen !== false });
   await app.register(webPlugin, { dist: config.WEB_DIST });
 
-  for (const routes of [healthRoutes, authRoutes, usersRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, paperRoutes, procedureRoutes, ceremonyRoutes, resultsRoutes, countSheetRoutes, trackingRoutes, rectificationRoutes, supervisionRoutes, summaryRoutes, unitsRoutes, proposalsRoutes, similarityRoutes]) await app.register(routes, { services });
+  for (const routes of [healthRoutes, authRoutes, usersRoutes, cyclesRoutes, sessionsRoutes, pollsRoutes, encryptedPollsRoutes, paperRoutes, procedureRoutes, ceremonyRoutes, resultsRoutes, countSheetRoutes, trackingRoutes, rectificationRoutes, supervisionRoutes, summaryRoutes, unitsRoutes, proposalsRoutes, similarityRoutes]) await app.register(routes, { services });
 
   return Object.assign(app, { services });
 }

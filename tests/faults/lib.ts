@@ -142,7 +142,7 @@ export async function setupHall(base: string, setupToken: string, opts: { deputi
   const admin = new Http(base);
   must(await admin.post('/api/setup', { token: setupToken, username: 'admin', displayName: '管理员', password: 'correct horse battery' }), 'setup');
   const cycle = must(
-    await admin.post('/api/cycles', { level: 'city', name: '2027年度民生实事项目', year: 2027, chooseN: opts.chooseN, ballotType: 'approve', passThreshold: 'none', quorumRule: 'more_than_half', tieRule: 'runoff', maxExtraRatio: 2 }),
+    await admin.post('/api/cycles', { level: 'city', name: '2027年度民生实事项目', year: 2027, chooseN: opts.chooseN, ballotType: 'approve', passThreshold: 'none', quorumRule: 'more_than_half', tieRule: 'runoff', maxExtraRatio: 2, ballotMode: 'plain' }),
     'cycle',
   );
   const candidateIds: string[] = [];

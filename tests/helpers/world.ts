@@ -2,6 +2,9 @@ import type { CreateCycleBody, FreezeShortlistBody, Shortlist } from '@piaojue/s
 import pg from 'pg';
 import { expect } from 'vitest';
 import { adminClient, adoptRules, Client, defaultCycle, key, rosterCsv, userClient, type Answer, type TestApp } from './app.ts';
+import { runCeremony, type Ceremony } from './encrypted.ts';
+
+export { castEncrypted, decryptAs, encryptFor, tabletContext, type Ceremony, type GuardianTablet, type TabletBallot } from './encrypted.ts';
 
 /** The administrator and one staff user holding both 'staff' and 'presidium', made once per app. */
 export async function staffPair(t: TestApp): Promise<{ admin: Client; staff: Client }> {
@@ -15,6 +18,8 @@ export interface Hall {
   sessionId: string;
   candidateIds: string[];
   deputies: { id: string; code: string; client: Client }[];
+  /** hall(…, { encrypted: true }): the session's key ceremony and its 监票人's secret shares, for tests to decrypt with. */
+  ceremony?: Ceremony;
 }
 
 export type Scenario = Hall & { admin: Client; staff: Client };
@@ -31,13 +36,18 @@ export function fixList(staff: Client, cycleId: string, decision: FreezeShortlis
  * Reusable any number of times within one app: a cycle with its own rules and `candidates`
  * projects (fixed unless `freeze: false`), a session, a roster of `deputies`, codes, every
  * deputy logged in, check-in open and the first `present` deputies checked in on their tablet.
+ * Its cycle's ballots are plain unless `encrypted`: then the first `guardians` deputies (3 by
+ * default) are the 监票人 and run the key ceremony on their tablets, threshold `threshold`.
  */
 export async function hall(
   t: TestApp,
   staff: Client,
-  opts: { cycle?: Partial<CreateCycleBody>; candidates?: number; deputies?: number; present?: number; freeze?: boolean; adopt?: boolean } = {},
+  opts: {
+    cycle?: Partial<CreateCycleBody>; candidates?: number; deputies?: number; present?: number; freeze?: boolean; adopt?: boolean;
+    encrypted?: boolean; guardians?: number; threshold?: number;
+  } = {},
 ): Promise<Hall> {
-  const cycle = await staff.post('/api/cycles', { ...defaultCycle, ...opts.cycle });
+  const cycle = await staff.post('/api/cycles', { ...defaultCycle, ...opts.cycle, ballotMode: opts.encrypted ? 'encrypted' : (opts.cycle?.ballotMode ?? 'plain') });
   if (cycle.status !== 200) throw new Error(`cycle: ${JSON.stringify(cycle.body)}`);
   const cycleId = cycle.body.id as string;
   const candidateIds: string[] = [];
@@ -71,8 +81,10 @@ export async function hall(
     }
     deputies.push({ id: c.deputyId, code: c.code, client });
   }
-  if ((opts.freeze ?? true) && (opts.adopt ?? true)) await adoptRules(staff, sessionId, deputies.slice(0, 2).map((d) => d.id));
-  return { cycleId, sessionId, candidateIds, deputies };
+  const guardians = deputies.slice(0, opts.encrypted ? (opts.guardians ?? 3) : 2);
+  if ((opts.freeze ?? true) && (opts.adopt ?? true)) await adoptRules(staff, sessionId, guardians.map((d) => d.id));
+  const ceremony = opts.encrypted ? await runCeremony(staff, sessionId, guardians, opts.threshold) : undefined;
+  return { cycleId, sessionId, candidateIds, deputies, ...(ceremony && { ceremony }) };
 }
 
 /** A new app's first hall: its administrator and staff user (staffPair), then hall(). */

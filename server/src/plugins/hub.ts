@@ -24,12 +24,12 @@ export function createHub(s: Pick<Services, 'db' | 'auth' | 'sessions' | 'pollVi
     log,
     {
       // The same checks, in the same order, as POST /api/polls/:id/ballots.
-      async cast(token, msg) {
+      async cast(token, msg, onRejected) {
         try {
           const p = await s.auth.resolve(token);
           if (p.kind !== 'deputy') throw new AppError(p.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
           if (badText(msg.ballot)) throw new AppError('VALIDATION', { reason: BAD_TEXT });
-          return await s.casts.cast(p.deputy, msg.pollId, msg.idempotencyKey, msg.ballot);
+          return await s.casts.cast(p.deputy, msg.pollId, msg.idempotencyKey, msg.ballot, onRejected);
         } catch (err) {
           throw toAppError(err as FastifyError) ?? err;
         }

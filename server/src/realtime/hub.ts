@@ -28,7 +28,7 @@ export interface SocketActions {
    * Casts for the login behind `token`, which is resolved again for every cast (a logout or a
    * revoked code acts at once, as on HTTP). Throws AppError as the HTTP route would.
    */
-  cast(token: string | undefined, msg: CastMessage): Promise<CastReceipt>;
+  cast(token: string | undefined, msg: CastMessage, onRejected?: (v: { pollId: string; code: string; message: string }) => void): Promise<CastReceipt>;
   /** The login behind `token` now: a topic other than the public hall checks it on every subscribe. */
   principal(token: string | undefined): Promise<Principal>;
 }
@@ -74,7 +74,8 @@ interface TopicState {
 const MAX_QUEUED = 1024 * 1024;
 
 /** The largest message a client may send (a ballot of ~150 candidates). */
-export const MAX_CLIENT_MESSAGE = 8192;
+/** An encrypted ballot of many candidates (ranked: candidates × places ciphertexts and their proofs) runs to ~100 kB. */
+export const MAX_CLIENT_MESSAGE = 256 * 1024;
 
 /** Casts one socket may have in flight; a tablet sends one and waits for its answer. */
 const MAX_CASTING = 2;
@@ -184,7 +185,8 @@ export class Hub {
     if (client.casting >= MAX_CASTING) return this.castFailed(client, msg.ref, new AppError('RATE_LIMITED'));
     client.casting += 1;
     try {
-      const r = await this.actions.cast(client.origin.token, msg);
+      // An encrypted ballot whose proofs then fail is reported to this socket only (never stored).
+      const r = await this.actions.cast(client.origin.token, msg, (v) => this.send(client, { type: 'verification', ok: false, ...v }));
       this.send(client, { type: 'cast', ref: msg.ref, ok: true, receipt: r.receipt, duplicate: r.duplicate });
     } catch (err) {
       // The code only: never anything that could carry the ballot.

@@ -339,6 +339,18 @@ function readRules(v: unknown, path: string): BulletinRules {
   };
 }
 
+function readPartial(x: unknown, p: string): PartialDecryption {
+  return {
+    guardian: int(field(x, 'guardian', p), `${p}.guardian`),
+    shares: each(field(x, 'shares', p), `${p}.shares`, point),
+    proofs: each(field(x, 'proofs', p), `${p}.proofs`, simpleProof),
+  };
+}
+/** Decodes a 监票人's partial decryption as the tablet sends it; null when an element is not canonical. */
+export const parsePartialDecryption = orNull(readPartial);
+/** Ciphertexts as the bulletin lists them. */
+export const ciphertextsToJson = (cs: readonly Ciphertext[]): CtJson[] => cs.map(ct);
+
 function pollSpec(v: unknown, path: string): PollSpec {
   const kind = str(field(v, 'kind', path), `${path}.kind`);
   const allowAbstain = field(v, 'allowAbstain', path);
@@ -395,11 +407,7 @@ export function parseBulletin(json: unknown): Bulletin {
     })),
     sums: each(field(json, 'sums', '$'), '$.sums', ciphertext),
     decryption: dec === null ? null : {
-      partials: each(field(dec, 'partials', '$.decryption'), '$.decryption.partials', (x, p) => ({
-        guardian: int(field(x, 'guardian', p), `${p}.guardian`),
-        shares: each(field(x, 'shares', p), `${p}.shares`, point),
-        proofs: each(field(x, 'proofs', p), `${p}.proofs`, simpleProof),
-      })),
+      partials: each(field(dec, 'partials', '$.decryption'), '$.decryption.partials', readPartial),
       slotCounts: each(field(dec, 'slotCounts', '$.decryption'), '$.decryption.slotCounts', int),
       counts: field(dec, 'counts', '$.decryption') as PollCounts,
     },

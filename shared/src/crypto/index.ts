@@ -22,8 +22,8 @@ export {
   type PartialDecryption, type PollCounts,
 } from './tally.ts';
 export {
-  buildBulletin, BULLETIN_FORMAT, BULLETIN_VERSION, bulletinToJson, commitmentToJson, encryptedBallotToJson, parseBulletin, parseCommitment,
-  parseCiphertexts, parseEncryptedBallot, parsePoint, parseScalar, parseShare, partialToJson, pointToB64, scalarToB64, shareToJson,
+  buildBulletin, BULLETIN_FORMAT, BULLETIN_VERSION, bulletinToJson, ciphertextsToJson, commitmentToJson, encryptedBallotToJson, parseBulletin, parseCommitment,
+  parseCiphertexts, parseEncryptedBallot, parsePartialDecryption, parsePoint, parseScalar, parseShare, partialToJson, pointToB64, scalarToB64, shareToJson,
   pollContextOf, type Bulletin, type BulletinInput, type BulletinJson, type EncryptedBallotJson,
 } from './bulletin.ts';
 export { countsAddition, paperProblems, resultOfCounts, type BulletinRules, type PollOutcome } from './result.ts';

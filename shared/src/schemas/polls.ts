@@ -283,6 +283,8 @@ export type DeputyState = Static<typeof DeputyState>;
 
 const B64 = (bytes: number) => Type.String({ pattern: '^[A-Za-z0-9_-]+$', minLength: Math.ceil((bytes * 4) / 3), maxLength: Math.ceil((bytes * 4) / 3) });
 const Element = B64(32);
+/** A ciphertext [α, β]. */
+const Pair = Type.Array(Element, { minItems: 2, maxItems: 2 });
 
 /**
  * What a tablet needs to encrypt a ballot of an encrypted poll (docs/CRYPTO.md §"Polls"):
@@ -308,7 +310,7 @@ export type PollCryptoContext = Static<typeof PollCryptoContext>;
 /** An encrypted ballot as the tablet sends it in `ballot` (encryptedBallotToJson). */
 export const EncryptedBallotWire = Type.Object({
   encrypted: Type.Object({
-    slots: Type.Array(Type.Tuple([Element, Element]), { maxItems: 2000 }),
+    slots: Type.Array(Pair, { maxItems: 2000 }),
     proofs: Type.Array(Type.Object({ c: Type.Array(Element, { maxItems: 300 }), v: Type.Array(Element, { maxItems: 300 }) }), { maxItems: 2000 }),
   }),
 });
@@ -323,7 +325,7 @@ export const DecryptionTask = Type.Object({
   /** how many ballots were summed (verified ones) */
   ballots: Type.Integer(),
   /** per tally slot, the sum [α, β] */
-  sums: Type.Array(Type.Tuple([Element, Element])),
+  sums: Type.Array(Pair),
   /** whether this 监票人's partial decryption is already in */
   done: Type.Boolean(),
 });

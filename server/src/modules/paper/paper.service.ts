@@ -237,6 +237,16 @@ export class PaperService {
       }
       const figures = entries[0]!.figures as PaperFigures;
       if (figuresHash(figures) !== seenHash) throw new AppError('PAPER_STALE');
+      if (p.ballot_mode === 'encrypted') {
+        // The tablets' ballots are sums still sealed: the count waits for the 监票人's 解密
+        // (polls/decryption.service.ts), which adds these figures to the decrypted totals.
+        if ((p.encrypted_ballots ?? 0) + figures.returned < p.min_ballots) throw new AppError('TOO_FEW_BALLOTS', { voted: (p.encrypted_ballots ?? 0) + figures.returned, minimum: p.min_ballots });
+        await repo.insertCount(trx, pollId, deputy.id, figures);
+        await pollsRepository.update(trx, pollId, { status: 'decrypting' });
+        await appendAudit(trx, { actor: `deputy:${deputy.id}`, action: 'poll.paper_confirmed', subject: `poll:${pollId}`, details: { figuresHash: seenHash, awaitingDecryption: true } });
+        await notifyInTx(trx, { sessionId: p.session_id, what: 'state' });
+        return;
+      }
       const result = await this.count(trx, p, figures);
       await repo.insertCount(trx, pollId, deputy.id, figures);
       await pollsRepository.update(trx, pollId, { status: 'closed', result: JSON.stringify(result) });

@@ -1,9 +1,11 @@
 import { createHash, randomInt } from 'node:crypto';
-import { validateBallot, validateRatingBallot, type DeputyIdentity, type PollRules } from '@piaojue/shared';
+import { validateBallot, validateRatingBallot, type BallotMode, type DeputyIdentity, type PollRules } from '@piaojue/shared';
 import { Batcher, type Db } from '../../db/database.ts';
 import { canonicalJson, sha256 } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
+import type { ProofChecker } from '../../lib/proof-checker.ts';
 import type { TurnoutNotifier } from '../../realtime/notify.ts';
+import { EncryptedCasts, type Prepared, type Rejection } from './encrypted-cast.ts';
 import { mustGetPoll, rulesOf } from './poll-wire.ts';
 import { pollsRepository as repo } from './polls.repository.ts';
 
@@ -40,6 +42,7 @@ interface PollDefinition {
   rules: PollRules;
   candidateIds: readonly string[];
   allowAbstain: boolean;
+  ballotMode: BallotMode;
 }
 
 interface PendingCast {
@@ -48,6 +51,9 @@ interface PendingCast {
   ballotCheck: string;
   tracker: string;
   body: unknown;
+  /** encrypted ballots: the box row's id (for the proof check's verdict) and its check, pending */
+  boxId: string | null;
+  proofStatus: 'pending' | null;
 }
 
 interface CastOutcome {
@@ -73,16 +79,32 @@ export class CastService {
   private readonly definitions = new Map<string, PollDefinition>();
   private readonly writers = new Map<string, Batcher<PendingCast, CastOutcome>>();
 
+  private readonly encrypted: EncryptedCasts;
+
   constructor(
     private readonly db: Db,
     private readonly turnoutNotifier: TurnoutNotifier,
-  ) {}
+    checker: ProofChecker,
+    log: { warn(o: unknown, m?: string): void } = console,
+  ) {
+    this.encrypted = new EncryptedCasts(db, checker, log);
+  }
+
+  /** The checker of encrypted ballots' proofs (the close hands it what is still unchecked). */
+  get checker(): ProofChecker {
+    return this.encrypted.checker;
+  }
+
+  /** An encrypted poll's context, as the cast path keeps it. */
+  get contexts() {
+    return this.encrypted.contexts;
+  }
 
   private async definition(pollId: string): Promise<PollDefinition> {
     const known = this.definitions.get(pollId);
     if (known) return known;
     const p = await mustGetPoll(this.db, pollId);
-    const d: PollDefinition = { sessionId: p.session_id, kind: p.kind, rules: rulesOf(p), candidateIds: Object.freeze([...p.candidate_ids]), allowAbstain: p.allow_abstain };
+    const d: PollDefinition = { sessionId: p.session_id, kind: p.kind, rules: rulesOf(p), candidateIds: Object.freeze([...p.candidate_ids]), allowAbstain: p.allow_abstain, ballotMode: p.ballot_mode };
     if (this.definitions.size >= 1000) this.definitions.clear();
     this.definitions.set(pollId, d);
     return d;
@@ -139,15 +161,16 @@ export class CastService {
 
   /**
    * Casts one ballot. The roll entry (who) and the ballot (what) are written in one
-   * transaction and share nothing: no key, no time, no order.
+   * transaction and share nothing: no key, no time, no order. An encrypted poll's ballot is
+   * answered before its proofs are checked (docs/CRYPTO.md §"Polls"); `onRejected` hears, in
+   * memory only, if the check then fails.
    */
-  async cast(deputy: DeputyIdentity, pollId: string, key: string, rawBallot: unknown): Promise<{ receipt: string; duplicate: boolean }> {
+  async cast(deputy: DeputyIdentity, pollId: string, key: string, rawBallot: unknown, onRejected?: (v: Rejection) => void): Promise<{ receipt: string; duplicate: boolean }> {
     const p = await this.definition(pollId);
     if (p.sessionId !== deputy.sessionId) throw new AppError('NOT_FOUND');
-    const receipt = trackerFor(pollId, key);
     const keyHash = rollKeyHash(pollId, key);
-    const checked = p.kind === 'rating' ? validateRatingBallot(rawBallot, p.candidateIds, p.allowAbstain) : validateBallot(rawBallot, p.rules, p.candidateIds);
-    const ballotCheck = checked.ok ? ballotCheckOf(pollId, key, checked.ballot) : null;
+    const ready = p.ballotMode === 'encrypted' ? await this.encrypted.prepare(pollId, rawBallot) : preparePlain(p, pollId, key, rawBallot);
+    const ballotCheck = ready.ok ? ballotCheckOf(pollId, key, ready.body) : null;
     // A deputy who has voted gets the receipt back on a retry with the same key and the same
     // ballot; a changed ballot under the same key, or another key, is refused.
     const votedBefore = (entry: { voted: boolean; key_hash: string | null; ballot_check: string | null } | undefined) => {
@@ -155,19 +178,26 @@ export class CastService {
       if (entry.key_hash !== keyHash) throw new AppError('ALREADY_VOTED');
       // Rows written before the ballot check existed have none: the key alone answers for them.
       if (entry.ballot_check !== null && entry.ballot_check !== ballotCheck) throw new AppError('BALLOT_CHANGED');
-      return { receipt, duplicate: true };
+      return { receipt: ready.ok ? ready.receipt : trackerFor(pollId, key), duplicate: true };
     };
-    if (!checked.ok) {
+    if (!ready.ok) {
       const retry = votedBefore(await repo.rollEntry(this.db, pollId, deputy.id));
       if (retry) return retry;
-      throw new AppError('INVALID_BALLOT', { reason: checked.code }, checked.message);
+      throw ready.error;
     }
     // The common case is one batched statement; the rare ones are explained from the roll after it.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const done = await this.writer(pollId).add({ deputyId: deputy.id, keyHash, ballotCheck: ballotCheck!, tracker: receipt, body: checked.ballot });
+      const done = await this.writer(pollId)
+        .add({ deputyId: deputy.id, keyHash, ballotCheck: ballotCheck!, tracker: ready.tracker, body: ready.body, boxId: ready.boxId, proofStatus: ready.boxId ? 'pending' : null })
+        .catch((err: unknown) => {
+          // The same encrypted ballot twice (another tablet replaying it): its tracker is in the box.
+          if (ready.boxId && (err as { code?: unknown }).code === '23505') throw new AppError('BALLOT_REPLAYED');
+          throw err;
+        });
       if (done.cast) {
         this.turnoutNotifier.changed(p.sessionId);
-        return { receipt, duplicate: false };
+        if (ready.boxId) this.encrypted.verifyLater(pollId, p.sessionId, ready.boxId, ready.body, onRejected);
+        return { receipt: ready.receipt, duplicate: false };
       }
       const entry = await repo.rollEntry(this.db, pollId, deputy.id);
       const retry = votedBefore(entry);
@@ -179,4 +209,17 @@ export class CastService {
     }
     throw new AppError('INTERNAL');
   }
+
+  /** Resolves once every encrypted ballot of the poll accepted here has its proof check recorded. */
+  verified(pollId: string): Promise<void> {
+    return this.encrypted.settled(pollId);
+  }
+}
+
+/** A plain ballot, checked by the shared ballot rules. */
+function preparePlain(p: PollDefinition, pollId: string, key: string, rawBallot: unknown): Prepared {
+  const checked = p.kind === 'rating' ? validateRatingBallot(rawBallot, p.candidateIds, p.allowAbstain) : validateBallot(rawBallot, p.rules, p.candidateIds);
+  if (!checked.ok) return { ok: false, error: new AppError('INVALID_BALLOT', { reason: checked.code }, checked.message) };
+  const receipt = trackerFor(pollId, key);
+  return { ok: true, receipt, tracker: receipt, body: checked.ballot, boxId: null };
 }

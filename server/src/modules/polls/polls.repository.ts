@@ -42,7 +42,7 @@ export const pollsRepository = {
       .selectFrom('polls')
       .selectAll()
       .where('session_id', '=', sessionId)
-      .where('status', 'in', ['open', 'counting', 'closed', 'rejected', 'certified', 'published'])
+      .where('status', 'in', ['open', 'counting', 'decrypting', 'closed', 'rejected', 'certified', 'published'])
       .orderBy(sql`status = 'open'`, 'desc')
       .orderBy('created_at', 'desc')
       .limit(1)
@@ -96,13 +96,19 @@ export const pollsRepository = {
    * in the box. The key-share lock on the poll row is held until commit, so a close (which takes
    * the row FOR UPDATE) waits for every ballot in flight, and a ballot that comes after the
    * close finds the poll closed. Each deputy at most once per call. Returns whether the poll
-   * was open and the deputies whose ballots went in.
+   * was open and the deputies whose ballots went in. An encrypted ballot comes with its box
+   * row's id and proof check ('pending'), so the check's verdict can find the row.
    */
-  async castBallots(db: DbOrTx, pollId: string, casts: { deputyId: string; keyHash: string; ballotCheck: string; tracker: string; body: unknown }[]) {
+  async castBallots(
+    db: DbOrTx,
+    pollId: string,
+    casts: { deputyId: string; keyHash: string; ballotCheck: string; tracker: string; body: unknown; boxId: string | null; proofStatus: 'pending' | null }[],
+  ) {
     const { rows } = await sql<{ open: number; cast: string[] }>`
       with input as (
         select * from unnest(${casts.map((c) => c.deputyId)}::uuid[], ${casts.map((c) => c.keyHash)}::text[], ${casts.map((c) => c.ballotCheck)}::text[],
-          ${casts.map((c) => c.tracker)}::text[], ${casts.map((c) => JSON.stringify(c.body))}::jsonb[]) as i(deputy_id, key_hash, ballot_check, tracker, body)
+          ${casts.map((c) => c.tracker)}::text[], ${casts.map((c) => JSON.stringify(c.body))}::jsonb[],
+          ${casts.map((c) => c.boxId)}::uuid[], ${casts.map((c) => c.proofStatus)}::text[]) as i(deputy_id, key_hash, ballot_check, tracker, body, box_id, proof_status)
       ), poll as (
         select id from polls
         where id = ${pollId} and status = 'open' and (closes_at is null or closes_at > now())
@@ -113,8 +119,8 @@ export const pollsRepository = {
         where r.poll_id = (select id from poll) and r.deputy_id = i.deputy_id and r.voted = false and r.paper = false
         returning r.poll_id, r.deputy_id
       ), box as (
-        insert into poll_box (poll_id, body)
-        select roll.poll_id, i.body from roll join input i on i.deputy_id = roll.deputy_id
+        insert into poll_box (id, poll_id, body, proof_status)
+        select coalesce(i.box_id, gen_random_uuid()), roll.poll_id, i.body, i.proof_status from roll join input i on i.deputy_id = roll.deputy_id
       ), receipts as (
         insert into poll_trackers (poll_id, tracker)
         select roll.poll_id, i.tracker from roll join input i on i.deputy_id = roll.deputy_id
@@ -164,18 +170,18 @@ export const pollsRepository = {
    */
   async reseal(db: DbOrTx, pollId: string) {
     await lockInCastOrder(db);
-    const { rows } = await sql<{ body: unknown; valid: boolean }>`
-      with moved as (delete from poll_box where poll_id = ${pollId} returning valid, body),
+    const { rows } = await sql<{ body: unknown; valid: boolean; proof_status: 'pending' | 'verified' | 'rejected' | null; reject_reason: string | null }>`
+      with moved as (delete from poll_box where poll_id = ${pollId} returning valid, body, proof_status, reject_reason),
       resealed as (
-        insert into poll_box (poll_id, valid, body)
-        select ${pollId}, valid, body from moved order by random()
+        insert into poll_box (poll_id, valid, body, proof_status, reject_reason)
+        select ${pollId}, valid, body, proof_status, reject_reason from moved order by random()
       ),
       receipts as (delete from poll_trackers where poll_id = ${pollId} returning tracker),
       receipts_resealed as (
         insert into poll_trackers (poll_id, tracker)
         select ${pollId}, tracker from receipts order by random()
       )
-      select body, valid from moved`.execute(db);
+      select body, valid, proof_status, reject_reason from moved`.execute(db);
     await rewriteRoll(db, pollId);
     return rows;
   },

@@ -32,6 +32,8 @@ import { giveNoticeNumber } from '../results/notice-numbers.service.ts';
 import { attendanceOf } from '../sessions/sessions.service.ts';
 import { sessionsRepository } from '../sessions/sessions.repository.ts';
 import { rectificationRepository } from '../tracking/rectification.repository.ts';
+import type { DecryptionService } from './decryption.service.ts';
+import { openEncryption, pollEncryption } from './encryption.service.ts';
 import { mustGetPoll, pollCandidates, ratingRulesOf, rulesOf, toPoll } from './poll-wire.ts';
 import { pollsRepository as repo } from './polls.repository.ts';
 
@@ -44,6 +46,7 @@ export class PollsService {
   constructor(
     private readonly db: Db,
     private readonly log: { warn(o: unknown, m?: string): void } = console,
+    private readonly encrypted?: DecryptionService,
   ) {}
 
   async create(actor: Principal, sessionId: string, b: CreatePollBody): Promise<Poll> {
@@ -54,8 +57,10 @@ export class PollsService {
       if (!cycle) throw new AppError('NOT_FOUND');
       if (!cycle.frozen_at || !cycle.frozen_hash) throw new AppError('LIST_NOT_FROZEN');
       await requireAdopted(trx, sessionId);
+      const encryption = await pollEncryption(trx, sessionId, cycle.ballot_mode);
       const candidates = await cyclesRepository.candidates(trx, cycle.id);
       const p = await repo.insert(trx, {
+        ...encryption,
         session_id: sessionId,
         cycle_id: cycle.id,
         kind: 'vote',
@@ -98,6 +103,7 @@ export class PollsService {
       const countdown = countdownSeconds === undefined ? p.countdown_seconds : countdownSeconds;
       const now = new Date();
       const row = await repo.update(trx, id, {
+        ...(await openEncryption(trx, p, att.seated)),
         status: 'open',
         opened_at: now,
         closes_at: countdown ? new Date(now.getTime() + countdown * 1000) : null,
@@ -128,6 +134,13 @@ export class PollsService {
       // Paper ballots are counted later; until then each issued one may come back.
       const onPaper = await paperRepository.issuedOnPaper(trx, id);
       if (voted + onPaper < p.min_ballots) {
+        if (actor !== null) throw new AppError('TOO_FEW_BALLOTS', { voted, minimum: p.min_ballots });
+        return this.cancelInTx(trx, null, p, 'too_few_ballots');
+      }
+      if (p.ballot_mode === 'encrypted' && this.encrypted) {
+        // Sums the verified ballots and waits for the 监票人 (decryption.service.ts); null: too few verified.
+        const closed = await this.encrypted.close(trx, actor, p, onPaper);
+        if (closed) return closed;
         if (actor !== null) throw new AppError('TOO_FEW_BALLOTS', { voted, minimum: p.min_ballots });
         return this.cancelInTx(trx, null, p, 'too_few_ballots');
       }
@@ -317,6 +330,7 @@ export class PollsService {
         if (outside.length > 0) throw new AppError('VALIDATION', { field: 'candidateIds', reason: 'a re-rating covers projects of the rating it follows', candidateIds: outside });
       }
       const p = await repo.insert(trx, {
+        ...(await pollEncryption(trx, sessionId, cycle.ballot_mode)),
         session_id: sessionId,
         cycle_id: found[0]!.cycle_id,
         kind: 'rating',
@@ -361,6 +375,7 @@ export class PollsService {
       const ids = runoffCandidates(p.candidate_ids, tie);
       const rules = runoffRules(rulesOf(p), tie);
       const row = await repo.insert(trx, {
+        ...(await pollEncryption(trx, p.session_id, p.ballot_mode)),
         session_id: p.session_id,
         cycle_id: p.cycle_id,
         parent_poll_id: id,

@@ -1,0 +1,104 @@
+import { cryptoReady, trackerDisplay, verifyBulletin } from '@piaojue/shared/crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encryptedPollBulletin } from '../server/src/modules/polls/decryption.service.ts';
+import { Client, createTestApp, key, type TestApp } from './helpers/app.ts';
+import { castEncrypted, decryptAs, encryptFor, expectErrorBody, hall, openPoll, rowOf, staffPair } from './helpers/world.ts';
+
+/**
+ * Encrypted polls on the real app and database (docs/CRYPTO.md §"Polls"): the key ceremony on
+ * simulated 监票人 tablets, tablets that encrypt, the server's proof checks after the answer, the
+ * close to 'decrypting', the 监票人's 解密 and the result through the unchanged tally rules.
+ */
+let t: TestApp;
+let staff: Client;
+
+beforeAll(async () => {
+  await cryptoReady();
+  t = await createTestApp();
+  ({ staff } = await staffPair(t));
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('encrypted polls', () => {
+  it('a new cycle is encrypted by default; its poll cannot be made before the key ceremony completes', async () => {
+    const h = await hall(t, staff, { cycle: { ballotMode: undefined } });
+    const cycle = await staff.post('/api/cycles', { level: 'city', name: '默认加密', year: 2027, chooseN: 2, ballotType: 'approve', passThreshold: 'none', quorumRule: 'more_than_half', tieRule: 'runoff' });
+    expect(cycle.body.ballotMode).toBe('encrypted');
+    // hall() asks for plain ballots unless told otherwise
+    const plain = await staff.get(`/api/cycles/${h.cycleId}`);
+    expect(plain.body.ballotMode).toBe('plain');
+    const enc = await hall(t, staff, { cycle: { ballotMode: 'encrypted' } });
+    const refused = await staff.post(`/api/sessions/${enc.sessionId}/polls`, {});
+    expect(refused.status).toBe(409);
+    expectErrorBody(refused.body, 'KEY_CEREMONY_INCOMPLETE');
+  });
+
+  it('approve: deputies cast encrypted ballots, two of three 监票人 decrypt, the result is the plain tally of the same ballots', async () => {
+    const h = await hall(t, staff, { encrypted: true, deputies: 7, candidates: 4 });
+    const hallState = (await staff.get(`/api/sessions/${h.sessionId}/hall`)).body;
+    expect(hallState.encryption).toEqual({ fingerprint: h.ceremony!.fingerprint, threshold: 2, guardians: 3 });
+    const pollId = await openPoll(staff, h.sessionId);
+    const poll = (await staff.get(`/api/polls/${pollId}`)).body;
+    expect(poll.ballotMode).toBe('encrypted');
+    expect(poll.decryption).toMatchObject({ threshold: 2, done: 0 });
+    const [a, b, c, d] = h.candidateIds as [string, string, string, string];
+    const bodies = [
+      { type: 'approve', marks: { [a]: 'for', [b]: 'for', [c]: 'against' } },
+      { type: 'approve', marks: { [a]: 'for', [d]: 'for' } },
+      { type: 'approve', marks: { [b]: 'against', [c]: 'for', [d]: 'abstain' } },
+      { type: 'approve', marks: { [a]: 'against' } },
+      { type: 'approve', marks: {} },
+    ] as const;
+    const receipts: string[] = [];
+    for (const [i, body] of bodies.entries()) {
+      const idem = key();
+      const r = await castEncrypted(h.deputies[i]!.client, pollId, body, idem);
+      expect(r.receipt).toMatch(/^[0-9A-F]{4}(-[0-9A-F]{4}){4}$/);
+      receipts.push(r.receipt);
+      // a retry of the same ballot under the same key answers the same receipt
+      const again = await h.deputies[i]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: idem, ballot: { encrypted: r.json } });
+      expect(again.body).toEqual({ receipt: r.receipt, duplicate: true });
+    }
+    // the same encrypted ballot from another tablet is an exact replay: refused, and nothing is written
+    const sixth = await castEncrypted(h.deputies[5]!.client, pollId, bodies[0]);
+    const replayed = await h.deputies[6]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted: sixth.json } });
+    expect(replayed.status).toBe(409);
+    expectErrorBody(replayed.body, 'BALLOT_REPLAYED');
+    // a plain ballot is refused in an encrypted poll, and a malformed one before anything is written
+    const plain = await h.deputies[6]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: bodies[0] });
+    expectErrorBody(plain.body, 'BALLOT_NOT_ENCRYPTED');
+    const short = { ...sixth.json, slots: sixth.json.slots.slice(1) };
+    expectErrorBody((await h.deputies[6]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted: short } })).body, 'BALLOT_FORMAT');
+    const garbled = { ...sixth.json, slots: [['AAAA', 'BBBB'], ...sixth.json.slots.slice(1)] };
+    expectErrorBody((await h.deputies[6]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted: garbled } })).body, 'BALLOT_FORMAT');
+    expect((await staff.get(`/api/polls/${pollId}/turnout`)).body).toMatchObject({ issued: 7, voted: 6, rejected: 0 });
+
+    const closed = await staff.post(`/api/polls/${pollId}/close`);
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    expect(closed.body.status).toBe('decrypting');
+    expect(closed.body.result).toBeNull();
+    const [g1, , g3] = h.ceremony!.guardians as [any, any, any];
+    const first = await decryptAs(g1, pollId);
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body.status).toBe('decrypting');
+    expect(first.body.decryption).toMatchObject({ threshold: 2, done: 1 });
+    const second = await decryptAs(g3, pollId);
+    expect(second.status, JSON.stringify(second.body)).toBe(200);
+    expect(second.body.status).toBe('closed');
+    const result = second.body.result;
+    expect(result.record).toMatchObject({ issued: 7, returned: 6, valid: 6, invalid: 0, notVoted: 1 });
+    expect(rowOf(result, a)).toMatchObject({ for: 3, against: 1, abstain: 2 });
+    expect(rowOf(result, b)).toMatchObject({ for: 2, against: 1, abstain: 3 });
+    expect(rowOf(result, c)).toMatchObject({ for: 1, against: 2, abstain: 3 });
+    expect(rowOf(result, d)).toMatchObject({ for: 1, against: 0, abstain: 5 });
+    expect(result.chosen).toEqual([a, b]);
+
+    const bulletin = await encryptedPollBulletin(t.app.services.db, pollId);
+    const report = verifyBulletin(bulletin);
+    expect(report.failures).toEqual([]);
+    expect(report.ok).toBe(true);
+    for (const r of receipts) expect(bulletin!.ballots.map((x) => trackerDisplay(x.tracker))).toContain(r);
+  });
+});
