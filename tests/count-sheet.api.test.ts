@@ -136,6 +136,7 @@ describe('a tablet-only poll', () => {
     expect(sheet.countedAt).toBe(sheet.closedAt);
     expect(sheet.ruleText.join('')).toContain('前3个项目入选');
     expect(sheet.ruleText.join('')).toContain('本次表决未出现此种情形');
+    expect(sheet.ruleText.join('')).toContain('入选项目3个：项目1、项目2、项目3。');
     // nothing of a deputy's ballot: no deputy id, no receipt
     const wire = JSON.stringify(sheet);
     for (const d of h.deputies) expect(wire).not.toContain(d.id);
@@ -186,6 +187,7 @@ describe('a tablet-only poll', () => {
       expect(text).toContain(s);
     }
     expect(text).toContain('待主席团确认');
+    expect((await getDocumentProxy(new Uint8Array(pdf.rawPayload))).numPages).toBe(1);
 
     // certified: public like the 公告, and no longer provisional
     expect((await staff.post(`/api/polls/${pollId}/certify`)).body.status).toBe('certified');
@@ -232,7 +234,7 @@ describe('a mixed poll: two deputies on paper', () => {
     for (const rc of receipts) expect(wire).not.toContain(rc);
 
     const text = await pdfText((await pdfOf(staff, pollId)).rawPayload);
-    for (const s of ['电子表决6660', '纸质表决票2220', '合计8880', '应到代表8名，实到代表8名', '项目5', '电子·赞成', '纸质·赞成', '总监票人代表1签名', '计票人jipiao2签名', '执行主席']) expect(text).toContain(s);
+    for (const s of ['电子表决6660', '纸质表决票2220', '合计8880', '应到代表8名，实到代表8名', '项目5', '电子表决（赞成/反对/弃权）', '纸质表决票（赞成/反对/弃权）', '5项目52060/0/62/0/0未入选', '总监票人代表1签名', '计票人jipiao2签名', '执行主席']) expect(text).toContain(s);
   });
 
   it('with fewer paper ballots than the minimum, the per-project figures are not split', async () => {
@@ -243,7 +245,7 @@ describe('a mixed poll: two deputies on paper', () => {
     expect(partsAddUp(sheet.record, sheet.parts!.electronic, sheet.parts!.paper)).toBe(true);
     expect(sheet.rows.every((r) => r.split === null)).toBe(true);
     const text = await pdfText((await pdfOf(staff, pollId)).rawPayload);
-    expect(text).toContain('不足3张');
-    expect(text).not.toContain('纸质·赞成');
+    expect(text).toContain('纸质表决票仅2张，少于3张');
+    expect(text).not.toContain('纸质表决票（赞成');
   });
 });

@@ -8,14 +8,14 @@ describe('count sheet', () => {
   it('states the threshold as the fewest 赞成 that exceed half', () => {
     expect(votesNeeded(11 / 2)).toBe(6);
     expect(votesNeeded(10 / 2)).toBe(6);
-    const text = countSheetRules({ ballotType: 'approve', chooseN: 2, candidateCount: 3, passThreshold: 'seated_majority', tieRule: 'vacant', thresholdVotes: 5.5, record: rec(10, 9, 1), chosenCount: 1, vacancies: 1, tie: null });
+    const text = countSheetRules({ ballotType: 'approve', chooseN: 2, candidateCount: 3, passThreshold: 'seated_majority', tieRule: 'vacant', thresholdVotes: 5.5, record: rec(10, 9, 1), chosenNames: ['甲'], vacancies: 1, tie: null });
     expect(text.join('')).toContain('应到代表11名，须得赞成票6票以上');
-    expect(text.join('')).toContain('空缺名额1个');
+    expect(text.join('')).toContain('入选项目1个：甲；空缺名额1个');
     expect(text[0]).toContain('表决有效');
   });
 
   it('says a count with more returned than issued is void, and names a tie with its rule', () => {
-    const text = countSheetRules({ ballotType: 'rank', chooseN: 1, candidateCount: 3, passThreshold: 'none', tieRule: 'presidium', thresholdVotes: null, record: rec(2, 3, 0), chosenCount: 0, vacancies: 0, tie: { names: ['甲', '乙'], places: 1, resolution: 'presidium' } });
+    const text = countSheetRules({ ballotType: 'rank', chooseN: 1, candidateCount: 3, passThreshold: 'none', tieRule: 'presidium', thresholdVotes: null, record: rec(2, 3, 0), chosenNames: [], vacancies: 0, tie: { names: ['甲', '乙'], places: 1, resolution: 'presidium' } });
     expect(text[0]).toContain('表决无效');
     expect(text[1]).toContain('按排序得分');
     expect(text[2]).toContain('甲、乙得票相等，争1个名额，依票决办法，由大会主席团');

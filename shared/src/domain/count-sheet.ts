@@ -6,7 +6,7 @@
 import { PAPER_INVALID_REASON_LABELS, type PaperInvalidReason } from './paper.ts';
 import type { BallotType, PassThreshold, TieRule } from './rules.ts';
 import type { OfficialRecord } from './tally.ts';
-import { PASS_RULE_ZH, TIE_RULE_ZH } from './voting-rules.ts';
+import { PASS_RULE_ZH } from './voting-rules.ts';
 
 /** The title, line by line: the session, what was voted on, the document's name. */
 export function countSheetTitle(sessionName: string, pollTitle: string): string[] {
@@ -45,6 +45,17 @@ export function countSheetColumns(ballotType: BallotType): CountSheetColumn[] {
         { key: 'abstain', zh: '未排序', en: 'Not ranked' },
       ];
   }
+}
+
+/**
+ * With paper ballots, each project's figures by part sit in the main table: one cell per part,
+ * the columns' figures in order (7/0/1), headed e.g. 电子表决（赞成/反对/弃权）.
+ */
+export function countSheetPartHeader(columns: CountSheetColumn[], part: 'electronic' | 'paper'): string {
+  return `${part === 'electronic' ? '电子表决' : '纸质表决票'}（${columns.map((c) => c.zh).join('/')}）`;
+}
+export function countSheetPartCell(columns: CountSheetColumn[], counts: Record<string, number>): string {
+  return columns.map((c) => String(counts[c.key] ?? 0)).join('/');
 }
 
 /** The figures a count is split into when paper ballots were counted; 应到 and 实到 are not split. */
@@ -86,8 +97,24 @@ export function countSheetInvalidReasons(reasons: Record<string, number>): strin
  * Why the per-project figures are not split by part: a part with fewer ballots than the poll's
  * minimum would show how those few deputies voted (docs/PROCEDURE.md, "Paper ballots").
  */
-export function countSheetSplitWithheld(minBallots: number): string {
-  return `电子表决或纸质表决票中有一部分不足${minBallots}张，为保护无记名投票，各项目得票只列合计，不分列。`;
+export function countSheetSplitWithheld(parts: { electronic: OfficialRecord; paper: OfficialRecord }, minBallots: number): string {
+  const small = parts.paper.returned < minBallots ? `纸质表决票仅${parts.paper.returned}张` : `电子表决仅${parts.electronic.returned}张`;
+  return `${small}，少于${minBallots}张，为保护无记名投票，各项目得票只列合计，不分列电子表决和纸质表决票。`;
+}
+
+/** Under the title: whether the 主席团 has certified the count (or returned it). */
+export function countSheetStatusLine(s: { certifiedAt: string | null; status: string }, fmt: (iso: string) => string): string {
+  if (s.certifiedAt) return `（计票结果已经主席团确认，${fmt(s.certifiedAt)}）`;
+  if (s.status === 'rejected') return '（计票结果已被主席团退回）';
+  return '（计票结果，待主席团确认）';
+}
+
+/** The 表决时间 and the time the count was complete, one line each. */
+export function countSheetTimes(t: { openedAt: string | null; closedAt: string | null; countedAt: string | null }, fmt: (iso: string) => { date: string; time: string }): string[] {
+  const when = (iso: string | null) => (iso ? fmt(iso) : null);
+  const [o, c, d] = [when(t.openedAt), when(t.closedAt), when(t.countedAt)];
+  const span = o && c ? `${o.date} ${o.time}至${c.date === o.date ? '' : `${c.date} `}${c.time}` : '—';
+  return [`表决时间：${span}`, `计票完成时间：${d ? `${d.date} ${d.time}` : '—'}`];
 }
 
 export interface CountSheetSigner {
@@ -118,11 +145,18 @@ export interface CountSheetRulesInput {
   /** the 赞成 count to exceed; null without a threshold */
   thresholdVotes: number | null;
   record: OfficialRecord;
-  chosenCount: number;
+  /** the projects chosen, in rank order */
+  chosenNames: string[];
   vacancies: number;
   /** a tie at the cut-off this count left open */
   tie: { names: string[]; places: number; resolution: TieRule } | null;
 }
+
+const TIE_BRIEF: Record<TieRule, string> = {
+  runoff: '就得票相等的项目再次投票',
+  vacant: '得票相等的项目均不入选，该名额空缺',
+  presidium: '由大会主席团在得票相等的项目中决定',
+};
 
 const TIE_APPLIED: Record<TieRule, string> = {
   runoff: '依票决办法，就得票相等的项目再次投票确定。',
@@ -145,8 +179,9 @@ export function countSheetRules(i: CountSheetRulesInput): string[] {
   const pass = `候选项目${i.candidateCount}个，应选${i.chooseN}个；候选项目${order}由多到少排列，前${i.chooseN}个项目入选${PASS_RULE_ZH[i.passThreshold]}${threshold}。未获得赞成票的项目不入选。`;
   const tie = i.tie
     ? `票数相同：${i.tie.names.join('、')}得票相等，争${i.tie.places}个名额，${TIE_APPLIED[i.tie.resolution]}`
-    : `票数相同：${TIE_RULE_ZH[i.tieRule]}本次表决未出现此种情形。`;
-  const outcome = `入选项目${i.chosenCount}个${i.tie && i.tie.resolution !== 'vacant' ? `，待定名额${i.tie.places}个` : ''}${i.vacancies > 0 ? `，空缺名额${i.vacancies}个` : ''}。`;
+    : `票数相同：末位得票相等时，${TIE_BRIEF[i.tieRule]}；本次表决未出现此种情形。`;
+  const open = i.tie && i.tie.resolution !== 'vacant' ? `；待定名额${i.tie.places}个` : '';
+  const outcome = `入选项目${i.chosenNames.length}个${i.chosenNames.length ? `：${i.chosenNames.join('、')}` : ''}${open}${i.vacancies > 0 ? `；空缺名额${i.vacancies}个` : ''}。`;
   return [valid, pass, tie, outcome];
 }
 

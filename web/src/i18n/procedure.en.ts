@@ -35,6 +35,10 @@ const procedureEn: typeof procedureZhCN = {
       open: 'Count sheet',
       chair: 'Presiding chair',
       saveChair: 'Save',
+      chairHint: 'Name of the presiding chair who announces the count; printed on the sheet',
+      chairSaved: 'Saved',
+      pdf: 'Download PDF',
+      officialChinese: 'The count sheet is an official document in Chinese.',
     },
     scrutiny: {
       title: 'Scrutineers, chief scrutineer and tellers',

@@ -35,6 +35,10 @@ const procedureZhCN = {
       open: '表决结果报告单',
       chair: '执行主席',
       saveChair: '保存',
+      chairHint: '宣布计票结果的执行主席姓名，打印在报告单上',
+      chairSaved: '已保存',
+      pdf: '下载 PDF',
+      officialChinese: '报告单为中文正式文本。',
     },
     scrutiny: {
       title: '监票人、总监票人和计票人',

@@ -20,6 +20,12 @@ export function zhDateTime(iso: string | null | undefined): string {
   return Number.isNaN(d.getTime()) ? '' : `${dateFmt.format(d)} ${timeFmt.format(d)}`;
 }
 
+/** 09:42, in the hall's time zone. */
+export function zhTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : timeFmt.format(d);
+}
+
 export function zhNumber(v: number | null | undefined): string {
   return v === null || v === undefined ? '' : numFmt.format(v);
 }

@@ -44,6 +44,12 @@ const routes: RouteRecordRaw[] = [
     meta: { app: 'console', staff: true },
   },
   {
+    path: '/console/polls/:id/count-sheet',
+    name: 'count-sheet',
+    component: () => import('../views/console/CountSheetView.vue'),
+    meta: { app: 'console', staff: true },
+  },
+  {
     path: '/console/sessions/:id/voting-rules/print',
     name: 'voting-rules-print',
     component: () => import('../views/console/VotingRulesPrintView.vue'),

@@ -3,8 +3,12 @@ import {
   countSheetBallotTable,
   countSheetColumns,
   countSheetInvalidReasons,
+  countSheetPartCell,
+  countSheetPartHeader,
   countSheetSigners,
   countSheetSplitWithheld,
+  countSheetStatusLine,
+  countSheetTimes,
   RESULT_STATUS_ZH,
   type CountSheet,
 } from '@piaojue/shared';
@@ -16,19 +20,20 @@ const mm = (v: number) => (v * 72) / 25.4;
 const TZ = 'Asia/Shanghai';
 const dateFmt = new Intl.DateTimeFormat('zh-CN', { timeZone: TZ, year: 'numeric', month: 'long', day: 'numeric' });
 const timeFmt = new Intl.DateTimeFormat('zh-CN', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-/** 2027年1月15日 09:42, in the hall's time zone. */
-const zhDateTime = (iso: string | null) => (iso ? `${dateFmt.format(new Date(iso))} ${timeFmt.format(new Date(iso))}` : '—');
+/** 2027年1月15日 and 09:42, in the hall's time zone. */
+const zhParts = (iso: string) => ({ date: dateFmt.format(new Date(iso)), time: timeFmt.format(new Date(iso)) });
+const zhDateTime = (iso: string) => `${zhParts(iso).date} ${zhParts(iso).time}`;
 
 /**
  * The 表决结果报告单 as an A4 PDF, in the order of the console's print page
- * (CountSheetView.vue): title, ballots, per-project figures, the rules applied, times, the
- * 执行主席 and the signature lines.
+ * (CountSheetView.vue): title, times and ballots, per-project figures, the rules applied, the
+ * signature lines and the 执行主席.
  */
 export function countSheetPdf(s: CountSheet): Promise<Buffer> {
   const f = loadFonts();
   const doc = new PDFDocument({
     size: 'A4',
-    margins: { top: mm(25), bottom: mm(22), left: mm(24), right: mm(22) },
+    margins: { top: mm(18), bottom: mm(16), left: mm(24), right: mm(22) },
     info: { Title: s.title.join(' '), Subject: s.pollTitle, Creator: 'Piaojue 票决' },
   });
   doc.registerFont('song', f.regular);
@@ -42,22 +47,23 @@ export function countSheetPdf(s: CountSheet): Promise<Buffer> {
     if (doc.y + h > doc.page.height - doc.page.margins.bottom) doc.addPage();
   };
 
-  doc.font('song-bold').fontSize(16).fillColor('black');
+  doc.font('song-bold').fontSize(15).fillColor('black');
   for (const line of s.title.slice(0, -1)) doc.text(line, left, doc.y, { width, align: 'center' });
-  doc.fontSize(22).text(s.title[s.title.length - 1]!, left, doc.y + 4, { width, align: 'center', characterSpacing: 4 });
-  doc.moveDown(0.2).font('song').fontSize(11).fillColor('#333').text(statusLine(s), left, doc.y, { width, align: 'center' });
-  const ruleY = doc.y + 6;
+  doc.fontSize(21).text(s.title[s.title.length - 1]!, left, doc.y + 3, { width, align: 'center', characterSpacing: 4 });
+  doc.moveDown(0.2).font('song').fontSize(11).fillColor('#333').text(countSheetStatusLine(s, zhDateTime), left, doc.y, { width, align: 'center' });
+  const ruleY = doc.y + 5;
   doc.moveTo(left, ruleY).lineTo(left + width, ruleY).lineWidth(1.2).strokeColor(RED).stroke();
-  doc.y = ruleY + 12;
+  doc.y = ruleY + 6;
 
   const label = (text: string) => {
     fits(40);
-    doc.moveDown(0.4).font('song-bold').fontSize(13).fillColor('black').text(text, left, doc.y, { width });
-    doc.moveDown(0.2);
+    doc.moveDown(0.35).font('song-bold').fontSize(12).fillColor('black').text(text, left, doc.y, { width });
+    doc.moveDown(0.15);
   };
-  const para = (text: string) => doc.font('song').fontSize(11.5).fillColor('black').text(text, left, doc.y, { width, lineGap: 3, align: 'justify' });
+  const para = (text: string) => doc.font('song').fontSize(10.5).fillColor('black').text(text, left, doc.y, { width, lineGap: 2, align: 'justify' });
 
   label('一、出席和表决票情况');
+  for (const l of countSheetTimes(s, zhParts)) para(l);
   para(countSheetAttendance(s.record, s.quorumMet));
   doc.moveDown(0.3);
   const ballots = countSheetBallotTable(s.record, s.parts);
@@ -70,63 +76,54 @@ export function countSheetPdf(s: CountSheet): Promise<Buffer> {
 
   label('二、各候选项目得票情况');
   const cols = countSheetColumns(s.rules.ballotType);
-  const figure = cols.length === 3 ? 0.12 : 0.15;
-  const nameW = 1 - 0.08 - 0.12 - figure * cols.length;
+  // with paper ballots, each part's figures beside the totals, unless a part is too small to show
+  const split = !!s.parts && s.rows.length > 0 && s.rows.every((r) => r.split);
+  const figure = split ? 0.075 : cols.length === 3 ? 0.12 : 0.15;
+  const partW = split ? 0.15 : 0;
+  const nameW = 1 - 0.07 - 0.11 - figure * cols.length - partW * 2;
   table(
     doc,
-    ['名次', '候选项目', ...cols.map((c) => c.zh), '结果'],
-    [0.08, nameW, ...cols.map(() => figure), 0.12],
-    s.rows.map((r) => [String(r.rank), r.name, ...cols.map((c) => String(r[c.key])), RESULT_STATUS_ZH[r.status]]),
+    ['名次', '候选项目', ...cols.map((c) => c.zh), ...(split ? [countSheetPartHeader(cols, 'electronic'), countSheetPartHeader(cols, 'paper')] : []), '结果'],
+    [0.07, nameW, ...cols.map(() => figure), ...(split ? [partW, partW] : []), 0.11],
+    s.rows.map((r) => [
+      String(r.rank),
+      r.name,
+      ...cols.map((c) => String(r[c.key])),
+      ...(split ? [countSheetPartCell(cols, r.split!.electronic), countSheetPartCell(cols, r.split!.paper)] : []),
+      RESULT_STATUS_ZH[r.status],
+    ]),
     1,
   );
-  if (s.parts) {
-    const split = s.rows.filter((r) => r.split);
+  if (s.parts && !split) {
     doc.moveDown(0.3);
-    if (split.length === s.rows.length && split.length > 0) {
-      const w = (1 - 0.4) / (cols.length * 2);
-      table(
-        doc,
-        ['候选项目', ...cols.map((c) => `电子·${c.zh}`), ...cols.map((c) => `纸质·${c.zh}`)],
-        [0.4, ...cols.map(() => w), ...cols.map(() => w)],
-        split.map((r) => [r.name, ...cols.map((c) => String(r.split!.electronic[c.key] ?? 0)), ...cols.map((c) => String(r.split!.paper[c.key] ?? 0))]),
-        0,
-      );
-    } else {
-      para(countSheetSplitWithheld(s.rules.minBallots));
-    }
+    para(countSheetSplitWithheld(s.parts, s.rules.minBallots));
   }
 
   label('三、计票规则的适用');
   for (const t of s.ruleText) para(t);
 
-  label('四、时间');
-  para(`表决开始：${zhDateTime(s.openedAt)}　　表决结束：${zhDateTime(s.closedAt)}　　计票完成：${zhDateTime(s.countedAt)}`);
-
-  // The signatures stay together on one page.
-  const signers = countSheetSigners(s);
-  fits(70 + signers.length * 30);
-  doc.moveDown(1);
+  // The signatures stay together on one page, two to a row as on the print page.
+  const signers: { role: string; name: string }[] = [...countSheetSigners(s), { role: '执行主席', name: s.presidingChair }];
+  const rowH = 26;
+  fits(40 + Math.ceil(signers.length / 2) * rowH + 20);
+  doc.moveDown(0.8);
   para('以上计票结果准确无误，由总监票人向执行主席报告。');
-  doc.moveDown(0.6);
-  const line = (role: string, name: string) => {
-    const y = doc.y;
-    doc.font('song-bold').fontSize(12).text(role, left, y, { width: 80 });
-    doc.font('song').fontSize(12).text(name, left + 80, y, { width: 150 });
-    doc.text('签名：', left + 240, y, { width: 50 });
-    doc.moveTo(left + 285, y + 15).lineTo(left + width, y + 15).lineWidth(0.6).strokeColor('#333').stroke();
-    doc.x = left;
-    doc.y = y + 30;
-  };
-  for (const g of signers) line(g.role, g.name);
-  line('执行主席', s.presidingChair || '　');
+  doc.moveDown(0.5);
+  const half = width / 2;
+  const top = doc.y;
+  signers.forEach((g, i) => {
+    const x = left + (i % 2) * (half + 8);
+    const y = top + Math.floor(i / 2) * rowH;
+    doc.font('song-bold').fontSize(11).fillColor('black').text(g.role, x, y, { width: 56, lineBreak: false });
+    doc.font('song').fontSize(11).text(g.name || '　', x + 58, y, { width: 70, lineBreak: false });
+    doc.text('签名：', x + 128, y, { width: 34, lineBreak: false });
+    doc.moveTo(x + 160, y + 13).lineTo(x + half - 12, y + 13).lineWidth(0.6).strokeColor('#333').stroke();
+  });
+  doc.x = left;
+  doc.y = top + Math.ceil(signers.length / 2) * rowH;
+  if (s.countedAt) doc.font('song').fontSize(11.5).text(zhParts(s.countedAt).date, left, doc.y + 4, { width: width - 10, align: 'right' });
   doc.end();
   return done;
-}
-
-function statusLine(s: CountSheet): string {
-  if (s.certifiedAt) return `（计票结果已经主席团确认，${zhDateTime(s.certifiedAt)}）`;
-  if (s.status === 'rejected') return '（计票结果已被主席团退回）';
-  return '（计票结果，待主席团确认）';
 }
 
 /** A bordered table; `leftCol` is the one column set flush left (names). */
@@ -134,9 +131,9 @@ function table(doc: PDFKit.PDFDocument, header: string[], widths: number[], rows
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
   const cols = widths.map((w) => w * width);
-  const pad = 4;
+  const pad = 2.5;
   const drawRow = (cells: string[], bold: boolean) => {
-    doc.font(bold ? 'song-bold' : 'song').fontSize(10.5);
+    doc.font(bold ? 'song-bold' : 'song').fontSize(bold ? 9.5 : 10);
     const h = Math.max(...cells.map((c, i) => doc.heightOfString(c || ' ', { width: cols[i]! - pad * 2 }))) + pad * 2;
     if (doc.y + h > doc.page.height - doc.page.margins.bottom) doc.addPage();
     const y = doc.y;

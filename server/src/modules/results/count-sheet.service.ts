@@ -74,7 +74,7 @@ export class CountSheetService {
       cycleName: cycle.name,
       pollTitle: poll.title,
       rules,
-      ruleText: countSheetRules({ ...rules, record: result.record, chosenCount: result.chosen.length, vacancies: result.vacancies, tie }),
+      ruleText: countSheetRules({ ...rules, record: result.record, chosenNames: result.chosen.map((id) => names.get(id) ?? id), vacancies: result.vacancies, tie }),
       quorumMet: quorumMet(sessionCycle.quorum_rule, result.record.seated, result.record.present),
       record: result.record,
       parts: result.paper

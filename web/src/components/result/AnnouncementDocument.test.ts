@@ -70,7 +70,7 @@ describe('AnnouncementDocument', () => {
     expect(items[1]).not.toContain('总投资');
     // certified on 15 January in Beijing
     expect(w.get('[data-testid=announcement-date]').text()).toBe('2027年1月15日');
-    expect(w.find('.wm').exists()).toBe(false);
+    expect(w.find('.od-wm').exists()).toBe(false);
   });
 
   it('annexes the full table and the official record', () => {
@@ -92,7 +92,7 @@ describe('AnnouncementDocument', () => {
 
   it('marks a draft on every page', () => {
     const w = mount(AnnouncementDocument, { props: { a: announcement({ draft: true, status: 'closed', certifiedAt: null, certifiedBy: [], auditAnchor: null }) } });
-    expect(w.findAll('.sheet .wm')).toHaveLength(2);
+    expect(w.findAll('.od-sheet .od-wm')).toHaveLength(2);
     expect(w.find('.wm-print').exists()).toBe(true);
     expect(w.get('[data-testid=announcement-record]').text()).toContain('尚未确认（草稿）');
   });
