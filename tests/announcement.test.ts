@@ -64,6 +64,9 @@ describe('announcement (公告)', () => {
     expect(draft.body.draft).toBe(true);
     expect(draft.body.chosen.map((c: { name: string }) => c.name)).toEqual([names[0], names[1]]);
     expect(draft.body.paragraphs.join('')).toContain('应到代表5名，实到代表5名，符合法定人数。共发出表决票5张，收回5张，其中有效票5张，无效票0张，表决有效。');
+    // The fixture's cycle chose plain ballots explicitly: the 公告 says so.
+    expect(draft.body.rules.ballotMode).toBe('plain');
+    expect(draft.body.paragraphs[0]).toContain('电子表决票未加密（明文表决）');
     const pdf = await t.app.inject({ method: 'GET', url: `/api/polls/${pollId}/announcement.pdf`, headers: { cookie: `pj_session=${clerk.cookie}` } });
     expect(pdf.statusCode).toBe(200);
     expect(await pdfText(pdf.rawPayload)).toContain('草稿');

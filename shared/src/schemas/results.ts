@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { BALLOT_TYPES, PASS_THRESHOLDS, TIE_RULES } from '../domain/rules.ts';
+import { BALLOT_MODES, BALLOT_TYPES, PASS_THRESHOLDS, TIE_RULES } from '../domain/rules.ts';
 import { PRESIDIUM_DECISION_KINDS } from '../domain/presidium.ts';
 import { IsoDate, Nullable, PlainDate, Uuid } from './common.ts';
 import { OfficialRecordSchema, PaperPartsSchema, POLL_KINDS, POLL_STATUSES, RatingResultSchema } from './polls.ts';
@@ -48,6 +48,8 @@ export const Announcement = Type.Object({
     ballotType: Type.Enum([...BALLOT_TYPES, 'rating'] as const),
     passThreshold: Type.Enum(PASS_THRESHOLDS),
     tieRule: Type.Enum(TIE_RULES),
+    /** plain only where the cycle chose it explicitly; the 公告 says so */
+    ballotMode: Type.Enum(BALLOT_MODES),
     freezeDecision: Nullable(Type.String()),
     listHash: Type.String(),
   }),

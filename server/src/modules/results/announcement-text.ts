@@ -1,4 +1,4 @@
-import { gradingRuleText, ratingBodyNoun, type BallotType, type OfficialRecord, type PassThreshold, type RatingBase, type RatingBody } from '@piaojue/shared';
+import { gradingRuleText, ratingBodyNoun, type BallotMode, type BallotType, type OfficialRecord, type PassThreshold, type RatingBase, type RatingBody } from '@piaojue/shared';
 
 const dateFmt = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' });
 
@@ -18,6 +18,15 @@ const THRESHOLD_TEXT: Record<PassThreshold, string> = {
   present_majority: '获得实到代表过半数赞成票的候选项目，按照得票多少确定',
 };
 
+/**
+ * How the electronic ballots were kept secret. A plain poll is marked as such (the congress chose
+ * it explicitly, docs/PROCEDURE.md §3); an encrypted one points to the public verification data.
+ */
+const MODE_TEXT: Record<BallotMode, string> = {
+  encrypted: '电子表决票经加密提交，计票结果由监票人共同解密得出，核验数据向社会公开。',
+  plain: '本次票决的电子表决票未加密（明文表决）。',
+};
+
 export function recordSentence(r: OfficialRecord): string {
   const validity = r.balanced ? '表决有效' : '收回票数多于发出票数，表决无效';
   return `共发出表决票${r.issued}张，收回${r.returned}张，其中有效票${r.valid}张，无效票${r.invalid}张，${validity}。`;
@@ -32,6 +41,7 @@ export function voteParagraphs(a: {
   candidateCount: number;
   chooseN: number;
   ballotType: BallotType | 'rating';
+  ballotMode: BallotMode;
   passThreshold: PassThreshold;
   chosenCount: number;
   vacancies: number;
@@ -42,7 +52,7 @@ export function voteParagraphs(a: {
 }): string[] {
   const when = a.openedAt ? zhDate(a.openedAt) : '';
   const p = [
-    `${a.sessionName}于${when}以无记名投票方式，对${a.cycleName}候选项目进行了票决。`,
+    `${a.sessionName}于${when}以无记名投票方式，对${a.cycleName}候选项目进行了票决。${MODE_TEXT[a.ballotMode]}`,
     `本次会议应到代表${a.record.seated}名，实到代表${a.record.present}名，${a.quorumMet ? '符合法定人数' : '不足法定人数'}。${recordSentence(a.record)}`,
     `根据票决办法，${a.candidateCount}个候选项目中应选${a.chooseN}个，${a.ballotType === 'rating' ? '代表' : ''}${BALLOT_TEXT[a.ballotType]}，${THRESHOLD_TEXT[a.passThreshold]}。经票决，确定以下${a.chosenCount}个项目为${a.cycleName}：`,
   ];
@@ -64,11 +74,12 @@ export function ratingParagraphs(a: {
   ratingBase: RatingBase;
   ratingBody: RatingBody;
   rerating: boolean;
+  ballotMode: BallotMode;
 }): string[] {
   const when = a.openedAt ? zhDate(a.openedAt) : '';
   const noun = ratingBodyNoun(a.ratingBody);
   return [
-    `${a.sessionName}于${when}以无记名投票方式，对${a.projects}个民生实事项目的实施情况进行了${a.rerating ? '整改后再次测评' : '满意度测评'}（${a.title}）。`,
+    `${a.sessionName}于${when}以无记名投票方式，对${a.projects}个民生实事项目的实施情况进行了${a.rerating ? '整改后再次测评' : '满意度测评'}（${a.title}）。${MODE_TEXT[a.ballotMode]}`,
     `本次会议应到${noun}${a.record.seated}名，实到${noun}${a.record.present}名，${a.quorumMet ? '符合法定人数' : '不足法定人数'}。${recordSentence(a.record)}`,
     `${noun}${BALLOT_TEXT.rating}。${gradingRuleText(a.ratingBase, a.ratingBody)}满意率为满意票与基本满意票之和占有效票的比例。测评结果如下：`,
     '特此公告。',

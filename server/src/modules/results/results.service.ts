@@ -100,6 +100,7 @@ export class ResultsService {
       ballotType: poll.ballotType,
       passThreshold: poll.passThreshold,
       tieRule: poll.tieRule,
+      ballotMode: poll.ballotMode,
       freezeDecision: cycle.freeze_decision,
       listHash: poll.listHash,
     };
@@ -127,6 +128,7 @@ export class ResultsService {
           ratingBase: poll.ratingBase ?? 'members',
           ratingBody: body,
           rerating: poll.reratingOf !== null,
+          ballotMode: poll.ballotMode,
         }),
       };
     }
@@ -196,6 +198,7 @@ export class ResultsService {
         candidateCount: poll.candidates.length,
         chooseN: poll.chooseN,
         ballotType: poll.ballotType,
+        ballotMode: poll.ballotMode,
         passThreshold: poll.passThreshold,
         chosenCount: chosen.length,
         vacancies,

@@ -33,7 +33,7 @@ function announcement(over: Partial<Announcement> = {}): Announcement {
     issuer: '示范市第一届人民代表大会第三次会议主席团',
     title: '示范市第一届人民代表大会第三次会议主席团公告',
     date: '2027-01-14T16:30:00Z',
-    rules: { chooseN: 2, candidateCount: 3, ballotType: 'approve', passThreshold: 'none', tieRule: 'runoff', freezeDecision: '第12次主任会议', listHash: 'abc123' },
+    rules: { chooseN: 2, candidateCount: 3, ballotType: 'approve', passThreshold: 'none', tieRule: 'runoff', ballotMode: 'encrypted', freezeDecision: '第12次主任会议', listHash: 'abc123' },
     record,
     quorumMet: true,
     openedAt: '2027-01-14T02:00:00Z',
