@@ -38,6 +38,7 @@ export interface EncryptedOptions {
   threshold: number;
   'verify-seconds': number;
   'proof-workers': number;
+  'proof-nice': number;
 }
 
 type Marks = Record<string, Mark>;
@@ -120,8 +121,11 @@ export async function encrypted(opts: EncryptedOptions): Promise<boolean> {
   loadAt('one-core figures');
 
   // 1. The hall: servers, an encrypted cycle, N deputies logged in with their sockets.
-  const env = opts['proof-workers'] > 0 ? { PROOF_WORKERS: String(opts['proof-workers']) } : undefined;
-  const hall = await setupHall({ ...opts, ballotMode: 'encrypted', scrutineers: opts.scrutineers, ...(env ? { env } : {}) });
+  const env: Record<string, string> = {
+    ...(opts['proof-workers'] > 0 ? { PROOF_WORKERS: String(opts['proof-workers']) } : {}),
+    ...(opts['proof-nice'] >= 0 ? { PROOF_WORKERS_NICE: String(opts['proof-nice']) } : {}),
+  };
+  const hall = await setupHall({ ...opts, ballotMode: 'encrypted', scrutineers: opts.scrutineers, env });
   const { N, servers, admin, session, displays, deputies, t0 } = hall;
 
   // 2. The key ceremony on the 监票人's tablets (the first deputies), three rounds through the server.
@@ -263,6 +267,7 @@ export async function encrypted(opts: EncryptedOptions): Promise<boolean> {
     spread_ms: opts['spread-ms'],
     cores: os.cpus().length,
     proof_workers: opts['proof-workers'] || os.availableParallelism?.() || os.cpus().length,
+    proof_workers_nice: opts['proof-nice'] >= 0 ? opts['proof-nice'] : 10,
     tablet_encrypt_ms_p50: round1(percentile(core.encryptMs, 50)),
     verify_ballots_per_s_per_core: round1(core.perS),
     raw_scalar_mults_per_s: Math.round(core.raw),

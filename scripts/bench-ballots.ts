@@ -43,6 +43,8 @@ const opts = parseArgs({
   'verify-seconds': 6,
   /** --encrypted: proof-check worker threads in the server (0: the server's default, one per core). */
   'proof-workers': 0,
+  /** --encrypted: the proof-check workers' nice value (the server's PROOF_WORKERS_NICE; -1: its default). */
+  'proof-nice': -1,
 });
 
 async function plain() {

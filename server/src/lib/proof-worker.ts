@@ -5,7 +5,9 @@
  * goes. Loaded through tsx's require hook (see proof-pool.ts), so no top-level await and no
  * import.meta here.
  */
-import { parentPort } from 'node:worker_threads';
+import { readlinkSync } from 'node:fs';
+import os from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
 import { cryptoReady, type EncryptedBallotJson, type PollContext } from '@piaojue/shared/crypto';
 import { checkBallot } from './proof-checker.ts';
 import type { PoolRequest, PoolResult } from './proof-jobs.ts';
@@ -17,6 +19,22 @@ const port = parentPort;
 if (!port) throw new Error('proof-worker.ts runs only as a worker thread');
 
 const contexts = new Map<string, PollContext>();
+
+/**
+ * Lowers this thread's priority (Linux: a thread id given to setpriority names that thread
+ * alone), so that on a busy machine the casts' acks and PostgreSQL go first and the checks take
+ * the CPU they leave. Elsewhere the worker keeps the server's priority.
+ */
+function lowerPriority(nice: number): void {
+  if (nice <= 0) return;
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, nice);
+  } catch {
+    // no /proc/thread-self, or not allowed: same priority as the server
+  }
+}
+lowerPriority(Number((workerData as { nice?: number } | null)?.nice ?? 0));
 
 function run(msg: PoolRequest): void {
   if (msg.type === 'forget') {
