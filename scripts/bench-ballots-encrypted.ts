@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
   choiceFromBody, commitmentToJson, cryptoReady, encryptBallot, encryptedBallotToJson, encryptShares, finishGuardian, parseCommitment,
-  parsePoint, parseShare, partialDecrypt, pointToB64, pollContextOf, startGuardian, statements,
+  parsePoint, parseShare, partialDecrypt, pointToB64, pollContextOf, startGuardian, statements, trackerDisplay,
   type CeremonyParams, type EncryptedBallotJson, type GuardianCommitment, type PollSpec, type Scalar,
 } from '@piaojue/shared/crypto';
 import { toB64 } from '../shared/src/crypto/group.ts';
@@ -253,7 +253,9 @@ export async function encrypted(opts: EncryptedOptions): Promise<boolean> {
   const sameRows = (rows: Record<string, Record<Mark, number>>) => listOrder.every((id) => rows[id] && (['for', 'against', 'abstain'] as const).every((m) => rows[id]![m] === expected[id]![m]));
   const final = await admin.must(`/api/polls/${poll.id}`, undefined, 'GET');
   const displayResults = displays.map((d) => hallPoll([...d.events].reverse().find((e) => hallPoll(e.msg)?.id === poll.id && hallPoll(e.msg)?.status === 'closed')?.msg ?? {})?.result);
-  const trackers = new Set((await admin.must<{ trackers: string[] }>(`/api/polls/${poll.id}/trackers`, undefined, 'GET')).trackers);
+  // The tablet shows (and the cast answers) the short form of the tracker; the list may give the whole.
+  const listed = (await admin.must<{ trackers: string[] }>(`/api/polls/${poll.id}/trackers`, undefined, 'GET')).trackers;
+  const trackers = new Set(listed.map((t) => (/^[0-9a-f]{64}$/.test(t) ? trackerDisplay(t) : t)));
   const record = final.result?.record;
   const receiptsListed = acked.every((r) => trackers.has(r.receipt!)) && trackers.size === acked.length;
   const tallyExact = acked.length === N && sameRows(rowsOf(final.result)) && displayResults.every((r) => sameRows(rowsOf(r))) && record?.valid === N && record?.returned === N && receiptsListed;
