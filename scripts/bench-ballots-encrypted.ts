@@ -215,8 +215,13 @@ export async function encrypted(opts: EncryptedOptions): Promise<boolean> {
   loadAt('last ack');
 
   // 6. Close: the sums are fixed once every proof is checked (status 'decrypting').
+  // The close answers once the proofs are checked: its client waits as long as that takes.
+  const closer = new HttpClient(servers[0]!.base);
+  closer.cookie = admin.cookie;
+  closer.timeoutMs = 30 * 60_000;
   const closeAt = performance.now();
-  const closed = await admin.must(`/api/polls/${poll.id}/close`);
+  const closed = await closer.must(`/api/polls/${poll.id}/close`);
+  closer.close();
   const closeAnswered = performance.now() - closeAt;
   const decrypting = await Promise.all(displays.map((d) => d.waitFor((m) => hallPoll(m)?.id === poll.id && hallPoll(m).status === 'decrypting', 600_000)));
   const verifiedAt = Math.max(...decrypting);

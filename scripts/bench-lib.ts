@@ -255,6 +255,8 @@ export interface Res<T = any> {
 /** One browser or tablet: its own keep-alive connection and its own session cookie. */
 export class HttpClient {
   cookie: string | undefined;
+  /** A request still unanswered after this long fails. */
+  timeoutMs = 60_000;
   readonly agent: http.Agent;
   constructor(
     public base: string,
@@ -301,7 +303,7 @@ export class HttpClient {
           res.on('error', reject);
         },
       );
-      r.setTimeout(60_000, () => r.destroy(new Error(`timeout: ${method} ${url}`)));
+      r.setTimeout(this.timeoutMs, () => r.destroy(new Error(`timeout: ${method} ${url}`)));
       r.on('error', reject);
       // Headers and body in one write.
       r.end(payload);
