@@ -137,9 +137,14 @@ describe('ProofPool', () => {
     expect(pool.stats()).toMatchObject({ queued: 0, inFlight: 0 });
   });
 
-  it('refuses checks after close', async () => {
+  it('at close refuses the checks not answered and wakes idle(); refuses checks after', async () => {
     const p = new ProofPool({ size: 1 });
+    const json = encryptedBallotToJson(encryptBallot(ctxA, randomChoice(ctxA.spec, seeded(6))));
+    const waiting = p.check('poll-a', ctxA, json);
+    const drained = p.idle('poll-a');
     await p.close();
-    await expect(p.check('poll-a', ctxA, { slots: [], proofs: [] })).rejects.toThrow('closed');
+    await expect(waiting).rejects.toThrow('closed');
+    await expect(drained).resolves.toBeUndefined();
+    await expect(p.check('poll-a', ctxA, json)).rejects.toThrow('closed');
   });
 });

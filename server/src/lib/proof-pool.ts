@@ -156,8 +156,8 @@ export class ProofPool implements ProofChecker {
   }
 
   /**
-   * Stops the workers. Checks still waiting are refused: their ballots stay stored unverified, and
-   * whoever stored them checks them again at the next start.
+   * Stops the workers, at shutdown. Checks not yet answered are refused (their ballots stay stored
+   * with the check pending; the close of their poll checks them again) and idle() waiters wake.
    */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -169,7 +169,10 @@ export class ProofPool implements ProofChecker {
       s.inFlight.clear();
     }
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
-    for (const job of left) job.reject(new Error('proof pool closed'));
+    for (const job of left) {
+      this.settle(job);
+      job.reject(new Error('proof pool closed'));
+    }
   }
 
   /** Fault injection for the tests: ends worker `index` as a crash would (its checks must still be answered). */
