@@ -194,7 +194,17 @@ describe('mixed: two deputies on paper, the rest on tablets', () => {
     const failed = verifyScript(file);
     expect(failed.status).toBe(1);
     expect(failed.stdout).toContain(`✗ poll ${pollId} recount`);
-    expect(failed.stdout).toContain(`✗ poll ${pollId} paper entries`);
+    // the edited figure is named: in the entries, in the audit chain's record, in the recount
+    expect(failed.stdout).toContain(`✗ poll ${pollId} paper entries: the entries differ from the confirmed figures: entry 1 candidates[项目5].for 2, confirmed 1`);
+    expect(failed.stdout).toContain(`✗ poll ${pollId} paper figures = audit`);
+    expect(failed.stdout).toMatch(/rows\[项目5\]\.for stored \d+, recounted \d+/);
+    // edited everywhere alike (both entries and the stored result too), the audit chain still tells
+    const all = JSON.parse(JSON.stringify(edited)) as CycleArchive;
+    const pe = all.polls.find((x) => x.poll.id === pollId)!;
+    for (const e of pe.paper!.entries) (e.figures as PaperFigures).candidates[4]!.counts = { for: 1, against: 0, abstain: 1 };
+    const recounted = verifyArchive(all);
+    expect(recounted.find((c) => c.name === `poll ${pollId} paper entries`)!.ok).toBe(true);
+    expect(recounted.find((c) => c.name === `poll ${pollId} paper figures = audit`)!.ok).toBe(false);
     figures.returned = 3;
     expect(verifyArchive(edited).find((c) => c.name === `poll ${pollId} paper figures`)).toMatchObject({ ok: false, detail: expect.stringContaining('PAPER_RETURNED_OVER_ISSUED') });
     rmSync(dir, { recursive: true });

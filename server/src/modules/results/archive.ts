@@ -1,5 +1,6 @@
 import {
   checkPaperFigures,
+  comparePaperFigures,
   tally,
   tallyRating,
   tallyRatingWithPaper,
@@ -10,7 +11,7 @@ import {
   type RatingBallot,
   type RatingResultWire,
 } from '@piaojue/shared';
-import { canonicalJson } from '../../lib/crypto.ts';
+import { canonicalJson, sha256 } from '../../lib/crypto.ts';
 import { verifyEntries, type AuditRecord } from '../audit/audit.service.ts';
 import { candidateListHash } from '../cycles/cycles.service.ts';
 import { paperPollOf } from '../paper/paper.service.ts';
@@ -27,16 +28,36 @@ export interface ArchiveCheck {
 // jsonb does not keep key order: compare canonical forms.
 const stable = canonicalJson;
 
+/** Where two results differ, each figure named (a candidate by its name): record, parts, rows. */
+function leafDiffs(a: unknown, b: unknown, at: string, out: string[]) {
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) leafDiffs((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], at && !k.startsWith('[') ? `${at}.${k}` : `${at}${k}`, out);
+  } else if (stable(a ?? null) !== stable(b ?? null)) out.push(`${at} stored ${stable(b ?? null)}, recounted ${stable(a ?? null)}`);
+}
+
 /** Re-verifies an archive on its own: the audit chain, the frozen list, every paper count's arithmetic, and every tally from its box (and paper figures). */
 export function verifyArchive(a: CycleArchive): ArchiveCheck[] {
   const checks: ArchiveCheck[] = [];
+  const names = new Map(a.candidates.map((c) => [c.id, c.name]));
+  const nameOf = (id: string) => `[${names.get(id) ?? id}]`;
+  const fieldName = (field: string) => field.replace(/^candidates\.([^.]+)/, (_, id: string) => `candidates${nameOf(id)}`);
+  const byCandidate = (rows: { candidateId: string }[]) => Object.fromEntries(rows.map((r) => [nameOf(r.candidateId), { ...r, name: undefined }]));
+  const differences = (recount: PollResult | RatingResultWire, stored: PollResult | RatingResultWire): string[] => {
+    const out: string[] = [];
+    leafDiffs(recount.record, stored.record, 'record', out);
+    leafDiffs((recount as { paper?: unknown }).paper ?? null, stored.paper ?? null, 'paper', out);
+    leafDiffs(byCandidate(recount.rows), byCandidate(stored.rows), 'rows', out);
+    return out.map((d) => d.replace(/\.split\.(\d+)/, (m, i: string) => {
+      const id = (stored.paper?.split?.[Number(i)] as { candidateId?: string } | undefined)?.candidateId;
+      return id ? `.split${nameOf(id)}` : m;
+    }));
+  };
   const chain = verifyEntries(a.audit as unknown as AuditRecord[]);
   checks.push({ name: 'audit chain', ok: chain.ok, detail: chain.ok ? `${chain.entries} entries intact` : `broken at ${chain.brokenAt}: ${chain.reason}` });
   if (a.cycle.frozen_hash) {
     const hash = candidateListHash(a.candidates);
     checks.push({ name: 'frozen candidate list', ok: hash === a.cycle.frozen_hash, detail: hash === a.cycle.frozen_hash ? `hash ${hash}` : `list hashes to ${hash}, frozen as ${a.cycle.frozen_hash}` });
   }
-  const names = new Map(a.candidates.map((c) => [c.id, c.name]));
   for (const { poll, roll, box, trackers, paper } of a.polls) {
     const p = poll as unknown as PollRow;
     if (!p.result) continue;
@@ -51,13 +72,24 @@ export function verifyArchive(a: CycleArchive): ArchiveCheck[] {
     const onPaper = roll.filter((r) => r.paper).length;
     const common = { invalid: box.length - valid.length, seated: p.seated ?? 0, present: roll.length, issued: roll.length - onPaper, candidates: cands };
     if (figures) {
-      const problems = checkPaperFigures(paperPollOf(p), figures);
+      const pp = paperPollOf(p);
+      const problems = checkPaperFigures(pp, figures);
       const ok = problems.length === 0 && figures.issued === onPaper;
-      checks.push({ name: `poll ${p.id} paper figures`, ok, detail: ok ? `${figures.returned} of ${figures.issued} paper ballots returned, figures consistent` : `${problems.map((x) => `${x.code} at ${x.field}`).join(', ') || `${figures.issued} issued, ${onPaper} on the roll`}` });
+      checks.push({ name: `poll ${p.id} paper figures`, ok, detail: ok ? `${figures.returned} of ${figures.issued} paper ballots returned, figures consistent` : `${problems.map((x) => `${x.code} at ${fieldName(x.field)}`).join(', ') || `${figures.issued} issued, ${onPaper} on the roll`}` });
       // the confirmed figures are what both 计票人 entered
       const entries = paper?.entries ?? [];
-      const agree = entries.length === 2 && entries.every((e) => stable(e.figures) === stable(figures));
-      checks.push({ name: `poll ${p.id} paper entries`, ok: agree, detail: agree ? 'two entries, identical to the confirmed figures' : 'the entries differ from the confirmed figures' });
+      const differ = entries.flatMap((e, i) => comparePaperFigures(pp, e.figures as PaperFigures, figures).map((d) => `entry ${i + 1} ${fieldName(d.field)} ${d.first}, confirmed ${d.second}`));
+      const agree = entries.length === 2 && differ.length === 0;
+      checks.push({ name: `poll ${p.id} paper entries`, ok: agree, detail: agree ? 'two entries, identical to the confirmed figures' : entries.length !== 2 ? `${entries.length} entries, not two` : `the entries differ from the confirmed figures: ${differ.join('; ')}` });
+      // and what the 总监票人 confirmed, as the audit chain recorded it then
+      const confirmed = a.audit.findLast((e) => e.subject === `poll:${p.id}` && e.action === 'poll.paper_confirmed');
+      const recorded = (confirmed?.details as { figuresHash?: unknown } | undefined)?.figuresHash;
+      const hash = sha256(stable(figures));
+      checks.push({
+        name: `poll ${p.id} paper figures = audit`,
+        ok: hash === recorded,
+        detail: hash === recorded ? `the confirmed figures hash to ${hash}, as recorded at confirmation` : `the figures hash to ${hash}; the audit chain recorded ${String(recorded ?? 'no confirmation')}`,
+      });
     }
     const ratingBallots = () => valid.map((b) => b.body as RatingBallot);
     const voteBallots = () => valid.map((b) => b.body as BallotBody);
@@ -75,7 +107,8 @@ export function verifyArchive(a: CycleArchive): ArchiveCheck[] {
       stable(recount.record) === stable(stored.record) &&
       stable((recount as { paper?: unknown }).paper ?? null) === stable(stored.paper ?? null);
     const counted = figures ? `${box.length} ballots and ${figures.returned} paper ballots` : `${box.length} ballots`;
-    checks.push({ name: `poll ${p.id} recount`, ok: same, detail: same ? `${counted} recounted, result identical` : 'recount differs from the stored result' });
+    const where = same ? [] : differences(recount, stored);
+    checks.push({ name: `poll ${p.id} recount`, ok: same, detail: same ? `${counted} recounted, result identical` : `recount differs from the stored result: ${where.join('; ') || 'in its shape'}` });
   }
   return checks;
 }
