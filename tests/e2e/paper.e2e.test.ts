@@ -3,15 +3,21 @@
  * deputies on paper and the rest on tablets. The first 计票人 enters the count on the console
  * screen; the second enters it with one deliberate difference, sees it listed, and corrects
  * it; the 总监票人 confirms on the tablet; the 公告 shows the combined figures and both parts.
+ * The cycle archive downloaded from the console passes `pnpm archive:verify`, and a copy with
+ * one paper figure edited fails it, naming the figure. Then a whole poll on paper, run the same
+ * way with no deputy voting on a tablet (one app and one browser for both).
  *
  * Needs the built web client (`pnpm --filter @piaojue/web build`) and Chromium.
  * With E2E_SCREENSHOTS=<dir> it saves console-paper-difference.png (1440x900) and
  * paper-ballot-a4.png (the printed 表决票, A4 at 96 dpi) there.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { paperFiguresOf, type BallotBody } from '@piaojue/shared';
+import { paperFiguresOf, type BallotBody, type PaperFigures } from '@piaojue/shared';
 import { adoptRules, userClient, type Client, type TestApp } from '../helpers/app.ts';
 import { castOk, hall, openPoll, staffPair, type Hall } from '../helpers/world.ts';
 import { startHarness, type Harness } from './harness.ts';
@@ -20,8 +26,11 @@ const UI = 30_000;
 let h: Harness;
 let base: string;
 let browser: Browser;
+let t: TestApp;
 let staff: Client;
+let teller1: Client;
 let teller2: Client;
+let tellerIds: string[];
 let w: Hall;
 let pollId: string;
 
@@ -35,6 +44,13 @@ async function page(width = 1440, height = 900): Promise<Page> {
   return ctx.newPage();
 }
 
+/** The confirmation dialog every irreversible console action asks. */
+async function confirmDialog(p: Page, button: string | RegExp = '确认') {
+  const dlg = p.getByRole('alertdialog');
+  await dlg.getByRole('button', { name: button }).click();
+  await poll(() => dlg.count()).toBe(0);
+}
+
 async function login(p: Page, username: string) {
   await p.goto(`${base}/console/login`);
   await p.getByLabel('用户名').fill(username);
@@ -46,12 +62,12 @@ async function login(p: Page, username: string) {
 beforeAll(async () => {
   h = await startHarness();
   ({ base, browser } = h);
-  const t = { app: h.app } as unknown as TestApp;
+  t = { app: h.app } as unknown as TestApp;
   let admin: Client;
   ({ admin, staff } = await staffPair(t));
-  const teller1 = await userClient(t, admin, 'jipiao1', ['staff']);
+  teller1 = await userClient(t, admin, 'jipiao1', ['staff']);
   teller2 = await userClient(t, admin, 'jipiao2', ['staff']);
-  const ids = await Promise.all([teller1, teller2].map(async (c) => (await c.get('/api/auth/me')).body.user.id as string));
+  const ids = (tellerIds = await Promise.all([teller1, teller2].map(async (c) => (await c.get('/api/auth/me')).body.user.id as string)));
   w = await hall(t, staff, { candidates: 5, deputies: 8, cycle: { chooseN: 3, year: 2098, name: '2098年度宿迁市民生实事项目' }, adopt: false });
   const list = await staff.req('PUT', `/api/sessions/${w.sessionId}/scrutiny`, {
     scrutineers: [
@@ -161,5 +177,123 @@ describe('a mixed session: two deputies on paper', () => {
     expect(text).toContain('其中纸质表决票发出2张，收回2张，有效2张，无效0张');
     await tablet.context().close();
     await doc.context().close();
+  });
+
+  it('the cycle archive downloaded from the console passes archive:verify; with one paper figure edited it fails, naming the figure', async () => {
+    const p = await page();
+    await login(p, 'staff1');
+    await p.goto(`${base}/console/cycles/${w.cycleId}`);
+    const [download] = await Promise.all([p.waitForEvent('download'), p.getByTestId('cycle-archive').click()]);
+    const dir = mkdtempSync(path.join(tmpdir(), 'paper-e2e-archive-'));
+    const file = path.join(dir, 'archive.json');
+    await download.saveAs(file);
+    await p.context().close();
+    const verify = (f: string) => spawnSync('pnpm', ['--silent', 'archive:verify', f], { encoding: 'utf8' });
+    const passed = verify(file);
+    expect(passed.status, passed.stdout + passed.stderr).toBe(0);
+    expect(passed.stdout).toContain(`✓ poll ${pollId} paper figures = audit`);
+    expect(passed.stdout).toContain(`✓ poll ${pollId} recount: 6 ballots and 2 paper ballots recounted, result identical`);
+
+    // one 赞成 moved from 弃权 on 项目3's paper count: the arithmetic still adds up
+    const archive = JSON.parse(readFileSync(file, 'utf8')) as { polls: { poll: { id: string }; paper: { count: { figures: PaperFigures } } | null }[] };
+    const figures = archive.polls.find((x) => x.poll.id === pollId)!.paper!.count.figures;
+    const c3 = figures.candidates.find((c) => c.candidateId === w.candidateIds[2])!;
+    c3.counts = { ...c3.counts, for: c3.counts.for! + 1, abstain: c3.counts.abstain! - 1 };
+    const edited = path.join(dir, 'edited.json');
+    writeFileSync(edited, JSON.stringify(archive));
+    const failed = verify(edited);
+    expect(failed.status).toBe(1);
+    expect(failed.stdout).toContain(`✗ poll ${pollId} paper entries: the entries differ from the confirmed figures: entry 1 candidates[项目3].for 1, confirmed 2`);
+    expect(failed.stdout).toContain(`✗ poll ${pollId} paper figures = audit`);
+    expect(failed.stdout).toContain('rows[项目3].for stored 3, recounted 4');
+    rmSync(dir, { recursive: true });
+  });
+});
+
+describe('a whole poll on paper: no deputy votes on a tablet', () => {
+  it('staff put the draft on paper and run it from the console; the 计票人 reconcile, the 总监票人 confirms, the 公告 shows the paper count', async () => {
+    const v = await hall(t, staff, { candidates: 4, deputies: 6, present: 0, cycle: { chooseN: 2, year: 2099, name: '2099年度宿迁市民生实事项目' }, adopt: false });
+    // signed in on paper by staff: no deputy uses a tablet for anything but the 总监票人's confirmation
+    for (const d of v.deputies) expect((await staff.post(`/api/deputies/${d.id}/checkin`, { present: true })).status).toBe(200);
+    const list = await staff.req('PUT', `/api/sessions/${v.sessionId}/scrutiny`, {
+      scrutineers: [
+        { deputyId: v.deputies[0]!.id, chief: true },
+        { deputyId: v.deputies[1]!.id, chief: false },
+      ],
+      counterIds: tellerIds,
+    });
+    expect(list.status, JSON.stringify(list.body)).toBe(200);
+    await adoptRules(staff, v.sessionId);
+    const id = (await staff.post(`/api/sessions/${v.sessionId}/polls`, {})).body.id as string;
+    const vote = (...forIdx: number[]): BallotBody => ({ type: 'approve', marks: Object.fromEntries(v.candidateIds.map((c, i) => [c, forIdx.includes(i) ? 'for' : 'abstain'])) });
+
+    const con = await page();
+    await login(con, 'staff1');
+    await con.goto(`${base}/console/sessions/${v.sessionId}`);
+    await con.getByTestId('paper-whole').check();
+    await poll(() => con.getByTestId('paper-panel').textContent()).toContain('整场纸质');
+    await con.getByRole('button', { name: /开始投票/ }).click();
+    await confirmDialog(con);
+    await poll(async () => (await staff.get(`/api/polls/${id}`)).body.status).toBe('open');
+    // every ballot issued is a paper one, so no tablet can cast
+    expect((await staff.get(`/api/polls/${id}/paper`)).body.deputies).toHaveLength(6);
+    const refused = await v.deputies[2]!.client.post(`/api/polls/${id}/ballots`, { idempotencyKey: crypto.randomUUID(), ballot: vote(0) });
+    expect(refused.body.error?.code).toBe('PAPER_BALLOT_ISSUED');
+    await con.getByRole('button', { name: /结束投票/ }).click();
+    await confirmDialog(con, '结束投票');
+    await poll(async () => (await staff.get(`/api/polls/${id}`)).body.status).toBe('counting');
+
+    // six paper ballots: 项目1 and 项目2 on four, 项目3 on two; one ballot too many 赞成 (invalid)
+    const form = { ballotType: 'approve' as const, choose: 2, candidateIds: v.candidateIds, allowAbstain: true };
+    const good = paperFiguresOf(form, [vote(0, 1), vote(0, 1), vote(0, 2), vote(1, 2), vote(0, 1)], { issued: 6, invalidReasons: { too_many: 1 } });
+    const p1 = await page();
+    await login(p1, 'jipiao1');
+    await p1.goto(`${base}/console/sessions/${v.sessionId}`);
+    await p1.getByTestId('paper-form').waitFor();
+    for (const k of ['returned', 'valid', 'invalid'] as const) await p1.getByTestId(`paper-${k}`).fill(String(good[k]));
+    await p1.getByTestId('paper-reason-too_many').fill('1');
+    for (const [i, c] of good.candidates.entries()) for (const [k, n] of Object.entries(c.counts)) await p1.getByTestId(`paper-${i}-${k}`).fill(String(n));
+    await poll(() => p1.getByTestId('paper-problems').count()).toBe(0);
+    await p1.getByTestId('paper-submit').click();
+    await poll(() => p1.getByTestId('paper-panel').textContent()).toContain('等待另一名计票人独立录入');
+    // the second 计票人 reads one invalid ballot as valid; the first sees the difference listed
+    const slip = structuredClone(good);
+    slip.valid = 6;
+    slip.invalid = 0;
+    slip.invalidReasons = { ...slip.invalidReasons, too_many: 0 };
+    slip.candidates[3]!.counts = { ...slip.candidates[3]!.counts, abstain: 6 };
+    for (const c of slip.candidates.slice(0, 3)) c.counts = { ...c.counts, abstain: c.counts.abstain! + 1 };
+    expect((await teller2.post(`/api/polls/${id}/paper/entries`, { figures: slip })).status).toBe(200);
+    await poll(() => p1.getByTestId('paper-differences').locator('tbody tr').count()).toBeGreaterThan(0);
+    expect((await teller2.req('PUT', `/api/polls/${id}/paper/entries/mine`, { figures: good })).status).toBe(200);
+    await poll(() => p1.getByTestId('paper-panel').textContent()).toContain('两份录入一致，等待总监票人在平板上确认');
+
+    // the 总监票人 signs in on a screen in the counting room and confirms
+    const chief = await page();
+    await chief.goto(`${base}/t/login?code=${v.deputies[0]!.code}`);
+    await chief.getByRole('button', { name: '登 录' }).click();
+    await chief.getByTestId('paper-confirm').waitFor();
+    expect(await chief.getByTestId('paper-confirm-summary').textContent()).toContain('发出 6 张，收回 6 张，有效 5 张，无效 1 张');
+    await chief.getByTestId('paper-confirm-btn').click();
+    await poll(async () => (await staff.get(`/api/polls/${id}`)).body.status).toBe('closed');
+    const result = (await staff.get(`/api/polls/${id}`)).body.result;
+    expect(result.record).toMatchObject({ issued: 6, returned: 6, valid: 5, invalid: 1 });
+    expect(result.paper.electronic).toMatchObject({ issued: 0, returned: 0 });
+    expect(result.chosen).toEqual([v.candidateIds[0], v.candidateIds[1]]);
+
+    await con.getByTestId('poll-certify').click();
+    await confirmDialog(con);
+    await poll(async () => (await staff.get(`/api/polls/${id}`)).body.status).toBe('certified');
+    const doc = await page();
+    await doc.goto(`${base}/results/polls/${id}/announcement`);
+    const record = doc.getByTestId('announcement-record');
+    await record.waitFor();
+    const text = (await record.textContent()) ?? '';
+    expect(text).toContain('发出6张，收回6张，有效5张，无效1张');
+    expect(text).toContain('全部采用纸质表决票，无效票中');
+    expect(text).not.toContain('其中电子表决');
+    // the 公告 of this session's first certified poll
+    expect(await doc.getByTestId('announcement-number').textContent()).toBe('（第1号）');
+    for (const x of [con, p1, chief, doc]) await x.context().close();
   });
 });
