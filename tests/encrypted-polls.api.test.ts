@@ -1,7 +1,9 @@
 import { cryptoReady, trackerDisplay, verifyBulletin } from '@piaojue/shared/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptedPollBulletin } from '../server/src/modules/polls/decryption.service.ts';
-import { Client, createTestApp, key, type TestApp } from './helpers/app.ts';
+import { paperFiguresOf, tally, type BallotBody } from '@piaojue/shared';
+import { adoptRules, Client, createTestApp, key, userClient, type TestApp } from './helpers/app.ts';
+import { runCeremony } from './helpers/encrypted.ts';
 import { castEncrypted, decryptAs, encryptFor, expectErrorBody, hall, openPoll, rowOf, staffPair } from './helpers/world.ts';
 
 /**
@@ -10,12 +12,13 @@ import { castEncrypted, decryptAs, encryptFor, expectErrorBody, hall, openPoll, 
  * close to 'decrypting', the 监票人's 解密 and the result through the unchanged tally rules.
  */
 let t: TestApp;
+let admin: Client;
 let staff: Client;
 
 beforeAll(async () => {
   await cryptoReady();
   t = await createTestApp();
-  ({ staff } = await staffPair(t));
+  ({ admin, staff } = await staffPair(t));
 });
 afterAll(async () => {
   await t?.close();
@@ -100,5 +103,54 @@ describe('encrypted polls', () => {
     expect(report.failures).toEqual([]);
     expect(report.ok).toBe(true);
     for (const r of receipts) expect(bulletin!.ballots.map((x) => trackerDisplay(x.tracker))).toContain(r);
+  });
+
+  it('with a deputy on paper: the paper count first, then the 解密; the result adds both, as the tally rules do', async () => {
+    const teller1 = await userClient(t, admin, 'enc-jipiao1', ['staff']);
+    const teller2 = await userClient(t, admin, 'enc-jipiao2', ['staff']);
+    const tellerIds = await Promise.all([teller1, teller2].map(async (c) => (await c.get('/api/auth/me')).body.user.id as string));
+    const h = await hall(t, staff, { deputies: 6, candidates: 4, adopt: false, cycle: { ballotMode: 'encrypted' } });
+    const guardians = h.deputies.slice(0, 3);
+    const list = { scrutineers: guardians.map((d, i) => ({ deputyId: d.id, chief: i === 0 })), counterIds: tellerIds };
+    expect((await staff.req('PUT', `/api/sessions/${h.sessionId}/scrutiny`, list)).status).toBe(200);
+    await adoptRules(staff, h.sessionId);
+    const ceremony = await runCeremony(staff, h.sessionId, guardians);
+    const pollId = await openPoll(staff, h.sessionId);
+    const onPaper = h.deputies[5]!;
+    expect((await staff.post(`/api/polls/${pollId}/paper/deputies`, { deputyId: onPaper.id })).status).toBe(200);
+    const [a, b] = h.candidateIds as [string, string];
+    const tablets: BallotBody[] = [{ type: 'approve', marks: { [a]: 'for' } }, { type: 'approve', marks: { [a]: 'for', [b]: 'against' } }, { type: 'approve', marks: { [b]: 'for' } }];
+    for (const [i, body] of tablets.entries()) await castEncrypted(h.deputies[i]!.client, pollId, body);
+    // the tablet of a deputy issued paper cannot cast an encrypted ballot either
+    const { json } = await encryptFor(onPaper.client, pollId, tablets[0]!);
+    expectErrorBody((await onPaper.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted: json } })).body, 'PAPER_BALLOT_ISSUED');
+
+    expect((await staff.post(`/api/polls/${pollId}/close`)).body.status).toBe('counting');
+    const paperBallot: BallotBody = { type: 'approve', marks: { [b]: 'for', [a]: 'against' } };
+    const figures = paperFiguresOf({ ballotType: 'approve', choose: 3, candidateIds: h.candidateIds, allowAbstain: true }, [paperBallot], { issued: 1 });
+    for (const c of [teller1, teller2]) expect((await c.post(`/api/polls/${pollId}/paper/entries`, { figures })).status).toBe(200);
+    // no 解密 before the paper count is confirmed
+    expectErrorBody((await ceremony.guardians[0]!.client.get(`/api/deputy/polls/${pollId}/decryption`)).body, 'POLL_STATE');
+    const chief = h.deputies[0]!.client;
+    const hash = (await chief.get(`/api/polls/${pollId}/paper/review`)).body.reconciled.figuresHash as string;
+    expect((await chief.post(`/api/polls/${pollId}/paper/confirm`, { figuresHash: hash })).status).toBe(200);
+    expect((await staff.get(`/api/polls/${pollId}`)).body).toMatchObject({ status: 'decrypting', result: null });
+
+    for (const g of ceremony.guardians.slice(1, 3)) expect((await decryptAs(g, pollId)).status).toBe(200);
+    const poll = (await staff.get(`/api/polls/${pollId}`)).body;
+    expect(poll.status).toBe('closed');
+    const all = tally({
+      rules: { ballotType: 'approve', choose: 3, passThreshold: 'none', tieRule: 'runoff' },
+      candidates: h.candidateIds.map((id, i) => ({ id, name: `项目${i + 1}` })),
+      ballots: [...tablets, paperBallot],
+      invalid: 0,
+      seated: 6,
+      present: 6,
+      issued: 6,
+    });
+    expect(poll.result.rows).toEqual(all.rows);
+    expect(poll.result.record).toMatchObject({ issued: 6, returned: 4, valid: 4 });
+    expect(poll.result.paper.electronic).toMatchObject({ issued: 5, returned: 3 });
+    expect(poll.result.paper.paper).toMatchObject({ issued: 1, returned: 1 });
   });
 });
