@@ -10,7 +10,9 @@ export const securityHeadersPlugin = fp(
         useDefaults: false,
         directives: {
           defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
+          // 'wasm-unsafe-eval' lets the tablet compile the crypto core's WebAssembly (libsodium,
+          // docs/CRYPTO.md); it allows no JavaScript eval.
+          scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
           // Vue and ECharts set style attributes at run time; scripts stay strict.
           styleSrc: ["'self'", "'unsafe-inline'"],
           imgSrc: ["'self'", 'data:', 'blob:'],

@@ -9,7 +9,7 @@ import type { HallState, Poll, PollCryptoContext, PollDecryption } from '@piaoju
 import { cryptoApi } from '../api/crypto.ts';
 import type { TabletBallot } from './ballotSelection.ts';
 
-type Crypto = typeof import('@piaojue/shared/crypto');
+import { loadCrypto, type CryptoCore as Crypto } from './cryptoCore.ts';
 
 export interface EncryptedCast {
   encrypted: EncryptedBallotJson;
@@ -23,12 +23,6 @@ export function isEncrypted(p: Partial<Pick<Poll, 'ballotMode'>> | null | undefi
 export interface SealDeps {
   context: (pollId: string) => Promise<PollCryptoContext>;
   crypto: () => Promise<Crypto>;
-}
-
-async function loadCrypto(): Promise<Crypto> {
-  const c = await import('@piaojue/shared/crypto');
-  await c.cryptoReady();
-  return c;
 }
 
 export const defaultSealDeps: SealDeps = { context: (id) => cryptoApi.pollCrypto(id), crypto: loadCrypto };

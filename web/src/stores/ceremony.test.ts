@@ -129,6 +129,19 @@ describe('useCeremonyStore', () => {
     expect(crypto.recoverCounts(spec, 1, crypto.combinePartials(2, sums, partials))).toEqual([0, 1]);
   });
 
+  it('a tablet that was already waiting when staff started the ceremony takes its steps', async () => {
+    const server = fakeServer();
+    let started = false;
+    const none = (i: number): CeremonyDeps['api'] => ({ ...server.api(i), ceremony: async () => (started ? server.status() : null) });
+    const tablets = [0, 1, 2].map((i) => tablet(server, i));
+    tablets.forEach((t, i) => t.store.useDeps({ api: none(i + 1) }));
+    for (const t of tablets) await t.store.refresh();
+    expect(tablets[0]!.store.action).toBe('none');
+    started = true;
+    for (let pass = 0; pass < 4; pass++) for (const t of tablets) await t.store.refresh();
+    expect(server.status().status).toBe('complete');
+  });
+
   it('a reload before the answer arrives sends the same commitment again, never a second polynomial', async () => {
     const server = fakeServer();
     const storage = memory();

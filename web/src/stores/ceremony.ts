@@ -15,19 +15,12 @@ import { safeStorage } from '../lib/storage.ts';
 import type { KeyValueStorage } from '../lib/castQueue.ts';
 import { guardianAction, loadGuardian, saveGuardian, type GuardianRecord } from '../lib/guardianVault.ts';
 
-type Crypto = typeof import('@piaojue/shared/crypto');
+import { loadCrypto, type CryptoCore as Crypto } from '../lib/cryptoCore.ts';
 
 export interface CeremonyDeps {
   api: Pick<typeof cryptoApi, 'ceremony' | 'transcript' | 'commit' | 'shares' | 'confirm' | 'decryption' | 'decrypt' | 'pollCrypto'>;
   storage: KeyValueStorage;
   crypto: () => Promise<Crypto>;
-}
-
-/** The crypto core is ~570 kB with its WASM: loaded only on a 监票人's tablet, when needed. */
-export async function loadCrypto(): Promise<Crypto> {
-  const c = await import('@piaojue/shared/crypto');
-  await c.cryptoReady();
-  return c;
 }
 
 /** A failure of this tablet's own, in both languages, shown as an API error would be. */
@@ -69,6 +62,8 @@ export const useCeremonyStore = defineStore('ceremony', () => {
 
   /** The server's answer about the ceremony (GET, or any round's POST). */
   function applyStatus(s: CeremonyStatus | null) {
+    // an error of a step belongs to a running ceremony; a finished or failed one says it all
+    if (s?.status !== 'running' && error.value instanceof ApiError && error.value.code.startsWith('CEREMONY_')) error.value = null;
     status.value = s;
     record.value = s && deputyId.value ? loadGuardian(d().storage, s.id, deputyId.value) : null;
   }
@@ -131,7 +126,7 @@ export const useCeremonyStore = defineStore('ceremony', () => {
   /** Take every step the status calls for, one after the other (single flight). */
   function advance(): Promise<void> {
     if (running) return running;
-    running = (async () => {
+    const run = async () => {
       working.value = true;
       try {
         for (let i = 0; i < 4; i++) {
@@ -143,14 +138,18 @@ export const useCeremonyStore = defineStore('ceremony', () => {
           applyStatus(next);
         }
       } catch (e) {
-        // the round was already taken (an answer lost on the way): the status will show it
-        if (e instanceof ApiError && e.code === 'CEREMONY_ROUND') void refresh(false);
+        // the round was already taken (an answer lost on the way, or a status that was already
+        // old when it arrived), or the ceremony ended meanwhile: the next status shows it
+        if (e instanceof ApiError && (e.code === 'CEREMONY_ROUND' || e.code === 'CEREMONY_NONE')) void refresh(false);
         else error.value = e;
       } finally {
         working.value = false;
-        running = null;
       }
-    })();
+    };
+    // cleared in a later task, after `running` is set, even when run() had nothing to await
+    running = run().finally(() => {
+      running = null;
+    });
     return running;
   }
 
@@ -211,7 +210,8 @@ export const useCeremonyStore = defineStore('ceremony', () => {
     if (!s || !mine || s.status !== 'complete') return false;
     const c = await d().crypto();
     const { commitments } = await transcriptOf(c, s);
-    const got = c.importShareBackup(text, paramsOf(s), commitments);
+    // typed from paper: the printed groups are separated by spaces and lines
+    const got = c.importShareBackup(text.replace(/\s+/g, ''), paramsOf(s), commitments);
     if (!got || got.index !== mine.index) return false;
     keep({ ceremonyId: s.id, deputyId: mine.deputyId, index: got.index, coefficients: null, commitment: null, share: c.scalarToB64(got.share), exported: true });
     return true;

@@ -1,0 +1,170 @@
+/**
+ * A session with encrypted ballots in the browser (issue 18, docs/CRYPTO.md):
+ * - the key ceremony on three 监票人 tablets, threshold 2: each tablet runs its rounds, all show
+ *   the same fingerprint as the public key route; one prints its share backup once, and the same
+ *   监票人 on a fresh tablet restores the share from it (a wrong text is refused);
+ * - deputies vote: two on tablets (正在加密…, then the tracker as 回执/核验码), the rest through
+ *   the API with ballots encrypted here as a tablet would;
+ * - the poll closes to 解密: the hall shows 监票人解密中 k/t; two 监票人 press 解密 on their
+ *   tablets (one of them the restored one); the hall shows the result, equal to the plain count;
+ * - `pnpm verify:poll` passes on the published bulletin and fails on a tampered copy.
+ *
+ * Needs the built web client (`pnpm --filter @piaojue/web build`) and Chromium.
+ * With E2E_SCREENSHOTS=<dir> it saves tablet-ceremony.png, tablet-share-backup.png,
+ * tablet-encrypted-done.png, tablet-decrypt.png and hall-decrypting.png there.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import * as crypto from '../../shared/src/crypto/index.ts';
+import { DEMO_CANDIDATES } from '../../scripts/demo-data.ts';
+import { adoptRules, Client, defaultCycle, key, rosterCsv, type TestApp } from '../helpers/app.ts';
+import { fixList, staffPair } from '../helpers/world.ts';
+import { expectAccessible } from './axe.ts';
+import { startHarness, type Harness } from './harness.ts';
+
+const UI = 30_000;
+const SEATED = 9;
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: UI, interval: 100 });
+const shot = (p: Page, name: string, fullPage = false) =>
+  process.env.E2E_SCREENSHOTS ? p.screenshot({ path: path.join(process.env.E2E_SCREENSHOTS, name), fullPage }) : undefined;
+const TABLET: BrowserContextOptions = { viewport: { width: 1280, height: 800 }, hasTouch: true };
+
+let h: Harness;
+let base: string;
+let browser: Browser;
+let staff: Client;
+let sessionId: string;
+let pollId: string;
+let candidates: { id: string; name: string }[];
+let fingerprint: string;
+let backup: string;
+let printed: string;
+const deputies: { id: string; code: string; client: Client }[] = [];
+const pages = new Map<string, Page>();
+
+async function open(name: string, opts: BrowserContextOptions): Promise<Page> {
+  const ctx = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...opts });
+  ctx.setDefaultTimeout(UI);
+  const page = await ctx.newPage();
+  if (process.env.E2E_DEBUG) {
+    page.on('console', (m) => console.error(`[${name}] ${m.type()}: ${m.text()}`));
+    page.on('pageerror', (e) => console.error(`[${name}] pageerror: ${e.message}`));
+  }
+  pages.set(name, page);
+  return page;
+}
+
+async function tabletOf(name: string, i: number): Promise<Page> {
+  const tablet = await open(name, TABLET);
+  await tablet.goto(`${base}/t/login?code=${deputies[i]!.code}`);
+  await tablet.getByRole('button', { name: '登 录' }).click();
+  await tablet.getByTestId('checkin-status').or(tablet.getByTestId('deputy-done')).first().waitFor();
+  return tablet;
+}
+
+beforeAll(async () => {
+  h = await startHarness({ DB_POOL_SIZE: '10' });
+  ({ base, browser } = h);
+  const t = { app: h.app } as TestApp;
+  staff = (await staffPair(t)).staff;
+  const cycle = await staff.post('/api/cycles', { ...defaultCycle, ballotMode: 'encrypted', chooseN: 3, ballotType: 'approve', minBallots: 3 });
+  expect(cycle.status, JSON.stringify(cycle.body)).toBe(200);
+  for (const c of DEMO_CANDIDATES.slice(0, 5)) await staff.post(`/api/cycles/${cycle.body.id}/candidates`, c);
+  expect((await fixList(staff, cycle.body.id)).status).toBe(200);
+  sessionId = (await staff.post('/api/sessions', { cycleId: cycle.body.id, name: '宿迁市第六届人民代表大会第三次会议' })).body.id;
+  await staff.post(`/api/sessions/${sessionId}/roster`, { fileName: 'roster.csv', contentBase64: Buffer.from(rosterCsv(SEATED)).toString('base64') });
+  const codes = (await staff.post(`/api/sessions/${sessionId}/codes`, {})).body as { deputyId: string; code: string }[];
+  await staff.post(`/api/sessions/${sessionId}/checkin/open`);
+  for (const c of codes) {
+    const client = new Client(h.app);
+    await client.post('/api/auth/deputy-login', { code: c.code });
+    await client.post('/api/deputy/checkin');
+    deputies.push({ id: c.deputyId, code: c.code, client });
+  }
+  // 监票人: deputies 1–3 (the first is the 总监票人)
+  await adoptRules(staff, sessionId, deputies.slice(0, 3).map((d) => d.id));
+});
+
+// each step builds on the one before
+let failed = false;
+beforeEach((ctx) => {
+  if (failed) ctx.skip();
+  ctx.onTestFailed(async () => {
+    failed = true;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'piaojue-e2e-'));
+    for (const [name, page] of pages) await page.screenshot({ path: path.join(dir, `${name}.png`) }).catch(() => undefined);
+    console.error(`e2e screenshots: ${dir}`);
+  });
+});
+
+afterAll(async () => {
+  for (const p of pages.values()) await p.context().close().catch(() => undefined);
+  await h?.close();
+});
+
+describe('encrypted ballots in the browser', () => {
+  it('three 监票人 tablets generate the key (2 of 3) and show the fingerprint the public key route gives', async () => {
+    const tablets = [await tabletOf('g1', 0), await tabletOf('g2', 1), await tabletOf('g3', 2)];
+    const started = await staff.post(`/api/sessions/${sessionId}/ceremony`, { threshold: 2 });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    for (const tablet of tablets) await tablet.getByTestId('ceremony-done').waitFor();
+    const key = await staff.get(`/api/sessions/${sessionId}/ceremony/key`);
+    expect(key.status).toBe(200);
+    fingerprint = key.body.fingerprint;
+    for (const tablet of tablets) expect(await tablet.getByTestId('ceremony-fingerprint').textContent()).toBe(fingerprint);
+    await expectAccessible(tablets[0]!, 'tablet: key ceremony done');
+    await shot(tablets[0]!, 'tablet-ceremony.png');
+    // a deputy who is no 监票人 has no such screen
+    const plain = await tabletOf('deputy4', 3);
+    await plain.getByTestId('checkin-status').waitFor();
+    expect(await plain.getByTestId('guardian-ceremony').count()).toBe(0);
+  });
+
+  it('the share backup prints once; the 监票人 restores it on a fresh tablet, and a wrong text is refused', async () => {
+    const g1 = pages.get('g1')!;
+    await g1.getByTestId('ceremony-print-backup').click();
+    const sheet = g1.getByTestId('share-backup');
+    await sheet.waitFor();
+    backup = (await g1.getByTestId('backup-text').getAttribute('data-backup')) ?? '';
+    expect(backup).toMatch(/^PJSHARE1\.[A-Za-z0-9_-]+\.1\.[A-Za-z0-9_-]{43}\.[0-9a-f]{8}$/);
+    expect(await sheet.locator('svg').count()).toBe(1);
+    // as printed: one part per line in groups of four, which is how a 监票人 types it back
+    printed = (await g1.getByTestId('backup-text').innerText()).trim();
+    expect(printed.replace(/\s+/g, '')).toBe(backup);
+    expect(await sheet.textContent()).toContain(fingerprint);
+    await shot(g1, 'tablet-share-backup.png', true);
+    const pdf = await g1.pdf({ format: 'A4' });
+    expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
+    // the share itself never went to the server
+    const share = backup.split('.')[3]!;
+    expect(JSON.stringify((await staff.get(`/api/sessions/${sessionId}/ceremony/transcript`)).body)).not.toContain(share);
+
+    // offered once: back on the home screen, and after a reload, it is gone; the share stays
+    await g1.goto(`${base}/t`);
+    await g1.getByTestId('ceremony-backup-done').waitFor();
+    await g1.goto(`${base}/t/share-backup`);
+    await g1.getByTestId('backup-none').waitFor();
+    await g1.goto(`${base}/t`);
+    await g1.getByTestId('ceremony-done').waitFor();
+    expect(await g1.getByTestId('ceremony-print-backup').count()).toBe(0);
+
+    // 监票人 1's tablet is lost: a new one holds nothing until the backup is typed in
+    await g1.context().close();
+    pages.delete('g1');
+    const fresh = await tabletOf('g1-new', 0);
+    await fresh.getByTestId('ceremony-restore').waitFor();
+    const input = fresh.getByTestId('ceremony-restore-input');
+    await input.fill(backup.slice(0, -1) + (backup.endsWith('0') ? '1' : '0'));
+    await fresh.getByTestId('ceremony-restore-btn').click();
+    await poll(() => fresh.getByTestId('ceremony-restore').textContent()).toContain('备份无效');
+    await input.fill(printed);
+    await fresh.getByTestId('ceremony-restore-btn').click();
+    await fresh.getByTestId('ceremony-backup-done').waitFor();
+    expect(await fresh.getByTestId('ceremony-restore').count()).toBe(0);
+  });
+});
