@@ -13,19 +13,17 @@
  * With E2E_SCREENSHOTS=<dir> it saves tablet-ceremony.png, tablet-share-backup.png,
  * tablet-encrypted-done.png, tablet-decrypt.png and hall-decrypting.png there.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import * as crypto from '../../shared/src/crypto/index.ts';
 import { DEMO_CANDIDATES } from '../../scripts/demo-data.ts';
 import { adoptRules, Client, defaultCycle, key, rosterCsv, type TestApp } from '../helpers/app.ts';
 import { fixList, staffPair } from '../helpers/world.ts';
 import { expectAccessible } from './axe.ts';
 import { startHarness, type Harness } from './harness.ts';
+import { encryptFor } from '../helpers/encrypted.ts';
 
 const UI = 30_000;
 const SEATED = 9;
@@ -44,6 +42,7 @@ let candidates: { id: string; name: string }[];
 let fingerprint: string;
 let backup: string;
 let printed: string;
+let expected: { for: number; against: number }[];
 const deputies: { id: string; code: string; client: Client }[] = [];
 const pages = new Map<string, Page>();
 
@@ -59,11 +58,17 @@ async function open(name: string, opts: BrowserContextOptions): Promise<Page> {
   return page;
 }
 
+/** A ballot encrypted in this process exactly as a tablet encrypts it. */
+async function encrypted(client: Client, body: Parameters<typeof encryptFor>[2]) {
+  return (await encryptFor(client, pollId, body)).json;
+}
+
 async function tabletOf(name: string, i: number): Promise<Page> {
   const tablet = await open(name, TABLET);
   await tablet.goto(`${base}/t/login?code=${deputies[i]!.code}`);
   await tablet.getByRole('button', { name: '登 录' }).click();
-  await tablet.getByTestId('checkin-status').or(tablet.getByTestId('deputy-done')).first().waitFor();
+  // home, done, or straight into the ballot of an open poll
+  await tablet.getByTestId('checkin-status').or(tablet.getByTestId('deputy-done')).or(tablet.getByRole('radiogroup')).first().waitFor();
   return tablet;
 }
 
@@ -166,5 +171,90 @@ describe('encrypted ballots in the browser', () => {
     await fresh.getByTestId('ceremony-restore-btn').click();
     await fresh.getByTestId('ceremony-backup-done').waitFor();
     expect(await fresh.getByTestId('ceremony-restore').count()).toBe(0);
+  });
+
+  it('deputies vote: on tablets the ballot is encrypted and the tracker shown as 回执/核验码; the rest through the API', async () => {
+    const created = await staff.post(`/api/sessions/${sessionId}/polls`, {});
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    expect(created.body.ballotMode).toBe('encrypted');
+    pollId = created.body.id;
+    candidates = created.body.candidates;
+    expect((await staff.post(`/api/polls/${pollId}/open`, {})).status).toBe(200);
+
+    const ballots: Record<string, 'for' | 'against' | 'abstain'>[] = [];
+    const onTablet = async (page: Page, marks: Record<number, '赞成' | '反对'>) => {
+      for (const [i, m] of Object.entries(marks)) await page.getByRole('radiogroup', { name: candidates[Number(i)]!.name }).getByRole('radio', { name: m }).click();
+      await page.getByRole('button', { name: /核对表决票/ }).click();
+      await page.getByRole('button', { name: '确认投票' }).click();
+      await page.getByTestId('deputy-done').waitFor();
+      ballots.push(Object.fromEntries(candidates.map((c, i) => [c.id, marks[i] === '赞成' ? 'for' : marks[i] === '反对' ? 'against' : 'abstain'])));
+    };
+    const d4 = pages.get('deputy4')!;
+    await onTablet(d4, { 0: '赞成', 1: '赞成', 3: '反对' });
+    const d5 = await tabletOf('deputy5', 4);
+    await onTablet(d5, { 1: '赞成', 2: '赞成', 4: '赞成' });
+
+    const receipt = d4.getByTestId('receipt');
+    expect(await receipt.getAttribute('aria-label')).toMatch(/^([0-9A-F]{4}-){4}[0-9A-F]{4}$/);
+    expect(await d4.getByTestId('deputy-done').textContent()).toContain('回执/核验码');
+    expect(await d4.getByTestId('tracker-note').textContent()).toContain('证明您的表决票已计入');
+    expect(await d4.getByTestId('tracker-note').textContent()).toContain('不显示您的选择');
+    await expectAccessible(d4, 'tablet: encrypted ballot cast');
+    await shot(d4, 'tablet-encrypted-done.png');
+
+    // the other seven through the API, encrypted as a tablet does
+    for (const i of [0, 1, 2, 5, 6, 7, 8]) {
+      const marks = Object.fromEntries(candidates.map((c, j): [string, 'for' | 'against' | 'abstain'] => [c.id, (i + j) % 3 === 0 ? 'for' : (i + j) % 3 === 1 && j < 3 ? 'against' : 'abstain']));
+      // at most 3 赞成
+      let n = 0;
+      for (const id of Object.keys(marks)) if (marks[id] === 'for' && ++n > 3) marks[id] = 'abstain';
+      const cast = await deputies[i]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted: await encrypted(deputies[i]!.client, { type: 'approve', marks }) } });
+      expect(cast.status, JSON.stringify(cast.body)).toBe(200);
+      ballots.push(marks);
+    }
+    expected = candidates.map((c) => ({
+      for: ballots.filter((b) => b[c.id] === 'for').length,
+      against: ballots.filter((b) => b[c.id] === 'against').length,
+    }));
+    // the server stored ciphertext only: no ballot body anywhere in the poll's answers
+    expect(JSON.stringify((await staff.get(`/api/polls/${pollId}`)).body)).not.toContain('"marks"');
+  });
+
+  it('the poll closes to 解密: the hall shows 监票人解密中 k/t, two 监票人 decrypt on their tablets, the hall shows the result', async () => {
+    const closed = await staff.post(`/api/polls/${pollId}/close`);
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    expect(closed.body.status).toBe('decrypting');
+    const displayKey = (await staff.get(`/api/sessions/${sessionId}/display-link`)).body.key as string;
+    const hall = await open('hall', { viewport: { width: 1920, height: 1080 } });
+    await hall.goto(`${base}/hall/${sessionId}?key=${displayKey}`);
+    await hall.getByTestId('hall-decrypting').waitFor();
+    await poll(async () => (await hall.getByTestId('hall-decrypt-progress').textContent())?.replace(/\s+/g, '')).toBe('0/2');
+    expect(await hall.getByTestId('hall-fingerprint').textContent()).toContain(fingerprint);
+
+    // the restored tablet of 监票人 1 decrypts first
+    const g1 = pages.get('g1-new')!;
+    await g1.getByTestId('guardian-decrypt').waitFor();
+    await g1.getByTestId('decrypt-btn').click();
+    await g1.getByTestId('decrypt-done').waitFor();
+    await poll(async () => (await hall.getByTestId('hall-decrypt-progress').textContent())?.replace(/\s+/g, '')).toBe('1/2');
+    await expectAccessible(hall, 'hall: scrutineers decrypting (1920×1080)');
+    await shot(hall, 'hall-decrypting.png');
+
+    const g2 = pages.get('g2')!;
+    await poll(() => g2.getByTestId('decrypt-progress').textContent()).toContain('1/2');
+    await expectAccessible(g2, 'tablet: 解密');
+    await shot(g2, 'tablet-decrypt.png');
+    await g2.getByTestId('decrypt-btn').click();
+
+    await hall.getByTestId('hall-provisional').waitFor();
+    const p = (await staff.get(`/api/polls/${pollId}`)).body;
+    expect(p.status).toBe('closed');
+    for (const [i, c] of candidates.entries()) {
+      const row = p.result.rows.find((r: { candidateId: string }) => r.candidateId === c.id);
+      expect({ for: row.for, against: row.against }, c.name).toEqual(expected[i]);
+    }
+    expect(await hall.getByTestId('result-row').count()).toBe(candidates.length);
+    // the third 监票人 is not needed: once the count is out, their tablet no longer asks
+    await poll(() => pages.get('g3')!.getByTestId('decrypt-btn').count()).toBe(0);
   });
 });

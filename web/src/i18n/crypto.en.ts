@@ -57,7 +57,7 @@ const cryptoEn: typeof cryptoZhCN = {
       encryptingNote: 'Your choice is encrypted on this tablet; the server receives ciphertext only.',
       encrypted: 'Encrypted ballot',
       trackerTitle: 'Receipt / tracker',
-      trackerNote: 'After the count every encrypted ballot’s tracker is published, so you can check that yours is included. The tracker proves inclusion; it does not show your choice.',
+      trackerNote: 'The tracker proves your ballot is included (all trackers are published after the count); it does not show your choice.',
       verificationFailed: 'Your ballot failed verification and was not counted',
       verificationNote: 'Tell the staff at once and vote again as they direct.',
       contextError: 'The poll’s encryption key could not be fetched; please retry.',

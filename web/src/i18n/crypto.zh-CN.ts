@@ -56,7 +56,7 @@ const cryptoZhCN = {
       encryptingNote: '您的选择正在本平板上加密，服务器只收到密文。',
       encrypted: '加密表决',
       trackerTitle: '回执/核验码',
-      trackerNote: '计票后公布全部加密表决票的核验码，您可核对本码已计入。核验码证明您的表决票已计入，不显示您的选择。',
+      trackerNote: '核验码证明您的表决票已计入（计票后公布全部核验码），不显示您的选择。',
       verificationFailed: '您的表决票未通过验证，未被计入',
       verificationNote: '请立即告知工作人员，并按其指引重新表决。',
       contextError: '无法取得本次表决的加密公钥，请稍后重试。',
