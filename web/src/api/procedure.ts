@@ -1,4 +1,16 @@
-import type { AdoptVotingRulesBody, Counter, DeputyScrutiny, DraftVotingRulesBody, Poll, ScrutinyList, SessionKey, SetScrutinyBody, VotingRules } from '@piaojue/shared';
+import type {
+  AdoptVotingRulesBody,
+  Counter,
+  DeputyScrutiny,
+  DraftVotingRulesBody,
+  Poll,
+  PresidiumDecisionBody,
+  PresidiumMembers,
+  ScrutinyList,
+  SessionKey,
+  SetScrutinyBody,
+  VotingRules,
+} from '@piaojue/shared';
 import { http, request } from './client.ts';
 
 const enc = encodeURIComponent;
@@ -15,4 +27,8 @@ export const procedureApi = {
   /** The 监票人's joint public key, once their key ceremony is complete (404 before). */
   sessionKey: (sessionId: string) => http.get<SessionKey>(`/api/sessions/${enc(sessionId)}/ceremony/key`),
   confirmCount: (pollId: string) => http.post<Poll>(`/api/polls/${enc(pollId)}/confirm`),
+  /** The 主席团 members who may sign a decision. */
+  presidiumMembers: () => http.get<PresidiumMembers>('/api/presidium/members'),
+  /** Records a 主席团 meeting's decision on a counted poll (certify, return, decide a tie). */
+  presidiumDecision: (pollId: string, body: PresidiumDecisionBody) => http.post<Poll>(`/api/polls/${enc(pollId)}/presidium-decisions`, body),
 };

@@ -37,3 +37,10 @@ export function groupTracker(s: string, size = 4): string {
   for (let i = 0; i < clean.length; i += size) parts.push(clean.slice(i, i + size));
   return parts.join(' ');
 }
+
+/** A calendar day (2027-01-15) as people read it: 2027年1月15日 / January 15, 2027; no time zone shift. */
+export function formatPlainDate(day: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return day;
+  return new Intl.DateTimeFormat(currentLocale(), { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!)));
+}

@@ -59,7 +59,7 @@ export function announcementPdf(a: Announcement): Promise<Buffer> {
       // Keep a project's name with its details.
       if (doc.y + 60 > doc.page.height - doc.page.margins.bottom) doc.addPage();
       doc.font('song-bold').fontSize(15).text(`${c.rank}. ${c.name}`, left + 30, doc.y, { width: width - 30, lineGap: 4 });
-      doc.font('song').fontSize(12).fillColor('#333').text(`责任单位：${c.department || '—'}${invest}${c.deadline ? `，完成时限：${c.deadline}` : ''}${c.viaRunoff ? '（经再次投票确定）' : ''}`, left + 52, doc.y, { width: width - 52, lineGap: 3 });
+      doc.font('song').fontSize(12).fillColor('#333').text(`责任单位：${c.department || '—'}${invest}${c.deadline ? `，完成时限：${c.deadline}` : ''}${c.viaRunoff ? '（经再次投票确定）' : ''}${c.viaPresidium ? '（经大会主席团决定）' : ''}`, left + 52, doc.y, { width: width - 52, lineGap: 3 });
       doc.fillColor('black').moveDown(0.3);
     }
   }
@@ -82,6 +82,9 @@ export function announcementPdf(a: Announcement): Promise<Buffer> {
       `应选数量 ${a.rules.chooseN} 个，候选项目 ${a.rules.candidateCount} 个${a.rules.freezeDecision ? `（${a.rules.freezeDecision}确定）` : ''}`,
       a.scrutineers.length ? `监票人：${a.scrutineers.join('、')}` : '',
       a.certifiedBy.length ? `主席团确认：${a.certifiedBy.join('、')}` : '',
+      ...(a.presidiumDecisions ?? []).map(
+        (d) => `${d.kind === 'tie' ? '主席团决定并列项目' : '主席团确认决定'}：${d.meeting}（${d.decidedOn}）${d.kind === 'tie' ? `决定${d.chosen.join('、')}入选` : '决定确认'}；签署：${d.signers.join('、')}`,
+      ),
       `候选清单校验值：${a.rules.listHash}`,
       a.auditAnchor ? `审计日志锚点：第 ${a.auditAnchor.seq} 条 ${a.auditAnchor.hash}` : '',
     ].filter(Boolean);

@@ -7,6 +7,7 @@ import { i18n, setLocale } from '../../i18n/index.ts';
 
 // The panel only renders here: every download link is a placeholder and no request is made.
 vi.mock('../../api/index.ts', () => ({ api: {}, downloads: new Proxy({}, { get: () => () => '#' }) }));
+vi.mock('../../api/procedure.ts', () => ({ procedureApi: { presidiumMembers: async () => [] } }));
 const { default: PollPanel } = await import('./PollPanel.vue');
 
 const USERS = ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000003'];
