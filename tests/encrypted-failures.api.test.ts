@@ -10,7 +10,7 @@ import { digest, scalarAdd, scalarRandom, scalarSub, scalarZero, type Scalar } f
 import { proveRange } from '../shared/src/crypto/proofs.ts';
 import { Client, createTestApp, key, type TestApp } from './helpers/app.ts';
 import { INJECTED_ORIGIN, wsClient } from './helpers/socket.ts';
-import { castEncrypted, decryptAs, encryptFor, expectErrorBody, hall, openPoll, rowOf, staffPair, tabletContext, type Hall } from './helpers/world.ts';
+import { castEncrypted, decryptAs, encryptFor, expectErrorBody, hall, openPoll, rowOf, staffPair, tabletContext, withPg, type Hall } from './helpers/world.ts';
 
 /**
  * When encrypted polls fail (issue 18, "When it fails"), each on the real app and database: a
@@ -203,16 +203,26 @@ describe('tablets', () => {
     const mine = (await encryptFor(h.deputies[6]!.client, pollId, { type: 'approve', marks: { [a]: 'against' } })).ballot;
     const lifted = await h.deputies[6]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted: encryptedBallotToJson({ slots: mine.slots, proofs: donor.proofs }) } });
     expect(lifted.status).toBe(200);
+    // 32 well-spelt bytes that are no group element: the shape is checked before the answer, the elements after
+    const notAPoint = Buffer.alloc(32, 1).toString('base64url');
+    const honestJson = (await encryptFor(h.deputies[7]!.client, pollId, { type: 'approve', marks: {} })).json;
+    const bent = { ...honestJson, slots: [[notAPoint, honestJson.slots[0]![1]], ...honestJson.slots.slice(1)] };
+    expect((await h.deputies[7]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted: bent } })).status).toBe(200);
 
     await t.app.services.casts.verified(pollId);
     const turnout = (await staff.get(`/api/polls/${pollId}/turnout`)).body;
-    expect(turnout).toMatchObject({ voted: 7, rejected: 4 });
+    expect(turnout).toMatchObject({ voted: 8, rejected: 5 });
+    // each with its reason: the statement whose proof failed, or an element that is none
+    const reasons = await withPg(t.url, async (db) => (await db.query(`select reject_reason from poll_box where poll_id = $1 and proof_status = 'rejected' order by 1`, [pollId])).rows.map((r) => r.reject_reason));
+    expect(reasons).toHaveLength(5);
+    expect(reasons).toContain('format');
+    for (const r of reasons) expect(r).toMatch(/^(format|proof:\d+)$/);
     // the console's topic carries the count, no names
     const console = wsClient(t.app, staff.cookie, { origin: INJECTED_ORIGIN });
     await console.opened;
     console.send({ type: 'subscribe', topic: `staff:${h.sessionId}` });
     const snap = await console.waitFor((m) => m.type === 'snapshot');
-    expect(snap.data.state.turnout.rejected).toBe(4);
+    expect(snap.data.state.turnout.rejected).toBe(5);
     socket.close();
     console.close();
 
@@ -220,7 +230,7 @@ describe('tablets', () => {
     expect(closed.body.status).toBe('decrypting');
     for (const g of h.ceremony!.guardians.slice(0, 2)) await decryptAs(g, pollId);
     const result = (await staff.get(`/api/polls/${pollId}`)).body.result;
-    expect(result.record).toMatchObject({ issued: 8, returned: 7, valid: 3, invalid: 4, notVoted: 1 });
-    expect(result.rows).toEqual(plainTally(h, honest, 8, 4).rows);
+    expect(result.record).toMatchObject({ issued: 8, returned: 8, valid: 3, invalid: 5, notVoted: 0 });
+    expect(result.rows).toEqual(plainTally(h, honest, 8, 5).rows);
   });
 });
