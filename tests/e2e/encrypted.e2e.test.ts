@@ -11,7 +11,7 @@
  *
  * Needs the built web client (`pnpm --filter @piaojue/web build`) and Chromium.
  * With E2E_SCREENSHOTS=<dir> it saves tablet-ceremony.png, tablet-share-backup.png,
- * tablet-encrypted-done.png, tablet-decrypt.png and hall-decrypting.png there.
+ * tablet-encrypted-done.png, tablet-decrypt.png, hall-decrypting.png and console-ceremony.png there.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -124,6 +124,17 @@ describe('encrypted ballots in the browser', () => {
     for (const tablet of tablets) expect(await tablet.getByTestId('ceremony-fingerprint').textContent()).toBe(fingerprint);
     await expectAccessible(tablets[0]!, 'tablet: key ceremony done');
     await shot(tablets[0]!, 'tablet-ceremony.png');
+    // the console's panel: complete, every 监票人 through the three rounds, the same fingerprint
+    const console = await open('console', { viewport: { width: 1440, height: 900 } });
+    await console.context().request.post(`${base}/api/auth/login`, { data: { username: 'staff1', password: 'a long enough password' }, headers: { 'x-piaojue-csrf': '1' } });
+    await console.goto(`${base}/console/sessions/${sessionId}?tab=procedure`);
+    const panel = console.getByTestId('ceremony-panel');
+    await panel.scrollIntoViewIfNeeded();
+    await poll(() => console.getByTestId('ceremony-status').textContent()).toBe('已完成');
+    expect(await console.getByTestId('console-fingerprint').textContent()).toBe(fingerprint);
+    expect(await panel.locator('td.tick').allTextContents()).toEqual(Array(9).fill('✓'));
+    await expectAccessible(console, 'console: key ceremony complete');
+    await shot(console, 'console-ceremony.png');
     // a deputy who is no 监票人 has no such screen
     const plain = await tabletOf('deputy4', 3);
     await plain.getByTestId('checkin-status').waitFor();
