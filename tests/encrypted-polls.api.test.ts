@@ -153,4 +153,36 @@ describe('encrypted polls', () => {
     expect(poll.result.paper.electronic).toMatchObject({ issued: 5, returned: 3 });
     expect(poll.result.paper.paper).toMatchObject({ issued: 1, returned: 1 });
   });
+
+  it('a satisfaction rating and a run-off are encrypted too, as their session is', async () => {
+    const h = await hall(t, staff, { encrypted: true, deputies: 5, candidates: 3, cycle: { chooseN: 1, ballotType: 'approve', tieRule: 'runoff' } });
+    const [a, b, c] = h.candidateIds as [string, string, string];
+    // a tie for the one place between a and b: a run-off among them
+    const pollId = await openPoll(staff, h.sessionId);
+    for (const [i, id] of [a, b, c, a, b].entries()) await castEncrypted(h.deputies[i]!.client, pollId, { type: 'approve', marks: { [id]: 'for' } });
+    await staff.post(`/api/polls/${pollId}/close`);
+    for (const g of h.ceremony!.guardians.slice(0, 2)) await decryptAs(g, pollId);
+    const voted = (await staff.get(`/api/polls/${pollId}`)).body;
+    expect(voted.result.tie).toMatchObject({ candidateIds: [a, b], places: 1 });
+    const runoff = await staff.post(`/api/polls/${pollId}/runoff`);
+    expect(runoff.body).toMatchObject({ ballotMode: 'encrypted', kind: 'runoff' });
+    expect((await staff.post(`/api/polls/${runoff.body.id}/open`, {})).status).toBe(200);
+    for (const [i, id] of [a, a, b].entries()) await castEncrypted(h.deputies[i]!.client, runoff.body.id, { type: 'approve', marks: { [id]: 'for' } });
+    await staff.post(`/api/polls/${runoff.body.id}/close`);
+    for (const g of h.ceremony!.guardians.slice(1, 3)) await decryptAs(g, runoff.body.id);
+    expect((await staff.get(`/api/polls/${runoff.body.id}`)).body.result.chosen).toEqual([a]);
+
+    const rating = await staff.post(`/api/sessions/${h.sessionId}/rating-polls`, { title: '满意度测评', candidateIds: [a, c], allowAbstain: true, ratingBase: 'raters' });
+    expect(rating.status, JSON.stringify(rating.body)).toBe(200);
+    expect(rating.body.ballotMode).toBe('encrypted');
+    expect((await staff.post(`/api/polls/${rating.body.id}/open`, {})).status).toBe(200);
+    const marks = [{ [a]: 'satisfied', [c]: 'basic' }, { [a]: 'satisfied', [c]: 'unsatisfied' }, { [a]: 'basic' }, { [c]: 'satisfied' }];
+    for (const [i, m] of marks.entries()) await castEncrypted(h.deputies[i]!.client, rating.body.id, { type: 'rating', marks: m } as never);
+    await staff.post(`/api/polls/${rating.body.id}/close`);
+    for (const g of h.ceremony!.guardians.slice(0, 2)) await decryptAs(g, rating.body.id);
+    const rated = (await staff.get(`/api/polls/${rating.body.id}`)).body;
+    expect(rated.status).toBe('closed');
+    expect(rated.rating.rows.find((r: { candidateId: string }) => r.candidateId === a)).toMatchObject({ satisfied: 2, basic: 1, unsatisfied: 0, abstain: 1 });
+    expect(rated.rating.rows.find((r: { candidateId: string }) => r.candidateId === c)).toMatchObject({ satisfied: 1, basic: 1, unsatisfied: 1, abstain: 1 });
+  });
 });

@@ -1,0 +1,36 @@
+import { cryptoReady, encryptBallot, encryptedBallotToJson } from '@piaojue/shared/crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { pollContext, runCeremony } from '../../../shared/src/crypto/testkit.ts';
+import { InProcessProofChecker } from './proof-checker.ts';
+
+beforeAll(async () => {
+  await cryptoReady();
+});
+
+describe('InProcessProofChecker', () => {
+  it('answers null for a valid ballot, the failing statement for a bad one, −1 for garbage; idle(poll) waits for that poll only', async () => {
+    const run = runCeremony(3, 2);
+    const spec = (pollId: string) => ({ pollId, kind: 'choose' as const, candidates: 3, places: 1, allowAbstain: true, maxBallots: 10 });
+    const a = pollContext(run, spec('a'));
+    const b = pollContext(run, spec('b'));
+    const good = encryptedBallotToJson(encryptBallot(a, { type: 'choose', selected: [2] }));
+    const other = encryptedBallotToJson(encryptBallot(a, { type: 'choose', selected: [] }));
+    const checker = new InProcessProofChecker();
+    const order: string[] = [];
+    const results = [
+      checker.check('a', a, good).then((r) => (order.push('a1'), r)),
+      // proofs of one ballot over the ciphertexts of another: the first statement fails
+      checker.check('a', a, { slots: good.slots, proofs: other.proofs }).then((r) => (order.push('a2'), r)),
+      checker.check('b', b, { slots: [['x', 'y']], proofs: [] }).then((r) => (order.push('b1'), r)),
+      // a ballot of poll a checked against poll b: bound to its poll
+      checker.check('b', b, good).then((r) => (order.push('b2'), r)),
+    ];
+    await checker.idle('a');
+    expect(order).toEqual(expect.arrayContaining(['a1', 'a2']));
+    await checker.idle();
+    expect(await Promise.all(results)).toEqual([null, 0, -1, 0]);
+    // idle with nothing queued answers at once
+    await checker.idle('nothing');
+    await checker.close();
+  });
+});
