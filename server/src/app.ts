@@ -23,7 +23,7 @@ import { UnitsService } from './modules/units/units.service.ts';
 import { CyclesService } from './modules/cycles/cycles.service.ts';
 import { cyclesRoutes } from './modules/cycles/cycles.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
-import { InProcessProofChecker } from './lib/proof-checker.ts';
+import { ProofPool } from './lib/proof-pool.ts';
 import { CastService } from './modules/polls/cast.service.ts';
 import { DecryptionService } from './modules/polls/decryption.service.ts';
 import { PollViewsService } from './modules/polls/poll-views.service.ts';
@@ -147,7 +147,13 @@ export async function buildApp(opts: BuildOptions) {
   const cycles = new CyclesService(db);
   const sessions = new SessionsService(db, config, loginCodes);
   const dualControl = new DualControlService(db);
-  const casts = new CastService(db, turnoutNotifier, new InProcessProofChecker(), app.log);
+  // Encrypted ballots' proofs are checked in worker threads (docs/CRYPTO.md §"Cost"). A listening
+  // server starts them at boot, not in the first storm of casts; an app only injected into (the
+  // tests) starts them at its first encrypted ballot.
+  const proofs = new ProofPool({ size: config.PROOF_WORKERS, nice: config.PROOF_WORKERS_NICE, log: (m) => app.log.error(m) });
+  app.addHook('onListen', async () => proofs.start());
+  app.addHook('onClose', () => proofs.close());
+  const casts = new CastService(db, turnoutNotifier, proofs, app.log);
   const decryption = new DecryptionService(db, casts);
   const polls = new PollsService(db, app.log, decryption);
   const pollViews = new PollViewsService(db);

@@ -4,11 +4,10 @@
  * accepted ballot to a ProofChecker and records the verdict when it comes. Only verified
  * ballots are summed; the close waits for idle(pollId).
  *
- * This is the seam for where the checks run: InProcessProofChecker below works through its
- * queue on the main thread, one ballot at a time, yielding to the event loop between ballots so
- * that casts are still answered; a worker_threads pool can implement the same interface.
+ * This is the seam for where the checks run: the server's is ProofPool (proof-pool.ts), worker
+ * threads that each run checkBallot below, with the main thread as its fallback.
  */
-import { cryptoReady, firstInvalidProof, parseEncryptedBallot, type EncryptedBallotJson, type PollContext } from '@piaojue/shared/crypto';
+import { firstInvalidProof, parseEncryptedBallot, type EncryptedBallotJson, type PollContext } from '@piaojue/shared/crypto';
 
 export interface ProofChecker {
   /**
@@ -24,80 +23,8 @@ export interface ProofChecker {
   close?(): Promise<void>;
 }
 
-interface Job {
-  key: string;
-  ctx: PollContext;
-  json: EncryptedBallotJson;
-  resolve(result: number | null): void;
-  reject(err: unknown): void;
-}
-
 /** One check, as any implementation does it (a worker runs the same function). */
 export function checkBallot(ctx: PollContext, json: EncryptedBallotJson): number | null {
   const parsed = parseEncryptedBallot(json);
   return parsed.ok ? firstInvalidProof(ctx, parsed.ballot) : -1;
-}
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** Checks on the main thread, in arrival order, one ballot per turn of the event loop. */
-export class InProcessProofChecker implements ProofChecker {
-  private readonly queue: Job[] = [];
-  private readonly pending = new Map<string, number>();
-  private readonly waiters: { key: string | undefined; resolve(): void }[] = [];
-  private running = false;
-
-  check(ctxKey: string, ctx: PollContext, ballotJson: EncryptedBallotJson): Promise<number | null> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ key: ctxKey, ctx, json: ballotJson, resolve, reject });
-      this.pending.set(ctxKey, (this.pending.get(ctxKey) ?? 0) + 1);
-      if (!this.running) void this.drain();
-    });
-  }
-
-  idle(pollId?: string): Promise<void> {
-    if (this.isIdle(pollId)) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ key: pollId, resolve }));
-  }
-
-  async close(): Promise<void> {
-    await this.idle();
-  }
-
-  private isIdle(key: string | undefined): boolean {
-    return key === undefined ? this.queue.length === 0 && !this.running : (this.pending.get(key) ?? 0) === 0;
-  }
-
-  private async drain(): Promise<void> {
-    this.running = true;
-    try {
-      await cryptoReady();
-      while (this.queue.length > 0) {
-        await nextTurn();
-        const job = this.queue.shift()!;
-        try {
-          job.resolve(checkBallot(job.ctx, job.json));
-        } catch (err) {
-          job.reject(err);
-        }
-        const left = (this.pending.get(job.key) ?? 1) - 1;
-        if (left === 0) this.pending.delete(job.key);
-        else this.pending.set(job.key, left);
-        this.wake();
-      }
-    } finally {
-      this.running = false;
-      this.wake();
-    }
-  }
-
-  private wake() {
-    for (let i = this.waiters.length - 1; i >= 0; i--) {
-      const w = this.waiters[i]!;
-      if (this.isIdle(w.key)) {
-        this.waiters.splice(i, 1);
-        w.resolve();
-      }
-    }
-  }
 }
