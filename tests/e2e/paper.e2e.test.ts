@@ -231,6 +231,12 @@ describe('a whole poll on paper: no deputy votes on a tablet', () => {
     await login(con, 'staff1');
     await con.goto(`${base}/console/sessions/${v.sessionId}`);
     await con.getByTestId('paper-whole').check();
+    // the 主席团 issued two 公告 of this session outside the system: staff enter this one's number
+    expect(await con.getByTestId('notice-number-value').textContent()).toContain('下一个为第1号');
+    await con.getByTestId('notice-number-input').fill('3');
+    await con.getByTestId('notice-number-enter').click();
+    await poll(() => con.getByTestId('notice-number-value').textContent()).toContain('已录入第3号');
+    await shot(con, 'console-notice-number.png');
     await poll(() => con.getByTestId('paper-panel').textContent()).toContain('整场纸质');
     await con.getByRole('button', { name: /开始投票/ }).click();
     await confirmDialog(con);
@@ -292,8 +298,9 @@ describe('a whole poll on paper: no deputy votes on a tablet', () => {
     expect(text).toContain('发出6张，收回6张，有效5张，无效1张');
     expect(text).toContain('全部采用纸质表决票，无效票中');
     expect(text).not.toContain('其中电子表决');
-    // the 公告 of this session's first certified poll
-    expect(await doc.getByTestId('announcement-number').textContent()).toBe('（第1号）');
+    // the number entered, given at certification
+    expect(await doc.getByTestId('announcement-number').textContent()).toBe('（第3号）');
+    await poll(() => con.getByTestId('notice-number-value').textContent()).toContain('第3号（主席团确认结果时编定');
     for (const x of [con, p1, chief, doc]) await x.context().close();
   });
 });

@@ -72,7 +72,7 @@ describe('PollPanel — the sign-off buttons follow the rule the server applies'
         fc.constantFrom(...USERS),
         (k, needed, signoffs, userId) => {
           const poll = closedPoll(k, needed, signoffs);
-          const w = mount(PollPanel, { props: { poll, turnout: null, canRun: false, canCertify: true, userId }, global: { plugins: [i18n], stubs: { RouterLink: true } } });
+          const w = mount(PollPanel, { props: { poll, turnout: null, canRun: false, canCertify: true, userId }, global: { plugins: [i18n], stubs: { RouterLink: true, NoticeNumberPanel: true } } });
           const verdict = signoffVerdict(poll.certification, signoffs, { userId }, 'certify');
           const button = w.find('[data-testid=poll-certify]');
           expect(button.exists()).toBe(verdict.ok || verdict.code !== 'ALREADY_SIGNED');
