@@ -42,6 +42,7 @@ import { proposalsRoutes } from './modules/proposals/proposals.routes.ts';
 import { SimilarityService } from './modules/proposals/similarity/similarity.service.ts';
 import { similarityRoutes } from './modules/proposals/similarity/similarity.routes.ts';
 import { ArchiveService } from './modules/results/archive.service.ts';
+import { BulletinService } from './modules/results/bulletin.service.ts';
 import { CountSheetService } from './modules/results/count-sheet.service.ts';
 import { countSheetRoutes } from './modules/results/count-sheet.routes.ts';
 import { NoticeNumbersService } from './modules/results/notice-numbers.service.ts';
@@ -93,6 +94,7 @@ export interface Services {
   countSheets: CountSheetService;
   archive: ArchiveService;
   noticeNumbers: NoticeNumbersService;
+  bulletin: BulletinService;
   tracking: TrackingService;
   trackingReports: TrackingReportsService;
   rectification: RectificationService;
@@ -170,7 +172,7 @@ export async function buildApp(opts: BuildOptions) {
   const similarity = new SimilarityService(db);
   if (opts.listen !== false) await similarity.seedLexicon();
   const hub = createHub({ db, auth, sessions, pollViews, casts }, app.log);
-  const services: Services = { config, db, auth, users: new UsersAdminService(db), units: new UnitsService(db), cycles, sessions, dualControl, polls, casts, decryption, pollViews, scrutiny, presidium: new PresidiumService(db), votingRules, paper, ceremony: new CeremonyService(db), results, countSheets: new CountSheetService(db, scrutiny), archive: new ArchiveService(db), noticeNumbers: new NoticeNumbersService(db), tracking, trackingReports, rectification, supervision, summary, proposals, similarity, hub };
+  const services: Services = { config, db, auth, users: new UsersAdminService(db), units: new UnitsService(db), cycles, sessions, dualControl, polls, casts, decryption, pollViews, scrutiny, presidium: new PresidiumService(db), votingRules, paper, ceremony: new CeremonyService(db), results, countSheets: new CountSheetService(db, scrutiny), archive: new ArchiveService(db), bulletin: new BulletinService(db), noticeNumbers: new NoticeNumbersService(db), tracking, trackingReports, rectification, supervision, summary, proposals, similarity, hub };
 
   await app.register(errorsPlugin);
   await app.register(securityHeadersPlugin, { hsts: config.COOKIE_SECURE });

@@ -117,6 +117,8 @@ export const ERRORS = {
   DECRYPTION_NOT_YOURS: [403, '只能提交本人的解密份额，不能代他人提交', 'You can submit only your own decryption share, never another scrutineer’s'],
   DECRYPTION_DONE: [409, '您的解密份额已提交', 'Your decryption share is already in'],
   DECRYPTION_BAD_PROOF: [400, '监票人的解密份额未通过验证，未被接受', 'The scrutineer’s decryption share does not verify and was not accepted'],
+  BULLETIN_NOT_PUBLIC: [403, '公开核验数据在表决结果经主席团确认后公布', 'The verification data is published once the presidium has certified the result'],
+  NO_BULLETIN: [404, '本次表决为明文表决，没有加密表决的公开核验数据', 'This poll used plain ballots; it has no encrypted-ballot verification data'],
   COUNTER_CANNOT_SIGN: [403, '计票人不能以主席团成员身份签署本次会议的表决结果', 'A teller of this session cannot sign its results for the presidium'],
   RULES_ADOPTED: [409, '票决办法已经大会通过，规则和监票人名单不能再修改', 'The voting rules are adopted; the rules and the scrutineer list can no longer change'],
   RULES_NOT_ADOPTED: [409, '票决办法尚未经大会通过，不能新建或开始票决', 'The voting rules are not adopted yet; no vote can be created or opened'],

@@ -18,3 +18,4 @@ export * from './ceremony.ts';
 export * from './paper.ts';
 export * from './count-sheet.ts';
 export * from './presidium.ts';
+export * from './bulletin.ts';

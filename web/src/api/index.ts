@@ -112,5 +112,7 @@ export const downloads = {
   announcementPdf: (pollId: string) => `/api/polls/${enc(pollId)}/announcement.pdf`,
   resultsCsv: (pollId: string) => `/api/polls/${enc(pollId)}/export.csv`,
   resultsXlsx: (pollId: string) => `/api/polls/${enc(pollId)}/export.xlsx`,
+  /** an encrypted poll's bulletin, for pnpm verify:poll (public once certified) */
+  bulletin: (pollId: string) => `/api/polls/${enc(pollId)}/bulletin`,
   cycleArchive: (cycleId: string) => `/api/cycles/${enc(cycleId)}/archive`,
 };

@@ -537,6 +537,8 @@ const en: Messages = {
     pdf: 'Download PDF',
     csv: 'Export CSV',
     xlsx: 'Export XLSX',
+    bulletin: 'Download the verification data',
+    bulletinHint: 'Every ciphertext, proof and decryption share of this encrypted poll; pnpm verify:poll re-checks the count independently',
     back: 'Back',
     draftBanner: 'DRAFT: the result awaits certification by the presidium; this announcement is not published.',
     notPublished: 'This result has not been certified by the presidium yet; the announcement is not published.',

@@ -550,6 +550,8 @@ const zhCN = {
     pdf: '下载 PDF',
     csv: '导出 CSV',
     xlsx: '导出 XLSX',
+    bulletin: '下载公开核验数据',
+    bulletinHint: '加密表决的全部密文、证明和解密份额；用 pnpm verify:poll 可独立复核计票结果',
     back: '返回',
     draftBanner: '草稿：结果尚待主席团确认，本公告尚未公布，不得对外发布。',
     notPublished: '该表决结果尚未经主席团确认，公告尚未公布。',

@@ -7,6 +7,7 @@ import {
   NoticeNumberBody,
   NoticeNumbering,
   NoticeNumberingBody,
+  PollBulletin,
   PublicCycleResults,
   PublicResultsCycles,
   RESULT_STATUS_ZH,
@@ -91,6 +92,18 @@ export const resultsRoutes: RoutesPlugin = async (app, { services }) => {
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('content-disposition', fileName(a, 'xlsx'))
         .send(await toXlsx(sheets(a)));
+    },
+  );
+  app.get(
+    '/api/polls/:id/bulletin',
+    {
+      config: publicOrStaff,
+      schema: { tags, summary: '公开核验数据（加密表决，确认后公开；用 pnpm verify:poll 复核）· The poll\'s bulletin, public once certified', params: IdParams, response: { 200: PollBulletin } },
+    },
+    async (req, reply) => {
+      const bulletin = await services.bulletin.bulletin(req.principal, req.params.id);
+      reply.header('content-disposition', `attachment; filename="bulletin-${req.params.id}.json"`);
+      return bulletin;
     },
   );
   app.get(
