@@ -1,10 +1,14 @@
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
 import { toCandidate } from '../cycles/cycles.service.ts';
+import { encryptedPollBulletin } from '../polls/decryption.service.ts';
 import { archiveRepository as repo, SEALED_STATUSES } from './archive.repository.ts';
 
-/** 3: polls carry their paper count (the two entries and the confirmed figures) and the roll says who voted on paper. */
-export const ARCHIVE_FORMAT = 'piaojue-cycle-archive/3';
+/**
+ * 3: polls carry their paper count (the two entries and the confirmed figures) and the roll says who voted on paper.
+ * 4: an encrypted poll carries its bulletin (docs/CRYPTO.md §"Bulletin"), which archive:verify runs verify:poll's checks on.
+ */
+export const ARCHIVE_FORMAT = 'piaojue-cycle-archive/4';
 
 /** The cycle archive for download (GET /api/cycles/:id/archive); archive.ts re-verifies one. */
 export class ArchiveService {
@@ -15,7 +19,8 @@ export class ArchiveService {
    * session's roster (no phones, no login codes), each poll's roll (who was issued and returned a
    * ballot), and, for polls counted and resealed, the box (the ballots, sorted by content) and the
    * published receipts as a separate sorted list; the paper count's figures where there were
-   * paper ballots; results, sign-offs, and the whole audit chain.
+   * paper ballots; an encrypted poll's bulletin (ciphertexts, proofs, the 监票人's partial
+   * decryptions, rules and result); results, sign-offs, and the whole audit chain.
    * No ballot of a poll that is open (or was cancelled) ever leaves the server, and nothing pairs
    * a receipt with a ballot (docs/PROCEDURE.md, "Secret ballot").
    */
@@ -40,7 +45,8 @@ export class ArchiveService {
         repo.paperCount(db, p.id),
       ]);
       const paper = paperCount || paperEntries.length > 0 ? { entries: paperEntries, count: paperCount ?? null } : null;
-      pollEntries.push({ poll: p, roll, box, trackers: trackers.map((t) => t.tracker), signoffs, paper });
+      const bulletin = sealed && p.ballot_mode === 'encrypted' ? await encryptedPollBulletin(db, p.id) : null;
+      pollEntries.push({ poll: p, roll, box, trackers: trackers.map((t) => t.tracker), signoffs, paper, bulletin });
     }
     const audit = await repo.audit(db);
     return { format: ARCHIVE_FORMAT, generatedAt: new Date().toISOString(), cycle, candidates, sessions: out, polls: pollEntries, audit };

@@ -17,6 +17,7 @@ import { candidateListHash } from '../cycles/cycles.service.ts';
 import { paperPollOf } from '../paper/paper.service.ts';
 import { ratingRulesOf, rulesOf } from '../polls/poll-wire.ts';
 import type { PollRow } from '../../db/types.ts';
+import { bulletinChecks } from './archive-bulletin.ts';
 import type { CycleArchive } from './archive.service.ts';
 
 export interface ArchiveCheck {
@@ -35,7 +36,11 @@ function leafDiffs(a: unknown, b: unknown, at: string, out: string[]) {
   } else if (stable(a ?? null) !== stable(b ?? null)) out.push(`${at} stored ${stable(b ?? null)}, recounted ${stable(a ?? null)}`);
 }
 
-/** Re-verifies an archive on its own: the audit chain, the frozen list, every paper count's arithmetic, and every tally from its box (and paper figures). */
+/**
+ * Re-verifies an archive on its own: the audit chain, the frozen list, every paper count's
+ * arithmetic, every plain tally from its box (and paper figures), and every encrypted poll
+ * through its bulletin (archive-bulletin.ts; call `await cryptoReady()` first).
+ */
 export function verifyArchive(a: CycleArchive): ArchiveCheck[] {
   const checks: ArchiveCheck[] = [];
   const names = new Map(a.candidates.map((c) => [c.id, c.name]));
@@ -58,11 +63,15 @@ export function verifyArchive(a: CycleArchive): ArchiveCheck[] {
     const hash = candidateListHash(a.candidates);
     checks.push({ name: 'frozen candidate list', ok: hash === a.cycle.frozen_hash, detail: hash === a.cycle.frozen_hash ? `hash ${hash}` : `list hashes to ${hash}, frozen as ${a.cycle.frozen_hash}` });
   }
-  for (const { poll, roll, box, trackers, paper } of a.polls) {
+  for (const { poll, roll, box, trackers, paper, bulletin } of a.polls) {
     const p = poll as unknown as PollRow;
     if (!p.result) continue;
     const voted = roll.filter((r) => r.voted).length;
     checks.push({ name: `poll ${p.id} roll = box`, ok: voted === box.length, detail: `${voted} marked voted, ${box.length} ballots` });
+    if (p.ballot_mode === 'encrypted') {
+      checks.push(...bulletinChecks(p, voted, trackers, bulletin));
+      continue;
+    }
     const receipts = new Set(trackers);
     const receiptsOk = trackers.length === box.length && receipts.size === trackers.length;
     checks.push({ name: `poll ${p.id} receipts`, ok: receiptsOk, detail: `${receipts.size} distinct receipts for ${box.length} ballots` });
