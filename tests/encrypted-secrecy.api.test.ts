@@ -1,5 +1,5 @@
 import type { BallotBody } from '@piaojue/shared';
-import { cryptoReady } from '@piaojue/shared/crypto';
+import { choiceFromBody, cryptoReady, slotValues, type PollSpec } from '@piaojue/shared/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Client, type TestApp } from './helpers/app.ts';
 import { ballotNeedles, bodyTexts, scanDatabase, scanEverything, type Needles } from './helpers/plaintext-scan.ts';
@@ -8,7 +8,7 @@ import { castEncrypted, decryptAs, hall, openPoll, staffPair, withPg } from './h
 /**
  * An encrypted poll never leaves a plaintext choice on the server (issue 18; docs/CRYPTO.md
  * §"Polls"): at every stage — open with ballots cast, closed and waiting for the 监票人,
- * decrypted — every table (the audit log included), the table data files, a backup and the
+ * decrypted, certified (its bulletin public) — every table (the audit log included), the table data files, a backup and the
  * server's own log hold nothing that encodes a deputy's choice. tests/secrecy-plaintext.api.test.ts
  * shows the same search finding a plain poll's ballots, so the search can fail.
  */
@@ -41,7 +41,6 @@ describe('encrypted poll, plaintext search', () => {
       { type: 'approve', marks: { [d]: 'for' } },
       { type: 'approve', marks: { [b]: 'against', [c]: 'against' } },
     ];
-    const needles = ballotNeedles(h.candidateIds, bodies.flatMap((x) => bodyTexts(x)));
     const clean = async (stage: string) => {
       const found = await scanEverything(t.url, needles);
       expect(found.database, stage).toEqual([]);
@@ -51,6 +50,11 @@ describe('encrypted poll, plaintext search', () => {
     };
 
     const pollId = await openPoll(staff, h.sessionId);
+    // a tablet's plaintext in every form it has before encryption: the body, and the small value of each slot
+    const context = await h.deputies[0]!.client.get(`/api/deputy/polls/${pollId}/crypto`);
+    expect(context.status).toBe(200);
+    const slots = bodies.map((x) => slotValues(context.body.spec as PollSpec, choiceFromBody(x, h.candidateIds)));
+    const needles = ballotNeedles(h.candidateIds, [...bodies.flatMap((x) => bodyTexts(x)), ...slots.flatMap((v) => bodyTexts(v))]);
     for (const [i, body] of bodies.entries()) await castEncrypted(h.deputies[i]!.client, pollId, body);
     await t.app.services.casts.verified(pollId);
     await clean('open, ballots cast');
@@ -70,6 +74,9 @@ describe('encrypted poll, plaintext search', () => {
     for (const g of h.ceremony!.guardians.slice(0, 2)) expect((await decryptAs(g, pollId)).status).toBe(200);
     expect((await staff.get(`/api/polls/${pollId}`)).body.status).toBe('closed');
     await clean('decrypted');
+    expect((await staff.post(`/api/polls/${pollId}/certify`)).status).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: `/api/polls/${pollId}/bulletin` })).statusCode).toBe(200);
+    await clean('certified, its bulletin public');
     // the search itself sees the totals it may see: the result is stored
     expect((await scanDatabase(t.url, { patterns: [/"chosen"/], words: [] })).length).toBeGreaterThan(0);
   }, 180_000);

@@ -1,9 +1,7 @@
 /**
- * No plaintext ballot anywhere (issue 18; SECURITY.md "Encrypted ballots"): for an encrypted poll,
- * at every stage — open with ballots cast, closed and waiting for the 监票人, decrypted, certified —
- * the database (every row of every table), the table data files read with pg_read_binary_file
- * and a backup made with `pnpm backup` hold nothing that encodes a deputy's choice.
- * The same search over a plain poll must find its ballots in all three, or it proves nothing.
+ * The plaintext search (tests/helpers/plaintext-scan.ts) that tests/encrypted-secrecy.api.test.ts
+ * runs over an encrypted poll at every stage, run over a plain poll: it must find the ballots in
+ * the rows, the data files and the backup, or the encrypted poll's clean result proves nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.ts';
@@ -48,3 +46,4 @@ describe('the search finds a plain poll\'s ballots (so it can fail)', () => {
     expect(closed.backup.some((f) => pair(f) && f.where.startsWith('backup poll_box'))).toBe(true);
   }, 120_000);
 });
+
