@@ -1,13 +1,15 @@
 import { cryptoReady, encryptBallot, encryptedBallotToJson } from '@piaojue/shared/crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pollContext, runCeremony } from '../../../shared/src/crypto/testkit.ts';
-import { InProcessProofChecker } from './proof-checker.ts';
+import type { ProofChecker } from './proof-checker.ts';
+import { ProofPool } from './proof-pool.ts';
 
 beforeAll(async () => {
   await cryptoReady();
 });
 
-describe('InProcessProofChecker', () => {
+// The ProofChecker contract, on the server's implementation (worker threads).
+describe('ProofChecker (ProofPool)', () => {
   it('answers null for a valid ballot, the failing statement for a bad one, −1 for garbage; idle(poll) waits for that poll only', async () => {
     const run = runCeremony(3, 2);
     const spec = (pollId: string) => ({ pollId, kind: 'choose' as const, candidates: 3, places: 1, allowAbstain: true, maxBallots: 10 });
@@ -15,7 +17,7 @@ describe('InProcessProofChecker', () => {
     const b = pollContext(run, spec('b'));
     const good = encryptedBallotToJson(encryptBallot(a, { type: 'choose', selected: [2] }));
     const other = encryptedBallotToJson(encryptBallot(a, { type: 'choose', selected: [] }));
-    const checker = new InProcessProofChecker();
+    const checker: ProofChecker = new ProofPool({ size: 2 });
     const order: string[] = [];
     const results = [
       checker.check('a', a, good).then((r) => (order.push('a1'), r)),
@@ -31,6 +33,6 @@ describe('InProcessProofChecker', () => {
     expect(await Promise.all(results)).toEqual([null, 0, -1, 0]);
     // idle with nothing queued answers at once
     await checker.idle('nothing');
-    await checker.close();
+    await checker.close?.();
   });
 });
