@@ -156,7 +156,7 @@ function probes(): Probe[] {
     { what: 'text/plain ballot', who: 'deputy', method: 'POST', url: `/api/polls/${poll}/ballots`, body: JSON.stringify({ idempotencyKey: key(), ballot: { type: 'approve', marks: {} } }), contentType: 'text/plain', status: [400, 415] },
     // --- oversized
     { what: '> 1 MiB', method: 'POST', url: '/api/cycles', body: JSON.stringify(cycleBody({ name: 'x'.repeat(1024 * 1024 + 10) })), status: 413, code: 'PAYLOAD_TOO_LARGE' },
-    { what: 'ballot > 64 KiB', who: 'deputy', method: 'POST', url: `/api/polls/${poll}/ballots`, body: JSON.stringify({ idempotencyKey: key(), ballot: { type: 'approve', marks: {}, pad: 'x'.repeat(70_000) } }), status: 413, code: 'PAYLOAD_TOO_LARGE' },
+    { what: 'ballot > 128 KiB', who: 'deputy', method: 'POST', url: `/api/polls/${poll}/ballots`, body: JSON.stringify({ idempotencyKey: key(), ballot: { type: 'approve', marks: {}, pad: 'x'.repeat(140_000) } }), status: 413, code: 'PAYLOAD_TOO_LARGE' },
     { what: 'roster > 12 MiB', method: 'POST', url: `/api/sessions/${h.sessionId}/roster`, body: JSON.stringify({ fileName: 'a.csv', contentBase64: 'A'.repeat(12 * 1024 * 1024 + 100) }), status: 413, code: 'PAYLOAD_TOO_LARGE' },
     { what: 'roster base64 over its schema limit', method: 'POST', url: `/api/sessions/${h.sessionId}/roster`, body: { fileName: 'a.csv', contentBase64: 'A'.repeat(8_000_004) }, status: 400, code: 'VALIDATION' },
     // --- missing fields
