@@ -16,6 +16,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_CANDIDATES } from '../../scripts/demo-data.ts';
@@ -58,6 +59,15 @@ async function open(name: string, opts: BrowserContextOptions): Promise<Page> {
   return page;
 }
 
+/** `pnpm verify:poll <file>` as a user runs it: its exit code and output. */
+function verifyPoll(file: string): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile('pnpm', ['--silent', 'verify:poll', file], { cwd: path.resolve(import.meta.dirname, '../..') }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: stdout + stderr });
+    });
+  });
+}
+
 /** A ballot encrypted in this process exactly as a tablet encrypts it. */
 async function encrypted(client: Client, body: Parameters<typeof encryptFor>[2]) {
   return (await encryptFor(client, pollId, body)).json;
@@ -77,7 +87,7 @@ beforeAll(async () => {
   ({ base, browser } = h);
   const t = { app: h.app } as TestApp;
   staff = (await staffPair(t)).staff;
-  const cycle = await staff.post('/api/cycles', { ...defaultCycle, ballotMode: 'encrypted', chooseN: 3, ballotType: 'approve', minBallots: 3 });
+  const cycle = await staff.post('/api/cycles', { ...defaultCycle, ballotMode: 'encrypted', chooseN: 3, ballotType: 'approve', minBallots: 3, certifyK: 1 });
   expect(cycle.status, JSON.stringify(cycle.body)).toBe(200);
   for (const c of DEMO_CANDIDATES.slice(0, 5)) await staff.post(`/api/cycles/${cycle.body.id}/candidates`, c);
   expect((await fixList(staff, cycle.body.id)).status).toBe(200);
@@ -267,5 +277,33 @@ describe('encrypted ballots in the browser', () => {
     expect(await hall.getByTestId('result-row').count()).toBe(candidates.length);
     // the third 监票人 is not needed: once the count is out, their tablet no longer asks
     await poll(() => pages.get('g3')!.getByTestId('decrypt-btn').count()).toBe(0);
+  });
+
+  it('the published bulletin passes pnpm verify:poll, holds each tablet’s tracker, and a tampered copy fails', async () => {
+    expect((await staff.post(`/api/polls/${pollId}/certify`)).body.status).toBe('certified');
+    // public once certified: fetched as anyone would
+    const res = await fetch(`${base}/api/polls/${pollId}/bulletin`);
+    expect(res.status).toBe(200);
+    const bulletin = (await res.json()) as { ballots: { tracker: string; slots: [string, string][] }[] };
+    expect(bulletin.ballots).toHaveLength(9);
+    const mine = (await pages.get('deputy4')!.getByTestId('receipt').getAttribute('aria-label'))!.replace(/-/g, '').toLowerCase();
+    expect(bulletin.ballots.some((b) => b.tracker.startsWith(mine))).toBe(true);
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'piaojue-bulletin-'));
+    const good = path.join(dir, 'bulletin.json');
+    fs.writeFileSync(good, JSON.stringify(bulletin));
+    const verified = await verifyPoll(good);
+    expect(verified.code, verified.out).toBe(0);
+    expect(verified.out).toContain('复核通过');
+
+    // one stored ciphertext swapped for another ballot's: its proofs and the sums no longer hold
+    const tampered = structuredClone(bulletin);
+    tampered.ballots[0]!.slots[0] = tampered.ballots[1]!.slots[0]!;
+    const bad = path.join(dir, 'tampered.json');
+    fs.writeFileSync(bad, JSON.stringify(tampered));
+    const refused = await verifyPoll(bad);
+    expect(refused.code, refused.out).toBe(1);
+    expect(refused.out).toContain('BALLOT_PROOF');
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
