@@ -143,6 +143,10 @@ describe('a tie the 主席团 decides', () => {
     expect(ann.body.certifiedBy).toEqual(['presidium3', 'presidium2']);
     expect(ann.body.auditAnchor).not.toBeNull();
 
+    // The hall shows the decided project 入选 once the result is public.
+    const hallState = await new Client(t.app).get(`/api/sessions/${h.sessionId}/hall`);
+    expect(hallState.status, JSON.stringify(hallState.body)).toBe(200);
+    expect(hallState.body.poll.result.chosen).toEqual([A, C]);
     const init = await staff.post<TrackingInitResult>(`/api/cycles/${h.cycleId}/tracking/init`);
     expect(init.status, JSON.stringify(init.body)).toBe(200);
     expect(init.body.projects.map((p) => p.candidateId).sort()).toEqual([A, C].sort());

@@ -529,6 +529,7 @@ const en: Messages = {
     downloadPdf: 'Download PDF',
     field: '{label}: {value}',
     viaRunoff: 'decided in a run-off',
+    viaPresidium: 'decided by the presidium (tie)',
     vacancies: '{n} place(s) left vacant',
     footer: "The presidium's announcement is the authoritative text of these results.",
   },

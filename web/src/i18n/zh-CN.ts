@@ -542,6 +542,7 @@ const zhCN = {
     downloadPdf: '下载 PDF',
     field: '{label}：{value}',
     viaRunoff: '经再次投票确定',
+    viaPresidium: '经大会主席团决定',
     vacancies: '空缺 {n} 个名额',
     footer: '本页面公布的结果以大会主席团公告为准。',
   },

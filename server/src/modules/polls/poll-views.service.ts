@@ -11,6 +11,7 @@ import { sessionsRepository } from '../sessions/sessions.repository.ts';
 import { checkPollReader, mustGetPoll, toPoll, toPollCandidate } from './poll-wire.ts';
 import { decryptionRepository } from './decryption.repository.ts';
 import { pollsRepository as repo } from './polls.repository.ts';
+import { decidedResult } from '../procedure/presidium-wire.ts';
 
 /** The session's complete key as the hall shows it: fingerprint, t of n. */
 async function encryptionOf(db: Db, sessionId: string): Promise<HallState['encryption']> {
@@ -98,7 +99,7 @@ export class PollViewsService {
         certifiedAt: full.certifiedAt,
         turnout: await this.turnout(focus.id),
         interventions: await interventionsOf(this.db, focus.id),
-        result: released ? full.result : null,
+        result: released ? decidedResult(full) : null,
         rating: released ? full.rating : null,
       };
     }

@@ -1,4 +1,4 @@
-import { tieUndecided, type Announcement, type PollResult, type PresidiumDecision } from '@piaojue/shared';
+import { tieUndecided, withTieDecision, type Announcement, type Poll, type PollResult, type PresidiumDecision } from '@piaojue/shared';
 import type { DbOrTx } from '../../db/database.ts';
 import type { PollRow } from '../../db/types.ts';
 import { presidiumRepository as repo, type DecisionRecord } from './presidium.repository.ts';
@@ -46,4 +46,10 @@ export function announcedDecisions(decisions: readonly PresidiumDecision[]): Non
   return decisions
     .filter((d) => d.kind !== 'reject')
     .map((d) => ({ kind: d.kind, meeting: d.meeting, decidedOn: d.decidedOn, signers: d.signers.map((s) => s.displayName), chosen: d.chosen.map((c) => c.name) }));
+}
+
+/** A poll's count as the hall shows it once the 主席团 has decided its tie: the chosen tied projects 入选. */
+export function decidedResult(poll: Poll): PollResult | null {
+  const tie = poll.certification.decisions?.find((d) => d.kind === 'tie');
+  return poll.result && withTieDecision(poll.result, tie ? tie.chosen.map((c) => c.candidateId) : null);
 }
