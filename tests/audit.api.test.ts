@@ -53,6 +53,7 @@ const EXPECTED_ACTIONS = [
   'poll.created',
   'poll.opened',
   'poll.closed',
+  'poll.notice_numbered',
   'poll.certification_signed',
 ];
 

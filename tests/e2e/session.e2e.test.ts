@@ -121,6 +121,10 @@ describe('a whole session through the browser', () => {
     await con.getByLabel('监票人确认人数').fill('0');
     // three deputies vote in this test; the default minimum (5) would refuse to count them
     await con.getByTestId('rules-min-ballots').fill('3');
+    // New cycles encrypt by default; this session's 监票人 hold no key (tests/e2e/encrypted.e2e.test.ts
+    // runs the encrypted session), so it chooses plain, as a congress must do explicitly.
+    expect(await con.getByTestId('rules-ballot-mode').inputValue()).toBe('encrypted');
+    await con.getByTestId('rules-ballot-mode').selectOption('plain');
     await con.getByRole('button', { name: '保存' }).click();
     await con.waitForURL(/\/console\/cycles\/[0-9a-f-]{36}$/);
     await poll(() => con.getByRole('heading', { level: 1 }).textContent()).toContain(CYCLE);

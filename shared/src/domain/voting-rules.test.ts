@@ -16,7 +16,7 @@ const text = (d: ReturnType<typeof votingRulesDocument>) => d.articles.join('\n'
 describe('the 票决办法 states how the electronic ballot is kept secret', () => {
   it('encrypted: the 监票人 hold the key and decrypt only the totals together', () => {
     const t = text(votingRulesDocument(input('encrypted')));
-    expect(t).toContain('表决票在代表的表决器上加密后提交');
+    expect(t).toContain('表决票在代表的表决终端上加密后提交');
     expect(t).toContain('任何单张表决票均不解密');
     expect(t).not.toContain('不加密');
   });

@@ -61,7 +61,7 @@ const FORM: Record<BallotType, (n: number) => string> = {
 /** How the electronic ballot keeps the vote secret (docs/PROCEDURE.md §"密钥生成", docs/CRYPTO.md). */
 const SECRECY: Record<BallotMode, string> = {
   encrypted:
-    '表决票在代表的表决器上加密后提交，加密所用公钥由全体监票人在各自表决器上共同生成，解密密钥分由监票人持有；表决结束后，须有规定人数的监票人共同解密，方可得出计票结果，任何单张表决票均不解密。加密表决票及计票过程的核验数据在结果公布后公开。',
+    '表决票在代表的表决终端上加密后提交，加密所用公钥由全体监票人在各自的表决终端上共同生成，解密密钥分由监票人持有；表决结束后，须有规定人数的监票人共同解密，方可得出计票结果，任何单张表决票均不解密。加密表决票及计票过程的核验数据在结果公布后公开。',
   plain: '本次票决的电子表决票不加密，由电子表决系统直接计票。',
 };
 
