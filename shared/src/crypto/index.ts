@@ -18,12 +18,12 @@ export {
   type CryptoBallotKind, type EncryptedBallot, type PlainChoice, type PollContext, type PollSpec, type Statement,
 } from './ballot.ts';
 export {
-  combinePartials, decodeCounts, firstBadShare, lagrangeAtZero, partialDecrypt, recoverCounts, sumBallots,
+  combinePartials, decodeCounts, firstBadShare, lagrangeAtZero, partialDecrypt, recoverCounts, sumBallots, addToSums,
   type PartialDecryption, type PollCounts,
 } from './tally.ts';
 export {
   buildBulletin, BULLETIN_FORMAT, BULLETIN_VERSION, bulletinToJson, ciphertextsToJson, commitmentToJson, encryptedBallotToJson, parseBulletin, parseCommitment,
-  parseCiphertexts, parseEncryptedBallot, parsePartialDecryption, parsePoint, parseScalar, parseShare, partialToJson, pointToB64, scalarToB64, shareToJson,
+  parseBallotSlots, parseCiphertexts, parseEncryptedBallot, parsePartialDecryption, parsePoint, parseScalar, parseShare, partialToJson, pointToB64, scalarToB64, shareToJson,
   pollContextOf, type Bulletin, type BulletinInput, type BulletinJson, type EncryptedBallotJson,
 } from './bulletin.ts';
 export { countsAddition, paperProblems, resultOfCounts, type BulletinRules, type PollOutcome } from './result.ts';

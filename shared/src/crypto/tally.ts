@@ -4,7 +4,7 @@
  * (ElectionGuard 2.0 §3.6, "Verifiable decryption"), and recovery of the small counts.
  */
 import { packingBase, rankPositions, tallySlotCount, type EncryptedBallot, type PollContext, type PollSpec } from './ballot.ts';
-import { ctSum, gPow, type Ciphertext } from './elgamal.ts';
+import { ctAdd, ctSum, gPow, type Ciphertext } from './elgamal.ts';
 import {
   baseMul, pointAdd, pointEq, pointMul, pointSub, pointSum, scalarFromInt, scalarInvert, scalarMul, toHex,
   type Point, type Scalar,
@@ -12,8 +12,18 @@ import {
 import { proveDecryption, verifyDecryption, type SimpleProof } from './proofs.ts';
 
 /** The encrypted totals: per tally slot, the sum of that slot over every ballot. */
-export function sumBallots(spec: PollSpec, ballots: readonly EncryptedBallot[]): Ciphertext[] {
+export function sumBallots(spec: PollSpec, ballots: readonly Pick<EncryptedBallot, 'slots'>[]): Ciphertext[] {
   return Array.from({ length: tallySlotCount(spec) }, (_, i) => ctSum(ballots.map((b) => b.slots[i] as Ciphertext)));
+}
+
+/**
+ * Running sums: `sums` (as sumBallots gives them, or null for none yet) with more ballots added.
+ * The group is commutative and its encoding canonical, so adding ballots one by one as they are
+ * verified gives the very bytes sumBallots gives for all of them at once.
+ */
+export function addToSums(spec: PollSpec, sums: readonly Ciphertext[] | null, ballots: readonly Pick<EncryptedBallot, 'slots'>[]): Ciphertext[] {
+  if (sums === null) return sumBallots(spec, ballots);
+  return sums.map((s, i) => ballots.reduce((acc, b) => ctAdd(acc, b.slots[i] as Ciphertext), s));
 }
 
 /** One 监票人's share of the decryption of every sum: M_i = A^s_ℓ, each with its proof. */

@@ -1,5 +1,6 @@
 import { createHash, randomInt } from 'node:crypto';
 import { validateBallot, validateRatingBallot, type BallotMode, type DeputyIdentity, type PollRules } from '@piaojue/shared';
+import type { Ciphertext, PollSpec } from '@piaojue/shared/crypto';
 import { Batcher, type Db } from '../../db/database.ts';
 import { canonicalJson, sha256 } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -93,6 +94,13 @@ export class CastService {
   /** The checker of encrypted ballots' proofs (the close hands it what is still unchecked). */
   get checker(): ProofChecker {
     return this.encrypted.checker;
+  }
+
+  /** The encrypted totals of a poll's verified ballots at its close (EncryptedCasts.sums), and done with its running sums. */
+  encryptedSums(pollId: string, spec: PollSpec, verified: readonly { id: string; body: unknown }[]): Ciphertext[] {
+    const sums = this.encrypted.sums(pollId, spec, verified);
+    this.encrypted.forget(pollId);
+    return sums;
   }
 
   /** An encrypted poll's context, as the cast path keeps it. */

@@ -8,7 +8,7 @@
 import type { DecryptionTask, DeputyIdentity, PaperFigures, PartialDecryptionBody, Poll } from '@piaojue/shared';
 import {
   buildBulletin, bulletinToJson, ciphertextsToJson, combinePartials, decodeCounts, firstBadShare, parseCiphertexts, parseEncryptedBallot,
-  parsePartialDecryption, parsePoint, parseShare, partialToJson, publicShareKey, recoverCounts, resultOfCounts, sumBallots,
+  parsePartialDecryption, parsePoint, parseShare, partialToJson, publicShareKey, recoverCounts, resultOfCounts,
   type BulletinJson, type BulletinRules, type Ciphertext, type EncryptedBallot, type PartialDecryption, type PollOutcome,
 } from '@piaojue/shared/crypto';
 import type { Db, DbOrTx, Tx } from '../../db/database.ts';
@@ -72,7 +72,8 @@ export class DecryptionService {
     if (box.length !== voted) throw new Error(`roll/box mismatch on poll ${p.id}: ${voted} voted, ${box.length} ballots`);
     const verified = box.filter((b) => b.proof_status === 'verified');
     if (verified.length + onPaper < p.min_ballots) return null;
-    const sums = sumBallots(e.spec, verified.map((b) => ballotOf(b.body)));
+    // Mostly summed already, as each proof was verified (EncryptedCasts.sums): the close adds the rest.
+    const sums = this.casts.encryptedSums(p.id, e.spec, verified);
     const sumsJson = ciphertextsToJson(sums);
     // With paper ballots the paper count comes first (PaperService.confirm), then the 解密.
     const row = await pollsRepository.update(trx, p.id, {

@@ -10,7 +10,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ERRORS } from '@piaojue/shared';
-import { ballotTracker, trackerDisplay, type EncryptedBallot, type EncryptedBallotJson, type Point, type Scalar } from '@piaojue/shared/crypto';
+import {
+  addToSums, ballotTracker, parseBallotSlots, trackerDisplay,
+  type Ciphertext, type EncryptedBallot, type EncryptedBallotJson, type Point, type PollSpec, type Scalar,
+} from '@piaojue/shared/crypto';
 import { Batcher, type Db } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { ProofChecker } from '../../lib/proof-checker.ts';
@@ -80,10 +83,27 @@ function readShape(e: EncryptedPoll, json: unknown): { ok: true; json: Encrypted
   return { ok: true, json: out, ballot };
 }
 
+/** The sums of the ballots verified so far on this instance, by box row id (see EncryptedCasts.sums). */
+interface RunningSums {
+  ids: Set<string>;
+  sums: Ciphertext[] | null;
+}
+
+/** Polls whose running sums an instance keeps (a session has a few dozen; the oldest go first). */
+const MAX_RUNNING = 64;
+
+const slotsOf = (body: unknown): Pick<EncryptedBallot, 'slots'> => {
+  const b = parseBallotSlots(body);
+  // Stored only after the cast path read its shape; verified ones after every element decoded.
+  if (!b) throw new Error('a stored encrypted ballot does not parse');
+  return b;
+};
+
 export class EncryptedCasts {
   readonly contexts: PollContexts;
   private readonly inFlight = new Map<string, Set<Promise<void>>>();
   private readonly writers = new Map<string, Batcher<Verdict, void>>();
+  private readonly running = new Map<string, RunningSums>();
 
   constructor(
     private readonly db: Db,
@@ -115,7 +135,11 @@ export class EncryptedCasts {
       if (!e) return;
       const result = await this.checker.check(pollId, e.ctx, body as EncryptedBallotJson);
       await this.verdicts(pollId).add({ id: boxId, ok: result === null, reason: result === null ? null : rejectReason(result) });
-      if (result === null) return;
+      if (result === null) {
+        // Recorded as verified: into the running sums, so the close has (almost) nothing left to add.
+        this.addToRunning(pollId, e.spec, boxId, body);
+        return;
+      }
       const [, zh, en] = ERRORS.BALLOT_PROOF;
       onRejected?.({ pollId, code: 'BALLOT_PROOF', message: `${zh} / ${en}` });
       // The console's count of rejected ballots (staff topic) is read afresh.
@@ -140,6 +164,37 @@ export class EncryptedCasts {
       if (!jobs || jobs.size === 0) return;
       await Promise.all([...jobs]);
     }
+  }
+
+  /**
+   * The encrypted totals of a poll's verified ballots (docs/CRYPTO.md §"Polls"), at its close:
+   * the running sums of the ballots verified here, plus those this instance did not see (cast on
+   * another instance, or checked at the close after a restart). If the running sums hold a
+   * ballot that is no longer verified in the box, they are not used. Either way the bytes equal
+   * sumBallots over all of `verified` (addToSums).
+   */
+  sums(pollId: string, spec: PollSpec, verified: readonly { id: string; body: unknown }[]): Ciphertext[] {
+    const run = this.running.get(pollId);
+    const inBox = new Set(verified.map((b) => b.id));
+    const usable = run !== undefined && run.sums !== null && [...run.ids].every((id) => inBox.has(id));
+    const rest = usable ? verified.filter((b) => !run.ids.has(b.id)) : verified;
+    return addToSums(spec, usable ? run.sums : null, rest.map((b) => slotsOf(b.body)));
+  }
+
+  /** The poll's ballots are resealed (new row ids) or destroyed: its running sums are of no more use. */
+  forget(pollId: string): void {
+    this.running.delete(pollId);
+  }
+
+  private addToRunning(pollId: string, spec: PollSpec, boxId: string, body: unknown): void {
+    let run = this.running.get(pollId);
+    if (!run) {
+      if (this.running.size >= MAX_RUNNING) this.running.delete(this.running.keys().next().value!);
+      run = { ids: new Set(), sums: null };
+      this.running.set(pollId, run);
+    }
+    run.sums = addToSums(spec, run.sums, [slotsOf(body)]);
+    run.ids.add(boxId);
   }
 
   private verdicts(pollId: string): Batcher<Verdict, void> {

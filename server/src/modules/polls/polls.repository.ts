@@ -170,8 +170,9 @@ export const pollsRepository = {
    */
   async reseal(db: DbOrTx, pollId: string) {
     await lockInCastOrder(db);
-    const { rows } = await sql<{ body: unknown; valid: boolean; proof_status: 'pending' | 'verified' | 'rejected' | null; reject_reason: string | null }>`
-      with moved as (delete from poll_box where poll_id = ${pollId} returning valid, body, proof_status, reject_reason),
+    // id: the row's id before the reseal (the ids of the rows written here are new), for the running sums of encrypted ballots.
+    const { rows } = await sql<{ id: string; body: unknown; valid: boolean; proof_status: 'pending' | 'verified' | 'rejected' | null; reject_reason: string | null }>`
+      with moved as (delete from poll_box where poll_id = ${pollId} returning id, valid, body, proof_status, reject_reason),
       resealed as (
         insert into poll_box (poll_id, valid, body, proof_status, reject_reason)
         select ${pollId}, valid, body, proof_status, reject_reason from moved order by random()
@@ -181,7 +182,7 @@ export const pollsRepository = {
         insert into poll_trackers (poll_id, tracker)
         select ${pollId}, tracker from receipts order by random()
       )
-      select body, valid, proof_status, reject_reason from moved`.execute(db);
+      select id, body, valid, proof_status, reject_reason from moved`.execute(db);
     await rewriteRoll(db, pollId);
     return rows;
   },
