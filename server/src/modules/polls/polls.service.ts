@@ -37,6 +37,9 @@ import { openEncryption, pollEncryption } from './encryption.service.ts';
 import { mustGetPoll, pollCandidates, ratingRulesOf, rulesOf, toPoll } from './poll-wire.ts';
 import { pollsRepository as repo } from './polls.repository.ts';
 
+/** How long after a close or cancel the ballot tables are rewritten (see compactLater). */
+const COMPACT_DELAY_MS = 1000;
+
 /**
  * A poll's lifecycle and certification: create (a vote, a rating, a run-off), open, close and
  * count, cancel, and the sign-offs of the scrutineers and the presidium. Casting is
@@ -176,7 +179,9 @@ export class PollsService {
 
   /**
    * Drops the row versions the close or cancel left behind (see pollsRepository.compactBallotTables).
-   * After the answer, so the hall does not wait for it; one at a time.
+   * After the answer, and a moment after it (COMPACT_DELAY_MS), so the hall does not wait for it:
+   * the rewrite locks the ballot tables, and the displays' and consoles' refresh on the close reads
+   * the turnout from them (measured: the hall saw a 3,000-ballot close 0.6 s late). One at a time.
    */
   private compacting: Promise<void> = Promise.resolve();
   private compactLater() {
@@ -191,6 +196,7 @@ export class PollsService {
       }
     };
     this.compacting = this.compacting
+      .then(() => new Promise((r) => setTimeout(r, COMPACT_DELAY_MS)))
       .then(() => attempt(10))
       .catch((err) => this.log.warn({ code: String((err as { code?: unknown }).code ?? 'unknown') }, 'rewriting the ballot tables failed; old row versions stay until the next close'));
   }
