@@ -44,7 +44,7 @@ export async function hall(
   staff: Client,
   opts: {
     cycle?: Partial<CreateCycleBody>; candidates?: number; deputies?: number; present?: number; freeze?: boolean; adopt?: boolean;
-    encrypted?: boolean; guardians?: number; threshold?: number;
+    encrypted?: boolean; guardians?: number; threshold?: number; sessionName?: string;
   } = {},
 ): Promise<Hall> {
   const cycle = await staff.post('/api/cycles', { ...defaultCycle, ...opts.cycle, ballotMode: opts.encrypted ? 'encrypted' : (opts.cycle?.ballotMode ?? 'plain') });
@@ -60,7 +60,7 @@ export async function hall(
     const frozen = await fixList(staff, cycleId);
     if (frozen.status !== 200) throw new Error(`freeze: ${JSON.stringify(frozen.body)}`);
   }
-  const session = await staff.post('/api/sessions', { cycleId, name: '市十届人大三次会议' });
+  const session = await staff.post('/api/sessions', { cycleId, name: opts.sessionName ?? '市十届人大三次会议' });
   if (session.status !== 200) throw new Error(`session: ${JSON.stringify(session.body)}`);
   const sessionId = session.body.id as string;
   const n = opts.deputies ?? 10;

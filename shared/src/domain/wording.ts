@@ -4,6 +4,9 @@
  * 入选 / 未入选 (当选 is said of persons); see docs/PROCEDURE.md.
  */
 import type { Grade } from './grading.ts';
+import { PAPER_INVALID_REASON_LABELS, type PaperInvalidReason } from './paper.ts';
+import type { OfficialRecord } from './tally.ts';
+import { chineseNumeral } from './voting-rules.ts';
 
 export const RESULT_STATUS_ZH = { chosen: '入选', not_chosen: '未入选', tied: '票数相同' } as const;
 
@@ -45,3 +48,71 @@ export const SUPERVISION_KIND_ZH = { inspection: '视察', research: '调研', i
  * as a draft document leaves it for the number given at certification.
  */
 export const noticeNumberLine = (n: number | null): string => `（第${n === null ? '\u3000\u3000' : n}号）`;
+
+/**
+ * With paper ballots, the 公告's record says how the ballots split into the electronic and the
+ * paper part, each as counted (docs/PROCEDURE.md, "Paper ballots"), as [label, text] rows under
+ * the 表决票 row. One wording for the web 公告 and its PDF; [] without paper ballots.
+ */
+export function announcementPaperRows(paper: { electronic: OfficialRecord; paper: OfficialRecord; invalidReasons: Record<string, number> } | null | undefined): [string, string][] {
+  if (!paper) return [];
+  const part = (p: OfficialRecord) => `发出${p.issued}张，收回${p.returned}张，有效${p.valid}张，无效${p.invalid}张`;
+  const reasons = Object.entries(paper.invalidReasons)
+    .filter(([, v]) => v > 0)
+    .map(([k, v]) => `${PAPER_INVALID_REASON_LABELS[k as PaperInvalidReason]?.zh ?? k}${v}张`);
+  const counted = '经两名计票人分别录入核对一致，总监票人确认';
+  // the whole poll on paper: the 表决票 row above is the paper count, there is no electronic part
+  if (paper.electronic.issued === 0) return [['纸质表决', `全部采用纸质表决票${reasons.length ? `，无效票中${reasons.join('，')}` : ''}；${counted}`]];
+  return [
+    ['其中电子表决', part(paper.electronic)],
+    ['其中纸质表决票', `${part(paper.paper)}${reasons.length ? `（${reasons.join('，')}）` : ''}；${counted}`],
+  ];
+}
+
+export interface BodyLayout {
+  /** paragraphs before the list of projects (or the rating table) */
+  lead: string[];
+  /** paragraphs after the list, before the closing formula */
+  tail: string[];
+  /** 特此公告。 */
+  closing: string | null;
+}
+
+/**
+ * The 公告's body as the web page and the PDF lay it out. The server writes it paragraph by
+ * paragraph; the one introducing the list ends with a full-width colon, and the last one is the
+ * closing formula 「特此公告。」. The list goes right after the introducing paragraph (or before
+ * the closing one if none introduces it).
+ */
+export function bodyLayout(paragraphs: readonly string[]): BodyLayout {
+  const list = [...paragraphs];
+  const closing = list.length && /^特此公告/.test(list.at(-1)!.trim()) ? list.pop()! : null;
+  const intro = list.findIndex((p) => /[：:]\s*$/.test(p));
+  if (intro < 0) return { lead: list, tail: [], closing };
+  return { lead: list.slice(0, intro + 1), tail: list.slice(intro + 1), closing };
+}
+
+const WAN = new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 2 });
+
+/**
+ * A chosen project as the 公告 lists it: the heading (一、name, and how it was chosen when not in
+ * the first round) and the lines beneath it (责任单位、总投资、完成时限; 目标任务).
+ */
+export function announcedProjectLines(p: {
+  rank: number;
+  name: string;
+  department: string;
+  investmentWan: number | null;
+  fundingSource: string;
+  deadline: string;
+  targets: string;
+  viaRunoff: boolean;
+  viaPresidium?: boolean | undefined;
+}): { heading: string; details: string[] } {
+  const meta: string[] = [];
+  if (p.department) meta.push(`责任单位：${p.department}`);
+  if (p.investmentWan !== null) meta.push(`总投资：${WAN.format(p.investmentWan)}万元${p.fundingSource ? `（${p.fundingSource}）` : ''}`);
+  if (p.deadline) meta.push(`完成时限：${p.deadline}`);
+  const how = `${p.viaRunoff ? '（经再次投票确定）' : ''}${p.viaPresidium ? '（经大会主席团决定）' : ''}`;
+  return { heading: `${chineseNumeral(p.rank)}、${p.name}${how}`, details: [meta.join('；'), p.targets ? `目标任务：${p.targets}` : ''].filter(Boolean) };
+}

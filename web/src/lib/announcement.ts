@@ -30,26 +30,4 @@ export function zhNumber(v: number | null | undefined): string {
   return v === null || v === undefined ? '' : numFmt.format(v);
 }
 
-export { chineseNumeral } from '@piaojue/shared/domain';
-
-export interface BodyLayout {
-  /** paragraphs before the list of projects (or the rating table) */
-  lead: string[];
-  /** paragraphs after the list, before the closing formula */
-  tail: string[];
-  /** 特此公告。 */
-  closing: string | null;
-}
-
-/**
- * The server writes the body paragraph by paragraph; the one introducing the list ends with a
- * full-width colon, and the last one is the closing formula 「特此公告。」. The list goes right
- * after the introducing paragraph (or before the closing one if none introduces it).
- */
-export function bodyLayout(paragraphs: readonly string[]): BodyLayout {
-  const list = [...paragraphs];
-  const closing = list.length && /^特此公告/.test(list.at(-1)!.trim()) ? list.pop()! : null;
-  const intro = list.findIndex((p) => /[：:]\s*$/.test(p));
-  if (intro < 0) return { lead: list, tail: [], closing };
-  return { lead: list.slice(0, intro + 1), tail: list.slice(intro + 1), closing };
-}
+export { bodyLayout, chineseNumeral, type BodyLayout } from '@piaojue/shared/domain';

@@ -12,8 +12,7 @@ import {
   RESULT_STATUS_ZH,
   type CountSheet,
 } from '@piaojue/shared';
-import PDFDocument from 'pdfkit';
-import { loadFonts } from './announcement-pdf.ts';
+import { officialPdf } from '../../lib/pdf.ts';
 
 const RED = '#b3141c';
 const mm = (v: number) => (v * 72) / 25.4;
@@ -30,17 +29,11 @@ const zhDateTime = (iso: string) => `${zhParts(iso).date} ${zhParts(iso).time}`;
  * signature lines and the 执行主席.
  */
 export function countSheetPdf(s: CountSheet): Promise<Buffer> {
-  const f = loadFonts();
-  const doc = new PDFDocument({
+  const { doc, done } = officialPdf({
     size: 'A4',
     margins: { top: mm(18), bottom: mm(16), left: mm(24), right: mm(22) },
     info: { Title: s.title.join(' '), Subject: s.pollTitle, Creator: 'Piaojue 票决' },
   });
-  doc.registerFont('song', f.regular);
-  doc.registerFont('song-bold', f.bold);
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
   const fits = (h: number) => {
@@ -78,12 +71,16 @@ export function countSheetPdf(s: CountSheet): Promise<Buffer> {
   const cols = countSheetColumns(s.rules.ballotType);
   // with paper ballots, each part's figures beside the totals, unless a part is too small to show
   const split = !!s.parts && s.rows.length > 0 && s.rows.every((r) => r.split);
-  const figure = split ? 0.075 : cols.length === 3 ? 0.12 : 0.15;
-  const partW = split ? 0.15 : 0;
+  const figure = split ? 0.065 : cols.length === 3 ? 0.12 : 0.15;
+  // a part's heading on two lines (电子表决 / （赞成/反对/弃权）), its column as wide as the second
+  // line needs, so no heading breaks inside a word; a very long one (rank ballots) still wraps
+  const partHeaders = split ? (['electronic', 'paper'] as const).map((p) => countSheetPartHeader(cols, p).replace('（', '\n（')) : [];
+  doc.font('song-bold').fontSize(9.5);
+  const partW = split ? Math.min(0.2, Math.max(...partHeaders.flatMap((h) => h.split('\n')).map((l) => doc.widthOfString(l))) / width + 0.02) : 0;
   const nameW = 1 - 0.07 - 0.11 - figure * cols.length - partW * 2;
   table(
     doc,
-    ['名次', '候选项目', ...cols.map((c) => c.zh), ...(split ? [countSheetPartHeader(cols, 'electronic'), countSheetPartHeader(cols, 'paper')] : []), '结果'],
+    ['名次', '候选项目', ...cols.map((c) => c.zh), ...partHeaders, '结果'],
     [0.07, nameW, ...cols.map(() => figure), ...(split ? [partW, partW] : []), 0.11],
     s.rows.map((r) => [
       String(r.rank),
@@ -134,14 +131,16 @@ function table(doc: PDFKit.PDFDocument, header: string[], widths: number[], rows
   const pad = 2.5;
   const drawRow = (cells: string[], bold: boolean) => {
     doc.font(bold ? 'song-bold' : 'song').fontSize(bold ? 9.5 : 10);
-    const h = Math.max(...cells.map((c, i) => doc.heightOfString(c || ' ', { width: cols[i]! - pad * 2 }))) + pad * 2;
+    const heights = cells.map((c, i) => doc.heightOfString(c || ' ', { width: cols[i]! - pad * 2 }));
+    const h = Math.max(...heights) + pad * 2;
     if (doc.y + h > doc.page.height - doc.page.margins.bottom) doc.addPage();
     const y = doc.y;
     let x = left;
     cells.forEach((c, i) => {
       if (bold) doc.rect(x, y, cols[i]!, h).fillColor('#f2f2f2').fill();
       doc.rect(x, y, cols[i]!, h).lineWidth(0.6).strokeColor('#444').stroke();
-      doc.fillColor('black').text(c, x + pad, y + pad, { width: cols[i]! - pad * 2, align: i === leftCol && !bold ? 'left' : 'center' });
+      // each cell's text centred in the row's height, as a form's table is
+      doc.fillColor('black').text(c, x + pad, y + (h - heights[i]!) / 2, { width: cols[i]! - pad * 2, align: i === leftCol && !bold ? 'left' : 'center' });
       x += cols[i]!;
     });
     doc.x = left;

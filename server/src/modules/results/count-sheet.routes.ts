@@ -20,7 +20,7 @@ export const countSheetRoutes: RoutesPlugin = async (app, { services }) => {
       schema: { tags, summary: '表决结果报告单 PDF · The count sheet as PDF', params: IdParams, response: fileResponse(['application/pdf'], '表决结果报告单 PDF · The count sheet as PDF') },
     },
     async (req, reply) => {
-      const sheet = await countSheets.sheet(req.principal, req.params.id);
+      const sheet = await countSheets.sheetExport(req.principal, req.params.id);
       const name = encodeURIComponent(`${sheet.pollTitle}表决结果报告单.pdf`);
       return reply.type('application/pdf').header('content-disposition', `inline; filename*=UTF-8''${name}`).send(await countSheetPdf(sheet));
     },

@@ -20,7 +20,7 @@ import { toPoll } from '../polls/poll-wire.ts';
 import type { ScrutinyService } from '../procedure/scrutiny.service.ts';
 import { sessionsRepository } from '../sessions/sessions.repository.ts';
 import { countSheetRepository as repo } from './count-sheet.repository.ts';
-import { assertResultReadable, COUNTED } from './results.service.ts';
+import { assertResultReadable, COUNTED, recordExport } from './results.service.ts';
 
 const FINAL = new Set(['certified', 'published']);
 
@@ -34,6 +34,13 @@ export class CountSheetService {
     private readonly db: Db,
     private readonly scrutiny: ScrutinyService,
   ) {}
+
+  /** The sheet for the PDF download: read as sheet() and recorded in the audit chain (recordExport). */
+  async sheetExport(principal: Principal, pollId: string): Promise<CountSheet> {
+    const s = await this.sheet(principal, pollId);
+    await recordExport(this.db, principal, { pollId, document: 'count_sheet', format: 'pdf', draft: s.provisional });
+    return s;
+  }
 
   async sheet(principal: Principal, pollId: string): Promise<CountSheet> {
     const row = await pollsRepository.get(this.db, pollId);

@@ -68,7 +68,7 @@ export const resultsRoutes: RoutesPlugin = async (app, { services }) => {
     '/api/polls/:id/announcement.pdf',
     { config: publicOrStaff, schema: { tags, summary: '公告 PDF · Announcement as PDF', params: IdParams, response: fileResponse(['application/pdf'], '公告 PDF · The announcement as PDF') } },
     async (req, reply) => {
-      const a = await results.announcement(req.principal, req.params.id);
+      const a = await results.announcementExport(req.principal, req.params.id, 'pdf');
       const pdf = await announcementPdf(a);
       return reply.type('application/pdf').header('content-disposition', fileName(a, 'pdf').replace('attachment', 'inline')).send(pdf);
     },
@@ -77,7 +77,7 @@ export const resultsRoutes: RoutesPlugin = async (app, { services }) => {
     '/api/polls/:id/export.csv',
     { config: publicOrStaff, schema: { tags, summary: '结果与表决记录 CSV · Results and record as CSV', params: IdParams, response: fileResponse(['text/csv'], '结果与表决记录 · Results and record, CSV (UTF-8)') } },
     async (req, reply) => {
-      const a = await results.announcement(req.principal, req.params.id);
+      const a = await results.announcementExport(req.principal, req.params.id, 'csv');
       const [res, rec] = sheets(a);
       const csv = toCsv(res!.header, [...res!.rows, [], ...rec!.rows]);
       return reply.type('text/csv; charset=utf-8').header('content-disposition', fileName(a, 'csv')).send(csv);
@@ -87,7 +87,7 @@ export const resultsRoutes: RoutesPlugin = async (app, { services }) => {
     '/api/polls/:id/export.xlsx',
     { config: publicOrStaff, schema: { tags, summary: '结果与表决记录 XLSX · Results and record as XLSX', params: IdParams, response: fileResponse(['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'], '结果与表决记录 · Results and record, XLSX') } },
     async (req, reply) => {
-      const a = await results.announcement(req.principal, req.params.id);
+      const a = await results.announcementExport(req.principal, req.params.id, 'xlsx');
       return reply
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('content-disposition', fileName(a, 'xlsx'))

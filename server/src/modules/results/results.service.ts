@@ -11,7 +11,8 @@ import {
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
 import { auditRepository } from '../audit/audit.repository.ts';
-import type { Principal } from '../auth/auth.service.ts';
+import { appendAudit } from '../audit/audit.service.ts';
+import { actorOf, type Principal } from '../auth/auth.service.ts';
 import { allowed } from '../../auth/guard.ts';
 import { cyclesRepository } from '../cycles/cycles.repository.ts';
 import { toCandidate } from '../cycles/cycles.service.ts';
@@ -26,6 +27,23 @@ import { resultsRepository } from './results.repository.ts';
 const FINAL = new Set(['certified', 'published']);
 /** A poll in these states has a released count. */
 export const COUNTED = new Set(['closed', 'rejected', 'certified', 'published']);
+
+export type ExportFormat = 'pdf' | 'csv' | 'xlsx';
+
+/**
+ * A download of a poll's document goes into the audit chain: who, which document, which format,
+ * and whether it was still a draft; never a figure of the count, let alone a ballot. A download
+ * without signing in is not recorded: it can only be of a certified document, which is public
+ * anyway, and one entry per anonymous request would let anyone grow the chain (each append
+ * takes the chain's lock) as fast as they can send requests.
+ */
+export async function recordExport(db: Db, principal: Principal, e: { pollId: string; document: 'announcement' | 'count_sheet'; format: ExportFormat; draft: boolean }): Promise<void> {
+  if (principal.kind === 'anonymous') return;
+  // its own transaction: the chain's lock is a transaction lock, and readers download at once
+  await db.transaction().execute((trx) =>
+    appendAudit(trx, { actor: actorOf(principal), action: 'poll.exported', subject: `poll:${e.pollId}`, details: { document: e.document, format: e.format, draft: e.draft } }),
+  );
+}
 
 /**
  * Who may read a poll's count (the 公告, the count sheet): anyone once the 主席团 has
@@ -51,6 +69,13 @@ export class ResultsService {
 
   async announcement(principal: Principal, pollId: string): Promise<Announcement> {
     return this.build(await this.readable(principal, pollId));
+  }
+
+  /** The 公告 for a download (PDF, CSV, XLSX): read as announcement() and recorded (recordExport). */
+  async announcementExport(principal: Principal, pollId: string, format: ExportFormat): Promise<Announcement> {
+    const a = await this.announcement(principal, pollId);
+    await recordExport(this.db, principal, { pollId, document: 'announcement', format, draft: a.draft });
+    return a;
   }
 
   private async build(poll: Poll): Promise<Announcement> {
