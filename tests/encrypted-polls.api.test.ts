@@ -76,6 +76,14 @@ describe('encrypted polls', () => {
     expectErrorBody((await h.deputies[6]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted: short } })).body, 'BALLOT_FORMAT');
     const garbled = { ...sixth.json, slots: [['AAAA', 'BBBB'], ...sixth.json.slots.slice(1)] };
     expectErrorBody((await h.deputies[6]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted: garbled } })).body, 'BALLOT_FORMAT');
+    // a second spelling of the same 32 bytes (the last character's two spare bits set) would give the ballot a second tracker
+    const [alpha, beta] = sixth.json.slots[0]!;
+    const respelt = alpha.slice(0, 42) + 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.indexOf(alpha[42]!) + 1];
+    expect(Buffer.from(respelt, 'base64url')).toEqual(Buffer.from(alpha, 'base64url'));
+    const twin = { ...sixth.json, slots: [[respelt, beta], ...sixth.json.slots.slice(1)] };
+    const refusedTwin = await h.deputies[6]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted: twin } });
+    expectErrorBody(refusedTwin.body, 'BALLOT_FORMAT');
+    expect(refusedTwin.body.error.details).toEqual({ path: '$.slots[0]' });
     expect((await staff.get(`/api/polls/${pollId}/turnout`)).body).toMatchObject({ issued: 7, voted: 6, rejected: 0 });
 
     const closed = await staff.post(`/api/polls/${pollId}/close`);

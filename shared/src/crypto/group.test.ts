@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  baseMul, cryptoReady, fromB64, hashToScalar, identity, pointAdd, pointFromBytes, pointMul, pointSub,
+  baseMul, cryptoReady, encodeParts, fromB64, hashToScalar, identity, pointAdd, pointFromBytes, pointMul, pointSub,
   scalarFromBytes, scalarFromInt, scalarInvert, scalarMul, toB64, toHex,
 } from './group.ts';
 
@@ -70,5 +70,17 @@ describe('the group module against RFC 9496', () => {
     expect(fromB64(toB64(bytes))).toEqual(bytes);
     expect(fromB64('a+b/')).toBeNull();
     expect(fromB64(3)).toBeNull();
+  });
+});
+
+describe('the hash input encoding (trackers, base hashes, challenges)', () => {
+  it('is a type byte, a 4-byte big-endian length and the bytes; integers as 8 bytes big-endian', () => {
+    // Pinned: every tracker, fingerprint and proof challenge hashes these bytes.
+    expect(toHex(encodeParts(['票', 258, Uint8Array.of(0xab, 0xcd), '']))).toBe(
+      '0100000003e7a5a8' + '02000000080000000000000102' + '0300000002abcd' + '0100000000',
+    );
+    expect(encodeParts([]).length).toBe(0);
+    expect(() => encodeParts([-1])).toThrow();
+    expect(() => encodeParts([2 ** 53])).toThrow();
   });
 });

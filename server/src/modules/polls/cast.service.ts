@@ -30,7 +30,12 @@ const rollKeyHash = (pollId: string, key: string) => sha256(`roll:${pollId}:${ke
  * the key can be told apart from a changed ballot, while nothing stored (without the key, which
  * only the tablet has) says anything about the choice.
  */
-const ballotCheckOf = (pollId: string, key: string, ballot: unknown) => sha256(`check:${pollId}:${key}:${canonicalJson(ballot)}`);
+/**
+ * What a retry under the same key must repeat: the ballot's content. An encrypted ballot's tracker
+ * already hashes every element of it, so that stands for its content (cheaper than its JSON).
+ */
+const ballotCheckOf = (pollId: string, key: string, ready: { tracker: string; body: unknown; boxId: string | null }) =>
+  sha256(`check:${pollId}:${key}:${ready.boxId ? `tracker:${ready.tracker}` : canonicalJson(ready.body)}`);
 
 /**
  * What a cast needs to know of a poll and that never changes once the poll exists: its session,
@@ -178,7 +183,7 @@ export class CastService {
     if (p.sessionId !== deputy.sessionId) throw new AppError('NOT_FOUND');
     const keyHash = rollKeyHash(pollId, key);
     const ready = p.ballotMode === 'encrypted' ? await this.encrypted.prepare(pollId, rawBallot) : preparePlain(p, pollId, key, rawBallot);
-    const ballotCheck = ready.ok ? ballotCheckOf(pollId, key, ready.body) : null;
+    const ballotCheck = ready.ok ? ballotCheckOf(pollId, key, ready) : null;
     // A deputy who has voted gets the receipt back on a retry with the same key and the same
     // ballot; a changed ballot under the same key, or another key, is refused.
     const votedBefore = (entry: { voted: boolean; key_hash: string | null; ballot_check: string | null } | undefined) => {
