@@ -237,15 +237,14 @@ describe('a mixed poll: two deputies on paper', () => {
     for (const s of ['电子表决6660', '纸质表决票2220', '合计8880', '应到代表8名，实到代表8名', '项目5', '电子表决（赞成/反对/弃权）', '纸质表决票（赞成/反对/弃权）', '5项目52060/0/62/0/0未入选', '总监票人代表1签名', '计票人jipiao2签名', '执行主席']) expect(text).toContain(s);
   });
 
-  it('with fewer paper ballots than the minimum, the per-project figures are not split', async () => {
+  it('with fewer paper ballots than the minimum there is no count, so no count sheet', async () => {
+    // two paper ballots under a minimum of 3 (docs/PROCEDURE.md §3, "Minimum ballots"): the close is refused
     const h = await countedHall({ cycle: { minBallots: 3 } });
-    const { pollId } = await mixedPoll(h, [approve(h, 0, 1, 2), approve(h, 0, 1), approve(h, 0, 3), approve(h, 1, 2), approve(h, 0), approve(h)], [approve(h, 2, 3, 4), approve(h, 3, 4)]);
-    const sheet = (await staff.read<CountSheet>(`/api/polls/${pollId}/count-sheet`)).body as CountSheet;
-    expect(sheet.parts!.paper).toMatchObject({ issued: 2, returned: 2 });
-    expect(partsAddUp(sheet.record, sheet.parts!.electronic, sheet.parts!.paper)).toBe(true);
-    expect(sheet.rows.every((r) => r.split === null)).toBe(true);
-    const text = await pdfText((await pdfOf(staff, pollId)).rawPayload);
-    expect(text).toContain('纸质表决票仅2张，少于3张');
-    expect(text).not.toContain('纸质表决票（赞成');
+    const pollId = await newPoll(h);
+    for (const d of h.deputies.slice(6)) expect((await staff.post(`/api/polls/${pollId}/paper/deputies`, { deputyId: d.id })).status).toBe(200);
+    for (const d of h.deputies.slice(0, 6)) await castOk(d.client, pollId, approve(h, 0));
+    expectErrorBody((await staff.post(`/api/polls/${pollId}/close`)).body, 'TOO_FEW_BALLOTS_IN_CHANNEL');
+    expectErrorBody((await staff.get(`/api/polls/${pollId}/count-sheet`)).body, 'COUNT_SHEET_UNAVAILABLE');
+    expect((await pdfOf(staff, pollId)).statusCode).not.toBe(200);
   });
 });

@@ -311,8 +311,9 @@ describe('whole poll on paper', () => {
 });
 
 describe('secrecy', () => {
-  it('two deputies on paper: no count before the whole, and no part that would show how they voted', async () => {
-    const h = await paperHall({ deputies: 9, cycle: { minBallots: 5 } });
+  it('two deputies on paper: no count before the whole, and no count at all when their part is below the minimum', async () => {
+    // a minimum of 2: the two paper ballots reach it, the count waits for them and shows nothing meanwhile
+    const h = await paperHall({ deputies: 9, cycle: { minBallots: 2 } });
     const pollId = await newPoll(h);
     for (const d of h.deputies.slice(7)) await staff.post(`/api/polls/${pollId}/paper/deputies`, { deputyId: d.id });
     for (const d of h.deputies.slice(0, 7)) await castOk(d.client, pollId, approve(h, 0, 1));
@@ -335,10 +336,21 @@ describe('secrecy', () => {
     expect((await chief.post(`/api/polls/${pollId}/paper/confirm`, { figuresHash: hash })).status).toBe(200);
     const poll = (await staff.get(`/api/polls/${pollId}`)).body;
     expect(rowOf(poll.result, h.candidateIds[4]!).for).toBe(2);
-    // the parts' records are shown, the per-candidate split of two paper ballots is not
+    // each part reaches the minimum, so each is shown
     expect(poll.result.paper.paper).toMatchObject({ returned: 2 });
-    expect(poll.result.paper.split).toBeNull();
+    expect(poll.result.paper.split).not.toBeNull();
     const audit = await withPg(t.url, (c) => c.query(`select details::text as d from audit_log where action = 'poll.paper_confirmed'`));
     for (const row of audit.rows as { d: string }[]) expect(row.d).not.toContain(h.candidateIds[4]);
+
+    // a minimum of 5: the two paper ballots, alone or as the total less the tablets' part, would
+    // show how those two voted; the close is refused (more in tests/count-release.api.test.ts)
+    const short = await paperHall({ deputies: 9, cycle: { minBallots: 5 } });
+    const shortPoll = await newPoll(short);
+    for (const d of short.deputies.slice(7)) await staff.post(`/api/polls/${shortPoll}/paper/deputies`, { deputyId: d.id });
+    for (const d of short.deputies.slice(0, 7)) await castOk(d.client, shortPoll, approve(short, 0, 1));
+    const refused = await staff.post(`/api/polls/${shortPoll}/close`);
+    expectErrorBody(refused.body, 'TOO_FEW_BALLOTS_IN_CHANNEL');
+    expect(refused.body.error.details).toEqual({ channel: 'paper', ballots: 2, minimum: 5 });
+    expect((await staff.get(`/api/polls/${shortPoll}`)).body).toMatchObject({ status: 'open', result: null });
   });
 });

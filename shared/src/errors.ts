@@ -44,6 +44,7 @@ export const ERRORS = {
   NOT_CHECKED_IN: [409, '请先签到', 'Please check in first'],
   BALLOT_CHANGED: [409, '这张表决票已经提交，提交后不能更改；本次提交未被接受', 'This ballot was already cast and cannot be changed; this submission was not accepted'],
   TOO_FEW_BALLOTS: [409, '投票人数少于最低计票数，为保护无记名投票不能计票，只能取消本次表决', 'Too few ballots to count without revealing them; the poll can only be cancelled'],
+  TOO_FEW_BALLOTS_IN_CHANNEL: [409, '电子表决或纸质表决票中有一部分的表决票少于最低计票数，为保护无记名投票不能计票，只能取消本次表决，重新表决', 'The tablet or the paper ballots alone are fewer than the minimum; the poll cannot be counted without revealing them and can only be cancelled and held again'],
   CONFIRMATION_REQUIRED: [409, '表决进行中，此操作须由主席团成员或监票人确认', 'While a poll is open this needs confirmation by a presidium member or scrutineer'],
   CONFIRMATION_STATE: [409, '该确认申请已处理或不适用于此操作', 'This confirmation request has been decided already or does not fit this action'],
   SELF_CONFIRMATION: [403, '不能确认自己提出的申请，须由另一人确认', 'You cannot confirm your own request; a second person must'],

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { countReleasable } from '../domain/count-release.ts';
 import { paperFiguresOf, tallyRatingWithPaper, tallyWithPaper, type PaperPoll } from '../domain/paper.ts';
 import { tallyRating, type RatingBallot } from '../domain/rating.ts';
 import type { BallotBody } from '../domain/rules.ts';
@@ -124,6 +125,21 @@ describe('the result under the poll\'s rules', () => {
       expect(codes({ ...copy(json), rules: { ...json.rules, minBallots: 6 } })).toEqual(['BELOW_MIN_BALLOTS']);
     });
 
+    it('the minimum holds for each part of a mixed poll, by the rule the server applies (countReleasable)', () => {
+      const paperPoll: PaperPoll = { ballotType: 'choose', choose: 1, candidateIds: ['c1', 'c2', 'c3'], allowAbstain: true };
+      const paper = paperFiguresOf(paperPoll, [{ type: 'choose', selected: ['c2'] }, { type: 'choose', selected: ['c2'] }], { issued: 2 });
+      // five ballots decrypted, two on paper: released under a minimum of 2, flagged from 3 on
+      for (const minBallots of [1, 2, 3, 5, 6, 8]) {
+        const mixed = bulletinJsonOf(run, sp, choices, [1, 3], { seated: 9, present: 8, issued: 6, minBallots, paper });
+        const flagged = codes(mixed).includes('BELOW_MIN_BALLOTS');
+        expect(flagged, `minimum ${minBallots}`).toBe(!countReleasable({ electronic: 5, paper: paper.returned, minBallots }).ok);
+      }
+      const short = bulletinJsonOf(run, sp, choices, [1, 3], { seated: 9, present: 8, issued: 6, minBallots: 3, paper });
+      expect(verifyBulletin(short).failures).toMatchObject([{ code: 'BELOW_MIN_BALLOTS', path: '$.decryption', detail: '2 ballots on paper, minimum 3' }]);
+      const tablets = bulletinJsonOf(run, sp, choices, [1, 3], { seated: 9, present: 8, issued: 6, minBallots: 6, paper: paperFiguresOf(paperPoll, Array(6).fill({ type: 'choose', selected: ['c1'] }), { issued: 6 }) });
+      expect(verifyBulletin(tablets).failures).toMatchObject([{ code: 'BELOW_MIN_BALLOTS', detail: '5 ballots on the tablets, minimum 6' }]);
+    });
+
     it('the tie rule: a three-way tie for one place is resolved as the rules say', () => {
       const tied = bulletinJsonOf(run, sp, [[0], [1], [2]].map((selected) => ({ type: 'choose', selected })), [2, 3], { tieRule: 'runoff' });
       expect(verifyBulletin(tied).failures).toEqual([]);
@@ -135,7 +151,7 @@ describe('the result under the poll\'s rules', () => {
     it('the paper figures: changed, they break the paper rules or move the result', () => {
       const paperPoll: PaperPoll = { ballotType: 'choose', choose: 1, candidateIds: ['c1', 'c2', 'c3'], allowAbstain: true };
       const paper = paperFiguresOf(paperPoll, [{ type: 'choose', selected: ['c2'] }, { type: 'choose', selected: ['c2'] }], { issued: 2 });
-      const mixed = bulletinJsonOf(run, sp, choices, [1, 3], { seated: 9, present: 8, issued: 6, minBallots: 3, paper });
+      const mixed = bulletinJsonOf(run, sp, choices, [1, 3], { seated: 9, present: 8, issued: 6, minBallots: 2, paper });
       expect(verifyBulletin(mixed).failures).toEqual([]);
       expect(mixed.result).toMatchObject({ record: { valid: 7, issued: 8 } });
       const moved = copy(mixed);

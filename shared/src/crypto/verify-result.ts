@@ -4,6 +4,7 @@
  * may have been decrypted below the minimum number of ballots, and the published result must
  * be exactly what the one tally rule makes of the decrypted counts (shared/src/crypto/result.ts).
  */
+import { countReleasable } from '../domain/count-release.ts';
 import type { Bulletin } from './bulletin.ts';
 import { paperProblems, resultOfCounts } from './result.ts';
 import type { Fail } from './verify.ts';
@@ -31,9 +32,12 @@ export function verifyResult(b: Bulletin, countsOk: boolean, fail: Fail): string
     if (b.result !== null) fail('RESULT_MISMATCH', '$.result', { detail: 'a result is published but nothing was decrypted' });
     return null;
   }
-  // An electronic part of one or two ballots, decrypted, tells how those deputies voted.
-  if (b.ballots.length > 0 && b.ballots.length < r.minBallots) {
-    fail('BELOW_MIN_BALLOTS', '$.decryption', { detail: `${b.ballots.length} ballots, minimum ${r.minBallots}` });
+  // The server's rule (docs/PROCEDURE.md §3, "Minimum ballots"): a part of one or two ballots,
+  // decrypted or on paper, tells how those deputies voted.
+  const release = countReleasable({ electronic: b.ballots.length, paper: r.paper?.returned ?? 0, minBallots: r.minBallots });
+  if (!release.ok) {
+    const part = release.reason === 'total' ? 'in all' : release.channel === 'electronic' ? 'on the tablets' : 'on paper';
+    fail('BELOW_MIN_BALLOTS', '$.decryption', { detail: `${release.ballots} ballots ${part}, minimum ${release.minimum}` });
   }
   if (b.result === null) {
     fail('RESULT_MISSING', '$.result');

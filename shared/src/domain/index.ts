@@ -12,3 +12,4 @@ export * from './shortlist.ts';
 export * from './voting-rules.ts';
 export * from './count-sheet.ts';
 export * from './presidium.ts';
+export * from './count-release.ts';

@@ -1,5 +1,6 @@
 import {
   checkPaperFigures,
+  countReleasable,
   comparePaperFigures,
   paperCountKeys,
   paperInvalidReasons,
@@ -25,6 +26,7 @@ import { appendAudit } from '../audit/audit.service.ts';
 import { actorOf, type Principal } from '../auth/auth.service.ts';
 import { cyclesRepository } from '../cycles/cycles.repository.ts';
 import { toCandidate } from '../cycles/cycles.service.ts';
+import { countRefused } from '../polls/count-release.ts';
 import { pollsRepository } from '../polls/polls.repository.ts';
 import { ratingRulesOf, rulesOf } from '../polls/poll-wire.ts';
 import { isChiefScrutineer, isCounter } from '../procedure/scrutiny.service.ts';
@@ -158,7 +160,11 @@ export class PaperService {
     return this.state(pollId);
   }
 
-  /** Checks a 计票人's figures against the rules and the roll; answers them normalised. */
+  /**
+   * Checks a 计票人's figures against the rules, the roll and the minimum; answers them normalised.
+   * A paper part of too few ballots is refused here, where its figure first reaches the system,
+   * so its per-project figures are never stored, shown to the other 计票人 or archived.
+   */
   private async checked(trx: DbOrTx, p: PollRow, raw: PaperFiguresWire): Promise<PaperFigures> {
     const pp = paperPollOf(p);
     const figures = raw as PaperFigures;
@@ -166,7 +172,20 @@ export class PaperService {
     if (problems.length > 0) throw new AppError(problems[0]!.code, { problems });
     const onRoll = await repo.issuedOnPaper(trx, p.id);
     if (figures.issued !== onRoll) throw new AppError('PAPER_ISSUED_ROLL', { problems: [{ code: 'PAPER_ISSUED_ROLL', field: 'issued' }], onRoll });
+    await this.mustRelease(trx, p, figures);
     return normalised(pp, figures);
+  }
+
+  /**
+   * The paper count and the tablets' part together may be released only if each part that holds
+   * ballots reaches the poll's minimum (docs/PROCEDURE.md §3, "Minimum ballots"): the figure that
+   * would reveal is the paper ballots returned, known only now. The tablets' part is the box (an
+   * encrypted poll: the verified ballots its close summed).
+   */
+  private async mustRelease(trx: DbOrTx, p: PollRow, figures: PaperFigures): Promise<void> {
+    const electronic = p.ballot_mode === 'encrypted' ? (p.encrypted_ballots ?? 0) : Number((await pollsRepository.turnout(trx, p.id)).voted);
+    const release = countReleasable({ electronic, paper: figures.returned, minBallots: p.min_ballots });
+    if (!release.ok) throw countRefused(release);
   }
 
   /** Who may enter, and when: a 计票人 of the session, once the vote is over and before the confirmation. */
@@ -240,13 +259,14 @@ export class PaperService {
       if (p.ballot_mode === 'encrypted') {
         // The tablets' ballots are sums still sealed: the count waits for the 监票人's 解密
         // (polls/decryption.service.ts), which adds these figures to the decrypted totals.
-        if ((p.encrypted_ballots ?? 0) + figures.returned < p.min_ballots) throw new AppError('TOO_FEW_BALLOTS', { voted: (p.encrypted_ballots ?? 0) + figures.returned, minimum: p.min_ballots });
+        await this.mustRelease(trx, p, figures);
         await repo.insertCount(trx, pollId, deputy.id, figures);
         await pollsRepository.update(trx, pollId, { status: 'decrypting' });
         await appendAudit(trx, { actor: `deputy:${deputy.id}`, action: 'poll.paper_confirmed', subject: `poll:${pollId}`, details: { figuresHash: seenHash, awaitingDecryption: true } });
         await notifyInTx(trx, { sessionId: p.session_id, what: 'state' });
         return;
       }
+      await this.mustRelease(trx, p, figures);
       const result = await this.count(trx, p, figures);
       await repo.insertCount(trx, pollId, deputy.id, figures);
       await pollsRepository.update(trx, pollId, { status: 'closed', result: JSON.stringify(result) });
@@ -271,9 +291,6 @@ export class PaperService {
       cyclesRepository.candidatesByIds(trx, p.candidate_ids),
     ]);
     if (box.length !== Number(turnout.voted)) throw new Error(`roll/box mismatch on poll ${p.id}: ${turnout.voted} voted, ${box.length} ballots`);
-    const returned = box.length + figures.returned;
-    // As at close: a count of fewer ballots than the minimum would tell who voted how.
-    if (returned < p.min_ballots) throw new AppError('TOO_FEW_BALLOTS', { voted: returned, minimum: p.min_ballots });
     const names = new Map(rows.map((r) => [r.id, r.name]));
     const candidates = p.candidate_ids.map((id) => ({ id, name: names.get(id) ?? '' }));
     const valid = box.filter((b) => b.valid);

@@ -5,7 +5,7 @@
  * checked against the 监票人's public share as the ceremony's commitments give it; at t valid
  * ones the server combines them, recovers the small counts and hands them to the tally rules.
  */
-import type { DecryptionTask, DeputyIdentity, PaperFigures, PartialDecryptionBody, Poll } from '@piaojue/shared';
+import { countReleasable, type CountRefusal, type DecryptionTask, type DeputyIdentity, type PaperFigures, type PartialDecryptionBody, type Poll } from '@piaojue/shared';
 import {
   buildBulletin, bulletinToJson, ciphertextsToJson, combinePartials, decodeCounts, firstBadShare, parseCiphertexts, parseEncryptedBallot,
   parsePartialDecryption, parsePoint, parseShare, partialToJson, publicShareKey, recoverCounts, resultOfCounts,
@@ -22,6 +22,7 @@ import { ceremonyRepository } from '../ceremony/ceremony.repository.ts';
 import { paperRepository } from '../paper/paper.repository.ts';
 import { sessionsRepository } from '../sessions/sessions.repository.ts';
 import type { CastService } from './cast.service.ts';
+import { countRefused } from './count-release.ts';
 import { rejectReason } from './encrypted-cast.ts';
 import { decryptionRepository as repo } from './decryption.repository.ts';
 import { encryptedPoll, type EncryptedPoll } from './encryption.service.ts';
@@ -55,10 +56,11 @@ export class DecryptionService {
 
   /**
    * The close of an open encrypted poll, in PollsService.close's transaction (the poll row is
-   * locked, so no ballot comes in any more). Answers null when fewer verified ballots than the
-   * poll's minimum are in the box (nothing is summed; the caller refuses or cancels).
+   * locked, so no ballot comes in any more). Answers the refusal when the verified ballots, the
+   * ones the 解密 would sum, are too few in all or as the electronic part (docs/PROCEDURE.md §3,
+   * "Minimum ballots"): nothing is summed, and the caller refuses or cancels.
    */
-  async close(trx: Tx, actor: Principal | null, p: PollRow, onPaper: number): Promise<Poll | null> {
+  async close(trx: Tx, actor: Principal | null, p: PollRow, onPaper: number): Promise<Poll | { refused: CountRefusal }> {
     const e = await this.context(trx, p);
     await this.casts.verified(p.id);
     // Ballots another instance accepted, or whose verdict was lost to a restart: checked now.
@@ -71,7 +73,8 @@ export class DecryptionService {
     const { voted } = await pollsRepository.turnout(trx, p.id);
     if (box.length !== voted) throw new Error(`roll/box mismatch on poll ${p.id}: ${voted} voted, ${box.length} ballots`);
     const verified = box.filter((b) => b.proof_status === 'verified');
-    if (verified.length + onPaper < p.min_ballots) return null;
+    const release = countReleasable({ electronic: verified.length, paper: onPaper, minBallots: p.min_ballots });
+    if (!release.ok) return { refused: release };
     // Mostly summed already, as each proof was verified (EncryptedCasts.sums): the close adds the rest.
     const sums = this.casts.encryptedSums(p.id, e.spec, verified);
     const sumsJson = ciphertextsToJson(sums);
@@ -124,6 +127,11 @@ export class DecryptionService {
       const me = await this.guardianOf(trx, deputy, p);
       if (p.status !== 'decrypting') throw new AppError('POLL_STATE', { status: p.status });
       if (body.guardian !== me.index) throw new AppError('DECRYPTION_NOT_YOURS', { index: body.guardian });
+      // The close and the paper confirmation refuse such a count already; this is the last door
+      // before the totals could exist in plaintext (docs/PROCEDURE.md §3, "Minimum ballots").
+      const paper = (await paperRepository.count(trx, pollId))?.figures as PaperFigures | undefined;
+      const release = countReleasable({ electronic: p.encrypted_ballots ?? 0, paper: paper?.returned ?? 0, minBallots: p.min_ballots });
+      if (!release.ok) throw countRefused(release);
       const partials = await repo.partials(trx, pollId);
       if (partials.some((x) => x.guardian === me.index)) throw new AppError('DECRYPTION_DONE');
       const e = await this.context(trx, p);
@@ -149,12 +157,13 @@ export class DecryptionService {
   /** From t partial decryptions to the published result: the tally rules count the totals as ballots. */
   private async count(trx: Tx, p: PollRow, e: EncryptedPoll, sums: Ciphertext[], partials: PartialDecryption[]): Promise<PollRow> {
     const ballots = p.encrypted_ballots ?? 0;
+    const rules = await bulletinRules(trx, p, e);
     const slots = recoverCounts(e.spec, ballots, combinePartials(e.params.threshold, sums, partials));
     // Every verified ballot is valid, so every sum is a count in range; anything else is tampering.
     if (slots.some((c) => c === null)) throw new Error(`poll ${p.id}: a sum did not decrypt to a count`);
     const counts = decodeCounts(e.spec, ballots, slots as number[]);
     // The same function the offline verifier recounts with (shared/src/crypto/result.ts).
-    const result = resultOfCounts(await bulletinRules(trx, p, e), e.spec, counts, ballots);
+    const result = resultOfCounts(rules, e.spec, counts, ballots);
     const row = await pollsRepository.update(trx, p.id, { status: 'closed', result: JSON.stringify(result) });
     await appendAudit(trx, {
       actor: 'system:decryption',

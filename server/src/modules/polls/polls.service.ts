@@ -1,4 +1,5 @@
 import {
+  countReleasable,
   levelBodies,
   pendingRunoff,
   quorumMet,
@@ -8,6 +9,7 @@ import {
   tally,
   tallyRating,
   type BallotBody,
+  type CountRefusal,
   type CreatePollBody,
   type CreateRatingPollBody,
   type Poll,
@@ -32,6 +34,7 @@ import { giveNoticeNumber } from '../results/notice-numbers.service.ts';
 import { attendanceOf } from '../sessions/sessions.service.ts';
 import { sessionsRepository } from '../sessions/sessions.repository.ts';
 import { rectificationRepository } from '../tracking/rectification.repository.ts';
+import { cancelReasonOf, countRefused } from './count-release.ts';
 import type { DecryptionService } from './decryption.service.ts';
 import { openEncryption, pollEncryption } from './encryption.service.ts';
 import { mustGetPoll, pollCandidates, ratingRulesOf, rulesOf, toPoll } from './poll-wire.ts';
@@ -123,8 +126,10 @@ export class PollsService {
   /**
    * Closes the poll and counts it; callable by staff or by the countdown sweeper (actor null).
    * Below the poll's minimum number of ballots nothing is counted: a count of so few ballots
-   * would tell who voted how (the turnout list names the voters). Such a poll can only be
-   * cancelled, which destroys its ballots; the sweeper does that itself when the countdown ends.
+   * would tell who voted how (the turnout list names the voters). The minimum holds for the
+   * tablets and for paper each, not only for the whole (docs/PROCEDURE.md §3, "Minimum ballots").
+   * Such a poll can only be cancelled, which destroys its ballots; the sweeper does that itself
+   * when the countdown ends.
    */
   async close(actor: Principal | null, id: string): Promise<Poll> {
     const poll = await this.db.transaction().execute(async (trx) => {
@@ -134,18 +139,17 @@ export class PollsService {
         throw new AppError('POLL_STATE', { status: p.status });
       }
       const { voted } = await repo.turnout(trx, id);
-      // Paper ballots are counted later; until then each issued one may come back.
+      // Paper ballots are counted later; until then each issued one may come back, and no more
+      // than were issued can: a paper part issued below the minimum can never be released.
       const onPaper = await paperRepository.issuedOnPaper(trx, id);
-      if (voted + onPaper < p.min_ballots) {
-        if (actor !== null) throw new AppError('TOO_FEW_BALLOTS', { voted, minimum: p.min_ballots });
-        return this.cancelInTx(trx, null, p, 'too_few_ballots');
-      }
+      const release = countReleasable({ electronic: voted, paper: onPaper, minBallots: p.min_ballots });
+      if (!release.ok) return this.refuseCount(trx, actor, p, release);
       if (p.ballot_mode === 'encrypted' && this.encrypted) {
-        // Sums the verified ballots and waits for the 监票人 (decryption.service.ts); null: too few verified.
+        // Sums the verified ballots and waits for the 监票人 (decryption.service.ts), unless too
+        // few of them verified.
         const closed = await this.encrypted.close(trx, actor, p, onPaper);
-        if (closed) return closed;
-        if (actor !== null) throw new AppError('TOO_FEW_BALLOTS', { voted, minimum: p.min_ballots });
-        return this.cancelInTx(trx, null, p, 'too_few_ballots');
+        if ('refused' in closed) return this.refuseCount(trx, actor, p, closed.refused);
+        return closed;
       }
       if (onPaper > 0) return this.closeForPaperCount(trx, actor, p, onPaper);
       // Reseal and count in one pass: the count reads the ballots the reseal moved.
@@ -163,6 +167,12 @@ export class PollsService {
     if (!poll) return toPoll(this.db, await mustGetPoll(this.db, id));
     this.compactLater();
     return poll;
+  }
+
+  /** A count that would reveal ballots: staff are refused (nothing changes); the sweeper cancels. */
+  private refuseCount(trx: DbOrTx, actor: Principal | null, p: PollRow, v: CountRefusal): Promise<Poll> {
+    if (actor !== null) throw countRefused(v);
+    return this.cancelInTx(trx, null, p, cancelReasonOf(v));
   }
 
   /**
@@ -246,15 +256,17 @@ export class PollsService {
   }
 
   /**
-   * Cancels a poll. An open poll's ballots are destroyed, never counted: a cancelled vote has no
-   * result, and ballots kept would still be linkable to their voters by a database reader until
-   * a reseal. A rejected result may be voided too, so the poll can be run again.
+   * Cancels a poll. Its ballots are destroyed, never counted: a cancelled vote has no result, and
+   * ballots kept would still be linkable to their voters by a database reader until a reseal (an
+   * open poll), or could still be decrypted (an encrypted one). A rejected result may be voided
+   * too, so the poll can be run again.
    */
   async cancel(actor: Principal, id: string, reason: string): Promise<Poll> {
     const poll = await this.db.transaction().execute(async (trx) => {
       const p = await mustGetPoll(trx, id, true);
-      // counting: e.g. more paper ballots returned than issued, which voids the vote
-      if (!['draft', 'open', 'counting', 'rejected'].includes(p.status)) throw new AppError('POLL_STATE', { status: p.status });
+      // counting: e.g. more paper ballots returned than issued, which voids the vote, or a paper
+      // count too small to release; decrypting: a 解密 refused for too few ballots in a channel
+      if (!['draft', 'open', 'counting', 'decrypting', 'rejected'].includes(p.status)) throw new AppError('POLL_STATE', { status: p.status });
       return this.cancelInTx(trx, actor, p, reason);
     });
     this.compactLater();
@@ -262,13 +274,15 @@ export class PollsService {
   }
 
   private async cancelInTx(trx: DbOrTx, actor: Principal | null, p: PollRow, reason: string): Promise<Poll> {
-    const destroyed = p.status === 'open' ? await repo.destroyBallots(trx, p.id) : 0;
-    const row = await repo.update(trx, p.id, { status: 'cancelled', cancelled_at: new Date() });
+    // Not yet counted: the box (and an encrypted poll's sums) go; a counted, returned one keeps its record.
+    const uncounted = ['open', 'counting', 'decrypting'].includes(p.status);
+    const destroyed = uncounted ? await repo.destroyBallots(trx, p.id) : 0;
+    const row = await repo.update(trx, p.id, { status: 'cancelled', cancelled_at: new Date(), ...(uncounted && p.encrypted_sums !== null && { encrypted_sums: null }) });
     await appendAudit(trx, {
       actor: actor ? actorOf(actor) : 'system:countdown',
       action: 'poll.cancelled',
       subject: `poll:${p.id}`,
-      details: { reason, wasOpen: p.status === 'open', ...(p.status === 'open' && { ballotsDestroyed: true, rollEntries: destroyed }) },
+      details: { reason, wasOpen: p.status === 'open', ...(uncounted && { ballotsDestroyed: true, rollEntries: destroyed }) },
     });
     await notifyInTx(trx, { sessionId: p.session_id, what: 'state' });
     return toPoll(trx, row);
