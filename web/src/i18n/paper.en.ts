@@ -36,6 +36,10 @@ const paperEn: typeof paperZhCN = {
     diffField: 'Field',
     first: 'First ({name})',
     second: 'Second ({name})',
+    release: {
+      ifClosedNow: 'If the vote were closed now: {reason}',
+      refusedNext: 'Under the minimum ballot count this poll cannot be counted. Cancelling it destroys the ballots cast; the vote can then be held again.',
+    },
     parts: { title: 'Electronic and paper ballots', electronic: 'Electronic', paper: 'Paper', withheld: 'One part holds fewer ballots than the minimum count; to keep the ballot secret only the combined counts per project are shown.' },
     tablet: {
       title: 'Chief scrutineer: confirm the paper count',

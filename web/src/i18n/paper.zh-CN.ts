@@ -35,6 +35,10 @@ const paperZhCN = {
     diffField: '栏目',
     first: '第一份（{name}）',
     second: '第二份（{name}）',
+    release: {
+      ifClosedNow: '如果现在结束投票：{reason}',
+      refusedNext: '按最低计票数的规定，本次表决不能计票。取消本次表决后，已投的表决票全部销毁，可以重新表决。',
+    },
     parts: { title: '电子表决与纸质表决票', electronic: '电子表决', paper: '纸质表决票', withheld: '两部分中有一部分的票数少于最低计票数，为保护无记名投票，只公布合并后的各项目得票。' },
     tablet: {
       title: '总监票人确认纸质表决票计票结果',
