@@ -21,6 +21,7 @@ import * as m0400 from './2026_12_05_0400_encrypted_ballots.ts';
 import * as m0447 from './2026_12_05_0447_presiding_chair.ts';
 import * as m0452 from './2026_12_05_0452_notice_numbers.ts';
 import * as m0458 from './2026_12_05_0458_presidium_decisions.ts';
+import * as m2300s from './2026_12_05_2300_presidium_signatures.ts';
 
 /** Every migration, by name, in order. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_05_0447_presiding_chair': m0447,
   '2026_12_05_0452_notice_numbers': m0452,
   '2026_12_05_0458_presidium_decisions': m0458,
+  '2026_12_05_2300_presidium_signatures': m2300s,
 };

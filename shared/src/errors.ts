@@ -77,7 +77,7 @@ export const ERRORS = {
   RESULT_CERTIFIED: [409, '结果已由主席团确认，不能再更改', 'The result is certified and cannot change'],
   CONFIRMATIONS_MISSING: [409, '监票人确认人数不足，暂不能确认结果', 'Not enough scrutineers have confirmed the count yet'],
   // the 主席团's decisions (docs/PROCEDURE.md §3)
-  TOO_FEW_SIGNERS: [409, '签署的主席团成员人数不足，本决定未登记', 'Too few presidium members signed; the decision was not recorded'],
+  TOO_FEW_SIGNERS: [409, '列明签署的主席团成员人数不足，本决定未登记', 'Too few presidium members named to sign; the decision was not recorded'],
   DUPLICATE_SIGNER: [400, '同一名主席团成员不能重复签署', 'A presidium member is listed twice among the signers'],
   SIGNER_NOT_PRESIDIUM: [400, '签署人须是主席团成员（持主席团角色的有效账号）', 'A signer must be a presidium member (an active account with the presidium role)'],
   NOT_A_SIGNER: [403, '登记主席团决定的成员须是签署人之一', 'The member recording a presidium decision must be one of its signers'],
@@ -86,6 +86,11 @@ export const ERRORS = {
   TIE_DECIDED: [409, '主席团已对该并列情况作出决定', 'The presidium has already decided this tie'],
   NOT_AMONG_TIED: [400, '所选项目不在得票相同的并列项目之中', 'A chosen project is not among the tied projects'],
   TOO_MANY_CHOSEN: [400, '所选项目多于剩余名额', 'More projects chosen than places left'],
+  DECISION_PENDING: [409, '同类主席团决定已有一项待签署，须待其生效或撤回', 'A presidium decision of this kind already awaits signatures; it must take effect or be withdrawn first'],
+  DECISION_NOT_PENDING: [409, '该主席团决定已不在待签署状态', 'This presidium decision no longer awaits signatures'],
+  NOT_NAMED_SIGNER: [403, '您不在该决定列明的签署成员之中', 'You are not among the members named to sign this decision'],
+  ALREADY_ANSWERED: [409, '您已对该决定签署或拒签，不能再次作答', 'You have already signed or declined this decision'],
+  NOT_RECORDER: [403, '只有登记该决定的成员可以撤回', 'Only the member who recorded this decision can withdraw it'],
   // 监票人, 计票人 and the 票决办法
   SCRUTINEER_CHIEF: [400, '监票人名单须有且仅有一名总监票人', 'The scrutineer list needs exactly one chief scrutineer'],
   SCRUTINEER_NOT_DEPUTY: [400, '监票人须是本次会议的代表', 'A scrutineer must be a deputy of this session'],

@@ -294,6 +294,15 @@ export interface PresidiumDecisions {
   reason: string | null;
   recorded_at: Generated<Timestamp>;
   recorded_by: string;
+  settled_at: Timestamp | null;
+  status: Generated<"pending" | "effective" | "withdrawn" | "declined" | "lapsed">;
+}
+
+export interface PresidiumDecisionSignatures {
+  answer: "sign" | "decline";
+  answered_at: Generated<Timestamp>;
+  decision_id: string;
+  user_id: string;
 }
 
 export interface PresidiumDecisionSigners {
@@ -621,6 +630,7 @@ export interface DB {
   poll_signoffs: PollSignoffs;
   poll_trackers: PollTrackers;
   polls: Polls;
+  presidium_decision_signatures: PresidiumDecisionSignatures;
   presidium_decision_signers: PresidiumDecisionSigners;
   presidium_decisions: PresidiumDecisions;
   proposal_candidate_links: ProposalCandidateLinks;
@@ -672,6 +682,7 @@ export type PollsTable = Polls;
 export type PollSignoffsTable = PollSignoffs;
 export type PollTrackersTable = PollTrackers;
 export type PresidiumDecisionsTable = PresidiumDecisions;
+export type PresidiumDecisionSignaturesTable = PresidiumDecisionSignatures;
 export type PresidiumDecisionSignersTable = PresidiumDecisionSigners;
 export type ProposalCandidateLinksTable = ProposalCandidateLinks;
 export type ProposalEventsTable = ProposalEvents;

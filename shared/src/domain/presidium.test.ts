@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { signersNeeded, type SignoffMark } from './certification.ts';
-import { decisionVerdict, tieUndecided, withTieDecision } from './presidium.ts';
+import { decisionProgress, decisionVerdict, pendingMarks, signatureVerdict, tieUndecided, withTieDecision, type DecisionSignatures } from './presidium.ts';
 
 const rule = { certifyK: 2, scrutineerConfirmations: 1 };
 const confirmed: SignoffMark[] = [{ userId: null, deputyId: 'd1', role: 'scrutineer', decision: 'confirm' }];
@@ -66,7 +66,69 @@ describe('a 主席团 decision — examples', () => {
   });
 });
 
+describe('signing a decision on one’s own account — examples', () => {
+  const pending = (answers: DecisionSignatures['answers'], kind: DecisionSignatures['kind'] = 'certify'): DecisionSignatures => ({
+    kind,
+    status: 'pending',
+    named: ['p1', 'p2', 'p3', 'p4'],
+    answers,
+  });
+  const r3 = { certifyK: 3, scrutineerConfirmations: 0 };
+
+  it('takes effect at the signersNeeded-th signature, not before', () => {
+    const one = pending([{ userId: 'p1', answer: 'sign' }]);
+    expect(signatureVerdict(r3, one, [], 'p2', 'sign')).toMatchObject({ ok: true, outcome: 'pending', signed: 2, needed: 3, awaiting: ['p3', 'p4'] });
+    const two = pending([...one.answers, { userId: 'p2', answer: 'sign' }]);
+    expect(signatureVerdict(r3, two, [], 'p4', 'sign')).toMatchObject({ ok: true, outcome: 'effective', signed: 3 });
+    expect(signatureVerdict({ certifyK: 3, rejectAlone: true }, pending([], 'reject'), [], 'p1', 'sign')).toMatchObject({ ok: true, outcome: 'effective', needed: 1 });
+  });
+
+  it('declines: settled as declined once the rest could no longer reach the number', () => {
+    const one = pending([{ userId: 'p1', answer: 'sign' }, { userId: 'p2', answer: 'decline' }]);
+    expect(decisionProgress(r3, one)).toMatchObject({ outcome: 'pending', declined: 1 });
+    expect(signatureVerdict(r3, one, [], 'p3', 'decline')).toMatchObject({ ok: true, outcome: 'declined', signed: 1, declined: 2 });
+  });
+
+  it('refuses a member not named, a second answer, a settled decision, and a signature the other way', () => {
+    const one = pending([{ userId: 'p1', answer: 'sign' }]);
+    expect(signatureVerdict(r3, one, [], 'p9', 'sign')).toEqual({ ok: false, code: 'NOT_NAMED_SIGNER' });
+    expect(signatureVerdict(r3, one, [], 'p1', 'sign')).toEqual({ ok: false, code: 'ALREADY_ANSWERED' });
+    expect(signatureVerdict(r3, one, [], 'p1', 'decline')).toEqual({ ok: false, code: 'ALREADY_ANSWERED' });
+    expect(signatureVerdict(r3, { ...one, status: 'withdrawn' }, [], 'p2', 'sign')).toEqual({ ok: false, code: 'DECISION_NOT_PENDING' });
+    const returned = pendingMarks([pending([{ userId: 'p2', answer: 'sign' }, { userId: 'p3', answer: 'decline' }], 'reject')]);
+    expect(returned).toEqual([{ userId: 'p2', deputyId: null, role: 'presidium', decision: 'reject' }]);
+    expect(signatureVerdict(r3, one, returned, 'p2', 'sign')).toEqual({ ok: false, code: 'ALREADY_SIGNED', signerId: 'p2' });
+    // declining is not signing the other way
+    expect(signatureVerdict(r3, one, returned, 'p2', 'decline')).toMatchObject({ ok: true });
+    expect(decisionVerdict(r3, returned, null, null, { kind: 'certify', signerIds: ['p1', 'p2', 'p3'] })).toMatchObject({ ok: false, code: 'ALREADY_SIGNED', signerId: 'p2' });
+    expect(decisionVerdict(r3, [], null, null, { kind: 'reject', signerIds: ['p1', 'p2', 'p3'] }, ['reject'])).toEqual({ ok: false, code: 'DECISION_PENDING' });
+  });
+});
+
 describe('a 主席团 decision — properties', () => {
+  it('takes effect with exactly the signersNeeded-th signature, whatever the order of answers', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.shuffledSubarray(['p1', 'p2', 'p3', 'p4', 'p5'], { minLength: 5, maxLength: 5 }),
+        fc.array(fc.constantFrom('sign' as const, 'decline' as const), { minLength: 5, maxLength: 5 }),
+        (certifyK, order, answers) => {
+          const d: DecisionSignatures = { kind: 'certify', status: 'pending', named: ['p1', 'p2', 'p3', 'p4', 'p5'], answers: [] };
+          let signed = 0;
+          for (const [i, userId] of order.entries()) {
+            const v = signatureVerdict({ certifyK }, d, [], userId, answers[i]!);
+            if (!v.ok) throw new Error(v.code);
+            if (answers[i] === 'sign') signed++;
+            expect(v.outcome === 'effective').toBe(signed >= certifyK);
+            expect(v.outcome === 'declined').toBe(signed < certifyK && signed + (4 - i) < certifyK);
+            if (v.outcome !== 'pending') return;
+            d.answers = [...d.answers, { userId, answer: answers[i]! }];
+          }
+        },
+      ),
+    );
+  });
+
   it('is accepted exactly with enough distinct signers, the number signersNeeded gives', () => {
     fc.assert(
       fc.property(

@@ -157,8 +157,10 @@ export const Certification = Type.Object({
   rejectAlone: Type.Optional(Type.Boolean()),
   /** A tie the 主席团 decides is still open: no certifying before its decision. */
   tieUndecided: Type.Optional(Type.Boolean()),
-  /** The 主席团's recorded decisions on this poll (certify, return, tie). */
+  /** The 主席团's decisions in effect on this poll (certify, return, tie). */
   decisions: Type.Optional(Type.Array(PresidiumDecision)),
+  /** Decisions recorded and awaiting their members' signatures. */
+  pending: Type.Optional(Type.Array(PresidiumDecision)),
 });
 export type Certification = Static<typeof Certification>;
 

@@ -3,9 +3,11 @@ import type {
   Counter,
   DeputyScrutiny,
   DraftVotingRulesBody,
+  PendingPresidiumDecisions,
   Poll,
   PresidiumDecisionBody,
   PresidiumMembers,
+  PresidiumSignatureBody,
   ScrutinyList,
   SessionKey,
   SetScrutinyBody,
@@ -31,4 +33,11 @@ export const procedureApi = {
   presidiumMembers: () => http.get<PresidiumMembers>('/api/presidium/members'),
   /** Records a 主席团 meeting's decision on a counted poll (certify, return, decide a tie). */
   presidiumDecision: (pollId: string, body: PresidiumDecisionBody) => http.post<Poll>(`/api/polls/${enc(pollId)}/presidium-decisions`, body),
+  /** The decisions awaiting signatures in the account's congress. */
+  pendingDecisions: () => http.get<PendingPresidiumDecisions>('/api/presidium/decisions/pending'),
+  /** Signs or declines a pending decision, on the account logged in. */
+  answerDecision: (pollId: string, decisionId: string, body: PresidiumSignatureBody) =>
+    http.post<Poll>(`/api/polls/${enc(pollId)}/presidium-decisions/${enc(decisionId)}/signatures`, body),
+  /** The recorder withdraws a pending decision. */
+  withdrawDecision: (pollId: string, decisionId: string) => http.post<Poll>(`/api/polls/${enc(pollId)}/presidium-decisions/${enc(decisionId)}/withdraw`),
 };

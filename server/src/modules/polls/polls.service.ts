@@ -5,6 +5,7 @@ import {
   quorumMet,
   runoffCandidates,
   runoffRules,
+  signedOtherWay,
   signoffVerdict,
   tally,
   tallyRating,
@@ -28,6 +29,7 @@ import { cyclesRepository } from '../cycles/cycles.repository.ts';
 import { candidateListHash, toCandidate } from '../cycles/cycles.service.ts';
 import { paperRepository } from '../paper/paper.repository.ts';
 import { presidiumRule } from '../procedure/presidium-wire.ts';
+import { pendingSignatureMarks } from '../procedure/presidium.service.ts';
 import { confirmationsNeeded, isCounter } from '../procedure/scrutiny.service.ts';
 import { requireAdopted } from '../procedure/voting-rules.service.ts';
 import { giveNoticeNumber } from '../results/notice-numbers.service.ts';
@@ -307,6 +309,8 @@ export class PollsService {
       const existing = (await repo.signoffs(trx, id)).map((x) => ({ userId: x.user_id, deputyId: x.deputy_id, role: x.role, decision: x.decision }));
       // The console offers the sign-off by the same rule (docs/PROCEDURE.md §3, "Certification").
       const rule = { certifyK: p.certify_k, scrutineerConfirmations: await confirmationsNeeded(trx, p), ...(await presidiumRule(trx, p)) };
+      // A member who signed a pending decision the other way has taken their side already.
+      if (signedOtherWay(await pendingSignatureMarks(trx, id), actor.user.id, decision)) throw new AppError('ALREADY_SIGNED');
       const verdict = signoffVerdict(rule, existing, { userId: actor.user.id }, decision);
       if (!verdict.ok) throw verdict.code === 'CONFIRMATIONS_MISSING' ? new AppError(verdict.code, { needed: verdict.needed, have: verdict.have }) : new AppError(verdict.code);
       await repo.insertSignoff(trx, { poll_id: id, user_id: actor.user.id, role, decision, reason: reason ?? null });

@@ -1,33 +1,54 @@
-import { tieUndecided, withTieDecision, type Announcement, type Poll, type PollResult, type PresidiumDecision } from '@piaojue/shared';
+import { signersNeeded, tieUndecided, withTieDecision, type Announcement, type Poll, type PollResult, type PresidiumDecision } from '@piaojue/shared';
 import type { DbOrTx } from '../../db/database.ts';
 import type { PollRow } from '../../db/types.ts';
 import { presidiumRepository as repo, type DecisionRecord } from './presidium.repository.ts';
 
+/** The rule's part that says how many must sign: the poll's k and the cycle's return setting. */
+export interface SigningRule {
+  certifyK: number;
+  rejectAlone: boolean;
+}
+
 /** The 主席团's decisions as the wire shows them (a poll's certification, the console, the 公告). */
-export const toDecision = (d: DecisionRecord): PresidiumDecision => ({
+export const toDecision = (d: DecisionRecord, rule: SigningRule): PresidiumDecision => ({
   id: d.id,
   pollId: d.poll_id,
   kind: d.kind,
+  status: d.status,
   meeting: d.meeting,
   decidedOn: d.decided_on,
   chosen: d.chosen_names ?? [],
   reason: d.reason,
   signers: d.signers ?? [],
+  named: (d.named ?? []).map((n) => ({ ...n, answeredAt: n.answeredAt && new Date(n.answeredAt).toISOString() })),
+  needed: signersNeeded(rule, d.kind),
   recordedBy: d.recorded_by,
+  recordedById: d.recorded_by_id,
   recordedAt: d.recorded_at.toISOString(),
+  settledAt: d.settled_at?.toISOString() ?? null,
 });
 
 /**
- * What a poll's certification shows of the 主席团's side: its decisions and the two flags of the
- * rule. Nothing is decided before the count, and the cast path reads polls often: an uncounted
- * poll costs no query.
+ * What a poll's certification shows of the 主席团's side: its decisions in effect, those awaiting
+ * signatures, and the two flags of the rule. Nothing is decided before the count, and the cast
+ * path reads polls often: an uncounted poll costs no query.
  */
-export async function presidiumOf(db: DbOrTx, p: PollRow): Promise<{ decisions?: PresidiumDecision[]; rejectAlone?: boolean; tieUndecided?: boolean }> {
+export async function presidiumOf(
+  db: DbOrTx,
+  p: PollRow,
+): Promise<{ decisions?: PresidiumDecision[]; pending?: PresidiumDecision[]; rejectAlone?: boolean; tieUndecided?: boolean }> {
   if (!['closed', 'rejected', 'certified', 'published'].includes(p.status)) return {};
-  const [records, rejectAlone] = await Promise.all([repo.decisions(db, p.id), repo.rejectAlone(db, p.id)]);
-  const tie = records.find((d) => d.kind === 'tie');
+  const [records, rejectAlone] = await Promise.all([repo.decisions(db, p.id, ['effective', 'pending']), repo.rejectAlone(db, p.id)]);
+  const rule = { certifyK: p.certify_k, rejectAlone };
+  const effective = records.filter((d) => d.status === 'effective');
+  const tie = effective.find((d) => d.kind === 'tie');
   const result = p.kind === 'rating' ? null : (p.result as PollResult | null);
-  return { decisions: records.map(toDecision), rejectAlone, tieUndecided: tieUndecided(result?.tie, tie ? tie.chosen : null) };
+  return {
+    decisions: effective.map((d) => toDecision(d, rule)),
+    pending: records.filter((d) => d.status === 'pending').map((d) => toDecision(d, rule)),
+    rejectAlone,
+    tieUndecided: tieUndecided(result?.tie, tie ? tie.chosen : null),
+  };
 }
 
 /** The cycle's return rule and whether a tie the 主席团 decides is still open: what signoffVerdict needs beyond k. */

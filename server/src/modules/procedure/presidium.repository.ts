@@ -1,8 +1,10 @@
 import { sql, type Insertable } from 'kysely';
 import type { DbOrTx } from '../../db/database.ts';
 import type { PresidiumDecisionsTable } from '../../db/types.ts';
+import type { DecisionStatus, SignatureAnswer } from '@piaojue/shared';
 
 export type DecisionRecord = Awaited<ReturnType<typeof presidiumRepository.decisions>>[number];
+export type PendingRecord = Awaited<ReturnType<typeof presidiumRepository.pending>>[number];
 
 export const presidiumRepository = {
   /** Active accounts holding the presidium role: the members who may sign. */
@@ -26,37 +28,37 @@ export const presidiumRepository = {
       .where(sql<boolean>`'presidium' = any(roles)`)
       .execute();
   },
-  /** A poll's decisions with their signers (in the order signed) and the chosen projects' names. */
-  decisions(db: DbOrTx, pollId: string) {
-    return db
-      .selectFrom('presidium_decisions as d')
-      .innerJoin('users as r', 'r.id', 'd.recorded_by')
-      .select([
-        'd.id',
-        'd.poll_id',
-        'd.kind',
-        'd.meeting',
-        sql<string>`d.decided_on::text`.as('decided_on'),
-        'd.chosen',
-        'd.reason',
-        'r.display_name as recorded_by',
-        'd.recorded_at',
-      ])
-      .select([
-        sql<{ userId: string; displayName: string }[]>`(
-          select coalesce(json_agg(json_build_object('userId', u.id, 'displayName', u.display_name) order by s.position), '[]')
-          from presidium_decision_signers s join users u on u.id = s.user_id where s.decision_id = d.id)`.as('signers'),
-        sql<{ candidateId: string; name: string }[]>`(
-          select coalesce(json_agg(json_build_object('candidateId', c.id, 'name', c.name) order by e.n), '[]')
-          from jsonb_array_elements_text(d.chosen) with ordinality as e(id, n) join candidates c on c.id = e.id::uuid)`.as('chosen_names'),
-      ])
-      .where('d.poll_id', '=', pollId)
+  /**
+   * A poll's decisions of the given statuses with their named members (in the order named, each
+   * with their answer), those who signed (in the order they signed) and the chosen projects' names.
+   */
+  decisions(db: DbOrTx, pollId: string, statuses: readonly DecisionStatus[]) {
+    return decisionsQuery(db).where('d.poll_id', '=', pollId).where('d.status', 'in', [...statuses]).orderBy('d.recorded_at').execute();
+  },
+  /** One decision, to answer or withdraw it; locked with the poll already locked by the caller. */
+  decision(db: DbOrTx, id: string) {
+    return decisionsQuery(db).where('d.id', '=', id).forUpdate('d').executeTakeFirst();
+  },
+  /** Every pending decision, with its poll and session, oldest first. */
+  pending(db: DbOrTx) {
+    return decisionsQuery(db)
+      .innerJoin('polls as p', 'p.id', 'd.poll_id')
+      .innerJoin('sessions as s', 's.id', 'p.session_id')
+      .innerJoin('cycles as c', 'c.id', 's.cycle_id')
+      .select(['p.title as poll_title', 's.id as session_id', 's.name as session_name', 'c.level as cycle_level', 'c.unit_name as cycle_unit'])
+      .where('d.status', '=', 'pending')
       .orderBy('d.recorded_at')
       .execute();
   },
-  /** The projects the 主席团 chose among the tied of a poll; null when it has not decided. */
+  /** The projects the 主席团 chose among the tied of a poll by a decision in effect; null when it has not decided. */
   async tieDecision(db: DbOrTx, pollId: string): Promise<string[] | null> {
-    const r = await db.selectFrom('presidium_decisions').select('chosen').where('poll_id', '=', pollId).where('kind', '=', 'tie').executeTakeFirst();
+    const r = await db
+      .selectFrom('presidium_decisions')
+      .select('chosen')
+      .where('poll_id', '=', pollId)
+      .where('kind', '=', 'tie')
+      .where('status', '=', 'effective')
+      .executeTakeFirst();
     return r?.chosen ?? null;
   },
   /** Whether the poll's cycle lets one member return a result alone. */
@@ -73,8 +75,55 @@ export const presidiumRepository = {
       .values(userIds.map((user_id, i) => ({ decision_id: decisionId, user_id, position: i + 1 })))
       .execute();
   },
+  insertSignature(db: DbOrTx, decisionId: string, userId: string, answer: SignatureAnswer) {
+    return db.insertInto('presidium_decision_signatures').values({ decision_id: decisionId, user_id: userId, answer }).returning('answered_at').executeTakeFirstOrThrow();
+  },
+  /** A pending decision settles once: it took effect, was withdrawn or declined (the database refuses any other change). */
+  settle(db: DbOrTx, id: string, status: 'effective' | 'withdrawn' | 'declined') {
+    return db.updateTable('presidium_decisions').set({ status, settled_at: new Date() }).where('id', '=', id).where('status', '=', 'pending').executeTakeFirstOrThrow();
+  },
 };
 
-/** For a query over polls: the 主席团's tie decision of each (its chosen ids), null when none. */
+function decisionsQuery(db: DbOrTx) {
+  return db
+    .selectFrom('presidium_decisions as d')
+    .innerJoin('users as r', 'r.id', 'd.recorded_by')
+    .select([
+      'd.id',
+      'd.poll_id',
+      'd.kind',
+      'd.status',
+      'd.meeting',
+      sql<string>`d.decided_on::text`.as('decided_on'),
+      'd.chosen',
+      'd.reason',
+      'r.display_name as recorded_by',
+      'd.recorded_by as recorded_by_id',
+      'd.recorded_at',
+      'd.settled_at',
+    ])
+    .select([
+      sql<{ userId: string; displayName: string; answer: SignatureAnswer | null; answeredAt: string | null }[]>`(
+        select coalesce(json_agg(json_build_object('userId', u.id, 'displayName', u.display_name, 'answer', g.answer, 'answeredAt', g.answered_at) order by s.position), '[]')
+        from presidium_decision_signers s join users u on u.id = s.user_id
+        left join presidium_decision_signatures g on g.decision_id = s.decision_id and g.user_id = s.user_id
+        where s.decision_id = d.id)`.as('named'),
+      // A decision recorded before members signed on their own accounts has no signatures: it took
+      // effect when recorded, signed by the members it names.
+      sql<{ userId: string; displayName: string }[]>`(
+        select coalesce(json_agg(json_build_object('userId', u.id, 'displayName', u.display_name) order by x.n), '[]')
+        from (
+          select g.user_id, row_number() over (order by g.answered_at) as n from presidium_decision_signatures g where g.decision_id = d.id and g.answer = 'sign'
+          union all
+          select s.user_id, s.position from presidium_decision_signers s
+          where s.decision_id = d.id and not exists (select 1 from presidium_decision_signatures g where g.decision_id = d.id)
+        ) x join users u on u.id = x.user_id)`.as('signers'),
+      sql<{ candidateId: string; name: string }[]>`(
+        select coalesce(json_agg(json_build_object('candidateId', c.id, 'name', c.name) order by e.n), '[]')
+        from jsonb_array_elements_text(d.chosen) with ordinality as e(id, n) join candidates c on c.id = e.id::uuid)`.as('chosen_names'),
+    ]);
+}
+
+/** For a query over polls: the 主席团's tie decision in effect of each (its chosen ids), null when none. */
 export const tieChosen = (pollId: 'polls.id' | 'p.id') =>
-  sql<string[] | null>`(select d.chosen from presidium_decisions d where d.poll_id = ${sql.ref(pollId)} and d.kind = 'tie')`;
+  sql<string[] | null>`(select d.chosen from presidium_decisions d where d.poll_id = ${sql.ref(pollId)} and d.kind = 'tie' and d.status = 'effective')`;

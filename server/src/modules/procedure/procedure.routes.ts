@@ -5,8 +5,11 @@ import {
   DraftVotingRulesBody,
   IdParams,
   Poll,
+  PendingPresidiumDecisions,
   PresidiumDecisionBody,
+  PresidiumDecisionParams,
   PresidiumMembers,
+  PresidiumSignatureBody,
   ScrutinyList,
   SetScrutinyBody,
   VotingRules,
@@ -93,5 +96,40 @@ export const procedureRoutes: RoutesPlugin = async (app, { services }) => {
       },
     },
     (req) => presidium.decide(req.principal, req.params.id, req.body),
+  );
+  app.get(
+    '/api/presidium/decisions/pending',
+    {
+      config: { roles: ['staff', 'presidium'] },
+      schema: { tags, summary: '待签署的主席团决定 · Presidium decisions awaiting signatures', response: { 200: PendingPresidiumDecisions } },
+    },
+    (req) => presidium.pending(req.principal),
+  );
+  app.post(
+    '/api/polls/:id/presidium-decisions/:decisionId/signatures',
+    {
+      config: { roles: ['presidium'] },
+      schema: {
+        tags: ['polls'],
+        summary: '主席团成员以本人账号签署或拒签决定 · A presidium member signs or declines a decision on their own account',
+        params: PresidiumDecisionParams,
+        body: PresidiumSignatureBody,
+        response: { 200: Poll },
+      },
+    },
+    (req) => presidium.answer(req.principal, req.params.id, req.params.decisionId, req.body.answer),
+  );
+  app.post(
+    '/api/polls/:id/presidium-decisions/:decisionId/withdraw',
+    {
+      config: { roles: ['presidium'] },
+      schema: {
+        tags: ['polls'],
+        summary: '登记人撤回待签署的主席团决定 · The recorder withdraws a pending presidium decision',
+        params: PresidiumDecisionParams,
+        response: { 200: Poll },
+      },
+    },
+    (req) => presidium.withdraw(req.principal, req.params.id, req.params.decisionId),
   );
 };

@@ -23,7 +23,12 @@ const { default: Panel } = await import('./PresidiumDecisionPanel.vue');
 function counted(certifyK: number, rejectAlone: boolean, withTie: boolean, decided: string[] | null): Poll {
   const row = (i: number, status: 'chosen' | 'tied' | 'not_chosen', votes: number) => ({ candidateId: C[i]!, name: `项目${i + 1}`, for: votes, against: 0, abstain: 0, score: votes, rank: i + 1, status, passesThreshold: true });
   const decisions: PresidiumDecision[] = decided
-    ? [{ id: 'd1', pollId: 'p1', kind: 'tie', meeting: '主席团第三次会议', decidedOn: '2027-01-15', chosen: decided.map((id) => ({ candidateId: id, name: 'x' })), reason: null, signers: [], recordedBy: '成员1', recordedAt: '2027-01-15T02:00:00.000Z' }]
+    ? [
+        {
+          id: 'd1', pollId: 'p1', kind: 'tie', status: 'effective', meeting: '主席团第三次会议', decidedOn: '2027-01-15', chosen: decided.map((id) => ({ candidateId: id, name: 'x' })), reason: null,
+          signers: [], named: [], needed: certifyK, recordedBy: '成员1', recordedById: U[0]!, recordedAt: '2027-01-15T02:00:00.000Z', settledAt: '2027-01-15T02:00:00.000Z',
+        },
+      ]
     : [];
   return {
     id: 'p1', sessionId: 's1', kind: 'vote', parentPollId: null, ballotMode: 'plain', decryption: null, title: '票决', status: 'closed', ballotType: 'approve', chooseN: 2,
