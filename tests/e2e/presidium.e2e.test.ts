@@ -1,13 +1,14 @@
 /**
  * The 主席团 as a body in the browser (docs/PROCEDURE.md §3, "The 主席团's decisions"): a vote
  * ties at the cut-off under the rule "主席团决定"; a member records the 主席团 meeting's decision
- * on the console (meeting, date, the tied project it chooses, the members who signed), the form
- * checking the draft by the server's rule; the 主席团 then certifies, and the 公告 lists the
- * project with the sentence saying the 主席团 decided the tie.
+ * on the console (meeting, date, the tied project it chooses, the members asked to sign), the
+ * form checking the draft by the server's rule; it is pending until the other member signs it on
+ * their own account, from the list of decisions awaiting signatures on their console; the 主席团
+ * then certifies, and the 公告 lists the project with the sentence saying the 主席团 decided the tie.
  *
  * Needs the built web client (`pnpm --filter @piaojue/web build`) and Chromium.
- * With E2E_SCREENSHOTS=<dir> it saves console-presidium-decision.png and
- * announcement-tie-decided.png (1440x900) there.
+ * With E2E_SCREENSHOTS=<dir> it saves console-presidium-decision.png,
+ * console-presidium-pending.png and announcement-tie-decided.png (1440x900) there.
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -33,6 +34,23 @@ async function page(): Promise<Page> {
   const ctx = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 } });
   ctx.setDefaultTimeout(UI);
   return ctx.newPage();
+}
+
+async function consoleAs(username: string): Promise<Page> {
+  const p = await page();
+  await p.goto(`${base}/console/login`);
+  await p.getByLabel('用户名').fill(username);
+  await p.getByLabel(/密码/).fill(PASSWORD);
+  await p.getByRole('button', { name: '登录' }).click();
+  await p.waitForURL(`${base}/console`);
+  return p;
+}
+
+/** The confirmation dialog the console asks before a signature. */
+async function confirmDialog(p: Page, button: string) {
+  const dlg = p.getByRole('alertdialog');
+  await dlg.getByRole('button', { name: button }).click();
+  await poll(() => dlg.count()).toBe(0);
 }
 
 beforeAll(async () => {
@@ -85,13 +103,8 @@ afterAll(async () => {
 });
 
 describe('a tie the 主席团 decides, on the console', () => {
-  it('records the decision with meeting, date and signers; the form follows the server’s rule', async () => {
-    const p = await page();
-    await p.goto(`${base}/console/login`);
-    await p.getByLabel('用户名').fill('zhuxituan1');
-    await p.getByLabel(/密码/).fill(PASSWORD);
-    await p.getByRole('button', { name: '登录' }).click();
-    await p.waitForURL(`${base}/console`);
+  it('records the decision with meeting, date and the members asked to sign; the form follows the server’s rule', async () => {
+    const p = await consoleAs('zhuxituan1');
     await p.goto(`${base}/console/sessions/${members.sessionId}`);
     const form = p.getByTestId('presidium-form');
     await form.waitFor();
@@ -113,11 +126,43 @@ describe('a tie the 主席团 decides, on the console', () => {
     await form.getByTestId('presidium-signer-zhuxituan2').scrollIntoViewIfNeeded();
     await shot(p, 'console-presidium-decision.png');
     await form.getByTestId('presidium-submit').click();
-    const recorded = p.getByTestId('presidium-decision-tie');
-    await recorded.waitFor();
-    const text = await recorded.textContent();
+    // Recorded and signed by 王建国; pending until 李秀英 signs on her own account.
+    const pending = p.getByTestId('presidium-pending-tie');
+    await pending.waitFor();
+    const text = await pending.textContent();
     expect(text).toContain('主席团第三次会议');
     expect(text).toContain('2097年1月16日');
+    expect(text).toContain('农村公路提档升级');
+    expect(text).toContain('已签署 1/2');
+    expect(await p.getByTestId('presidium-decision-tie').count()).toBe(0);
+    // 王建国 signed by recording it: he can withdraw it, not sign it again.
+    expect(await pending.getByTestId('presidium-sign').count()).toBe(0);
+    expect(await pending.getByTestId('presidium-withdraw').count()).toBe(1);
+    // Certifying waits for the tie decision to take effect; a second tie decision waits for this one.
+    expect(await form.getByTestId('presidium-kind-certify').count()).toBe(0);
+    await form.getByTestId('presidium-meeting').fill('主席团第三次会议');
+    await form.getByTestId(`presidium-chosen-${projects[1]}`).check();
+    await form.getByTestId('presidium-signer-zhuxituan2').check();
+    await poll(() => check.textContent()).toContain('同类决定已有一项待签署');
+    await p.context().close();
+  });
+
+  it('the other member signs it on their own console, and it takes effect with that signature', async () => {
+    const p = await consoleAs('zhuxituan2');
+    const list = p.getByTestId('presidium-pending');
+    const card = list.getByTestId('presidium-pending-tie');
+    await card.waitFor();
+    expect(await list.textContent()).toContain('2097年度宿迁市民生实事项目');
+    expect(await card.getByTestId('presidium-withdraw').count()).toBe(0);
+    await shot(p, 'console-presidium-pending.png');
+    await card.getByTestId('presidium-sign').click();
+    await confirmDialog(p, '签署');
+    await poll(() => list.getByTestId('presidium-pending-tie').count()).toBe(0);
+    await poll(() => list.textContent()).toContain('没有待签署的决定');
+    await p.goto(`${base}/console/sessions/${members.sessionId}`);
+    const decided = p.getByTestId('presidium-decision-tie');
+    await decided.waitFor();
+    const text = await decided.textContent();
     expect(text).toContain('农村公路提档升级');
     expect(text).toContain('王建国、李秀英');
     // Now the form offers certifying.
@@ -135,7 +180,13 @@ describe('a tie the 主席团 decides, on the console', () => {
       signerIds: [members.zhuxituan3, members.zhuxituan2],
     });
     expect(certified.status, JSON.stringify(certified.body)).toBe(200);
-    expect(certified.body.status).toBe('certified');
+    expect(certified.body.status).toBe('closed');
+    const second = new Client(h.app);
+    expect((await second.post('/api/auth/login', { username: 'zhuxituan2', password: PASSWORD })).status).toBe(200);
+    const decisionId = certified.body.certification.pending[0].id as string;
+    const signed = await second.post(`/api/polls/${pollId}/presidium-decisions/${decisionId}/signatures`, { answer: 'sign' });
+    expect(signed.status, JSON.stringify(signed.body)).toBe(200);
+    expect(signed.body.status).toBe('certified');
     const p = await page();
     await p.goto(`${base}/results/polls/${pollId}/announcement`);
     const doc = p.getByTestId('announcement-doc');

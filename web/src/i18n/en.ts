@@ -401,6 +401,7 @@ const en: Messages = {
       chosenLine: 'Chosen: {names}',
       signedBy: 'Signed by {names} ({n})',
       reasonLine: 'Reason: {reason}',
+      decidesChosen: 'Decides that {names} is chosen',
       status: { pending: 'Awaiting signatures' },
       progress: 'Signed {signed}/{needed}',
       progressHint: 'Takes effect once {needed} presidium members have signed on their own accounts',

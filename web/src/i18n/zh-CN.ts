@@ -414,6 +414,7 @@ const zhCN = {
       chosenLine: '入选：{names}',
       signedBy: '签署：{names}（{n} 名）',
       reasonLine: '退回理由：{reason}',
+      decidesChosen: '决定{names}入选',
       status: { pending: '待签署' },
       progress: '已签署 {signed}/{needed}',
       progressHint: '须有 {needed} 名主席团成员以本人账号签署后生效',
