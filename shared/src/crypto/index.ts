@@ -13,7 +13,7 @@ export {
   type CeremonyParams, type EncryptedShare, type FinishResult, type GuardianCommitment, type GuardianSecret,
 } from './ceremony.ts';
 export {
-  ballotTracker, checkSpec, choiceFromBody, CRYPTO_BALLOT_KINDS, encryptBallot, firstInvalidProof, packingBase, pollBaseHash,
+  ballotTracker, trackerInput, checkSpec, choiceFromBody, CRYPTO_BALLOT_KINDS, encryptBallot, firstInvalidProof, packingBase, pollBaseHash,
   rankPositions, slotCount, slotValues, statements, tallySlotCount, trackerDisplay,
   type CryptoBallotKind, type EncryptedBallot, type PlainChoice, type PollContext, type PollSpec, type Statement,
 } from './ballot.ts';

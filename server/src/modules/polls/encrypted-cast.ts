@@ -8,11 +8,11 @@
  * proof, and the verdict is recorded on the box row; a failed one makes the ballot 无效, is told
  * to the tablet that cast it (in memory) and to the console (a count).
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ERRORS } from '@piaojue/shared';
 import {
-  addToSums, ballotTracker, parseBallotSlots, trackerDisplay,
-  type Ciphertext, type EncryptedBallot, type EncryptedBallotJson, type Point, type PollSpec, type Scalar,
+  addToSums, parseBallotSlots, trackerDisplay, trackerInput,
+  type Ciphertext, type EncryptedBallot, type EncryptedBallotJson, type PollSpec,
 } from '@piaojue/shared/crypto';
 import { Batcher, type Db } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -44,47 +44,44 @@ export const rejectReason = (result: number): string => (result < 0 ? 'format' :
 
 /**
  * 32 bytes in canonical base64url: 43 characters, the last carrying the final 4 bits and two zero
- * bits (so its index in the alphabet is a multiple of 4). One spelling per value.
+ * bits (so its index in the alphabet is a multiple of 4). One spelling per value. Whether the
+ * bytes encode a group element is the checker's question.
  */
 const ELEMENT = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 
-/** 32 bytes in canonical base64url, or null. Whether they encode a group element is the checker's question. */
-function element(s: unknown): Uint8Array | null {
-  if (typeof s !== 'string' || !ELEMENT.test(s)) return null;
-  const b = Buffer.from(s, 'base64url');
-  return new Uint8Array(b.buffer, b.byteOffset, 32);
-}
-
+const isElement = (s: unknown): s is string => typeof s === 'string' && ELEMENT.test(s);
 const isList = (v: unknown, n: number): v is unknown[] => Array.isArray(v) && v.length === n;
 
 /**
- * The ballot in the poll's shape, as the bulletin's JSON (rebuilt from its elements alone) and
- * as bytes for the tracker; or the JSON path of the first thing out of shape.
+ * The ballot in the poll's shape, as the bulletin's JSON (rebuilt from its elements alone), and
+ * its tracker; or the JSON path of the first thing out of shape. The elements are decoded
+ * straight into the tracker's hash input (trackerInput), in ballotTracker's order: this runs on
+ * the event loop for every cast of a storm, so it allocates one buffer, not one per element.
  */
-function readShape(e: EncryptedPoll, json: unknown): { ok: true; json: EncryptedBallotJson; ballot: EncryptedBallot } | { ok: false; path: string } {
+function readShape(e: EncryptedPoll, json: unknown): { ok: true; json: EncryptedBallotJson; tracker: string } | { ok: false; path: string } {
   const o = typeof json === 'object' && json !== null ? (json as { slots?: unknown; proofs?: unknown }) : {};
   if (!isList(o.slots, e.slots)) return { ok: false, path: '$.slots' };
   if (!isList(o.proofs, e.branches.length)) return { ok: false, path: '$.proofs' };
+  const input = trackerInput(e.ctx, 2 * e.slots + 2 * e.branches.reduce((n, b) => n + b, 0));
+  const bytes = Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.length);
+  let next = 0;
+  const put = (s: string) => bytes.write(s, input.at(next++), 32, 'base64url');
   const out: EncryptedBallotJson = { slots: [], proofs: [] };
-  const ballot: EncryptedBallot = { slots: [], proofs: [] };
   for (const [i, pair] of o.slots.entries()) {
-    const a = isList(pair, 2) ? element(pair[0]) : null;
-    const b = isList(pair, 2) ? element(pair[1]) : null;
-    if (!a || !b) return { ok: false, path: `$.slots[${i}]` };
-    out.slots.push([(pair as string[])[0]!, (pair as string[])[1]!]);
-    ballot.slots.push({ a: a as Point, b: b as Point });
+    if (!isList(pair, 2) || !isElement(pair[0]) || !isElement(pair[1])) return { ok: false, path: `$.slots[${i}]` };
+    put(pair[0]);
+    put(pair[1]);
+    out.slots.push([pair[0], pair[1]]);
   }
   for (const [k, proof] of o.proofs.entries()) {
     const p = typeof proof === 'object' && proof !== null ? (proof as { c?: unknown; v?: unknown }) : {};
     const n = e.branches[k]!;
-    if (!isList(p.c, n) || !isList(p.v, n)) return { ok: false, path: `$.proofs[${k}]` };
-    const c = p.c.map(element);
-    const v = p.v.map(element);
-    if (c.some((x) => !x) || v.some((x) => !x)) return { ok: false, path: `$.proofs[${k}]` };
-    out.proofs.push({ c: p.c as string[], v: p.v as string[] });
-    ballot.proofs.push({ c: c as Scalar[], v: v as Scalar[] });
+    if (!isList(p.c, n) || !isList(p.v, n) || !p.c.every(isElement) || !p.v.every(isElement)) return { ok: false, path: `$.proofs[${k}]` };
+    for (const x of p.c) put(x);
+    for (const x of p.v) put(x);
+    out.proofs.push({ c: [...p.c], v: [...p.v] });
   }
-  return { ok: true, json: out, ballot };
+  return { ok: true, json: out, tracker: createHash('sha256').update(bytes).digest('hex') };
 }
 
 /** The sums of the ballots verified so far on this instance, by box row id (see EncryptedCasts.sums). */
@@ -125,9 +122,8 @@ export class EncryptedCasts {
     if (json === undefined) return { ok: false, error: new AppError('BALLOT_NOT_ENCRYPTED') };
     const read = readShape(e, json);
     if (!read.ok) return { ok: false, error: new AppError('BALLOT_FORMAT', { path: read.path }) };
-    // The same bytes the bulletin's verifier hashes once the elements are decoded.
-    const tracker = ballotTracker(e.ctx, read.ballot);
-    return { ok: true, receipt: trackerDisplay(tracker), tracker, body: read.json, boxId: randomUUID() };
+    // ballotTracker's hash (the bulletin's verifier computes it from the decoded elements).
+    return { ok: true, receipt: trackerDisplay(read.tracker), tracker: read.tracker, body: read.json, boxId: randomUUID() };
   }
 
   /** After the answer: check the ballot's proofs and record the verdict. */
