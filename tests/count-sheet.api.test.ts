@@ -206,6 +206,59 @@ describe('a tablet-only poll', () => {
   });
 });
 
+describe('a tie the 主席团 decided', () => {
+  it('keeps the count as counted and names the decision beside it, once it is in effect', async () => {
+    const h = await countedHall({ deputies: 6, cycle: { chooseN: 2, tieRule: 'presidium', certifyK: 2 } });
+    const pollId = await newPoll(h);
+    // 项目1 4 赞成 → 入选; 项目2 and 项目3 2 each → tied for the one place left.
+    const ballots = [approve(h, 0, 1), approve(h, 0, 2), approve(h, 0, 1), approve(h, 0, 2), approve(h, 3)];
+    for (const [i, b] of ballots.entries()) await castOk(h.deputies[i]!.client, pollId, b);
+    expect((await staff.post(`/api/polls/${pollId}/close`)).body.status).toBe('closed');
+    for (const d of h.deputies.slice(0, 2)) expect((await d.client.post(`/api/polls/${pollId}/confirm`)).status).toBe(200);
+    const sheetOf = async () => (await staff.read<CountSheet>(`/api/polls/${pollId}/count-sheet`)).body as CountSheet;
+    const counted = await sheetOf();
+    expect(counted.tie).toEqual({ names: ['项目2', '项目3'], places: 1, resolution: 'presidium' });
+    expect(counted.tieDecision).toBeNull();
+    expect(counted.rows.map((r) => [r.name, r.status, r.decided])).toEqual([
+      ['项目1', 'chosen', null],
+      ['项目2', 'tied', null],
+      ['项目3', 'tied', null],
+      ['项目4', 'not_chosen', null],
+      ['项目5', 'not_chosen', null],
+    ]);
+    expect(counted.ruleText).toHaveLength(4);
+    expect(counted.ruleText[3]).toBe('入选项目1个：项目1；待定名额1个。');
+
+    // Recorded by one member: awaiting the second signature, it changes nothing on the sheet.
+    const decision = { kind: 'tie', meeting: '主席团第三次会议', decidedOn: '2027-01-15', signerIds: [await userId(presidium), await userId(staff)], chosen: [h.candidateIds[2]] };
+    const recorded = await presidium.post(`/api/polls/${pollId}/presidium-decisions`, decision);
+    expect(recorded.status, JSON.stringify(recorded.body)).toBe(200);
+    expect(await sheetOf()).toEqual(counted);
+    const d = recorded.body.certification.pending[0].id as string;
+    expect((await staff.post(`/api/polls/${pollId}/presidium-decisions/${d}/signatures`, { answer: 'sign' })).status).toBe(200);
+
+    const sheet = await sheetOf();
+    const poll = (await staff.get(`/api/polls/${pollId}`)).body;
+    // The count as counted: still 票数相同, still one chosen by the count.
+    expectConsistent(sheet, poll);
+    expect(sheet.tie).toEqual(counted.tie);
+    expect(sheet.chosenCount).toBe(1);
+    expect(sheet.rows.map((r) => [r.name, r.for, r.status, r.decided])).toEqual([
+      ['项目1', 4, 'chosen', null],
+      ['项目2', 2, 'tied', 'not_chosen'],
+      ['项目3', 2, 'tied', 'chosen'],
+      ['项目4', 1, 'not_chosen', null],
+      ['项目5', 0, 'not_chosen', null],
+    ]);
+    expect(sheet.tieDecision).toEqual({ meeting: '大会主席团第三次会议', decidedOn: '2027-01-15', chosen: ['项目3'], signers: ['zhuxituan1', 'staff1'] });
+    expect(sheet.ruleText.slice(0, 4)).toEqual(counted.ruleText);
+    expect(sheet.ruleText[4]).toBe('主席团决定：项目2、项目3得票相同，经大会主席团第三次会议（2027年1月15日）决定，项目3入选；入选项目共2个：项目1、项目3。');
+    const pdf = await pdfText((await pdfOf(staff, pollId)).rawPayload);
+    expect(pdf).toContain('主席团决定入选');
+    expect(pdf).toContain('经大会主席团第三次会议（2027年1月15日）决定，项目3入选');
+  });
+});
+
 describe('a mixed poll: two deputies on paper', () => {
   it('shows both parts, which add up to the total, per project too; 入选 as the combined result', async () => {
     const h = await countedHall();

@@ -3,12 +3,14 @@
  * ties at the cut-off under the rule "主席团决定"; a member records the 主席团 meeting's decision
  * on the console (meeting, date, the tied project it chooses, the members asked to sign), the
  * form checking the draft by the server's rule; it is pending until the other member signs it on
- * their own account, from the list of decisions awaiting signatures on their console; the 主席团
- * then certifies, and the 公告 lists the project with the sentence saying the 主席团 decided the tie.
+ * their own account, from the list of decisions awaiting signatures on their console; the count
+ * sheet keeps the tie as counted with the decision beside it; the 主席团 then certifies, and the
+ * 公告 lists the project with the sentence saying the 主席团 decided the tie.
  *
  * Needs the built web client (`pnpm --filter @piaojue/web build`) and Chromium.
  * With E2E_SCREENSHOTS=<dir> it saves console-presidium-decision.png,
- * console-presidium-pending.png and announcement-tie-decided.png (1440x900) there.
+ * console-presidium-pending.png and announcement-tie-decided.png (1440x900), and
+ * count-sheet-tie-decided.png (A4 at 96 dpi, full page) there.
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -168,6 +170,27 @@ describe('a tie the 主席团 decides, on the console', () => {
     // Now the form offers certifying.
     await poll(() => p.getByTestId('presidium-kind-certify').count()).toBe(1);
     await p.context().close();
+  });
+
+  it('the count sheet keeps the tie as counted and names the decision beside it', async () => {
+    const ctx = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 794, height: 1123 } });
+    ctx.setDefaultTimeout(UI);
+    const p = await ctx.newPage();
+    await p.goto(`${base}/console/login`);
+    await p.getByLabel('用户名').fill('staff1');
+    await p.getByLabel(/密码/).fill(PASSWORD);
+    await p.getByRole('button', { name: '登录' }).click();
+    await p.waitForURL(`${base}/console`);
+    await p.goto(`${base}/console/polls/${pollId}/count-sheet`);
+    const sheet = p.getByTestId('count-sheet');
+    await sheet.waitFor();
+    const rows = (await p.getByTestId('count-sheet-rows').locator('tbody tr').allTextContents()).map((r) => r.replace(/\s+/g, ''));
+    expect(rows).toEqual(['1城区老旧小区加装电梯302入选', '2社区嵌入式托育服务点建设203票数相同主席团决定未入选', '2农村公路提档升级203票数相同主席团决定入选', '4公办幼儿园扩容增位113未入选']);
+    const text = ((await sheet.textContent()) ?? '').replace(/\s+/g, '');
+    expect(text).toContain('入选项目1个：城区老旧小区加装电梯；待定名额1个。');
+    expect(text).toContain('主席团决定：社区嵌入式托育服务点建设、农村公路提档升级得票相同，经大会主席团第三次会议（2097年1月16日）决定，农村公路提档升级入选；入选项目共2个：城区老旧小区加装电梯、农村公路提档升级。');
+    if (process.env.E2E_SCREENSHOTS) await p.screenshot({ path: path.join(process.env.E2E_SCREENSHOTS, 'count-sheet-tie-decided.png'), fullPage: true });
+    await ctx.close();
   });
 
   it('the 主席团 certifies; the 公告 lists the decided project and says the 主席团 decided the tie', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countSheetBallotTable, countSheetInvalidReasons, countSheetRules, partsAddUp, presidingChairName, votesNeeded } from './count-sheet.ts';
+import { countSheetBallotTable, countSheetInvalidReasons, countSheetResultCell, countSheetRules, countSheetTieDecisionLine, partsAddUp, presidingChairName, votesNeeded } from './count-sheet.ts';
 import { officialRecord } from './tally.ts';
 
 const rec = (issued: number, valid: number, invalid: number) => officialRecord({ seated: 11, present: 10, issued, valid, invalid });
@@ -42,5 +42,21 @@ describe('count sheet', () => {
     expect(presidingChairName('  张三 ')).toBe('张三');
     for (const bad of ['', '   ', '张\n三', '张\u0007三', '张'.repeat(51)]) expect(presidingChairName(bad)).toBeNull();
     expect(presidingChairName('张'.repeat(50))).toBe('张'.repeat(50));
+  });
+});
+
+describe('a tie the 主席团 decided, beside the count', () => {
+  it('says what the meeting decided and what is chosen with it, places it left empty included', () => {
+    const tie = { names: ['项目2', '项目3', '项目4'] };
+    expect(countSheetTieDecisionLine(tie, { meeting: '大会主席团第三次会议', decidedOn: '2027-01-05', chosenNames: ['项目4'], finalChosenNames: ['项目1', '项目4'], vacancies: 1 })).toBe(
+      '主席团决定：项目2、项目3、项目4得票相同，经大会主席团第三次会议（2027年1月5日）决定，项目4入选；入选项目共2个：项目1、项目4；空缺名额1个。',
+    );
+  });
+
+  it('keeps the count’s 票数相同 and puts the decision under it', () => {
+    expect(countSheetResultCell({ status: 'tied', decided: 'chosen' })).toEqual(['票数相同', '主席团决定入选']);
+    expect(countSheetResultCell({ status: 'tied', decided: 'not_chosen' })).toEqual(['票数相同', '主席团决定未入选']);
+    expect(countSheetResultCell({ status: 'tied', decided: null })).toEqual(['票数相同']);
+    expect(countSheetResultCell({ status: 'chosen', decided: null })).toEqual(['入选']);
   });
 });

@@ -7,6 +7,7 @@ import { PAPER_INVALID_REASON_LABELS, type PaperInvalidReason } from './paper.ts
 import type { BallotType, PassThreshold, TieRule } from './rules.ts';
 import type { OfficialRecord } from './tally.ts';
 import { PASS_RULE_ZH } from './voting-rules.ts';
+import { RESULT_STATUS_ZH } from './wording.ts';
 
 /** The title, line by line: the session, what was voted on, the document's name. */
 export function countSheetTitle(sessionName: string, pollTitle: string): string[] {
@@ -150,6 +151,47 @@ export interface CountSheetRulesInput {
   vacancies: number;
   /** a tie at the cut-off this count left open */
   tie: { names: string[]; places: number; resolution: TieRule } | null;
+  /** the 主席团's decision in effect on that tie, with the outcome it makes; null when none */
+  tieDecision?: CountSheetTieDecision | null;
+}
+
+/** A tie the 主席团 decided, as the sheet names it beside the count. */
+export interface CountSheetTieDecision {
+  /** as the 公告 names it (presidiumMeetingName): 大会主席团第三次会议 */
+  meeting: string;
+  /** YYYY-MM-DD */
+  decidedOn: string;
+  /** the tied projects it chose */
+  chosenNames: string[];
+  /** every project chosen once it is applied (withTieDecision), in order */
+  finalChosenNames: string[];
+  /** places left empty once it is applied */
+  vacancies: number;
+}
+
+const zhPlainDate = (day: string) => {
+  const [y, m, d] = day.split('-');
+  return `${y}年${Number(m)}月${Number(d)}日`;
+};
+
+/**
+ * The 主席团's tie decision beside the count, in words: the count keeps its 票数相同 and its 待定
+ * places; this line says what the meeting decided and what is chosen with it.
+ */
+export function countSheetTieDecisionLine(tie: { names: string[] }, d: CountSheetTieDecision): string {
+  const chosen = d.chosenNames.length ? `${d.chosenNames.join('、')}入选` : '并列项目均不入选';
+  const total = `入选项目共${d.finalChosenNames.length}个${d.finalChosenNames.length ? `：${d.finalChosenNames.join('、')}` : ''}`;
+  return `主席团决定：${tie.names.join('、')}得票相同，经${d.meeting}（${zhPlainDate(d.decidedOn)}）决定，${chosen}；${total}${d.vacancies > 0 ? `；空缺名额${d.vacancies}个` : ''}。`;
+}
+
+/**
+ * The 结果 cell of a project: the count's 入选 / 未入选 / 票数相同, and for a tied project the
+ * 主席团's decision on it beneath, one string per line.
+ */
+export function countSheetResultCell(r: { status: keyof typeof RESULT_STATUS_ZH; decided: 'chosen' | 'not_chosen' | null }): string[] {
+  const counted = RESULT_STATUS_ZH[r.status];
+  if (r.status !== 'tied' || r.decided === null) return [counted];
+  return [counted, `主席团决定${RESULT_STATUS_ZH[r.decided]}`];
 }
 
 const TIE_BRIEF: Record<TieRule, string> = {
@@ -182,7 +224,7 @@ export function countSheetRules(i: CountSheetRulesInput): string[] {
     : `票数相同：末位得票相等时，${TIE_BRIEF[i.tieRule]}；本次表决未出现此种情形。`;
   const open = i.tie && i.tie.resolution !== 'vacant' ? `；待定名额${i.tie.places}个` : '';
   const outcome = `入选项目${i.chosenNames.length}个${i.chosenNames.length ? `：${i.chosenNames.join('、')}` : ''}${open}${i.vacancies > 0 ? `；空缺名额${i.vacancies}个` : ''}。`;
-  return [valid, pass, tie, outcome];
+  return [valid, pass, tie, outcome, ...(i.tie && i.tieDecision ? [countSheetTieDecisionLine(i.tie, i.tieDecision)] : [])];
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { BALLOT_TYPES, PASS_THRESHOLDS, TIE_RULES } from '../domain/rules.ts';
-import { IsoDate, Nullable, Uuid } from './common.ts';
+import { IsoDate, Nullable, PlainDate, Uuid } from './common.ts';
 import { OfficialRecordSchema, POLL_STATUSES } from './polls.ts';
 
 /**
@@ -19,6 +19,8 @@ export const CountSheetRow = Type.Object({
   /** rank ballots: Borda points; otherwise = for */
   score: Type.Number(),
   status: Type.Union([Type.Literal('chosen'), Type.Literal('not_chosen'), Type.Literal('tied')]),
+  /** A tied project (status 'tied', as counted): what the 主席团's decision made of it; null otherwise or before it decided. */
+  decided: Nullable(Type.Union([Type.Literal('chosen'), Type.Literal('not_chosen')])),
   /** Each part's counts; null without paper ballots, or when a part is too small to show alone. */
   split: Nullable(Type.Object({ electronic: Type.Record(Type.String(), Type.Number()), paper: Type.Record(Type.String(), Type.Number()) })),
 });
@@ -58,6 +60,8 @@ export const CountSheet = Type.Object({
   chosenCount: Type.Integer(),
   vacancies: Type.Integer(),
   tie: Nullable(Type.Object({ names: Type.Array(Type.String()), places: Type.Integer(), resolution: Type.Enum(TIE_RULES) })),
+  /** The 主席团's decision in effect on that tie, beside the count: the meeting as the 公告 names it, the day, the projects it chose, who signed. */
+  tieDecision: Nullable(Type.Object({ meeting: Type.String(), decidedOn: PlainDate, chosen: Type.Array(Type.String()), signers: Type.Array(Type.String()) })),
   chiefScrutineer: Nullable(CountSheetPerson),
   /** the other 监票人, in list order */
   scrutineers: Type.Array(CountSheetPerson),

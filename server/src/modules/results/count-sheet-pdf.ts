@@ -9,7 +9,7 @@ import {
   countSheetSplitWithheld,
   countSheetStatusLine,
   countSheetTimes,
-  RESULT_STATUS_ZH,
+  countSheetResultCell,
   type CountSheet,
 } from '@piaojue/shared';
 import { officialPdf } from '../../lib/pdf.ts';
@@ -87,7 +87,7 @@ export function countSheetPdf(s: CountSheet): Promise<Buffer> {
       r.name,
       ...cols.map((c) => String(r[c.key])),
       ...(split ? [countSheetPartCell(cols, r.split!.electronic), countSheetPartCell(cols, r.split!.paper)] : []),
-      RESULT_STATUS_ZH[r.status],
+      countSheetResultCell(r).join('\n'),
     ]),
     1,
   );

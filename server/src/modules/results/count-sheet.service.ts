@@ -1,8 +1,10 @@
 import {
   countSheetRules,
   countSheetTitle,
+  presidiumMeetingName,
   presidingChairName,
   quorumMet,
+  withTieDecision,
   type BallotType,
   type CountSheet,
   type CountSheetPerson,
@@ -60,6 +62,19 @@ export class CountSheetService {
     const names = new Map(result.rows.map((r) => [r.candidateId, r.name]));
     const split = new Map((result.paper?.split ?? []).map((s) => [s.candidateId, { electronic: s.electronic, paper: s.paper }]));
     const tie = result.tie ? { names: result.tie.candidateIds.map((id) => names.get(id) ?? id), places: result.tie.places, resolution: result.tie.resolution } : null;
+    // The 主席团's tie decision stands beside the count, which stays as counted (docs/PROCEDURE.md §3, "The count sheet").
+    const decision = tie ? (poll.certification.decisions?.find((d) => d.kind === 'tie') ?? null) : null;
+    const decided = decision ? withTieDecision(result, decision.chosen.map((c) => c.candidateId)) : null;
+    const decidedStatus = new Map(decided && decided !== result ? decided.rows.map((r) => [r.candidateId, r.status]) : []);
+    const tieDecision =
+      decision && decided && decided !== result
+        ? {
+            meeting: presidiumMeetingName(decision.meeting),
+            decidedOn: decision.decidedOn,
+            chosen: decision.chosen.map((c) => c.name),
+            signers: decision.signers.map((x) => x.displayName),
+          }
+        : null;
     const person = (s: { name: string; delegation: string }): CountSheetPerson => ({ name: s.name, delegation: s.delegation });
     const chief = list.scrutineers.find((s) => s.chief);
     const rules = {
@@ -81,7 +96,20 @@ export class CountSheetService {
       cycleName: cycle.name,
       pollTitle: poll.title,
       rules,
-      ruleText: countSheetRules({ ...rules, record: result.record, chosenNames: result.chosen.map((id) => names.get(id) ?? id), vacancies: result.vacancies, tie }),
+      ruleText: countSheetRules({
+        ...rules,
+        record: result.record,
+        chosenNames: result.chosen.map((id) => names.get(id) ?? id),
+        vacancies: result.vacancies,
+        tie,
+        tieDecision: tieDecision && {
+          meeting: tieDecision.meeting,
+          decidedOn: tieDecision.decidedOn,
+          chosenNames: tieDecision.chosen,
+          finalChosenNames: decided!.chosen.map((id) => names.get(id) ?? id),
+          vacancies: decided!.vacancies,
+        },
+      }),
       quorumMet: quorumMet(sessionCycle.quorum_rule, result.record.seated, result.record.present),
       record: result.record,
       parts: result.paper
@@ -100,11 +128,13 @@ export class CountSheetService {
         abstain: r.abstain,
         score: r.score,
         status: r.status,
+        decided: r.status === 'tied' ? ((decidedStatus.get(r.candidateId) as 'chosen' | 'not_chosen' | undefined) ?? null) : null,
         split: split.get(r.candidateId) ?? null,
       })),
       chosenCount: result.chosen.length,
       vacancies: result.vacancies,
       tie,
+      tieDecision,
       chiefScrutineer: chief ? person(chief) : null,
       scrutineers: list.scrutineers.filter((s) => !s.chief).map(person),
       counters: list.counters.map((c) => c.displayName),
