@@ -2,6 +2,7 @@
 // carried into the next cycle.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../server/src/modules/audit/audit.service.ts';
 import { exportTable, toXlsx, type ExportRow } from '../server/src/modules/proposals/proposals-export.ts';
 import { adminClient, adoptRules, Client, createTestApp, defaultCycle, key, rosterCsv, userClient, type TestApp } from './helpers/app.ts';
 
@@ -184,6 +185,15 @@ describe('exporting the queue', () => {
       { count: 2, format: 'csv', contact: true },
       { count: 1, format: 'xlsx', contact: false },
     ]);
+
+    // a room of staff exporting at once: every export answered, one entry each, the chain intact
+    // (the entry is appended in its own transaction: the chain's lock is a transaction lock)
+    const many = await Promise.all(Array.from({ length: 12 }, (_, i) => staff.get(`/api/cycles/${cycleId}/proposals/export?format=${i % 2 ? 'csv' : 'xlsx'}`)));
+    expect(many.map((r) => r.status)).toEqual(many.map(() => 200));
+    const { rows: after } = await sql<{ n: string }>`
+      select count(*) as n from audit_log where action = 'proposal.exported' and subject = ${`cycle:${cycleId}`}`.execute(t.app.services.db);
+    expect(Number(after[0]!.n)).toBe(3 + 12);
+    expect((await verifyAuditChain(t.app.services.db)).ok).toBe(true);
   });
 });
 

@@ -18,8 +18,16 @@ function entryHash(prevHash: string, e: { seq: number; at: string; actor: string
 /**
  * Append-only, hash-chained record of who did what and when. Never a ballot's content.
  * Call inside the transaction that makes the change, so the record and the change commit together.
+ * Handed the plain database (a record of a read, such as a download), it opens a transaction of its
+ * own: the chain's lock is a transaction lock, so outside one the lock, the read of the last entry
+ * and the insert run on whatever pooled connections and concurrent appends collide on a sequence
+ * number.
  */
 export async function appendAudit(trx: DbOrTx, e: AuditEntry): Promise<void> {
+  if (!trx.isTransaction) {
+    await trx.transaction().execute((own) => appendAudit(own, e));
+    return;
+  }
   await auditRepository.lockChain(trx);
   const last = await auditRepository.last(trx);
   const seq = last ? Number(last.seq) + 1 : 1;

@@ -39,10 +39,8 @@ export type ExportFormat = 'pdf' | 'csv' | 'xlsx';
  */
 export async function recordExport(db: Db, principal: Principal, e: { pollId: string; document: 'announcement' | 'count_sheet'; format: ExportFormat; draft: boolean }): Promise<void> {
   if (principal.kind === 'anonymous') return;
-  // its own transaction: the chain's lock is a transaction lock, and readers download at once
-  await db.transaction().execute((trx) =>
-    appendAudit(trx, { actor: actorOf(principal), action: 'poll.exported', subject: `poll:${e.pollId}`, details: { document: e.document, format: e.format, draft: e.draft } }),
-  );
+  // handed the plain database, appendAudit takes its own transaction (readers download at once)
+  await appendAudit(db, { actor: actorOf(principal), action: 'poll.exported', subject: `poll:${e.pollId}`, details: { document: e.document, format: e.format, draft: e.draft } });
 }
 
 /**
