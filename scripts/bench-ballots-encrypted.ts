@@ -14,10 +14,10 @@ import { Worker } from 'node:worker_threads';
 import {
   choiceFromBody, commitmentToJson, cryptoReady, encryptBallot, encryptedBallotToJson, encryptShares, finishGuardian, parseCommitment,
   parsePoint, parseShare, partialDecrypt, pointToB64, pollContextOf, startGuardian, statements, trackerDisplay,
-  type CeremonyParams, type EncryptedBallotJson, type GuardianCommitment, type PollSpec, type Scalar,
+  type CeremonyParams, type EncryptedBallotJson, type GuardianCommitment, type Scalar,
 } from '@piaojue/shared/crypto';
 import { toB64 } from '../shared/src/crypto/group.ts';
-import { pollContext, runCeremony } from '../shared/src/crypto/testkit.ts';
+import { pollContext, runCeremony, type TestSpec } from '../shared/src/crypto/testkit.ts';
 import { ProofPool } from '../server/src/lib/proof-pool.ts';
 import { measureRaw } from './bench-crypto-lib.ts';
 import { hallPoll, prng, setupHall, type Mark } from './bench-hall.ts';
@@ -74,7 +74,7 @@ async function preEncrypt(job: Omit<EncryptJob, 'ballots'>, ballots: Marks[]): P
  */
 async function oneCore(candidates: number, places: number, maxBallots: number, seconds: number) {
   await cryptoReady();
-  const spec: PollSpec = { pollId: 'bench-one-core', kind: 'approve', candidates, places, allowAbstain: true, maxBallots };
+  const spec: TestSpec = { pollId: 'bench-one-core', kind: 'approve', candidates, places, allowAbstain: true, maxBallots };
   const ctx = pollContext(runCeremony(5, 3, 'bench-one-core'), spec);
   const rand = prng(7);
   const ids = Array.from({ length: candidates }, (_, i) => `c${i}`);
@@ -103,7 +103,7 @@ async function oneCore(candidates: number, places: number, maxBallots: number, s
   const perS = checked / ((performance.now() - started) / 1000);
   await pool.close();
   const rawAfter = await measureRaw(seconds / 3);
-  const branches = statements(spec).reduce((n, s) => n + s.allowed.length, 0);
+  const branches = statements(ctx.spec).reduce((n, s) => n + s.allowed.length, 0);
   const raw = (rawBefore.variable + rawAfter.variable) / 2;
   return { encryptMs, perS, raw, multsPerBallot: branches * 4 };
 }

@@ -2,10 +2,10 @@
 // and, bundled, in headless Chromium (the tablet's engine).
 import {
   cryptoReady, encryptBallot, firstInvalidProof, statements,
-  type CryptoBallotKind, type PollSpec,
+  type CryptoBallotKind,
 } from '../shared/src/crypto/index.ts';
 import { baseMul, pointMul, scalarRandom } from '../shared/src/crypto/group.ts';
-import { pollContext, randomChoice, runCeremony } from '../shared/src/crypto/testkit.ts';
+import { pollContext, randomChoice, runCeremony, type TestSpec } from '../shared/src/crypto/testkit.ts';
 
 export interface KindFigures {
   kind: CryptoBallotKind;
@@ -16,12 +16,12 @@ export interface KindFigures {
   proof_branches: number;
 }
 
-export function specFor(kind: CryptoBallotKind, candidates: number, places: number, maxBallots: number): PollSpec {
+export function specFor(kind: CryptoBallotKind, candidates: number, places: number, maxBallots: number): TestSpec {
   return { pollId: `bench-${kind}`, kind, candidates, places, allowAbstain: true, maxBallots };
 }
 
 /** Encrypts `runs` random ballots (timing each) and checks ballots for `seconds` on this thread. */
-export async function measureKind(spec: PollSpec, runs: number, seconds: number): Promise<KindFigures> {
+export async function measureKind(spec: TestSpec, runs: number, seconds: number): Promise<KindFigures> {
   await cryptoReady();
   const ctx = pollContext(runCeremony(5, 3, 'bench'), spec);
   const ballots = [];
@@ -38,7 +38,7 @@ export async function measureKind(spec: PollSpec, runs: number, seconds: number)
     if (firstInvalidProof(ctx, ballots[checked % ballots.length]!) !== null) throw new Error('a valid ballot was refused');
     checked += 1;
   }
-  const branches = statements(spec).reduce((n, s) => n + s.allowed.length, 0);
+  const branches = statements(ctx.spec).reduce((n, s) => n + s.allowed.length, 0);
   return {
     kind: spec.kind,
     encrypt_ms,

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { cryptoReady, verifyBulletin, type BulletinJson } from '@piaojue/shared/crypto';
+import { bindsList, cryptoReady, verifyBulletin, type BulletinJson } from '@piaojue/shared/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyArchive } from '../server/src/modules/results/archive.ts';
 import type { CycleArchive } from '../server/src/modules/results/archive.service.ts';
@@ -112,6 +112,9 @@ describe('GET /api/polls/:id/bulletin', () => {
     expect(report.chosen).toEqual(poll.result.chosen.map((id: string) => poll.candidates.find((c: { id: string }) => c.id === id).name));
     expect(report.chosen![0]).toBe('项目1');
     expect(bulletin.rules.candidates.map((c) => c.id)).toEqual(h.candidateIds);
+    // version 3: the proofs are bound to the list as the poll shows it, names and order
+    expect(bulletin.version).toBe(3);
+    expect(bindsList(bulletin.poll, poll.candidates)).toBe(true);
   });
 
   it('pnpm verify:poll passes on the served bulletin and fails, naming the failure, on tampered copies', async () => {
@@ -180,6 +183,25 @@ describe('the cycle archive', () => {
     (result.polls[at]!.bulletin!.result as { chosen: string[] }).chosen = [];
     expect(verifyArchive(result).find((c) => c.name === `poll ${pollId} bulletin`)).toMatchObject({ ok: false, detail: expect.stringContaining('RESULT_MISMATCH $.result.chosen') });
     expect(verifyArchive(result).find((c) => c.name === `poll ${pollId} bulletin = archive`)).toMatchObject({ ok: false, detail: expect.stringContaining('result differs') });
+
+    // the 1st and 2nd project's names swapped in the bulletin (rules and result): not the list its proofs bind, nor the archive's
+    const renamed = structuredClone(archive);
+    const rb = renamed.polls[at]!.bulletin!;
+    const list = rb.rules.candidates;
+    [list[0]!.name, list[1]!.name] = [list[1]!.name, list[0]!.name];
+    for (const row of (rb.result as { rows: { candidateId: string; name: string }[] }).rows) row.name = rb.rules.candidates.find((c) => c.id === row.candidateId)!.name;
+    expect(verifyArchive(renamed).find((c) => c.name === `poll ${pollId} bulletin`)).toMatchObject({ ok: false, detail: expect.stringContaining('CANDIDATE_LIST $.rules.candidates') });
+    expect(verifyArchive(renamed).find((c) => c.name === `poll ${pollId} bulletin = archive`)).toMatchObject({ ok: false, detail: expect.stringContaining('candidate list differs') });
+
+    // an archive written before bulletin version 3: refused by name, never passed unchecked
+    const old = structuredClone(archive);
+    const ob = old.polls[at]!.bulletin! as unknown as Record<string, any>;
+    ob.version = 2;
+    delete ob.poll.listDigest;
+    const refusedOld = await cli('archive-verify', 'old.json', old);
+    expect(refusedOld.code).toBe(1);
+    expect(refusedOld.out).toContain(`✗ poll ${pollId} bulletin: VERSION $.version (`);
+    expect(refusedOld.out).toContain("version 2's proofs do not bind the candidate list");
 
     const missing = structuredClone(archive);
     missing.polls[at]!.bulletin = null;

@@ -5,7 +5,7 @@
  */
 import type { BallotBody, RatingBallot } from '@piaojue/shared';
 import {
-  choiceFromBody, commitmentToJson, cryptoReady, encryptBallot, encryptedBallotToJson, encryptShares, exportShareBackup, finishGuardian,
+  bindsList, choiceFromBody, commitmentToJson, cryptoReady, encryptBallot, encryptedBallotToJson, encryptShares, exportShareBackup, finishGuardian,
   parseCiphertexts, parseCommitment, parsePoint, parseShare, partialDecrypt, partialToJson, pointToB64, pollContextOf, shareToJson, startGuardian,
   type CeremonyParams, type EncryptedBallot, type EncryptedBallotJson, type PlainChoice, type PollContext, type Scalar,
 } from '@piaojue/shared/crypto';
@@ -63,26 +63,29 @@ export async function runCeremony(staff: Client, sessionId: string, tablets: { i
   return { params, fingerprint: k.fingerprint, guardians };
 }
 
-/** The context a tablet encrypts in, from GET /api/deputy/polls/:id/crypto. */
-export async function tabletContext(client: Client, pollId: string): Promise<PollContext> {
+/**
+ * What a tablet encrypts in: the context from GET /api/deputy/polls/:id/crypto, checked as the
+ * web's sealBallot checks it against the candidate list the poll shows (bindsList), and that
+ * list's ids in ballot order.
+ */
+async function tablet(client: Client, pollId: string): Promise<{ ctx: PollContext; candidateIds: string[] }> {
   await cryptoReady();
   const c = ok(await client.get(`/api/deputy/polls/${pollId}/crypto`), 'crypto context');
-  return pollContextOf({ params: c.params, spec: c.spec, jointKey: parsePoint(c.jointKey)! });
+  const shown = ok(await client.get(`/api/polls/${pollId}`), 'poll').candidates as { id: string; name: string }[];
+  if (!bindsList(c.spec, shown)) throw new Error('the server’s context is bound to another list than the poll shows');
+  return { ctx: pollContextOf({ params: c.params, spec: c.spec, jointKey: parsePoint(c.jointKey)! }), candidateIds: shown.map((x) => x.id) };
 }
+
+/** The context a tablet encrypts in (see tablet()). */
+export const tabletContext = async (client: Client, pollId: string): Promise<PollContext> => (await tablet(client, pollId)).ctx;
 
 /** What a test casts: a ballot body as the tablet's screen makes it, or a choice by candidate index. */
 export type TabletBallot = BallotBody | RatingBallot | { choice: PlainChoice };
 
 /** A ballot encrypted as the tablet does it. */
 export async function encryptFor(client: Client, pollId: string, ballot: TabletBallot): Promise<{ ctx: PollContext; ballot: EncryptedBallot; json: EncryptedBallotJson }> {
-  const ctx = await tabletContext(client, pollId);
-  let choice: PlainChoice;
-  if ('choice' in ballot) choice = ballot.choice;
-  else {
-    const poll = ok(await client.get(`/api/polls/${pollId}`), 'poll');
-    choice = choiceFromBody(ballot, (poll.candidates as { id: string }[]).map((c) => c.id));
-  }
-  const b = encryptBallot(ctx, choice);
+  const { ctx, candidateIds } = await tablet(client, pollId);
+  const b = encryptBallot(ctx, 'choice' in ballot ? ballot.choice : choiceFromBody(ballot, candidateIds));
   return { ctx, ballot: b, json: encryptedBallotToJson(b) };
 }
 

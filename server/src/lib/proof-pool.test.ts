@@ -3,10 +3,10 @@ import {
   cryptoReady, encryptBallot, encryptedBallotToJson, firstInvalidProof, parseEncryptedBallot, statements,
   type EncryptedBallotJson, type PollContext, type PollSpec,
 } from '@piaojue/shared/crypto';
-import { pollContext, randomChoice, runCeremony } from '../../../shared/src/crypto/testkit.ts';
+import { pollContext, randomChoice, runCeremony, withList } from '../../../shared/src/crypto/testkit.ts';
 import { ProofPool } from './proof-pool.ts';
 
-const spec = (pollId: string): PollSpec => ({ pollId, kind: 'approve', candidates: 6, places: 3, allowAbstain: true, maxBallots: 50 });
+const spec = (pollId: string): PollSpec => withList({ pollId, kind: 'approve', candidates: 6, places: 3, allowAbstain: true, maxBallots: 50 });
 
 let ctxA: PollContext;
 let ctxB: PollContext;

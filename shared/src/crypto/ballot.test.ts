@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  ballotTracker, encryptBallot, firstInvalidProof, slotValues, statementCiphertext, statements, trackerDisplay, trackerInput,
+  ballotTracker, candidateListDigest, encryptBallot, firstInvalidProof, slotValues, statementCiphertext, statements, trackerDisplay, trackerInput,
   type EncryptedBallot, type PlainChoice, type PollContext, type PollSpec,
 } from './ballot.ts';
 import { encrypt, type Ciphertext } from './elgamal.ts';
@@ -11,7 +11,7 @@ import { proveRange } from './proofs.ts';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest();
 import { combinePartials, decodeCounts, partialDecrypt, plainSlotTotals, recoverCounts, sumBallots } from './tally.ts';
-import { pollContext, randomChoice, runCeremony, type CeremonyRun } from './testkit.ts';
+import { pollContext, randomChoice, runCeremony, withList, type CeremonyRun, type TestSpec } from './testkit.ts';
 
 let run: CeremonyRun;
 beforeAll(async () => {
@@ -19,7 +19,7 @@ beforeAll(async () => {
   run = runCeremony(3, 2);
 });
 
-const spec = (kind: PollSpec['kind'], candidates = 5, places = 3, allowAbstain = true): PollSpec => ({ pollId: `poll-${kind}`, kind, candidates, places, allowAbstain, maxBallots: 50 });
+const spec = (kind: PollSpec['kind'], candidates = 5, places = 3, allowAbstain = true): TestSpec => ({ pollId: `poll-${kind}`, kind, candidates, places, allowAbstain, maxBallots: 50 });
 
 /**
  * A dishonest tablet: encrypts arbitrary slot values and, for each statement, proves what it
@@ -61,7 +61,7 @@ function encryptBallotWith(ctx: PollContext, slots: Ciphertext[], values: number
 
 describe('encrypted ballots', () => {
   it.each(['approve', 'choose', 'rank', 'rating'] as const)('property (%s): decrypting the sum of random valid ballots gives their plain tally', async (kind) => {
-    const sp = spec(kind, 4, 2, kind !== 'rating');
+    const sp = withList(spec(kind, 4, 2, kind !== 'rating'));
     const ctx = pollContext(run, sp);
     await fc.assert(
       fc.property(fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 64, maxLength: 64 }), fc.integer({ min: 1, max: 4 }), (draws, count) => {
@@ -81,7 +81,7 @@ describe('encrypted ballots', () => {
   });
 
   it('decodes approve counts from the packed slots (赞成 + B·反对)', () => {
-    const sp = spec('approve', 3, 2);
+    const sp = withList(spec('approve', 3, 2));
     const ctx = pollContext(run, sp);
     const choices: PlainChoice[] = [
       { type: 'approve', marks: ['for', 'against', 'abstain'] },
@@ -105,7 +105,7 @@ describe('encrypted ballots', () => {
   });
 
   describe('a dishonest tablet cannot produce an accepted proof', () => {
-    const cases: [string, PollSpec, number[]][] = [
+    const cases: [string, TestSpec, number[]][] = [
       // approve, 5 candidates, N = 2, B = 51: slots 0..4 (0/1/B), slot 5 = number of 赞成
       ['approve: 2 on a mark', spec('approve', 5, 2), [2, 0, 0, 0, 0, 2]],
       ['approve: 3 赞成 > N, declared as 3', spec('approve', 5, 2), [1, 1, 1, 0, 0, 3]],
@@ -143,6 +143,11 @@ describe('encrypted ballots', () => {
     expect(firstInvalidProof(ctx, { slots: a.slots, proofs: b.proofs })).toBe(0);
     // the same ballot in another poll with the same parameters
     expect(firstInvalidProof(pollContext(run, { ...sp, pollId: 'other' }), a)).toBe(0);
+    // the same ballot in the same poll over another candidate list (a name changed, two projects swapped)
+    const list = [{ id: 'c1', name: '项目1' }, { id: 'c2', name: '项目2' }, { id: 'c3', name: '项目3' }, { id: 'c4', name: '项目4' }, { id: 'c5', name: '项目5' }];
+    expect(firstInvalidProof(pollContext(run, { ...sp, listDigest: candidateListDigest(list) }), a)).toBeNull();
+    expect(firstInvalidProof(pollContext(run, { ...sp, listDigest: candidateListDigest(list.map((c, i) => (i === 0 ? { ...c, name: '项目一' } : c))) }), a)).toBe(0);
+    expect(firstInvalidProof(pollContext(run, { ...sp, listDigest: candidateListDigest([list[1]!, list[0]!, ...list.slice(2)]) }), a)).toBe(0);
     expect(firstInvalidProof(ctx, { slots: a.slots.slice(1), proofs: a.proofs })).toBe(-1);
     expect(firstInvalidProof(ctx, { slots: a.slots, proofs: a.proofs.slice(1) })).toBe(-1);
     // one challenge changed

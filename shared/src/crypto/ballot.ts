@@ -20,6 +20,11 @@ export interface PollSpec {
   kind: CryptoBallotKind;
   /** number of candidate projects C, in the poll's candidate-list order */
   candidates: number;
+  /**
+   * candidateListDigest of that list (each project's id and name, in ballot order): binds which
+   * project each slot belongs to, so no name or place can change after the ballots are proved
+   */
+  listDigest: string;
   /** 应选数量 N (approve / choose / rank; ignored for rating) */
   places: number;
   /** rating only: may a project be left unrated (弃权)? */
@@ -65,7 +70,7 @@ const RATING_GRADES = ['satisfied', 'basic', 'unsatisfied'] as const;
 export const packingBase = (spec: PollSpec): number => Math.max(spec.maxBallots, spec.candidates) + 1;
 
 /** rank uses positions 1..P with P = min(N, C). */
-export const rankPositions = (spec: PollSpec): number => Math.min(spec.places, spec.candidates);
+export const rankPositions = (spec: Pick<PollSpec, 'candidates' | 'places'>): number => Math.min(spec.places, spec.candidates);
 
 export function checkSpec(spec: PollSpec): string | null {
   const { candidates: c, places: n, maxBallots } = spec;
@@ -73,6 +78,7 @@ export function checkSpec(spec: PollSpec): string | null {
   if (!Number.isInteger(c) || c < 1 || c > 200) return 'candidates must be 1..200';
   if (spec.kind !== 'rating' && (!Number.isInteger(n) || n < 1 || n > c)) return 'places must be 1..candidates';
   if (!Number.isInteger(maxBallots) || maxBallots < 1 || maxBallots > 100_000) return 'maxBallots must be 1..100000';
+  if (typeof spec.listDigest !== 'string' || !/^[0-9a-f]{64}$/.test(spec.listDigest)) return 'listDigest must be 64 hex digits';
   return null;
 }
 
@@ -191,11 +197,32 @@ export function choiceFromBody(body: BallotBody | RatingBallot, candidateIds: re
   }
 }
 
-/** H_E: binds ballots to this poll, this ceremony and this joint key. */
+/** A project as the ballot lists it: what the deputy reads beside a slot. */
+export interface BallotCandidate {
+  id: string;
+  name: string;
+}
+
+/**
+ * The digest of the ballot's candidate list (ElectionGuard 2.0's manifest hash H_M, for the one
+ * contest of a poll): SHA-256 over the count and each project's id and name, in ballot order,
+ * each part type- and length-prefixed (encodeParts), the names as their exact UTF-8 bytes. The
+ * tablet computes it from the list it shows, the server at opening, the verifier from the
+ * bulletin's rules; all three through this function.
+ */
+export function candidateListDigest(list: readonly BallotCandidate[]): string {
+  return toHex(digest(['piaojue/candidates/1', list.length, ...list.flatMap((c) => [c.id, c.name])]));
+}
+
+/** Is this the list the spec binds (same projects, same names, same order)? */
+export const bindsList = (spec: PollSpec, list: readonly BallotCandidate[]): boolean =>
+  list.length === spec.candidates && candidateListDigest(list) === spec.listDigest;
+
+/** H_E: binds ballots to this poll, its candidate list, this ceremony and this joint key. */
 export function pollBaseHash(spec: PollSpec, ceremonyHash: Uint8Array, jointKey: Point): Uint8Array {
   return digest([
-    'piaojue/poll/1', GROUP_NAME, ceremonyHash, jointKey, spec.pollId, spec.kind,
-    spec.candidates, spec.places, spec.allowAbstain ? 1 : 0, spec.maxBallots,
+    'piaojue/poll/2', GROUP_NAME, ceremonyHash, jointKey, spec.pollId, spec.kind,
+    spec.candidates, spec.listDigest, spec.places, spec.allowAbstain ? 1 : 0, spec.maxBallots,
   ]);
 }
 

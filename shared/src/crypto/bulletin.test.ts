@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateBallot } from '../domain/ballot.ts';
 import { validateRatingBallot } from '../domain/rating.ts';
-import { choiceFromBody, encryptBallot, firstInvalidProof, slotValues, type PollSpec } from './ballot.ts';
+import { candidateListDigest, choiceFromBody, encryptBallot, firstInvalidProof, slotValues } from './ballot.ts';
 import { encryptedBallotToJson, parseEncryptedBallot, type BulletinJson } from './bulletin.ts';
 import { cryptoReady, scalarRandom } from './group.ts';
-import { bulletinJsonOf, pollContext, randomChoice, runCeremony, type CeremonyRun } from './testkit.ts';
+import { bulletinJsonOf, pollContext, randomChoice, runCeremony, withList, type CeremonyRun, type TestSpec } from './testkit.ts';
 import { verifyBulletin, type VerifyFailureCode } from './verify.ts';
 
 let run: CeremonyRun;
@@ -22,12 +22,12 @@ function stream(seed: number): () => number {
   };
 }
 
-function bulletin(spec: PollSpec, ballots = 5, decryptors = [1, 3], seed = 7): BulletinJson {
+function bulletin(spec: TestSpec, ballots = 5, decryptors = [1, 3], seed = 7): BulletinJson {
   const random = stream(seed);
   return bulletinJsonOf(run, spec, Array.from({ length: ballots }, () => randomChoice(spec, random)), decryptors);
 }
 
-const approve: PollSpec = { pollId: 'poll-1', kind: 'approve', candidates: 4, places: 2, allowAbstain: true, maxBallots: 30 };
+const approve: TestSpec = { pollId: 'poll-1', kind: 'approve', candidates: 4, places: 2, allowAbstain: true, maxBallots: 30 };
 const codes = (json: unknown): VerifyFailureCode[] => [...new Set(verifyBulletin(json).failures.map((f) => f.code))].sort();
 const copy = (j: BulletinJson): BulletinJson => structuredClone(j);
 
@@ -159,9 +159,14 @@ describe('bulletin and verifier', () => {
 
     it('unreadable input is a FORMAT failure at the bad field, never a throw', () => {
       expect(verifyBulletin(null).failures[0]).toMatchObject({ code: 'FORMAT', path: '$' });
-      expect(verifyBulletin({ ...json, version: 3 }).failures[0]).toMatchObject({ code: 'FORMAT', path: '$.version' });
-      // version 1 had no rules and no result: refused by name, so no bulletin escapes the recount by claiming it
+      expect(verifyBulletin({ ...json, version: 4 }).failures[0]).toMatchObject({ code: 'FORMAT', path: '$.version' });
+      // version 1 had no rules and no result, version 2's proofs did not bind the candidate list:
+      // refused by name, so no bulletin escapes the recount or the list check by claiming them
       expect(verifyBulletin({ ...json, version: 1 }).failures).toMatchObject([{ code: 'VERSION', path: '$.version' }]);
+      const v2 = verifyBulletin({ ...json, version: 2, poll: { ...json.poll, listDigest: undefined } }).failures;
+      expect(v2).toMatchObject([{ code: 'VERSION', path: '$.version' }]);
+      expect(v2[0]!.detail).toContain('candidate list');
+      expect(verifyBulletin({ ...json, poll: { ...json.poll, listDigest: undefined } }).failures[0]).toMatchObject({ code: 'FORMAT', path: '$.poll.listDigest' });
       const t = copy(json);
       t.ballots[3]!.slots[1]![0] = 'AQ' + 'A'.repeat(41);
       expect(verifyBulletin(t).failures[0]).toMatchObject({ code: 'FORMAT', path: '$.ballots[3].slots[1][0]' });
@@ -169,6 +174,65 @@ describe('bulletin and verifier', () => {
       s.ballots[0]!.proofs[0]!.c[0] = '_'.repeat(43);
       expect(verifyBulletin(s).failures[0]).toMatchObject({ code: 'FORMAT', path: '$.ballots[0].proofs[0].c[0]' });
       expect(verifyBulletin({ ...json, poll: { ...json.poll, places: 9 } }).failures[0]).toMatchObject({ code: 'FORMAT', path: '$.poll' });
+    });
+
+    describe('the candidate list: bound into every proof, so no project can be renamed, moved, added or dropped', () => {
+      const names = (j: BulletinJson) => j.rules.candidates.map((c) => c.name);
+      // what a tamperer would change with the list, so that nothing else gives it away
+      const renameInResult = (j: BulletinJson, from: string, to: string) => {
+        for (const r of (j.result as { rows: { name: string }[] }).rows) if (r.name === from) r.name = to;
+      };
+
+      it('the names of the 1st and 2nd project swapped (in the rules and the published result)', () => {
+        const t = copy(json);
+        const [first, second] = names(json) as [string, string];
+        t.rules.candidates[0]!.name = second;
+        t.rules.candidates[1]!.name = first;
+        renameInResult(t, first, '\0');
+        renameInResult(t, second, first);
+        renameInResult(t, '\0', second);
+        const report = verifyBulletin(t);
+        expect(report.ok).toBe(false);
+        expect(report.failures).toMatchObject([{ code: 'CANDIDATE_LIST', path: '$.rules.candidates' }]);
+        expect(report.failures[0]!.detail).toContain(json.poll.listDigest);
+        // nothing is recounted onto a list the ballots were not proved for
+        expect(report.chosen).toBeNull();
+      });
+
+      it('the 1st and 2nd project reordered (ids and names)', () => {
+        const t = copy(json);
+        [t.rules.candidates[0], t.rules.candidates[1]] = [t.rules.candidates[1]!, t.rules.candidates[0]!];
+        expect(codes(t)).toEqual(['CANDIDATE_LIST']);
+      });
+
+      it('a project more or less', () => {
+        const extra = copy(json);
+        extra.rules.candidates.push({ id: 'c9', name: '项目9' });
+        expect(codes(extra)).toContain('CANDIDATE_LIST');
+        const missing = copy(json);
+        missing.rules.candidates.pop();
+        expect(codes(missing)).toContain('CANDIDATE_LIST');
+      });
+
+      it('the list and its digest changed together: then the proofs, the trackers and the partial decryptions fail', () => {
+        const t = copy(json);
+        const [first, second] = names(json) as [string, string];
+        t.rules.candidates[0]!.name = second;
+        t.rules.candidates[1]!.name = first;
+        t.poll.listDigest = candidateListDigest(t.rules.candidates);
+        expect(codes(t)).toEqual(['BALLOT_PROOF', 'PARTIAL_PROOF', 'TOO_FEW_PARTIALS', 'TRACKER_MISMATCH']);
+      });
+
+      it('the digest is of ids, names and order, each part length-prefixed', () => {
+        const list = [{ id: 'c1', name: '项目1' }, { id: 'c2', name: '项目2' }];
+        const d = candidateListDigest(list);
+        expect(d).toMatch(/^[0-9a-f]{64}$/);
+        expect(candidateListDigest([...list].reverse())).not.toBe(d);
+        expect(candidateListDigest([{ id: 'c1', name: '项目2' }, { id: 'c2', name: '项目1' }])).not.toBe(d);
+        expect(candidateListDigest([{ id: 'c1', name: '项目1项' }, { id: 'c2', name: '目2' }])).not.toBe(d);
+        expect(candidateListDigest([{ id: 'c1', name: '项目1 ' }, list[1]!])).not.toBe(d);
+        expect(candidateListDigest(list.map((c) => ({ ...c })))).toBe(d);
+      });
     });
 
     it('more ballots than the poll allows', () => {
@@ -194,9 +258,9 @@ describe('the wire: a validated ballot body, encrypted on the tablet, read back 
   ] as const)('%s', (kind, body, expected) => {
     const valid = validateBallot(body, { ...rules, ballotType: kind }, ids);
     if (!valid.ok) throw new Error(valid.code);
-    const sp: PollSpec = { pollId: `wire-${kind}`, kind, candidates: 4, places: 2, allowAbstain: true, maxBallots: 30 };
+    const sp: TestSpec = { pollId: `wire-${kind}`, kind, candidates: 4, places: 2, allowAbstain: true, maxBallots: 30 };
     const choice = choiceFromBody(valid.ballot, ids);
-    expect(slotValues(sp, choice)).toEqual(expected);
+    expect(slotValues(withList(sp), choice)).toEqual(expected);
     const wire = JSON.parse(JSON.stringify(encryptedBallotToJson(encryptBallot(pollContext(run, sp), choice))));
     const read = parseEncryptedBallot(wire);
     if (!read.ok) throw new Error(read.reason);
@@ -206,8 +270,8 @@ describe('the wire: a validated ballot body, encrypted on the tablet, read back 
   it('rating', () => {
     const valid = validateRatingBallot({ type: 'rating', marks: { 'p-a': 'basic', 'p-c': 'unsatisfied' } }, ids, true);
     if (!valid.ok) throw new Error(valid.code);
-    const sp: PollSpec = { pollId: 'wire-rating', kind: 'rating', candidates: 4, places: 0, allowAbstain: true, maxBallots: 30 };
-    expect(slotValues(sp, choiceFromBody(valid.ballot, ids))).toEqual([0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]);
+    const sp: TestSpec = { pollId: 'wire-rating', kind: 'rating', candidates: 4, places: 0, allowAbstain: true, maxBallots: 30 };
+    expect(slotValues(withList(sp), choiceFromBody(valid.ballot, ids))).toEqual([0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]);
   });
 
   it('a malformed encrypted ballot is refused at its first bad field', () => {

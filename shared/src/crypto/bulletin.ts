@@ -17,8 +17,11 @@ import type { BulletinRules, PollOutcome } from './result.ts';
 import { combinePartials, decodeCounts, recoverCounts, sumBallots, type PartialDecryption, type PollCounts } from './tally.ts';
 
 export const BULLETIN_FORMAT = 'piaojue-bulletin';
-/** 2: the poll's rules and its published result, so that the verifier recounts the result (version 1 had neither). */
-export const BULLETIN_VERSION = 2;
+/**
+ * 2: the poll's rules and its published result, so that the verifier recounts the result (version 1 had neither).
+ * 3: `poll.listDigest`, the digest of the candidate list, in every proof's base hash (version 2's proofs did not bind which project is which).
+ */
+export const BULLETIN_VERSION = 3;
 
 type B64 = string;
 type CtJson = [B64, B64];
@@ -175,13 +178,15 @@ export class BulletinFormatError extends Error {
 }
 
 /**
- * Version 1 carried neither the rules nor the result, so the result could not be recounted. No
- * poll ever published one (polls used encryption only from version 2); refusing it means a
- * bulletin cannot escape the recount by claiming the old version.
+ * An older version that cannot be fully verified, refused by name. Version 1 carried neither the
+ * rules nor the result, so the result could not be recounted; no poll ever published one. Version
+ * 2's proofs did not bind the candidate list, so its names and order could be changed unseen;
+ * it was published only on 2026-12-05, the day polls began to use encryption. Refusing them means
+ * a bulletin cannot escape a check by claiming an old version.
  */
 export class BulletinVersionError extends BulletinFormatError {
-  constructor() {
-    super('$.version', 'version 1 carries no rules or result; this verifier reads version 2 and refuses version 1');
+  constructor(version: 1 | 2) {
+    super('$.version', `${version === 1 ? 'version 1 carries no rules or result' : "version 2's proofs do not bind the candidate list (names, order)"}; this verifier reads version ${BULLETIN_VERSION} and refuses version ${version}`);
   }
 }
 
@@ -373,6 +378,7 @@ function pollSpec(v: unknown, path: string): PollSpec {
     pollId: str(field(v, 'pollId', path), `${path}.pollId`),
     kind: kind as PollSpec['kind'],
     candidates: int(field(v, 'candidates', path), `${path}.candidates`),
+    listDigest: str(field(v, 'listDigest', path), `${path}.listDigest`),
     places: int(field(v, 'places', path), `${path}.places`),
     allowAbstain,
     maxBallots: int(field(v, 'maxBallots', path), `${path}.maxBallots`),
@@ -386,7 +392,7 @@ function pollSpec(v: unknown, path: string): PollSpec {
 export function parseBulletin(json: unknown): Bulletin {
   if (field(json, 'format', '$') !== BULLETIN_FORMAT) throw new BulletinFormatError('$.format', `expected "${BULLETIN_FORMAT}"`);
   const version = field(json, 'version', '$');
-  if (version === 1) throw new BulletinVersionError();
+  if (version === 1 || version === 2) throw new BulletinVersionError(version);
   if (version !== BULLETIN_VERSION) throw new BulletinFormatError('$.version', `this verifier reads version ${BULLETIN_VERSION}`);
   if (field(json, 'group', '$') !== GROUP_NAME) throw new BulletinFormatError('$.group', `expected "${GROUP_NAME}"`);
   const c = field(json, 'ceremony', '$');

@@ -13,9 +13,9 @@ export {
   type CeremonyParams, type EncryptedShare, type FinishResult, type GuardianCommitment, type GuardianSecret,
 } from './ceremony.ts';
 export {
-  ballotTracker, trackerInput, checkSpec, choiceFromBody, CRYPTO_BALLOT_KINDS, encryptBallot, firstInvalidProof, packingBase, pollBaseHash,
+  ballotTracker, bindsList, candidateListDigest, trackerInput, checkSpec, choiceFromBody, CRYPTO_BALLOT_KINDS, encryptBallot, firstInvalidProof, packingBase, pollBaseHash,
   rankPositions, slotCount, slotValues, statements, tallySlotCount, trackerDisplay,
-  type CryptoBallotKind, type EncryptedBallot, type PlainChoice, type PollContext, type PollSpec, type Statement,
+  type BallotCandidate, type CryptoBallotKind, type EncryptedBallot, type PlainChoice, type PollContext, type PollSpec, type Statement,
 } from './ballot.ts';
 export {
   combinePartials, decodeCounts, firstBadShare, lagrangeAtZero, partialDecrypt, recoverCounts, sumBallots, addToSums,

@@ -43,7 +43,7 @@ describe('known answers from RFC 9496 vectors', () => {
   it('combining M_1, M_2 gives M = g^(2·15 − 24) = B·6 and the plaintext β / M = B·1, from {1, 3} too', () => {
     const ct = encrypt(K(), 1, scalarFromInt(3));
     const ctx: PollContext = {
-      spec: { pollId: 'kat', kind: 'choose', candidates: 1, places: 1, allowAbstain: true, maxBallots: 1 },
+      spec: { pollId: 'kat', kind: 'choose', candidates: 1, listDigest: '00'.repeat(32), places: 1, allowAbstain: true, maxBallots: 1 },
       jointKey: K(),
       baseHash: new Uint8Array(32),
     };

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encryptBallot, type PollSpec } from './ballot.ts';
+import { encryptBallot } from './ballot.ts';
 import { publicShareKey } from './ceremony.ts';
 import { baseMul, cryptoReady, pointAdd, scalarFromInt, scalarRandom, type Point } from './group.ts';
 import { combinePartials, firstBadShare, partialDecrypt, recoverCounts, smallLog, sumBallots, type PartialDecryption } from './tally.ts';
-import { pollContext, runCeremony, type CeremonyRun } from './testkit.ts';
+import { pollContext, runCeremony, withList, type CeremonyRun, type TestSpec } from './testkit.ts';
 
 let run: CeremonyRun;
 beforeAll(async () => {
@@ -11,12 +11,12 @@ beforeAll(async () => {
   run = runCeremony(5, 3);
 });
 
-const spec: PollSpec = { pollId: 'p', kind: 'choose', candidates: 3, places: 2, allowAbstain: true, maxBallots: 20 };
+const spec: TestSpec = { pollId: 'p', kind: 'choose', candidates: 3, places: 2, allowAbstain: true, maxBallots: 20 };
 
 function box() {
   const ctx = pollContext(run, spec);
   const ballots = [[0, 1], [1], [1, 2], []].map((selected) => encryptBallot(ctx, { type: 'choose', selected }));
-  return { ctx, sums: sumBallots(spec, ballots) };
+  return { ctx, sums: sumBallots(ctx.spec, ballots) };
 }
 
 describe('threshold decryption (ElectionGuard 2.0 §3.6)', () => {
@@ -25,7 +25,7 @@ describe('threshold decryption (ElectionGuard 2.0 §3.6)', () => {
     const all = [1, 2, 3, 4, 5].map((g) => partialDecrypt(ctx, g, run.shares[g - 1]!, sums));
     for (const set of [[1, 2, 3], [1, 4, 5], [5, 3, 2], [2, 4, 5]]) {
       const partials = set.map((g) => all[g - 1]!);
-      expect(recoverCounts(spec, 4, combinePartials(3, sums, partials))).toEqual([1, 3, 1]);
+      expect(recoverCounts(withList(spec), 4, combinePartials(3, sums, partials))).toEqual([1, 3, 1]);
     }
   });
 
@@ -34,7 +34,7 @@ describe('threshold decryption (ElectionGuard 2.0 §3.6)', () => {
     const two = [1, 2].map((g) => partialDecrypt(ctx, g, run.shares[g - 1]!, sums));
     expect(() => combinePartials(3, sums, two)).toThrow(/need 3/);
     // what two colluding 监票人 could compute on their own: a threshold-2 interpolation of a degree-2 sharing
-    expect(recoverCounts(spec, 4, combinePartials(2, sums, two))).toEqual([null, null, null]);
+    expect(recoverCounts(withList(spec), 4, combinePartials(2, sums, two))).toEqual([null, null, null]);
     expect(() => combinePartials(3, sums, [two[0]!, two[0]!, two[1]!])).toThrow(/twice/);
   });
 

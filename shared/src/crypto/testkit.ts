@@ -2,7 +2,7 @@
  * A whole key ceremony in one process, and random valid choices: for the tests, the benchmark
  * and the demo bulletin. Real devices run each guardian's part on its own tablet.
  */
-import { encryptBallot, pollBaseHash, rankPositions, type PlainChoice, type PollContext, type PollSpec } from './ballot.ts';
+import { candidateListDigest, encryptBallot, pollBaseHash, rankPositions, type BallotCandidate, type PlainChoice, type PollContext, type PollSpec } from './ballot.ts';
 import { buildBulletin, bulletinToJson, type BulletinJson } from './bulletin.ts';
 import {
   ceremonyHash, encryptShares, finishGuardian, jointKey, startGuardian,
@@ -40,12 +40,20 @@ export function runCeremony(n: number, threshold: number, ceremonyId = 'test-ses
   };
 }
 
-export function pollContext(run: CeremonyRun, spec: PollSpec): PollContext {
+/** A test poll's candidates: c1…cC named 项目1…. */
+export const testCandidates = (c: number): BallotCandidate[] => Array.from({ length: c }, (_, i) => ({ id: `c${i + 1}`, name: `项目${i + 1}` }));
+
+/** A test poll's spec; without a listDigest, bound to testCandidates (call after cryptoReady). */
+export type TestSpec = Omit<PollSpec, 'listDigest'> & Partial<Pick<PollSpec, 'listDigest'>>;
+export const withList = (spec: TestSpec): PollSpec => ({ ...spec, listDigest: spec.listDigest ?? candidateListDigest(testCandidates(spec.candidates)) });
+
+export function pollContext(run: CeremonyRun, test: TestSpec): PollContext {
+  const spec = withList(test);
   return { spec, jointKey: run.jointKey, baseHash: pollBaseHash(spec, ceremonyHash(run.params), run.jointKey) };
 }
 
 /** A uniformly random valid choice; `random` returns [0, 1). */
-export function randomChoice(spec: PollSpec, random: () => number): PlainChoice {
+export function randomChoice(spec: TestSpec, random: () => number): PlainChoice {
   const c = spec.candidates;
   const pick = (k: number): number[] => {
     const order = Array.from({ length: c }, (_, i) => i);
@@ -71,15 +79,15 @@ export function randomChoice(spec: PollSpec, random: () => number): PlainChoice 
   }
 }
 
-/** Rules for a test poll: candidates c1…cC named 项目1…, everyone present voted, no threshold, minimum 1. */
-export function rulesFor(spec: PollSpec, ballots: number, rules: Partial<BulletinRules> = {}): BulletinRules {
+/** Rules for a test poll: testCandidates, everyone present voted, no threshold, minimum 1. */
+export function rulesFor(spec: TestSpec, ballots: number, rules: Partial<BulletinRules> = {}): BulletinRules {
   return {
     ballotType: spec.kind,
     choose: spec.kind === 'rating' ? spec.candidates : spec.places,
     passThreshold: 'none',
     tieRule: 'vacant',
     rating: spec.kind === 'rating' ? { gradingRule: 'zhenhai', ratingBase: 'members', ratingBody: 'deputies' } : null,
-    candidates: Array.from({ length: spec.candidates }, (_, i) => ({ id: `c${i + 1}`, name: `项目${i + 1}` })),
+    candidates: testCandidates(spec.candidates),
     seated: spec.maxBallots,
     present: ballots,
     issued: ballots,
@@ -94,8 +102,9 @@ export function rulesFor(spec: PollSpec, ballots: number, rules: Partial<Bulleti
  * The bulletin of a poll with these choices, decrypted by the listed 监票人 (1-based), as
  * published JSON, with the result the tally rules make of the decrypted counts.
  */
-export function bulletinJsonOf(run: CeremonyRun, spec: PollSpec, choices: readonly PlainChoice[], decryptors: readonly number[], rules: Partial<BulletinRules> = {}): BulletinJson {
-  const ctx = pollContext(run, spec);
+export function bulletinJsonOf(run: CeremonyRun, test: TestSpec, choices: readonly PlainChoice[], decryptors: readonly number[], rules: Partial<BulletinRules> = {}): BulletinJson {
+  const ctx = pollContext(run, test);
+  const spec = ctx.spec;
   const ballots = choices.map((c) => encryptBallot(ctx, c));
   const sums = sumBallots(spec, ballots);
   const pollRules = rulesFor(spec, choices.length, rules);

@@ -4,10 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PollSpec } from './ballot.ts';
 import type { BulletinJson } from './bulletin.ts';
 import { cryptoReady } from './group.ts';
-import { bulletinJsonOf, runCeremony } from './testkit.ts';
+import { bulletinJsonOf, runCeremony, type TestSpec } from './testkit.ts';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -29,7 +28,7 @@ async function cli(name: string, content: string): Promise<{ code: number; out: 
 beforeAll(async () => {
   await cryptoReady();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-poll-'));
-  const spec: PollSpec = { pollId: 'cli', kind: 'choose', candidates: 3, places: 2, allowAbstain: true, maxBallots: 10 };
+  const spec: TestSpec = { pollId: 'cli', kind: 'choose', candidates: 3, places: 2, allowAbstain: true, maxBallots: 10 };
   json = bulletinJsonOf(runCeremony(3, 2), spec, [[0], [0, 2], [1]].map((selected) => ({ type: 'choose', selected })), [2, 3]);
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -55,6 +54,14 @@ describe('pnpm verify:poll', () => {
     expect(refused.code).toBe(1);
     expect(refused.out).toContain('BALLOT_PROOF $.ballots[0].proofs[0]');
     expect(refused.out).toContain('复核未通过');
+
+    // the 1st and 2nd project's names swapped: the list is not the one the proofs are bound to
+    const renamed = structuredClone(json);
+    [renamed.rules.candidates[0]!.name, renamed.rules.candidates[1]!.name] = [json.rules.candidates[1]!.name, json.rules.candidates[0]!.name];
+    const list = await cli('renamed.json', JSON.stringify(renamed));
+    expect(list.code).toBe(1);
+    expect(list.out).toContain('CANDIDATE_LIST $.rules.candidates');
+    expect(list.out).not.toContain('入选');
 
     expect((await cli('garbage.json', '{')).code).toBe(1);
   });

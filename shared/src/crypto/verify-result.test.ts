@@ -7,7 +7,7 @@ import { tally } from '../domain/tally.ts';
 import type { PlainChoice, PollSpec } from './ballot.ts';
 import type { BulletinJson } from './bulletin.ts';
 import { cryptoReady } from './group.ts';
-import { bulletinJsonOf, randomChoice, rulesFor, runCeremony, type CeremonyRun } from './testkit.ts';
+import { bulletinJsonOf, randomChoice, rulesFor, runCeremony, type CeremonyRun, type TestSpec } from './testkit.ts';
 import { verifyBulletin, type VerifyFailureCode } from './verify.ts';
 
 let run: CeremonyRun;
@@ -43,7 +43,7 @@ function stream(seed: number): () => number {
   };
 }
 
-const spec = (kind: PollSpec['kind'], over: Partial<PollSpec> = {}): PollSpec => ({ pollId: `result-${kind}`, kind, candidates: 4, places: 2, allowAbstain: true, maxBallots: 30, ...over });
+const spec = (kind: PollSpec['kind'], over: Partial<TestSpec> = {}): TestSpec => ({ pollId: `result-${kind}`, kind, candidates: 4, places: 2, allowAbstain: true, maxBallots: 30, ...over });
 
 describe('the result under the poll\'s rules', () => {
   it.each(['approve', 'choose', 'rank', 'rating'] as const)('%s: the decrypted counts give exactly the plain tally of the same ballots, with and without paper', (kind) => {
@@ -91,7 +91,7 @@ describe('the result under the poll\'s rules', () => {
       expect(codes({ ...copy(json), rules: { ...json.rules, ballotType: 'approve' } })).toEqual(['RULES_MISMATCH']);
       expect(paths({ ...copy(json), rules: { ...json.rules, choose: 2 } }, 'RULES_MISMATCH')).toEqual(['$.rules.choose']);
       expect(paths({ ...copy(json), rules: { ...json.rules, candidates: json.rules.candidates.slice(1) } }, 'RULES_MISMATCH')).toEqual(['$.rules.candidates']);
-      expect(codes({ ...copy(json), rules: { ...json.rules, candidates: [json.rules.candidates[0]!, json.rules.candidates[0]!, json.rules.candidates[2]!] } })).toEqual(['RULES_MISMATCH']);
+      expect(codes({ ...copy(json), rules: { ...json.rules, candidates: [json.rules.candidates[0]!, json.rules.candidates[0]!, json.rules.candidates[2]!] } })).toEqual(['CANDIDATE_LIST', 'RULES_MISMATCH']);
       expect(paths({ ...copy(json), rules: { ...json.rules, rating: { gradingRule: 'zhenhai', ratingBase: 'members', ratingBody: 'deputies' } } }, 'RULES_MISMATCH')).toEqual(['$.rules.rating']);
       expect(verifyBulletin({ ...copy(json), rules: { ...json.rules, ballotType: 'plurality' } }).failures).toMatchObject([{ code: 'FORMAT', path: '$.rules.ballotType' }]);
       expect(verifyBulletin({ ...copy(json), rules: { ...json.rules, seated: -1 } }).failures).toMatchObject([{ code: 'FORMAT', path: '$.rules.seated' }]);
@@ -99,11 +99,11 @@ describe('the result under the poll\'s rules', () => {
       expect(verifyBulletin(noRules).failures).toMatchObject([{ code: 'FORMAT', path: '$.rules' }]);
     });
 
-    it('candidates swapped in the list: the counts land on other projects', () => {
+    it('candidates swapped in the list: refused at the list, which the proofs bind, and nothing is recounted onto it', () => {
       const t = copy(json);
       [t.rules.candidates[0], t.rules.candidates[1]] = [json.rules.candidates[1]!, json.rules.candidates[0]!];
-      expect(codes(t)).toEqual(['RESULT_MISMATCH']);
-      expect(paths(t, 'RESULT_MISMATCH')).toContain('$.result.chosen');
+      expect(codes(t)).toEqual(['CANDIDATE_LIST']);
+      expect(verifyBulletin(t).chosen).toBeNull();
     });
 
     it('the pass threshold: 3 votes do not pass "more than half of the 9 seated"', () => {

@@ -1,11 +1,12 @@
 /**
  * verifyBulletin: re-checks a published bulletin from nothing but its JSON, in the order of
- * ElectionGuard 2.0 §6 (verification steps): the key ceremony (verification 2–3), every ballot's
+ * ElectionGuard 2.0 §6 (verification steps): the key ceremony (verification 2–3), the candidate
+ * list against the digest the proofs are bound to (as verification 1 recomputes H_B), every ballot's
  * proofs (5–6), the homomorphic sums (7), each 监票人's partial decryption (8–9) and the counts
  * (10–11). Pure: no clock, no network, no randomness. Every failure is named, with the JSON path
  * of the object that failed and, for the ceremony and the decryption, the 监票人.
  */
-import { ballotTracker, firstInvalidProof, slotCount } from './ballot.ts';
+import { ballotTracker, bindsList, candidateListDigest, firstInvalidProof, slotCount } from './ballot.ts';
 import { BulletinFormatError, BulletinVersionError, parseBulletin, pollContextOf, type Bulletin } from './bulletin.ts';
 import { jointKey, keyFingerprint, publicShareKey, verifyCommitment } from './ceremony.ts';
 import { ctEq } from './elgamal.ts';
@@ -15,7 +16,8 @@ import { deepEqual, verifyResult } from './verify-result.ts';
 
 export const VERIFY_FAILURES = {
   FORMAT: { zh: '公告文件无法读取或格式不符', en: 'The bulletin cannot be read or is not in the expected format' },
-  VERSION: { zh: '公告文件为第1版，不含计票规则和结果，无法复核结果，不予接受', en: 'A version 1 bulletin carries no rules or result, so its result cannot be recounted; it is refused' },
+  VERSION: { zh: '公告文件版本过旧，无法完整复核，不予接受（第1版不含计票规则和结果；第2版的证明未绑定候选项目清单）', en: 'An old bulletin version cannot be fully verified and is refused (version 1 has no rules or result; version 2\'s proofs do not bind the candidate list)' },
+  CANDIDATE_LIST: { zh: '公布的候选项目清单（名称或顺序）与表决票证明所绑定的清单不符', en: 'The published candidate list (names or order) is not the list the ballots\' proofs are bound to' },
   COMMITMENT_PROOF: { zh: '监票人的密钥承诺或其证明无效', en: "A scrutineer's key commitments or their proofs are invalid" },
   GUARDIAN_MISSING: { zh: '缺少监票人的密钥承诺或确认', en: "A scrutineer's commitments or confirmation are missing" },
   SHARE_MISSING: { zh: '缺少监票人之间的加密密钥份额', en: 'An encrypted key share between two scrutineers is missing' },
@@ -79,10 +81,17 @@ export function verifyBulletin(json: unknown): VerifyReport {
     failures.push({ code, path, ...extra, ...VERIFY_FAILURES[code] });
   };
   const ceremonyOk = verifyCeremony(b, fail, label);
+  // as ElectionGuard's verification 1 recomputes H_B from the manifest: the list the result names
+  // must be the list every proof's base hash was made with
+  const listOk = bindsList(b.spec, b.rules.candidates);
+  if (!listOk) {
+    fail('CANDIDATE_LIST', '$.rules.candidates', { detail: `the list hashes to ${candidateListDigest(b.rules.candidates)}, the proofs are bound to $.poll.listDigest ${b.spec.listDigest}` });
+  }
   verifyBallots(b, fail);
   // the shares are checked against the published sums, so a wrong sum is named once, above
   const countsOk = ceremonyOk && b.decryption !== null && verifyDecryption(b, b.decryption, fail, label);
-  const chosen = verifyResult(b, countsOk, fail);
+  // counts credited to a list the ballots were not proved for name no project: no recount
+  const chosen = verifyResult(b, countsOk && listOk, fail);
   return { ok: failures.length === 0, failures, fingerprint: b.fingerprint, ballots: b.ballots.length, counts: b.decryption?.counts ?? null, chosen };
 }
 

@@ -7,7 +7,7 @@ import { PaperFiguresSchema } from './paper.ts';
 import { PollCryptoContext, PollResult, RatingResultSchema } from './polls.ts';
 
 /**
- * A poll's bulletin (docs/CRYPTO.md §"Bulletin", version 2): everything `pnpm verify:poll`
+ * A poll's bulletin (docs/CRYPTO.md §"Bulletin", version 3): everything `pnpm verify:poll`
  * needs to re-check the poll offline. The layout is shared/src/crypto/bulletin.ts's BulletinJson;
  * the verifier, not this schema, judges every element.
  */
@@ -19,7 +19,7 @@ const Counts = Type.Array(Type.Integer());
 
 export const PollBulletin = Type.Object({
   format: Type.Literal('piaojue-bulletin'),
-  version: Type.Literal(2),
+  version: Type.Literal(3),
   group: Type.Literal('ristretto255'),
   ceremony: Type.Object({
     ceremonyId: Type.String(),

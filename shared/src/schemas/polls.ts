@@ -291,7 +291,8 @@ const Pair = Type.Array(Element, { minItems: 2, maxItems: 2 });
 /**
  * What a tablet needs to encrypt a ballot of an encrypted poll (docs/CRYPTO.md §"Polls"):
  * the ceremony's parameters, the poll's spec as fixed at opening, and the joint key. The tablet
- * builds its PollContext with pollContextOf({ params, spec, jointKey: parsePoint(jointKey) }).
+ * checks that the spec binds the list it shows (bindsList), then builds its PollContext with
+ * pollContextOf({ params, spec, jointKey: parsePoint(jointKey) }).
  */
 export const PollCryptoContext = Type.Object({
   params: Type.Object({ ceremonyId: Uuid, guardians: Type.Array(Uuid), threshold: Type.Integer() }),
@@ -299,6 +300,8 @@ export const PollCryptoContext = Type.Object({
     pollId: Uuid,
     kind: Type.Enum(['approve', 'choose', 'rank', 'rating'] as const),
     candidates: Type.Integer(),
+    /** candidateListDigest of the ballot's list (id, name, in order): the tablet checks it against the list it shows */
+    listDigest: Type.String({ pattern: '^[0-9a-f]{64}$' }),
     places: Type.Integer(),
     allowAbstain: Type.Boolean(),
     maxBallots: Type.Integer(),

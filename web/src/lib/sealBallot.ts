@@ -1,11 +1,13 @@
 /**
  * Encrypting a ballot on the tablet (docs/CRYPTO.md §"Wire and tablet"): the poll's context
- * (ceremony parameters, spec, joint key) from the server, the choice by candidate index, the
- * ciphertexts and proofs from the crypto core, sent as `{ encrypted }` in place of the body. The
- * plaintext never leaves this function; the pending cast kept for retries holds ciphertext only.
+ * (ceremony parameters, spec, joint key) from the server, checked against the candidate list the
+ * tablet shows, the choice by candidate index, the ciphertexts and proofs from the crypto core,
+ * sent as `{ encrypted }` in place of the body. The plaintext never leaves this function; the
+ * pending cast kept for retries holds ciphertext only.
  */
 import type { EncryptedBallotJson } from '@piaojue/shared/crypto';
 import type { HallState, Poll, PollCryptoContext, PollDecryption } from '@piaojue/shared';
+import { ApiError } from '../api/client.ts';
 import { cryptoApi } from '../api/crypto.ts';
 import type { TabletBallot } from './ballotSelection.ts';
 
@@ -47,11 +49,25 @@ export function contextLoader(deps: SealDeps = defaultSealDeps) {
   };
 }
 
+/**
+ * Slot i is candidate i of the list the proofs are bound to. A context bound to another list
+ * (other names, another order, a project more or less) would put the deputy's marks on projects
+ * other than the ones they read: nothing is encrypted then.
+ */
+const listMismatch = () =>
+  new ApiError(0, {
+    code: 'BALLOT_LIST_MISMATCH',
+    message: 'The server\'s encryption parameters are bound to another candidate list than the one shown',
+    messageZh: '服务器下发的加密参数与本平板显示的候选项目清单（名称或顺序）不一致，本平板不能加密这张表决票；请勿投票，立即告知工作人员',
+    messageEn: 'The server\'s encryption parameters do not match the candidate list (names or order) this tablet shows, so it cannot encrypt this ballot; do not vote and tell the staff at once',
+  });
+
 export async function sealBallot(
-  load: ReturnType<typeof contextLoader>, pollId: string, body: TabletBallot, candidateIds: readonly string[],
+  load: ReturnType<typeof contextLoader>, pollId: string, body: TabletBallot, shown: readonly { id: string; name: string }[],
 ): Promise<EncryptedCast> {
   const { c, ctx } = await load(pollId);
-  const ballot = c.encryptBallot(ctx, c.choiceFromBody(body, candidateIds));
+  if (!c.bindsList(ctx.spec, shown)) throw listMismatch();
+  const ballot = c.encryptBallot(ctx, c.choiceFromBody(body, shown.map((x) => x.id)));
   return { encrypted: c.encryptedBallotToJson(ballot) };
 }
 

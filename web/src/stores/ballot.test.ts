@@ -103,12 +103,13 @@ describe('useBallotStore', () => {
 
 describe('useBallotStore · encrypted poll', () => {
   const CEREMONY = '00000000-0000-4000-8000-0000000000c1';
-  async function keyed() {
+  /** The server's context for poll p1, bound to `list` (by default the list the tablet shows). */
+  async function keyed(list: readonly { id: string; name: string }[] = cands) {
     const c = await import('@piaojue/shared/crypto');
     await c.cryptoReady();
     const params = { ceremonyId: CEREMONY, guardians: ['g1'], threshold: 1 };
     const { secret, commitment } = c.startGuardian(params, 1);
-    const spec = { pollId: 'p1', kind: 'choose' as const, candidates: 4, places: 2, allowAbstain: false, maxBallots: 50 };
+    const spec = { pollId: 'p1', kind: 'choose' as const, candidates: list.length, listDigest: c.candidateListDigest(list), places: 2, allowAbstain: false, maxBallots: 50 };
     const ctx = c.pollContextOf({ params, spec, jointKey: c.jointKey([commitment]) });
     const wire = { params, spec, jointKey: c.pointToB64(c.jointKey([commitment])), fingerprint: c.keyFingerprint(c.jointKey([commitment])) };
     return { c, ctx, wire, secret };
@@ -138,6 +139,28 @@ describe('useBallotStore · encrypted poll', () => {
     const sums = c.sumBallots(ctx.spec, [parsed.ballot]);
     const partial = c.partialDecrypt(ctx, 1, secret.coefficients[0] as never, sums);
     expect(c.recoverCounts(ctx.spec, 1, c.combinePartials(1, sums, [partial]))).toEqual([0, 1, 0, 1]);
+  });
+
+  it('a context bound to another list than the one shown (renamed, reordered, one more or less): nothing is encrypted, and the screen says why', async () => {
+    const [a, b, c, d] = cands as [typeof cands[number], typeof cands[number], typeof cands[number], typeof cands[number]];
+    const others = {
+      renamed: [{ ...a, name: b.name }, { ...b, name: a.name }, c, d],
+      reordered: [b, a, c, d],
+      'one more': [...cands, { id: 'e', name: 'e' }],
+      'one less': [a, b, c],
+    };
+    for (const [what, list] of Object.entries(others)) {
+      const { c: core, wire } = await keyed(list);
+      const store = useBallotStore();
+      store.useStorage(memory());
+      store.useSealDeps({ context: async () => wire, crypto: async () => core });
+      store.begin(poll('choose', 2));
+      store.toggle('a');
+      expect(await store.payload(encryptedPoll()), what).toBeNull();
+      expect(store.sealError, what).toMatchObject({ code: 'BALLOT_LIST_MISMATCH' });
+      expect((store.sealError as { messageZh: string }).messageZh).toContain('候选项目清单');
+      setActivePinia(createPinia());
+    }
   });
 
   it('a plain poll sends the body as before', async () => {

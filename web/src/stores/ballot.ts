@@ -120,7 +120,7 @@ export const useBallotStore = defineStore('ballot', () => {
     sealing.value = true;
     sealError.value = null;
     try {
-      return await sealBallot(loadContext, p.id, body, ids);
+      return await sealBallot(loadContext, p.id, body, p.candidates);
     } catch (e) {
       sealError.value = e;
       return null;

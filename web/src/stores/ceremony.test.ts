@@ -38,7 +38,7 @@ function fakeServer(threshold = 2) {
     }
     messages.push({ guardian: index, round, body });
   };
-  const spec: crypto.PollSpec = { pollId: 'poll-1', kind: 'choose', candidates: 3, places: 2, allowAbstain: false, maxBallots: 10 };
+  const spec: crypto.PollSpec = { pollId: 'poll-1', kind: 'choose', candidates: 3, listDigest: 'a1'.repeat(32), places: 2, allowAbstain: false, maxBallots: 10 };
   const params = { ceremonyId: CEREMONY, guardians: deputies, threshold };
   const ctx = () => crypto.pollContextOf({ params, spec, jointKey: crypto.jointKey(commitments()) });
   const box: crypto.EncryptedBallot[] = [];
@@ -122,7 +122,7 @@ describe('useCeremonyStore', () => {
     const shares = tablets.map((t) => crypto.parseScalar(t.store.record?.share) as crypto.Scalar);
     const params = { ceremonyId: CEREMONY, guardians: deputies, threshold: 2 };
     const t0 = await server.api(1).transcript(SESSION);
-    const spec: crypto.PollSpec = { pollId: 'p', kind: 'choose', candidates: 2, places: 1, allowAbstain: false, maxBallots: 3 };
+    const spec: crypto.PollSpec = { pollId: 'p', kind: 'choose', candidates: 2, listDigest: 'a1'.repeat(32), places: 1, allowAbstain: false, maxBallots: 3 };
     const ctx = crypto.pollContextOf({ params, spec, jointKey: crypto.parsePoint(t0.jointKey) as crypto.Point });
     const sums = crypto.sumBallots(spec, [crypto.encryptBallot(ctx, { type: 'choose', selected: [1] })]);
     const partials = [1, 3].map((i) => crypto.partialDecrypt(ctx, i, shares[i - 1] as crypto.Scalar, sums));

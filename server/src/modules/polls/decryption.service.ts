@@ -25,8 +25,8 @@ import type { CastService } from './cast.service.ts';
 import { countRefused } from './count-release.ts';
 import { rejectReason } from './encrypted-cast.ts';
 import { decryptionRepository as repo } from './decryption.repository.ts';
-import { encryptedPoll, type EncryptedPoll } from './encryption.service.ts';
-import { mustGetPoll, pollCandidates, ratingRulesOf, rulesOf, toPoll } from './poll-wire.ts';
+import { ballotList, encryptedPoll, type EncryptedPoll } from './encryption.service.ts';
+import { mustGetPoll, ratingRulesOf, rulesOf, toPoll } from './poll-wire.ts';
 import { pollsRepository } from './polls.repository.ts';
 
 const sumsOf = (p: PollRow): Ciphertext[] => {
@@ -184,7 +184,7 @@ async function bulletinRules(db: DbOrTx, p: PollRow, e: EncryptedPoll): Promise<
     pollsRepository.turnout(db, p.id),
     sessionsRepository.attendance(db, p.session_id),
     repo.rejectedCounts(db, p.id),
-    pollCandidates(db, p.candidate_ids),
+    ballotList(db, p),
     paperRepository.issuedOnPaper(db, p.id),
     paperRepository.count(db, p.id),
   ]);
@@ -194,7 +194,7 @@ async function bulletinRules(db: DbOrTx, p: PollRow, e: EncryptedPoll): Promise<
     passThreshold: rulesOf(p).passThreshold,
     tieRule: rulesOf(p).tieRule,
     rating: p.kind === 'rating' ? ratingRulesOf(p) : null,
-    candidates: candidates.map((c) => ({ id: c.id, name: c.name })),
+    candidates,
     seated: p.seated ?? Number(attendance.seated),
     // 实到: everyone handed a ballot, on the tablet or on paper; 发出 here: on the tablet
     present: Number(turnout.issued),

@@ -5,14 +5,15 @@
  */
 import type { BallotMode, DeputyIdentity, PollCryptoContext } from '@piaojue/shared';
 import {
-  cryptoReady, pointToB64, pollContextOf, slotCount, statements, type CeremonyParams, type GuardianCommitment, type Point, type PollContext, type PollSpec,
+  candidateListDigest, cryptoReady, pointToB64, pollContextOf, slotCount, statements,
+  type BallotCandidate, type CeremonyParams, type GuardianCommitment, type Point, type PollContext, type PollSpec,
 } from '@piaojue/shared/crypto';
 import type { Db, DbOrTx } from '../../db/database.ts';
 import type { PollRow } from '../../db/types.ts';
 import { AppError } from '../../lib/errors.ts';
 import { ceremonyRepository } from '../ceremony/ceremony.repository.ts';
 import { sessionCeremony } from '../ceremony/ceremony.service.ts';
-import { mustGetPoll } from './poll-wire.ts';
+import { mustGetPoll, pollCandidates } from './poll-wire.ts';
 
 /**
  * The columns a new poll takes from its cycle's mode: an encrypted poll is bound to its
@@ -26,14 +27,27 @@ export async function pollEncryption(db: DbOrTx, sessionId: string, mode: Ballot
 }
 
 /**
- * The poll's spec as fixed at opening. maxBallots, which sets approve's packing base, is the
- * session's seated deputies: no more ballots can be in the box.
+ * The poll's candidate list as the ballot shows it (id and name, in ballot order): what the spec's
+ * listDigest binds and what the bulletin's rules list. Every project must be found: a list with
+ * one missing would bind other slots than the ballot's.
  */
-export function specAtOpen(p: PollRow, seated: number): PollSpec {
+export async function ballotList(db: DbOrTx, p: PollRow): Promise<BallotCandidate[]> {
+  const list = (await pollCandidates(db, p.candidate_ids)).map((c) => ({ id: c.id, name: c.name }));
+  if (list.length !== p.candidate_ids.length) throw new Error(`poll ${p.id}: a candidate of its list is missing`);
+  return list;
+}
+
+/**
+ * The poll's spec as fixed at opening. maxBallots, which sets approve's packing base, is the
+ * session's seated deputies: no more ballots can be in the box. listDigest binds the list the
+ * tablets show, as it is at opening (a vote's list is frozen by then).
+ */
+export function specAtOpen(p: PollRow, seated: number, list: readonly BallotCandidate[]): PollSpec {
   return {
     pollId: p.id,
     kind: p.kind === 'rating' ? 'rating' : (p.ballot_type as PollSpec['kind']),
     candidates: p.candidate_ids.length,
+    listDigest: candidateListDigest(list),
     places: p.kind === 'rating' ? p.candidate_ids.length : p.choose_n,
     allowAbstain: p.allow_abstain,
     maxBallots: Math.max(1, seated),
@@ -45,7 +59,8 @@ export async function openEncryption(db: DbOrTx, p: PollRow, seated: number): Pr
   if (p.ballot_mode !== 'encrypted') return {};
   const c = await ceremonyRepository.complete(db, p.session_id);
   if (!c || c.id !== p.ceremony_id) throw new AppError('KEY_CEREMONY_INCOMPLETE');
-  return { crypto_spec: JSON.stringify(specAtOpen(p, seated)) };
+  await cryptoReady();
+  return { crypto_spec: JSON.stringify(specAtOpen(p, seated, await ballotList(db, p))) };
 }
 
 export interface EncryptedPoll {
@@ -68,6 +83,14 @@ export async function encryptedPoll(db: DbOrTx, p: PollRow): Promise<EncryptedPo
   const c = await ceremonyRepository.complete(db, p.session_id);
   if (!key || !c?.fingerprint || key.params.ceremonyId !== p.ceremony_id) return null;
   const spec = p.crypto_spec as PollSpec;
+  // Opened before the list was bound (docs/CRYPTO.md §"Bulletin", Versions): its ballots were
+  // proved without it and no context made now would check them.
+  if (typeof spec.listDigest !== 'string') {
+    throw new AppError('POLL_STATE', { reason: 'opened before bulletin version 3' }, {
+      zh: '本次加密表决开始于候选项目清单绑定之前，无法继续处理，请取消后重新表决',
+      en: 'This encrypted poll was opened before its candidate list was bound into the proofs; it cannot go on — cancel it and hold it again',
+    });
+  }
   return {
     ...key,
     fingerprint: c.fingerprint,

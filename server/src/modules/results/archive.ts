@@ -69,7 +69,7 @@ export function verifyArchive(a: CycleArchive): ArchiveCheck[] {
     const voted = roll.filter((r) => r.voted).length;
     checks.push({ name: `poll ${p.id} roll = box`, ok: voted === box.length, detail: `${voted} marked voted, ${box.length} ballots` });
     if (p.ballot_mode === 'encrypted') {
-      checks.push(...bulletinChecks(p, voted, trackers, bulletin));
+      checks.push(...bulletinChecks({ ...p, candidates: p.candidate_ids.map((id) => ({ id, name: names.get(id) ?? '' })) }, voted, trackers, bulletin));
       continue;
     }
     const receipts = new Set(trackers);
