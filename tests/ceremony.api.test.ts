@@ -1,12 +1,12 @@
 import {
-  commitmentToJson, cryptoReady, encryptShares, finishGuardian, keyFingerprint, openShare, parseCommitment, parsePoint, parseShare, pointToB64,
+  commitmentToJson, encryptShares, finishGuardian, keyFingerprint, openShare, parseCommitment, parsePoint, parseShare, pointToB64,
   shareToJson, startGuardian, type CeremonyParams, type EncryptedShare, type GuardianCommitment, type GuardianSecret,
 } from '@piaojue/shared/crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionCeremony } from '../server/src/modules/ceremony/ceremony.service.ts';
-import { Client, createTestApp, rosterCsv, type TestApp } from './helpers/app.ts';
-import { expectErrorBody, hall, snapshot, staffPair, type Hall } from './helpers/world.ts';
+import { Client, rosterCsv, type TestApp } from './helpers/app.ts';
+import { cryptoApp, expectErrorBody, hall, snapshot, type Hall } from './helpers/world.ts';
 
 /**
  * The 监票人's key ceremony on the server (docs/PROCEDURE.md §"密钥生成"): the real app, the
@@ -15,14 +15,8 @@ import { expectErrorBody, hall, snapshot, staffPair, type Hall } from './helpers
 let t: TestApp;
 let staff: Client;
 
-beforeAll(async () => {
-  await cryptoReady();
-  t = await createTestApp();
-  ({ staff } = await staffPair(t));
-});
-afterAll(async () => {
-  await t?.close();
-});
+beforeAll(async () => ({ t, staff } = await cryptoApp()));
+afterAll(() => t?.close());
 
 interface Tablet { client: Client; index: number; secret: GuardianSecret; commitment: GuardianCommitment }
 

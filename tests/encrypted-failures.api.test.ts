@@ -1,16 +1,18 @@
-import { tally, type BallotBody } from '@piaojue/shared';
+import type { BallotBody, PollRules } from '@piaojue/shared';
 import {
-  cryptoReady, encryptBallot, encryptedBallotToJson, importShareBackup, parseCommitment, partialDecrypt, partialToJson, parseCiphertexts,
-  slotValues, statements, type EncryptedBallot, type PollContext,
+  bindsList, candidateListDigest, encryptBallot, encryptedBallotToJson, importShareBackup, parseCommitment, parsePoint, partialDecrypt, partialToJson,
+  parseCiphertexts, pollContextOf, slotValues, statements, type EncryptedBallot, type PollContext,
 } from '@piaojue/shared/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statementCiphertext } from '../shared/src/crypto/ballot.ts';
 import { encrypt, type Ciphertext } from '../shared/src/crypto/elgamal.ts';
 import { digest, scalarAdd, scalarRandom, scalarSub, scalarZero, type Scalar } from '../shared/src/crypto/group.ts';
 import { proveRange } from '../shared/src/crypto/proofs.ts';
-import { Client, createTestApp, key, type TestApp } from './helpers/app.ts';
+import { Client, key, type TestApp } from './helpers/app.ts';
 import { INJECTED_ORIGIN, wsClient } from './helpers/socket.ts';
-import { castEncrypted, decryptAs, encryptFor, expectErrorBody, hall, openPoll, rowOf, staffPair, tabletContext, withPg, type Hall } from './helpers/world.ts';
+import {
+  castEncrypted, closedEncryptedPoll, cryptoApp, decryptAs, encryptFor, expectErrorBody, hall, openPoll, plainTally, rowOf, tabletContext, withPg,
+} from './helpers/world.ts';
 
 /**
  * When encrypted polls fail (issue 18, "When it fails"), each on the real app and database: a
@@ -20,42 +22,18 @@ import { castEncrypted, decryptAs, encryptFor, expectErrorBody, hall, openPoll, 
 let t: TestApp;
 let staff: Client;
 
-beforeAll(async () => {
-  await cryptoReady();
-  t = await createTestApp();
-  ({ staff } = await staffPair(t));
-});
-afterAll(async () => {
-  await t?.close();
-});
+beforeAll(async () => ({ t, staff } = await cryptoApp()));
+afterAll(() => t?.close());
 
-async function closedPoll(h: Hall, bodies: BallotBody[]): Promise<string> {
-  const pollId = await openPoll(staff, h.sessionId);
-  for (const [i, b] of bodies.entries()) await castEncrypted(h.deputies[i]!.client, pollId, b);
-  const closed = await staff.post(`/api/polls/${pollId}/close`);
-  expect(closed.body.status, JSON.stringify(closed.body)).toBe('decrypting');
-  return pollId;
-}
-
-/** The plain tally of the same ballots, by the same rule, for comparison. */
-function plainTally(h: Hall, bodies: BallotBody[], issued: number, invalid = 0) {
-  return tally({
-    rules: { ballotType: 'approve', choose: 3, passThreshold: 'none', tieRule: 'runoff' },
-    candidates: h.candidateIds.map((id, i) => ({ id, name: `项目${i + 1}` })),
-    ballots: bodies,
-    invalid,
-    seated: h.deputies.length,
-    present: issued,
-    issued,
-  });
-}
+/** The rules of hall()'s cycles: 赞成/反对/弃权, 3 places. */
+const APPROVE_3: PollRules = { ballotType: 'approve', choose: 3, passThreshold: 'none', tieRule: 'runoff' };
 
 describe('the 监票人', () => {
   it('one 监票人 device lost: the other two of three still reach t = 2 and the result is published', async () => {
     const h = await hall(t, staff, { encrypted: true, deputies: 5, candidates: 4 });
     const [a, b] = h.candidateIds as [string, string];
     const bodies: BallotBody[] = [{ type: 'approve', marks: { [a]: 'for' } }, { type: 'approve', marks: { [a]: 'for', [b]: 'against' } }, { type: 'approve', marks: {} }];
-    const pollId = await closedPoll(h, bodies);
+    const pollId = await closedEncryptedPoll(staff, h, bodies);
     const [g1, , g3] = h.ceremony!.guardians;
     // 监票人 2's tablet is gone: it never presses 解密.
     expect((await decryptAs(g3!, pollId)).body.status).toBe('decrypting');
@@ -65,8 +43,8 @@ describe('the 监票人', () => {
     expect(hallState.poll.result).toBeNull();
     const done = await decryptAs(g1!, pollId);
     expect(done.body.status).toBe('closed');
-    expect(done.body.result.rows).toEqual(plainTally(h, bodies, 5).rows);
-    expect(done.body.result.record).toEqual(plainTally(h, bodies, 5).record);
+    expect(done.body.result.rows).toEqual(plainTally(h, APPROVE_3, bodies, 5).rows);
+    expect(done.body.result.record).toEqual(plainTally(h, APPROVE_3, bodies, 5).record);
     // 监票人 2 turning up afterwards finds nothing left to decrypt, and changes nothing
     const g2 = h.ceremony!.guardians[1]!;
     expectErrorBody((await g2.client.get(`/api/deputy/polls/${pollId}/decryption`)).body, 'POLL_STATE');
@@ -78,7 +56,7 @@ describe('the 监票人', () => {
     const h = await hall(t, staff, { encrypted: true, deputies: 5, candidates: 4, guardians: 3, threshold: 3 });
     const [a] = h.candidateIds as [string];
     const bodies: BallotBody[] = [{ type: 'approve', marks: { [a]: 'for' } }, { type: 'approve', marks: { [a]: 'against' } }];
-    const pollId = await closedPoll(h, bodies);
+    const pollId = await closedEncryptedPoll(staff, h, bodies);
     const [g1, g2, g3] = h.ceremony!.guardians as [any, any, any];
     await decryptAs(g1, pollId);
     await decryptAs(g2, pollId);
@@ -105,7 +83,7 @@ describe('the 监票人', () => {
   it('a forged partial decryption is refused and the 监票人 named; nothing is stored; another 监票人 cannot send in their place', async () => {
     const h = await hall(t, staff, { encrypted: true, deputies: 5, candidates: 4 });
     const [a] = h.candidateIds as [string];
-    const pollId = await closedPoll(h, [{ type: 'approve', marks: { [a]: 'for' } }, { type: 'approve', marks: {} }]);
+    const pollId = await closedEncryptedPoll(staff, h, [{ type: 'approve', marks: { [a]: 'for' } }, { type: 'approve', marks: {} }]);
     const [g1, g2] = h.ceremony!.guardians as [any, any];
     const ctx = await tabletContext(g1.client, pollId);
     const task = (await g1.client.get(`/api/deputy/polls/${pollId}/decryption`)).body;
@@ -231,6 +209,35 @@ describe('tablets', () => {
     for (const g of h.ceremony!.guardians.slice(0, 2)) await decryptAs(g, pollId);
     const result = (await staff.get(`/api/polls/${pollId}`)).body.result;
     expect(result.record).toMatchObject({ issued: 8, returned: 8, valid: 3, invalid: 5, notVoted: 0 });
-    expect(result.rows).toEqual(plainTally(h, honest, 8, 5).rows);
+    expect(result.rows).toEqual(plainTally(h, APPROVE_3, honest, 8, 5).rows);
+  });
+  it('a ballot proved under another candidate list (names swapped, two projects reordered, a project more) is refused: the server checks against its own context', async () => {
+    const h = await hall(t, staff, { encrypted: true, deputies: 5, candidates: 4 });
+    const pollId = await openPoll(staff, h.sessionId);
+    const wire = (await h.deputies[0]!.client.get(`/api/deputy/polls/${pollId}/crypto`)).body;
+    const shown = h.candidateIds.map((id, i) => ({ id, name: `项目${i + 1}` }));
+    expect(bindsList(wire.spec, shown)).toBe(true);
+    const [a, b, ...rest] = shown as [(typeof shown)[number], (typeof shown)[number], ...typeof shown];
+    /** A tablet that encrypts under the server's key and poll but over its own list. */
+    const castOver = (i: number, list: typeof shown) => {
+      const spec = { ...wire.spec, candidates: list.length, listDigest: candidateListDigest(list) };
+      const ctx = pollContextOf({ params: wire.params, spec, jointKey: parsePoint(wire.jointKey)! });
+      const ballot = encryptBallot(ctx, { type: 'approve', marks: list.map((_, k) => (k === 0 ? 'for' : 'abstain')) });
+      return h.deputies[i]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted: encryptedBallotToJson(ballot) } });
+    };
+    // the same number of projects: the shape fits, so it is answered; its proofs fail after the answer
+    expect((await castOver(0, [{ ...a, name: b.name }, { ...b, name: a.name }, ...rest])).status).toBe(200);
+    expect((await castOver(1, [b, a, ...rest])).status).toBe(200);
+    // a project more: another shape, refused before anything is written
+    const more = await castOver(2, [...shown, { id: 'not-on-the-ballot', name: '项目5' }]);
+    expect(more.status).toBe(400);
+    expectErrorBody(more.body, 'BALLOT_FORMAT');
+    await castEncrypted(h.deputies[3]!.client, pollId, { type: 'approve', marks: { [a.id]: 'for' } });
+
+    await t.app.services.casts.verified(pollId);
+    expect((await staff.get(`/api/polls/${pollId}/turnout`)).body).toMatchObject({ voted: 3, rejected: 2 });
+    const reasons = await withPg(t.url, async (db) => (await db.query(`select reject_reason from poll_box where poll_id = $1 and proof_status = 'rejected'`, [pollId])).rows.map((r) => r.reject_reason));
+    // every proof's challenge is keyed by the poll's base hash, so the first statement already fails
+    expect(reasons).toEqual(['proof:0', 'proof:0']);
   });
 });

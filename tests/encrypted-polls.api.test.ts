@@ -1,10 +1,10 @@
-import { cryptoReady, trackerDisplay, verifyBulletin } from '@piaojue/shared/crypto';
+import { trackerDisplay, verifyBulletin } from '@piaojue/shared/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptedPollBulletin } from '../server/src/modules/polls/decryption.service.ts';
-import { paperFiguresOf, tally, type BallotBody } from '@piaojue/shared';
-import { adoptRules, Client, createTestApp, key, userClient, type TestApp } from './helpers/app.ts';
+import { paperFiguresOf, type BallotBody } from '@piaojue/shared';
+import { adoptRules, Client, key, userClient, type TestApp } from './helpers/app.ts';
 import { runCeremony } from './helpers/encrypted.ts';
-import { castEncrypted, decryptAs, encryptFor, expectErrorBody, hall, openPoll, rowOf, staffPair } from './helpers/world.ts';
+import { castEncrypted, cryptoApp, decryptAs, encryptFor, expectErrorBody, hall, openPoll, plainTally, rowOf } from './helpers/world.ts';
 
 /**
  * Encrypted polls on the real app and database (docs/CRYPTO.md §"Polls"): the key ceremony on
@@ -15,14 +15,8 @@ let t: TestApp;
 let admin: Client;
 let staff: Client;
 
-beforeAll(async () => {
-  await cryptoReady();
-  t = await createTestApp();
-  ({ admin, staff } = await staffPair(t));
-});
-afterAll(async () => {
-  await t?.close();
-});
+beforeAll(async () => ({ t, admin, staff } = await cryptoApp()));
+afterAll(() => t?.close());
 
 describe('encrypted polls', () => {
   it('a new cycle is encrypted by default; its poll cannot be made before the key ceremony completes', async () => {
@@ -147,15 +141,7 @@ describe('encrypted polls', () => {
     for (const g of ceremony.guardians.slice(1, 3)) expect((await decryptAs(g, pollId)).status).toBe(200);
     const poll = (await staff.get(`/api/polls/${pollId}`)).body;
     expect(poll.status).toBe('closed');
-    const all = tally({
-      rules: { ballotType: 'approve', choose: 3, passThreshold: 'none', tieRule: 'runoff' },
-      candidates: h.candidateIds.map((id, i) => ({ id, name: `项目${i + 1}` })),
-      ballots: [...tablets, paperBallot],
-      invalid: 0,
-      seated: 6,
-      present: 6,
-      issued: 6,
-    });
+    const all = plainTally(h, { ballotType: 'approve', choose: 3, passThreshold: 'none', tieRule: 'runoff' }, [...tablets, paperBallot]);
     expect(poll.result.rows).toEqual(all.rows);
     expect(poll.result.record).toMatchObject({ issued: 6, returned: 4, valid: 4 });
     expect(poll.result.paper.electronic).toMatchObject({ issued: 5, returned: 3 });

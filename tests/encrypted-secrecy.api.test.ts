@@ -1,9 +1,9 @@
 import type { BallotBody } from '@piaojue/shared';
-import { choiceFromBody, cryptoReady, slotValues, type PollSpec } from '@piaojue/shared/crypto';
+import { choiceFromBody, slotValues, type PollSpec } from '@piaojue/shared/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type Client, type TestApp } from './helpers/app.ts';
+import type { Client, TestApp } from './helpers/app.ts';
 import { ballotNeedles, bodyTexts, scanDatabase, scanEverything, type Needles } from './helpers/plaintext-scan.ts';
-import { castEncrypted, decryptAs, hall, openPoll, staffPair, withPg } from './helpers/world.ts';
+import { castEncrypted, cryptoApp, decryptAs, hall, openPoll, withPg } from './helpers/world.ts';
 
 /**
  * An encrypted poll never leaves a plaintext choice on the server (issue 18; docs/CRYPTO.md
@@ -15,14 +15,8 @@ import { castEncrypted, decryptAs, hall, openPoll, staffPair, withPg } from './h
 let t: TestApp;
 let staff: Client;
 
-beforeAll(async () => {
-  await cryptoReady();
-  t = await createTestApp();
-  ({ staff } = await staffPair(t));
-});
-afterAll(async () => {
-  await t?.close();
-});
+beforeAll(async () => ({ t, staff } = await cryptoApp()));
+afterAll(() => t?.close());
 
 /** What the server wrote to its log, searched with the same needles. */
 function logFindings(needles: Needles): string[] {

@@ -1,8 +1,9 @@
-import type { CreateCycleBody, FreezeShortlistBody, Shortlist } from '@piaojue/shared';
+import { tally, type BallotBody, type CreateCycleBody, type FreezeShortlistBody, type PollRules, type Shortlist } from '@piaojue/shared';
+import { cryptoReady } from '@piaojue/shared/crypto';
 import pg from 'pg';
 import { expect } from 'vitest';
-import { adminClient, adoptRules, Client, defaultCycle, key, rosterCsv, userClient, type Answer, type TestApp } from './app.ts';
-import { runCeremony, type Ceremony } from './encrypted.ts';
+import { adminClient, adoptRules, Client, createTestApp, defaultCycle, key, rosterCsv, userClient, type Answer, type TestApp } from './app.ts';
+import { castEncrypted, runCeremony, type Ceremony, type TabletBallot } from './encrypted.ts';
 
 export { castEncrypted, decryptAs, encryptFor, tabletContext, type Ceremony, type GuardianTablet, type TabletBallot } from './encrypted.ts';
 
@@ -85,6 +86,44 @@ export async function hall(
   if ((opts.freeze ?? true) && (opts.adopt ?? true)) await adoptRules(staff, sessionId, guardians.map((d) => d.id));
   const ceremony = opts.encrypted ? await runCeremony(staff, sessionId, guardians, opts.threshold) : undefined;
   return { cycleId, sessionId, candidateIds, deputies, ...(ceremony && { ceremony }) };
+}
+
+/**
+ * The app of a file of key-ceremony or encrypted-poll tests: the crypto core ready (the simulated
+ * tablets use it), a new app, its administrator and staff user. In beforeAll; close t in afterAll.
+ */
+export async function cryptoApp(): Promise<{ t: TestApp; admin: Client; staff: Client }> {
+  await cryptoReady();
+  const t = await createTestApp();
+  return { t, ...(await staffPair(t)) };
+}
+
+/**
+ * An encrypted poll of the hall (hall(…, { encrypted: true })): opened, these ballots cast by the
+ * first deputies' tablets, closed; it waits for the 监票人 ('decrypting'). Returns the poll id.
+ */
+export async function closedEncryptedPoll(staff: Client, h: Hall, ballots: readonly TabletBallot[]): Promise<string> {
+  const pollId = await openPoll(staff, h.sessionId);
+  for (const [i, b] of ballots.entries()) await castEncrypted(h.deputies[i]!.client, pollId, b);
+  const closed = await staff.post(`/api/polls/${pollId}/close`);
+  expect(closed.body.status, JSON.stringify(closed.body)).toBe('decrypting');
+  return pollId;
+}
+
+/**
+ * The plain tally of the same ballot bodies by the same rules, over the hall's candidates as
+ * hall() names them, every deputy seated and `issued` of them handed a ballot, `invalid` refused.
+ */
+export function plainTally(h: Hall, rules: PollRules, bodies: BallotBody[], issued = h.deputies.length, invalid = 0) {
+  return tally({
+    rules,
+    candidates: h.candidateIds.map((id, i) => ({ id, name: `项目${i + 1}` })),
+    ballots: bodies,
+    invalid,
+    seated: h.deputies.length,
+    present: issued,
+    issued,
+  });
 }
 
 /** A new app's first hall: its administrator and staff user (staffPair), then hall(). */
