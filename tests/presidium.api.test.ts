@@ -486,6 +486,22 @@ describe('each member signs on their own account', () => {
     ]);
   });
 
+  it('a member of another congress, even if named, can neither sign nor withdraw it, nor sees it pending', async () => {
+    const { pollId } = await countedPoll();
+    const townId = await me(await userClient(t, admin, 'zhen-presidium', ['presidium']));
+    expect((await admin.req('PUT', `/api/users/${townId}/unit`, { unit: { level: 'township', name: '某镇人大' } })).status).toBe(200);
+    // A new congress ends the account's sessions: it logs in again, as the township's member.
+    const town = new Client(t.app);
+    expect((await town.post('/api/auth/login', { username: 'zhen-presidium', password: 'a long enough password' })).status).toBe(200);
+    const d = pendingOf((await decide(staff, pollId, { kind: 'certify', signerIds: [ids.staff, ids.p2, townId] })).body, 'certify');
+    await refused(sign(town, pollId, d.id), 404, 'NOT_FOUND');
+    await refused(sign(town, pollId, d.id, 'decline'), 404, 'NOT_FOUND');
+    await refused(withdraw(town, pollId, d.id), 404, 'NOT_FOUND');
+    const list = await town.get<{ decision: { id: string } }[]>('/api/presidium/decisions/pending');
+    expect(list.status).toBe(200);
+    expect(list.body.some((x) => x.decision.id === d.id)).toBe(false);
+  });
+
   it('the presidium’s list of decisions awaiting signatures', async () => {
     const { h, pollId } = await countedPoll();
     const d = pendingOf((await decide(staff, pollId, { kind: 'certify', signerIds: [ids.staff, ids.p2, ids.p3] })).body, 'certify');
