@@ -11,10 +11,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { bindsList, cryptoReady, verifyBulletin, type BulletinJson } from '@piaojue/shared/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../server/src/modules/audit/audit.service.ts';
 import { verifyArchive } from '../server/src/modules/results/archive.ts';
 import type { CycleArchive } from '../server/src/modules/results/archive.service.ts';
 import { Client, createTestApp, type TestApp } from './helpers/app.ts';
-import { castEncrypted, castOk, decryptAs, expectErrorBody, hall, openPoll, staffPair, type Hall } from './helpers/world.ts';
+import { castEncrypted, castOk, decryptAs, expectErrorBody, hall, openPoll, staffPair, withPg, type Hall } from './helpers/world.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const run = promisify(execFile);
@@ -136,6 +137,25 @@ describe('GET /api/polls/:id/bulletin', () => {
     expect(wrong.out).toContain('RESULT_MISMATCH $.result.rows[0]');
   }, 60_000);
 
+  it('each download by a signed-in reader is in the audit chain (who, draft or not; no figure), an anonymous or refused one is not', async () => {
+    const exported = async (subject: string, action: string) =>
+      (await withPg(t.url, (c) => c.query(`select actor, details from audit_log where action = $1 and subject = $2 order by seq`, [action, subject]))).rows;
+    const guardian = h.ceremony!.guardians[0]!;
+    const staffActor = (await exported(`poll:${pollId}`, 'poll.exported'))[0]?.actor as string;
+    expect(staffActor).toMatch(/^user:/);
+    expect(await exported(`poll:${pollId}`, 'poll.exported')).toEqual([
+      { actor: staffActor, details: { document: 'bulletin', format: 'json', draft: true } },
+      { actor: `deputy:${guardian.deputyId}`, details: { document: 'bulletin', format: 'json', draft: true } },
+      { actor: staffActor, details: { document: 'bulletin', format: 'json', draft: true } },
+      { actor: `deputy:${h.deputies[6]!.id}`, details: { document: 'bulletin', format: 'json', draft: false } },
+    ]);
+    // several at once (the certified bulletin comes from the cache): every one answered and recorded
+    const many = await Promise.all(Array.from({ length: 8 }, () => staff.get(`/api/polls/${pollId}/bulletin`)));
+    expect(many.map((r) => r.status)).toEqual(many.map(() => 200));
+    expect(await exported(`poll:${pollId}`, 'poll.exported')).toHaveLength(4 + 8);
+    expect((await verifyAuditChain(t.app.services.db)).ok).toBe(true);
+  });
+
   it('a plain poll has none, an unknown poll is not found', async () => {
     const plain = await hall(t, staff, { deputies: 3, candidates: 3, cycle: { chooseN: 1, ballotType: 'choose' } });
     const id = await openPoll(staff, plain.sessionId);
@@ -169,6 +189,13 @@ describe('the cycle archive', () => {
     expect(ok.code, ok.out).toBe(0);
     expect(ok.out).toContain(`✓ poll ${pollId} bulletin:`);
   }, 60_000);
+
+  it('its download is in the audit chain (who; no content), after the chain the file carries', async () => {
+    const rows = (await withPg(t.url, (c) => c.query(`select seq, actor, details from audit_log where action = 'cycle.exported' and subject = $1`, [`cycle:${h.cycleId}`]))).rows;
+    expect(rows).toEqual([{ seq: expect.anything(), actor: expect.stringMatching(/^user:/), details: { document: 'archive', format: 'json' } }]);
+    expect(Number(archive.audit.at(-1)!.seq)).toBeLessThan(Number(rows[0].seq));
+    expect((await verifyAuditChain(t.app.services.db)).ok).toBe(true);
+  });
 
   it('fails, naming the poll and the failure, on a tampered bulletin, a swapped result or a missing one', async () => {
     const at = archive.polls.findIndex((p) => p.poll.id === pollId);

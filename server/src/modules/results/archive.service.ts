@@ -1,8 +1,10 @@
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
+import type { Principal } from '../auth/auth.service.ts';
 import { toCandidate } from '../cycles/cycles.service.ts';
 import { encryptedPollBulletin } from '../polls/decryption.service.ts';
 import { archiveRepository as repo, SEALED_STATUSES } from './archive.repository.ts';
+import { recordExport } from './results.service.ts';
 
 /**
  * 3: polls carry their paper count (the two entries and the confirmed figures) and the roll says who voted on paper.
@@ -13,6 +15,13 @@ export const ARCHIVE_FORMAT = 'piaojue-cycle-archive/4';
 /** The cycle archive for download (GET /api/cycles/:id/archive); archive.ts re-verifies one. */
 export class ArchiveService {
   constructor(private readonly db: Db) {}
+
+  /** The archive for its download, recorded in the audit chain after it is built (recordExport). */
+  async export(principal: Principal, cycleId: string): Promise<CycleArchive> {
+    const archive = await this.build(cycleId);
+    await recordExport(this.db, principal, { cycleId, document: 'archive', format: 'json' });
+    return archive;
+  }
 
   /**
    * One file with everything needed to audit a cycle later: the rules, the frozen list, each

@@ -5,6 +5,7 @@ import { AppError } from '../../lib/errors.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import { encryptedPollBulletin } from '../polls/decryption.service.ts';
 import { pollsRepository } from '../polls/polls.repository.ts';
+import { recordExport } from './results.service.ts';
 
 /** Certified: the bulletin is public, like the result. */
 const PUBLIC = new Set(['certified', 'published']);
@@ -29,23 +30,30 @@ export class BulletinService {
    */
   private readonly certified = new Map<string, PollBulletin>();
 
+  /** The bulletin for its download: recorded in the audit chain for a signed-in reader (recordExport). */
   async bulletin(principal: Principal, pollId: string): Promise<PollBulletin> {
+    const { json, isPublic } = await this.read(principal, pollId);
+    await recordExport(this.db, principal, { pollId, document: 'bulletin', format: 'json', draft: !isPublic });
+    return json;
+  }
+
+  private async read(principal: Principal, pollId: string): Promise<{ json: PollBulletin; isPublic: boolean }> {
     const row = await pollsRepository.get(this.db, pollId);
     if (!row) throw new AppError('NOT_FOUND');
     if (row.ballot_mode !== 'encrypted') throw new AppError('NO_BULLETIN');
     const isPublic = PUBLIC.has(row.status);
     const cached = isPublic ? this.certified.get(pollId) : undefined;
-    if (cached) return cached;
+    if (cached) return { json: cached, isPublic };
     if (!isPublic && principal.kind === 'anonymous') throw new AppError('BULLETIN_NOT_PUBLIC');
     const json = SEALED.has(row.status) ? ((await encryptedPollBulletin(this.db, pollId)) as PollBulletin | null) : null;
     if (isPublic && json) {
       if (this.certified.size >= 4) this.certified.delete(this.certified.keys().next().value!);
       this.certified.set(pollId, json);
-      return json;
+      return { json, isPublic };
     }
     const insider = allowed(principal, ['staff', 'presidium', 'scrutineer']) || (principal.kind === 'deputy' && !!json?.ceremony.guardians.includes(principal.deputy.id));
     if (!insider) throw new AppError('BULLETIN_NOT_PUBLIC');
     if (!json) throw new AppError('POLL_STATE', { status: row.status });
-    return json;
+    return { json, isPublic };
   }
 }

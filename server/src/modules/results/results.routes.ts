@@ -115,7 +115,7 @@ export const resultsRoutes: RoutesPlugin = async (app, { services }) => {
     '/api/cycles/:id/archive',
     { config: { roles: ['staff', 'presidium', 'scrutineer'] }, schema: { tags, summary: '年度票决档案（可独立复核）· Cycle archive, re-verifiable', params: IdParams, response: fileResponse(['application/json'], '档案文件（JSON，用 pnpm archive:verify 复核）· The archive file, JSON') } },
     async (req, reply) => {
-      const archive = await services.archive.build(req.params.id);
+      const archive = await services.archive.export(req.principal, req.params.id);
       return reply
         .type('application/json; charset=utf-8')
         .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${archive.cycle.name}-archive.json`)}`)

@@ -28,19 +28,29 @@ const FINAL = new Set(['certified', 'published']);
 /** A poll in these states has a released count. */
 export const COUNTED = new Set(['closed', 'rejected', 'certified', 'published']);
 
-export type ExportFormat = 'pdf' | 'csv' | 'xlsx';
+export type ExportFormat = 'pdf' | 'csv' | 'xlsx' | 'json';
+
+/** What a signed-in reader downloaded: a poll's document, or a cycle's (the archive). */
+export type ExportedDocument =
+  | { pollId: string; document: 'announcement' | 'count_sheet' | 'bulletin'; format: ExportFormat; draft: boolean }
+  | { cycleId: string; document: 'archive'; format: 'json' };
 
 /**
- * A download of a poll's document goes into the audit chain: who, which document, which format,
- * and whether it was still a draft; never a figure of the count, let alone a ballot. A download
- * without signing in is not recorded: it can only be of a certified document, which is public
- * anyway, and one entry per anonymous request would let anyone grow the chain (each append
- * takes the chain's lock) as fast as they can send requests.
+ * A download of a poll's or a cycle's document goes into the audit chain (`poll.exported`,
+ * `cycle.exported`): who, which document, which format, and for a poll's whether it was still a
+ * draft; never a figure of the count, let alone a ballot. A download without signing in is not
+ * recorded: it can only be of a certified document, which is public anyway, and one entry per
+ * anonymous request would let anyone grow the chain (each append takes the chain's lock) as fast
+ * as they can send requests.
  */
-export async function recordExport(db: Db, principal: Principal, e: { pollId: string; document: 'announcement' | 'count_sheet'; format: ExportFormat; draft: boolean }): Promise<void> {
+export async function recordExport(db: Db, principal: Principal, e: ExportedDocument): Promise<void> {
   if (principal.kind === 'anonymous') return;
   // handed the plain database, appendAudit takes its own transaction (readers download at once)
-  await appendAudit(db, { actor: actorOf(principal), action: 'poll.exported', subject: `poll:${e.pollId}`, details: { document: e.document, format: e.format, draft: e.draft } });
+  const entry =
+    'pollId' in e
+      ? { action: 'poll.exported', subject: `poll:${e.pollId}`, details: { document: e.document, format: e.format, draft: e.draft } }
+      : { action: 'cycle.exported', subject: `cycle:${e.cycleId}`, details: { document: e.document, format: e.format } };
+  await appendAudit(db, { actor: actorOf(principal), ...entry });
 }
 
 /**
