@@ -79,7 +79,8 @@ function readShape(e: EncryptedPoll, json: unknown): { ok: true; json: Encrypted
     if (!isList(p.c, n) || !isList(p.v, n) || !p.c.every(isElement) || !p.v.every(isElement)) return { ok: false, path: `$.proofs[${k}]` };
     for (const x of p.c) put(x);
     for (const x of p.v) put(x);
-    out.proofs.push({ c: [...p.c], v: [...p.v] });
+    // The tablet's own arrays, now known to hold exactly n canonical elements each.
+    out.proofs.push({ c: p.c, v: p.v });
   }
   return { ok: true, json: out, tracker: createHash('sha256').update(bytes).digest('hex') };
 }

@@ -104,11 +104,15 @@ export const pollsRepository = {
     pollId: string,
     casts: { deputyId: string; keyHash: string; ballotCheck: string; tracker: string; body: unknown; boxId: string | null; proofStatus: 'pending' | null }[],
   ) {
+    // The batch goes as one JSON document: an encrypted ballot is ~8 KB of JSON, and a text[] of
+    // them would be escaped element by element into an array literal on the event loop.
+    const input = JSON.stringify(
+      casts.map((c) => ({ deputy_id: c.deputyId, key_hash: c.keyHash, ballot_check: c.ballotCheck, tracker: c.tracker, body: c.body, box_id: c.boxId, proof_status: c.proofStatus })),
+    );
     const { rows } = await sql<{ open: number; cast: string[] }>`
       with input as (
-        select * from unnest(${casts.map((c) => c.deputyId)}::uuid[], ${casts.map((c) => c.keyHash)}::text[], ${casts.map((c) => c.ballotCheck)}::text[],
-          ${casts.map((c) => c.tracker)}::text[], ${casts.map((c) => JSON.stringify(c.body))}::jsonb[],
-          ${casts.map((c) => c.boxId)}::uuid[], ${casts.map((c) => c.proofStatus)}::text[]) as i(deputy_id, key_hash, ballot_check, tracker, body, box_id, proof_status)
+        select * from jsonb_to_recordset(${input}::jsonb)
+          as i(deputy_id uuid, key_hash text, ballot_check text, tracker text, body jsonb, box_id uuid, proof_status text)
       ), poll as (
         select id from polls
         where id = ${pollId} and status = 'open' and (closes_at is null or closes_at > now())
