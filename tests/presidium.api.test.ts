@@ -502,6 +502,22 @@ describe('each member signs on their own account', () => {
     expect(list.body.some((x) => x.decision.id === d.id)).toBe(false);
   });
 
+  it('a decision recorded before members signed on their own accounts reads as in effect, signed by the members it names', async () => {
+    const { pollId, C } = await tiedPoll();
+    // As the migration leaves such a row: in effect since it was recorded, its named members, no signatures.
+    await withPg(t.url, async (c) => {
+      const d = await c.query(
+        `insert into presidium_decisions (poll_id, kind, meeting, decided_on, chosen, recorded_by, status, settled_at) values ($1, 'tie', '主席团第二次会议', '2027-01-14', $2, $3, 'effective', now()) returning id`,
+        [pollId, JSON.stringify([C]), ids.staff],
+      );
+      await c.query(`insert into presidium_decision_signers (decision_id, user_id, position) values ($1, $2, 1), ($1, $3, 2)`, [d.rows[0].id, ids.staff, ids.p2]);
+    });
+    const p = (await staff.get<Poll>(`/api/polls/${pollId}`)).body;
+    expect(p.certification.tieUndecided).toBe(false);
+    expect(p.certification.decisions).toMatchObject([{ kind: 'tie', status: 'effective', signers: [{ userId: ids.staff }, { userId: ids.p2 }] }]);
+    expect(p.certification.decisions![0]!.named.map((n) => n.answer)).toEqual([null, null]);
+  });
+
   it('the presidium’s list of decisions awaiting signatures', async () => {
     const { h, pollId } = await countedPoll();
     const d = pendingOf((await decide(staff, pollId, { kind: 'certify', signerIds: [ids.staff, ids.p2, ids.p3] })).body, 'certify');
