@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { announcementPaperRows, paperFiguresOf, type Announcement, type BallotBody, type PaperPoll } from '@piaojue/shared';
+import { announcementAnnex, announcementPaperRows, announcementRecordRows, paperFiguresOf, type Announcement, type BallotBody, type PaperPoll } from '@piaojue/shared';
 import { getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../server/src/modules/audit/audit.service.ts';
@@ -24,6 +24,8 @@ let pollId: string;
 const SESSION = '宿迁市第六届\u2F08\u2EA0代表\u2F24会第三次会议';
 const CYCLE = '2027年度宿迁市\u2EA0生实事项目';
 const RADICAL = /[\u2E80-\u2FDF]/u;
+/** A string as the PDF's text reads back: no white space, the radicals above as the ideographs printed. */
+const printed = (s: string) => s.replace(/\s+/g, '').replace(/\u2F08/g, '人').replace(/\u2EA0/g, '民').replace(/\u2F24/g, '大');
 
 /** The text as a copy, a search or a screen reader gets it: the ToUnicode map, not normalised. */
 async function rawText(buf: Buffer): Promise<string> {
@@ -117,6 +119,8 @@ describe('the PDFs the server makes', () => {
     const text = await rawText((await download(staff, `/api/polls/${pollId}/announcement.pdf`)).rawPayload);
     expect(text).toContain('表决票发出8张，收回8张，有效8张，无效0张');
     for (const [label, value] of rows) expect(text).toContain(`${label}${value}`);
+    // the whole 表决记录, row by row as the web 公告 states it (one wording: announcementRecordRows)
+    for (const [label, value] of announcementRecordRows(a)) expect(text).toContain(printed(`${label}${value}`));
   });
 
   it('a download by a signed-in reader is audited (who, which document, which format; no figure); an anonymous one is not', async () => {
@@ -158,7 +162,7 @@ describe('the PDFs the server makes', () => {
     expect((await verifyAuditChain(t.app.services.db)).ok).toBe(true);
   });
 
-  it('a satisfaction rating’s 公告: the table in the body, no annex to point to, and its text reads back', async () => {
+  it('a satisfaction rating’s 公告: the table in the body, and the 附件 with the table and the 表决记录 as on the web 公告; its text reads back', async () => {
     const rating = await staff.post(`/api/sessions/${h.sessionId}/rating-polls`, { title: '2027年度宿迁市\u2EA0生实事项目满意度测评', candidateIds: h.candidateIds.slice(0, 2) });
     expect(rating.status, JSON.stringify(rating.body)).toBe(200);
     const id = rating.body.id as string;
@@ -172,7 +176,16 @@ describe('the PDFs the server makes', () => {
     expect(res.statusCode).toBe(200);
     const text = await rawText(res.rawPayload);
     for (const p of ['宿迁市第六届人民代表大会第三次会议主席团', '满意率', '测评等次', '项目1', '特此公告']) expect(text).toContain(p);
-    expect(text).not.toContain('附件');
+    const a = (await staff.read<Announcement>(`/api/polls/${id}/announcement`)).body as Announcement;
+    const annex = announcementAnnex(a);
+    expect(annex).toEqual({ title: '满意度测评结果统计表', note: '附件：满意度测评结果统计表及表决记录' });
+    expect(text).toContain(annex.note);
+    expect(text).toContain(printed(`附件${a.cycleName}${annex.title}`));
+    const record = announcementRecordRows(a);
+    expect(record.map(([label]) => label)).toEqual(expect.arrayContaining(['表决事项', '测评等次', '出席情况', '表决票', '监票人确认', '主席团确认', '候选清单校验值', '审计日志锚点']));
+    for (const [label, value] of record) expect(text).toContain(printed(`${label}${value}`));
+    // the 附件's table: each project's row, its 等次 heading as on the web
+    expect(text).toContain('满意率等次');
     expect(text).not.toMatch(RADICAL);
   });
 });

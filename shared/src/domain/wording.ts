@@ -3,9 +3,11 @@
  * server's PDF and spreadsheets and the web's printable pages say the same thing. A project is
  * 入选 / 未入选 (当选 is said of persons); see docs/PROCEDURE.md.
  */
-import type { Grade } from './grading.ts';
+import { gradingRuleText, ratingBodyNoun, type Grade, type RatingBase, type RatingBody } from './grading.ts';
 import { PAPER_INVALID_REASON_LABELS, type PaperInvalidReason } from './paper.ts';
 import type { OfficialRecord } from './tally.ts';
+import type { PresidiumDecisionKind } from './presidium.ts';
+import type { BallotType, PassThreshold, TieRule } from './rules.ts';
 import { chineseNumeral } from './voting-rules.ts';
 
 export const RESULT_STATUS_ZH = { chosen: '入选', not_chosen: '未入选', tied: '票数相同' } as const;
@@ -67,6 +69,89 @@ export function announcementPaperRows(paper: { electronic: OfficialRecord; paper
     ['其中电子表决', part(paper.electronic)],
     ['其中纸质表决票', `${part(paper.paper)}${reasons.length ? `（${reasons.join('，')}）` : ''}；${counted}`],
   ];
+}
+
+/** The rules as the 公告's 表决记录 names them (the console's forms use the same words). */
+export const RULES_ZH: { ballotType: Record<BallotType, string>; passThreshold: Record<PassThreshold, string>; tieRule: Record<TieRule, string> } = {
+  ballotType: { approve: '赞成 / 反对 / 弃权', choose: '差额勾选（如12选10）', rank: '排序' },
+  passThreshold: { none: '不设过半数条件（按赞成票排名）', seated_majority: '全体代表过半数', present_majority: '实到代表过半数' },
+  tieRule: { runoff: '再次投票', vacant: '名额空缺', presidium: '主席团决定' },
+};
+
+const hallDate = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' });
+const hallTime = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+/** 2027年1月15日 09:42 in the hall's time zone; — when unknown. */
+const recordTime = (iso: string | null): string => {
+  const d = iso ? new Date(iso) : null;
+  return d && !Number.isNaN(d.getTime()) ? `${hallDate.format(d)} ${hallTime.format(d)}` : '—';
+};
+/** 2027-01-15 → 2027年1月15日 (a calendar day, no time zone). */
+const plainDay = (day: string) => day.replace(/^(\d{4})-0?(\d{1,2})-0?(\d{1,2})$/, '$1年$2月$3日');
+const names = (list: readonly string[]) => (list.length ? list.join('、') : '—');
+
+/** What the 表决记录 states; an Announcement (shared/src/schemas/results.ts) is one. */
+export interface AnnouncementRecordSource {
+  kind: string;
+  sessionName: string;
+  cycleName: string;
+  rules: { ballotType: BallotType | 'rating'; candidateCount: number; chooseN: number; passThreshold: PassThreshold; tieRule: TieRule; freezeDecision: string | null; listHash: string };
+  record: OfficialRecord;
+  paper?: Parameters<typeof announcementPaperRows>[0];
+  quorumMet: boolean;
+  openedAt: string | null;
+  closedAt: string | null;
+  certifiedAt: string | null;
+  scrutineers: readonly string[];
+  certifiedBy: readonly string[];
+  rating: { ratingBase: RatingBase; ratingBody: RatingBody } | null;
+  presidiumDecisions?: readonly { kind: PresidiumDecisionKind; meeting: string; decidedOn: string; signers: readonly string[]; chosen: readonly string[] }[];
+  auditAnchor: { seq: number; hash: string } | null;
+}
+
+/**
+ * The 公告's annexed 表决记录 as [label, text] rows, for a vote and a satisfaction rating alike:
+ * one wording for the web 公告 and its PDF.
+ */
+export function announcementRecordRows(a: AnnouncementRecordSource): [string, string][] {
+  const r = a.record;
+  const isRating = a.kind === 'rating' && !!a.rating;
+  const noun = ratingBodyNoun(a.rating?.ratingBody ?? 'deputies');
+  const rows: [string, string][] = [
+    ['会议', a.sessionName],
+    ['表决事项', isRating ? `${a.cycleName}满意度测评` : `${a.cycleName}票决`],
+    ['表决方式', `无记名投票；${a.rules.ballotType === 'rating' ? `${noun}对每个项目分别作出满意、基本满意或者不满意的评价` : RULES_ZH.ballotType[a.rules.ballotType]}`],
+  ];
+  if (a.rating) rows.push(['测评等次', gradingRuleText(a.rating.ratingBase, a.rating.ratingBody)]);
+  if (!isRating) {
+    rows.push(['候选与应选', `候选项目${a.rules.candidateCount}个，应选${a.rules.chooseN}个`]);
+    rows.push(['通过规则', RULES_ZH.passThreshold[a.rules.passThreshold]]);
+    rows.push(['票数相同时', RULES_ZH.tieRule[a.rules.tieRule]]);
+  }
+  rows.push(
+    ['出席情况', `应到${noun}${r.seated}名，实到${noun}${r.present}名，${a.quorumMet ? '符合法定人数' : '不足法定人数'}`],
+    ['表决票', `发出${r.issued}张，收回${r.returned}张，有效${r.valid}张，无效${r.invalid}张，未投票${r.notVoted}人；${r.balanced ? '收回票数不多于发出票数，表决有效' : '收回票数多于发出票数，表决无效'}`],
+    ...announcementPaperRows(a.paper),
+    ['开始时间', recordTime(a.openedAt)],
+    ['结束时间', recordTime(a.closedAt)],
+    ['监票人确认', names(a.scrutineers)],
+    ['主席团确认', a.certifiedAt ? `${names(a.certifiedBy)}（${recordTime(a.certifiedAt)}）` : '尚未确认（草稿）'],
+  );
+  // the 主席团's decisions: the meeting, the day and the members who signed
+  for (const d of a.presidiumDecisions ?? []) {
+    const what = d.kind === 'tie' ? `决定得票相同的并列项目中${d.chosen.join('、')}入选` : '决定确认表决结果';
+    rows.push([d.kind === 'tie' ? '主席团决定并列项目' : '主席团确认决定', `${d.meeting}（${plainDay(d.decidedOn)}）${what}；签署：${names(d.signers)}`]);
+  }
+  if (a.rules.freezeDecision) rows.push(['候选清单确定', a.rules.freezeDecision]);
+  rows.push(['候选清单校验值', a.rules.listHash]);
+  // the audit-log entry of the certification: printing it anchors the log up to that point
+  if (a.auditAnchor) rows.push(['审计日志锚点', `第 ${a.auditAnchor.seq} 条 ${a.auditAnchor.hash}`]);
+  return rows;
+}
+
+/** The 公告's 附件: its title after the cycle's name, and the note at the end of the body that points to it. */
+export function announcementAnnex(a: { kind: string; rating: unknown }): { title: string; note: string } {
+  const title = a.kind === 'rating' && a.rating ? '满意度测评结果统计表' : '票决结果统计表';
+  return { title, note: `附件：${title}及表决记录` };
 }
 
 export interface BodyLayout {

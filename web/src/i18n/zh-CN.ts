@@ -1,3 +1,5 @@
+import { RULES_ZH } from '@piaojue/shared';
+
 const zhCN = {
   app: {
     name: '票决',
@@ -90,10 +92,10 @@ const zhCN = {
   },
   rules: {
     level: { city: '市级', county: '县（区）级', township: '乡镇级' },
-    ballotType: { approve: '赞成 / 反对 / 弃权', choose: '差额勾选（如12选10）', rank: '排序' },
-    passThreshold: { none: '不设过半数条件（按赞成票排名）', seated_majority: '全体代表过半数', present_majority: '实到代表过半数' },
+    ballotType: RULES_ZH.ballotType,
+    passThreshold: RULES_ZH.passThreshold,
     quorumRule: { more_than_half: '过半数', two_thirds: '三分之二' },
-    tieRule: { runoff: '再次投票', vacant: '名额空缺', presidium: '主席团决定' },
+    tieRule: RULES_ZH.tieRule,
     ballotMode: { encrypted: '加密表决（监票人共同解密）', plain: '明文表决（不加密）' },
   },
   pollStatus: {
