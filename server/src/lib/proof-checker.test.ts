@@ -26,11 +26,15 @@ describe('ProofChecker (ProofPool)', () => {
       checker.check('b', b, { slots: [['x', 'y']], proofs: [] }).then((r) => (order.push('b1'), r)),
       // a ballot of poll a checked against poll b: bound to its poll
       checker.check('b', b, good).then((r) => (order.push('b2'), r)),
+      // as JSON text (how the cast path hands ballots over): the same answers; text that is not JSON is garbage
+      checker.check('a', a, JSON.stringify(good)).then((r) => (order.push('a3'), r)),
+      checker.check('a', a, JSON.stringify({ slots: good.slots, proofs: other.proofs })).then((r) => (order.push('a4'), r)),
+      checker.check('a', a, JSON.stringify(good).slice(0, -1)).then((r) => (order.push('a5'), r)),
     ];
     await checker.idle('a');
-    expect(order).toEqual(expect.arrayContaining(['a1', 'a2']));
+    expect(order).toEqual(expect.arrayContaining(['a1', 'a2', 'a3', 'a4', 'a5']));
     await checker.idle();
-    expect(await Promise.all(results)).toEqual([null, 0, -1, 0]);
+    expect(await Promise.all(results)).toEqual([null, 0, -1, 0, null, 0, -1]);
     // idle with nothing queued answers at once
     await checker.idle('nothing');
     await checker.close?.();

@@ -16,15 +16,23 @@ export interface ProofChecker {
    * `ctxKey` names `ctx` (the same key always comes with the same context, so an implementation
    * may keep it); it is the poll's id, which idle() takes.
    */
-  check(ctxKey: string, ctx: PollContext, ballotJson: EncryptedBallotJson): Promise<number | null>;
+  check(ctxKey: string, ctx: PollContext, ballot: EncryptedBallotJson | string): Promise<number | null>;
   /** Resolves once every check handed in so far (under `pollId` when given) has settled. */
   idle(pollId?: string): Promise<void>;
   /** Stops taking checks and releases what the checker holds (threads); at shutdown. */
   close?(): Promise<void>;
 }
 
-/** One check, as any implementation does it (a worker runs the same function). */
-export function checkBallot(ctx: PollContext, json: EncryptedBallotJson): number | null {
+/** One check, as any implementation does it (a worker runs the same function); the ballot as JSON or its text. */
+export function checkBallot(ctx: PollContext, ballot: EncryptedBallotJson | string): number | null {
+  let json: unknown = ballot;
+  if (typeof ballot === 'string') {
+    try {
+      json = JSON.parse(ballot);
+    } catch {
+      return -1;
+    }
+  }
   const parsed = parseEncryptedBallot(json);
   return parsed.ok ? firstInvalidProof(ctx, parsed.ballot) : -1;
 }

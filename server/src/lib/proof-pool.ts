@@ -53,7 +53,7 @@ interface Job {
   id: number;
   key: string;
   ctx: PollContext;
-  ballot: EncryptedBallotJson;
+  ballot: EncryptedBallotJson | string;
   pollId: string;
   attempts: number;
   resolve: (r: number | null) => void;
@@ -125,7 +125,7 @@ export class ProofPool implements ProofChecker {
     for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
   }
 
-  check(ctxKey: string, ctx: PollContext, ballotJson: EncryptedBallotJson): Promise<number | null> {
+  check(ctxKey: string, ctx: PollContext, ballotJson: EncryptedBallotJson | string): Promise<number | null> {
     if (this.closed) return Promise.reject(new Error('proof pool closed'));
     return new Promise((resolve, reject) => {
       // The key is the poll's id (proof-checker.ts), which idle() takes.

@@ -50,7 +50,7 @@ function run(msg: PoolRequest): void {
     let result: number | null | 'error';
     try {
       // A context never sent is a pool bug; answering 'error' makes the pool check it itself.
-      result = ctx ? checkBallot(ctx, job.ballot as EncryptedBallotJson) : 'error';
+      result = ctx ? checkBallot(ctx, job.ballot as EncryptedBallotJson | string) : 'error';
     } catch {
       result = 'error';
     }

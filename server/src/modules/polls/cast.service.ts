@@ -56,7 +56,8 @@ interface PendingCast {
   keyHash: string;
   ballotCheck: string;
   tracker: string;
-  body: unknown;
+  /** the ballot as JSON text, as stored */
+  bodyText: string;
   /** encrypted ballots: the box row's id (for the proof check's verdict) and its check, pending */
   boxId: string | null;
   proofStatus: 'pending' | null;
@@ -201,7 +202,7 @@ export class CastService {
     // The common case is one batched statement; the rare ones are explained from the roll after it.
     for (let attempt = 0; attempt < 3; attempt++) {
       const done = await this.writer(pollId)
-        .add({ deputyId: deputy.id, keyHash, ballotCheck: ballotCheck!, tracker: ready.tracker, body: ready.body, boxId: ready.boxId, proofStatus: ready.boxId ? 'pending' : null })
+        .add({ deputyId: deputy.id, keyHash, ballotCheck: ballotCheck!, tracker: ready.tracker, bodyText: ready.text, boxId: ready.boxId, proofStatus: ready.boxId ? 'pending' : null })
         .catch((err: unknown) => {
           // The same encrypted ballot twice (another tablet replaying it): its tracker is in the box.
           if (ready.boxId && (err as { code?: unknown }).code === '23505') throw new AppError('BALLOT_REPLAYED');
@@ -209,7 +210,7 @@ export class CastService {
         });
       if (done.cast) {
         this.turnoutNotifier.changed(p.sessionId);
-        if (ready.boxId) this.encrypted.verifyLater(pollId, p.sessionId, ready.boxId, ready.body, onRejected);
+        if (ready.boxId) this.encrypted.verifyLater(pollId, p.sessionId, ready.boxId, ready.text, onRejected);
         return { receipt: ready.receipt, duplicate: false };
       }
       const entry = await repo.rollEntry(this.db, pollId, deputy.id);
@@ -234,5 +235,5 @@ function preparePlain(p: PollDefinition, pollId: string, key: string, rawBallot:
   const checked = p.kind === 'rating' ? validateRatingBallot(rawBallot, p.candidateIds, p.allowAbstain) : validateBallot(rawBallot, p.rules, p.candidateIds);
   if (!checked.ok) return { ok: false, error: new AppError('INVALID_BALLOT', { reason: checked.code }, checked.message) };
   const receipt = trackerFor(pollId, key);
-  return { ok: true, receipt, tracker: receipt, body: checked.ballot, boxId: null };
+  return { ok: true, receipt, tracker: receipt, body: checked.ballot, text: JSON.stringify(checked.ballot), boxId: null };
 }

@@ -23,7 +23,7 @@ import { PollContexts, type EncryptedPoll } from './encryption.service.ts';
 
 /** A ballot ready to be written, or why it is refused before anything is written. */
 export type Prepared =
-  | { ok: true; receipt: string; tracker: string; body: unknown; boxId: string | null }
+  | { ok: true; receipt: string; tracker: string; body: unknown; text: string; boxId: string | null }
   | { ok: false; error: AppError };
 
 /** What the casting tablet is told when its ballot's proof fails. */
@@ -124,21 +124,25 @@ export class EncryptedCasts {
     const read = readShape(e, json);
     if (!read.ok) return { ok: false, error: new AppError('BALLOT_FORMAT', { path: read.path }) };
     // ballotTracker's hash (the bulletin's verifier computes it from the decoded elements).
-    return { ok: true, receipt: trackerDisplay(read.tracker), tracker: read.tracker, body: read.json, boxId: randomUUID() };
+    return { ok: true, receipt: trackerDisplay(read.tracker), tracker: read.tracker, body: read.json, text: JSON.stringify(read.json), boxId: randomUUID() };
   }
 
-  /** After the answer: check the ballot's proofs and record the verdict. */
-  verifyLater(pollId: string, sessionId: string, boxId: string, body: unknown, onRejected?: (r: Rejection) => void): void {
+  /**
+   * After the answer: check the ballot's proofs and record the verdict. The ballot waits for its
+   * check as its JSON text (`text`): one string per ballot, cheap to hand to a worker and to keep
+   * while a storm's checks queue, where the parsed ballot would be hundreds of small objects.
+   */
+  verifyLater(pollId: string, sessionId: string, boxId: string, text: string, onRejected?: (r: Rejection) => void): void {
     const jobs = this.inFlight.get(pollId) ?? new Set<Promise<void>>();
     this.inFlight.set(pollId, jobs);
     const job = (async () => {
       const e = await this.contexts.get(pollId);
       if (!e) return;
-      const result = await this.checker.check(pollId, e.ctx, body as EncryptedBallotJson);
+      const result = await this.checker.check(pollId, e.ctx, text);
       await this.verdicts(pollId).add({ id: boxId, ok: result === null, reason: result === null ? null : rejectReason(result) });
       if (result === null) {
         // Recorded as verified: into the running sums, so the close has (almost) nothing left to add.
-        this.addToRunning(pollId, e.spec, boxId, body);
+        this.addToRunning(pollId, e.spec, boxId, JSON.parse(text));
         return;
       }
       const [, zh, en] = ERRORS.BALLOT_PROOF;
