@@ -3,16 +3,19 @@
  * radical in place of an ideograph, server/src/lib/pdf.ts), the 公告 states the electronic and
  * paper parts of a mixed poll as the web 公告 does, and each download by a signed-in reader is
  * in the audit chain while an anonymous one is not (docs/PROCEDURE.md, "The count sheet").
- * With PDF_DUMP=<dir> it saves the certified PDFs there (e.g. for `pdftoppm -png -r 80`).
+ * With PDF_DUMP=<dir> it saves the certified PDFs there (e.g. for `pdftoppm -png -r 80`): the demo's list
+ * of 15 gives docs/screenshots/announcement-page1.png and announcement-annex.png (pages 1 and 4),
+ * the mixed poll announcement-pdf-paper.png (page 3), the rating announcement-rating-pdf.png (page 3).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { announcementAnnex, announcementPaperRows, announcementRecordRows, paperFiguresOf, type Announcement, type BallotBody, type PaperPoll } from '@piaojue/shared';
+import { announcedProjectLines, announcementAnnex, announcementPaperRows, announcementRecordRows, paperFiguresOf, RESULT_STATUS_ZH, type Announcement, type BallotBody, type PaperPoll } from '@piaojue/shared';
 import { getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../server/src/modules/audit/audit.service.ts';
-import { adoptRules, Client, createTestApp, userClient, type TestApp } from './helpers/app.ts';
-import { castOk, hall, staffPair, withPg, type Hall } from './helpers/world.ts';
+import { DEMO_CANDIDATES } from '../scripts/demo-data.ts';
+import { adoptRules, Client, createTestApp, defaultCycle, rosterCsv, userClient, type TestApp } from './helpers/app.ts';
+import { castOk, fixList, hall, openPoll, staffPair, withPg, type Hall } from './helpers/world.ts';
 
 let t: TestApp;
 let staff: Client, teller1: Client, teller2: Client;
@@ -187,5 +190,44 @@ describe('the PDFs the server makes', () => {
     // the 附件's table: each project's row, its 等次 heading as on the web
     expect(text).toContain('满意率等次');
     expect(text).not.toMatch(RADICAL);
+  });
+
+  it('a city’s list of 15 for 10 (the demo’s): each chosen project with its unit, money, deadline and targets, all 15 in the 附件', async () => {
+    const cycle = await staff.post('/api/cycles', { ...defaultCycle, name: '2027年度宿迁市民生实事项目', chooseN: 10, passThreshold: 'seated_majority', ballotMode: 'plain' });
+    expect(cycle.status, JSON.stringify(cycle.body)).toBe(200);
+    const ids: string[] = [];
+    for (const c of DEMO_CANDIDATES) ids.push((await staff.post(`/api/cycles/${cycle.body.id}/candidates`, c)).body.id);
+    expect((await fixList(staff, cycle.body.id)).status).toBe(200);
+    const session = await staff.post('/api/sessions', { cycleId: cycle.body.id, name: '宿迁市第六届人民代表大会第三次会议' });
+    const sessionId = session.body.id as string;
+    expect((await staff.post(`/api/sessions/${sessionId}/roster`, { fileName: 'roster.csv', contentBase64: Buffer.from(rosterCsv(30)).toString('base64') })).status).toBe(200);
+    const codes = (await staff.post(`/api/sessions/${sessionId}/codes`, {})).body as { deputyId: string; code: string }[];
+    await staff.post(`/api/sessions/${sessionId}/checkin/open`);
+    const deputies: Client[] = [];
+    for (const [i, c] of codes.entries()) {
+      const client = new Client(t.app);
+      await client.post('/api/auth/deputy-login', { code: c.code });
+      if (i < 28) expect((await client.post('/api/deputy/checkin')).status).toBe(200);
+      deputies.push(client);
+    }
+    await adoptRules(staff, sessionId, codes.slice(1, 3).map((c) => c.deputyId));
+    const id = await openPoll(staff, sessionId);
+    // most approve the first ten; some swap one or two for later ones
+    for (const [i, d] of deputies.slice(0, 27).entries()) {
+      const chosen = new Set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      if (i % 3 === 0) (chosen.delete(9 - (i % 4)), chosen.add(10 + (i % 5)));
+      if (i % 7 === 0) (chosen.delete(8), chosen.add(11));
+      await castOk(d, id, { type: 'approve', marks: Object.fromEntries(ids.map((c, k) => [c, chosen.has(k) ? 'for' : k % 2 ? 'against' : 'abstain'])) });
+    }
+    expect((await staff.post(`/api/polls/${id}/close`)).status).toBe(200);
+    expect((await staff.post(`/api/polls/${id}/certify`)).body.status).toBe('certified');
+    const a = (await staff.read<Announcement>(`/api/polls/${id}/announcement`)).body as Announcement;
+    expect(a.chosen).toHaveLength(10);
+    const text = await rawText((await download(null, `/api/polls/${id}/announcement.pdf`)).rawPayload);
+    for (const c of a.chosen) {
+      const { heading, details } = announcedProjectLines(c);
+      for (const line of [heading, ...details]) expect(text).toContain(printed(line));
+    }
+    for (const r of a.rows) expect(text).toContain(printed(`${r.name}${r.for}${r.against}${r.abstain}${RESULT_STATUS_ZH[r.status]}`));
   });
 });
