@@ -21,7 +21,7 @@ import { pollContext, runCeremony, type TestSpec } from '../shared/src/crypto/te
 import { ProofPool } from '../server/src/lib/proof-pool.ts';
 import { measureRaw } from './bench-crypto-lib.ts';
 import { hallPoll, prng, setupHall, type Mark } from './bench-hall.ts';
-import { cpuMs, HttpClient, percentile, round1, sleep } from './bench-lib.ts';
+import { cpuMs, HttpClient, percentile, postmasterPid, round1, sleep, treeCpuMs } from './bench-lib.ts';
 import type { EncryptJob } from './bench-encrypt-worker.ts';
 
 export interface EncryptedOptions {
@@ -127,7 +127,8 @@ export async function encrypted(opts: EncryptedOptions): Promise<boolean> {
     ...(opts['proof-nice'] >= 0 ? { PROOF_WORKERS_NICE: String(opts['proof-nice']) } : {}),
   };
   const hall = await setupHall({ ...opts, ballotMode: 'encrypted', scrutineers: opts.scrutineers, env });
-  const { N, servers, admin, session, displays, deputies, t0 } = hall;
+  const { N, servers, admin, session, displays, deputies, t0, dbUrl } = hall;
+  const pgPid = await postmasterPid(dbUrl);
 
   // 2. The key ceremony on the 监票人's tablets (the first deputies), three rounds through the server.
   const ceremonyStart = performance.now();
@@ -181,6 +182,8 @@ export async function encrypted(opts: EncryptedOptions): Promise<boolean> {
   // 5. The storm: each deputy presses at a random moment within spread-ms.
   const cpuBefore = servers.map((s) => cpuMs(s.pid));
   const mainBefore = servers.map((s) => cpuMs(s.pid, s.pid));
+  const pgBefore = pgPid ? treeCpuMs(pgPid) : NaN;
+  const clientBefore = process.cpuUsage();
   const results: { ok: boolean; latency: number; ackAt: number; receipt?: string; error?: string }[] = new Array(N);
   const stormStart = performance.now() + 50;
   await Promise.all(
@@ -210,11 +213,17 @@ export async function encrypted(opts: EncryptedOptions): Promise<boolean> {
   );
   // The event loop's own CPU (no proof workers) from the first press to the last ack: what bounds the acks.
   const mainStormMs = servers.reduce((a, s, i) => a + cpuMs(s.pid, s.pid) - mainBefore[i]!, 0);
+  const stormCpu = {
+    server: servers.reduce((a, s, i) => a + cpuMs(s.pid) - cpuBefore[i]!, 0),
+    pg: pgPid ? treeCpuMs(pgPid) - pgBefore : NaN,
+    client: (process.cpuUsage(clientBefore).user + process.cpuUsage(clientBefore).system) / 1000,
+  };
   const acked = results.filter((r) => r.ok);
   const lastAck = Math.max(...acked.map((r) => r.ackAt));
   const latencies = acked.map((r) => r.latency);
   console.log(`storm: ${acked.length}/${N} acked, ack p50 ${round1(percentile(latencies, 50))} ms, p99 ${round1(percentile(latencies, 99))} ms, ${Math.round(lastAck - stormStart)} ms first press → last ack`);
   console.log(`  server main thread: ${Math.round(mainStormMs)} ms CPU over the storm, ${round1((mainStormMs / N) * 1000)} µs a ballot`);
+  console.log(`  CPU over the storm: server ${Math.round(stormCpu.server)} ms (its proof workers included), PostgreSQL ${Math.round(stormCpu.pg)} ms, this script (the tablets) ${Math.round(stormCpu.client)} ms`);
   for (const f of results.filter((r) => !r.ok).slice(0, 5)) console.log(`  failure: ${f.error}`);
   loadAt('last ack');
 
