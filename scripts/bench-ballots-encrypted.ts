@@ -288,7 +288,7 @@ export async function encrypted(opts: EncryptedOptions): Promise<boolean> {
     spread_ms: opts['spread-ms'],
     cores: os.cpus().length,
     proof_workers: opts['proof-workers'] || os.availableParallelism?.() || os.cpus().length,
-    proof_workers_nice: opts['proof-nice'] >= 0 ? opts['proof-nice'] : 10,
+    proof_workers_nice: opts['proof-nice'] >= 0 ? opts['proof-nice'] : 19,
     tablet_encrypt_ms_p50: round1(percentile(core.encryptMs, 50)),
     verify_ballots_per_s_per_core: round1(core.perS),
     raw_scalar_mults_per_s: Math.round(core.raw),

@@ -55,7 +55,7 @@ const ConfigSchema = Type.Object({
    * Their nice value on Linux (0–19): above 0 the tablets' acks and PostgreSQL get the CPU first
    * and the checks take what is left (a ballot's check can wait, an ack cannot).
    */
-  PROOF_WORKERS_NICE: Type.Integer({ minimum: 0, maximum: 19, default: 10 }),
+  PROOF_WORKERS_NICE: Type.Integer({ minimum: 0, maximum: 19, default: 19 }),
   /** Where the built web client lives; the server serves it when present. */
   WEB_DIST: Type.String({ default: 'web/dist' }),
 });

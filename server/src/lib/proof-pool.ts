@@ -29,7 +29,7 @@ export interface ProofPoolOptions {
   batchSize?: number;
   /** most jobs a worker holds at once (its batch and the next, so it never waits for us) */
   perWorker?: number;
-  /** nice value of the worker threads on Linux (0–19; default 10): acks before checks when the CPU is short */
+  /** nice value of the worker threads on Linux (0–19; default 19, with SCHED_IDLE where chrt allows): acks before checks when the CPU is short */
   nice?: number;
   /** how a worker's death is reported (never with a ballot) */
   log?: (message: string) => void;
@@ -114,7 +114,7 @@ export class ProofPool implements ProofChecker {
     this.size = Math.max(1, opts.size ?? defaultPoolSize());
     this.batchSize = Math.max(1, opts.batchSize ?? 8);
     this.perWorker = Math.max(this.batchSize, opts.perWorker ?? 2 * this.batchSize);
-    this.nice = Math.min(19, Math.max(0, opts.nice ?? 10));
+    this.nice = Math.min(19, Math.max(0, opts.nice ?? 19));
     this.log = opts.log ?? ((m) => console.error(`[piaojue] ${m}`));
   }
 
