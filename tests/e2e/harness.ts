@@ -25,7 +25,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     throw new Error(`web client not built: run \`pnpm --filter @piaojue/web build\` first (looked in ${WEB_DIST})`);
   }
   const database = await cloneDatabase();
-  const config = loadConfig({ LOG_LEVEL: 'warn', WEB_DIST, DATABASE_URL: database.url, LOGIN_RATE_PER_MINUTE: '100000', ...env });
+  const config = loadConfig({ LOG_LEVEL: 'warn', WEB_DIST, DATABASE_URL: database.url, LOGIN_RATE_PER_MINUTE: '100000', PROOF_WORKERS_NICE: '0', ...env });
   const { db } = createDb(database.url, config.DB_POOL_SIZE);
   const app = await buildApp({ config, db, databaseUrl: database.url });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -17,7 +17,7 @@ export interface TestApp {
 
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await cloneDatabase();
-  const config = loadConfig({ LOG_LEVEL: 'info', WEB_DIST: '/nonexistent', DB_POOL_SIZE: '10', LOGIN_RATE_PER_MINUTE: '100000', ...env, DATABASE_URL: database.url });
+  const config = loadConfig({ LOG_LEVEL: 'info', WEB_DIST: '/nonexistent', DB_POOL_SIZE: '10', LOGIN_RATE_PER_MINUTE: '100000', PROOF_WORKERS_NICE: '0', ...env, DATABASE_URL: database.url });
   const { db } = createDb(database.url, config.DB_POOL_SIZE);
   const stream = new PassThrough();
   let logText = '';

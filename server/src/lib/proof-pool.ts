@@ -29,7 +29,7 @@ export interface ProofPoolOptions {
   batchSize?: number;
   /** most jobs a worker holds at once (its batch and the next, so it never waits for us) */
   perWorker?: number;
-  /** nice value of the worker threads on Linux (0–19; default 19, with SCHED_IDLE where chrt allows): acks before checks when the CPU is short */
+  /** nice value of the worker threads on Linux (0–19; default 19): acks before checks when the CPU is short */
   nice?: number;
   /** how a worker's death is reported (never with a ballot) */
   log?: (message: string) => void;

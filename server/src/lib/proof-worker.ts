@@ -5,7 +5,6 @@
  * goes. Loaded through tsx's require hook (see proof-pool.ts), so no top-level await and no
  * import.meta here.
  */
-import { execFileSync } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -28,24 +27,11 @@ const contexts = new Map<string, PollContext>();
  */
 function lowerPriority(nice: number): void {
   if (nice <= 0) return;
-  let tid: number;
   try {
-    tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (!Number.isInteger(tid) || tid <= 0) return;
-    os.setPriority(tid, nice);
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, nice);
   } catch {
     // no /proc/thread-self, or not allowed: same priority as the server
-    return;
-  }
-  if (nice < 19) return;
-  // At the lowest priority, also SCHED_IDLE (util-linux chrt; lowering needs no privilege): the
-  // thread then runs only on CPU nothing else wants. At nice 19 a storm's checks still took
-  // 1.6 s of CPU from the acks and PostgreSQL (BENCHMARKS.md §"Encrypted ballots"). Without chrt,
-  // nice 19 stays.
-  try {
-    execFileSync('chrt', ['--idle', '--pid', '0', String(tid)], { stdio: 'ignore', timeout: 5000 });
-  } catch {
-    // no chrt, or refused
   }
 }
 lowerPriority(Number((workerData as { nice?: number } | null)?.nice ?? 0));
