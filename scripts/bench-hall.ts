@@ -152,11 +152,13 @@ export async function setupHall(opts: HallOptions) {
   const t0 = performance.now();
   const servers: ServerProcess[] = [];
   const cpuProfDir = opts['cpu-prof'] || undefined;
-  servers.push(await startServer({ name: 'server-1', dataDir: await tempDir('piaojue-bench-'), databaseUrl, poolSize: opts['pool-size'], cpuProfDir, env: opts.env }));
+  // Instances on one database share the key the login codes are hashed under (README: LOGIN_CODE_KEY).
+  const env = { LOGIN_CODE_KEY: randomBytes(32).toString('base64url'), ...opts.env };
+  servers.push(await startServer({ name: 'server-1', dataDir: await tempDir('piaojue-bench-'), databaseUrl, poolSize: opts['pool-size'], cpuProfDir, env }));
   const dbUrl = databaseUrl ?? servers[0]!.embeddedUrl;
   if (!dbUrl) throw new Error('could not tell which database the first server uses');
   for (let i = 2; i <= opts.instances; i++) {
-    servers.push(await startServer({ name: `server-${i}`, dataDir: await tempDir('piaojue-bench-'), databaseUrl: dbUrl, poolSize: opts['pool-size'], cpuProfDir, env: opts.env }));
+    servers.push(await startServer({ name: `server-${i}`, dataDir: await tempDir('piaojue-bench-'), databaseUrl: dbUrl, poolSize: opts['pool-size'], cpuProfDir, env }));
   }
   const pgVersion = await (async () => {
     const c = new pg.Client({ connectionString: dbUrl });
