@@ -22,6 +22,7 @@ import * as m0447 from './2026_12_05_0447_presiding_chair.ts';
 import * as m0452 from './2026_12_05_0452_notice_numbers.ts';
 import * as m0458 from './2026_12_05_0458_presidium_decisions.ts';
 import * as m2300s from './2026_12_05_2300_presidium_signatures.ts';
+import * as m0100p from './2026_12_06_0100_packed_ballots.ts';
 
 /** Every migration, by name, in order. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_05_0452_notice_numbers': m0452,
   '2026_12_05_0458_presidium_decisions': m0458,
   '2026_12_05_2300_presidium_signatures': m2300s,
+  '2026_12_06_0100_packed_ballots': m0100p,
 };

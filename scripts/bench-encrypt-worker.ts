@@ -3,7 +3,7 @@
 // measurement. Loaded through tsx's require hook: no top-level await, no import.meta.
 import { parentPort } from 'node:worker_threads';
 import {
-  choiceFromBody, cryptoReady, encryptBallot, encryptedBallotToJson, parsePoint, pollContextOf,
+  choiceFromBody, cryptoReady, encryptBallot, packBallot, parsePoint, pollContextOf,
   type CeremonyParams, type PollSpec,
 } from '@piaojue/shared/crypto';
 
@@ -26,8 +26,9 @@ port.on('message', (job: EncryptJob) => {
     const ctx = pollContextOf({ params: job.params, spec: job.spec, jointKey });
     const out = job.ballots.map((marks) => {
       const started = performance.now();
-      const json = encryptedBallotToJson(encryptBallot(ctx, choiceFromBody({ type: 'approve', marks }, job.candidateIds)));
-      return { json, ms: performance.now() - started };
+      // packed, as the tablet sends it (sealBallot)
+      const packed = packBallot(encryptBallot(ctx, choiceFromBody({ type: 'approve', marks }, job.candidateIds)));
+      return { packed, ms: performance.now() - started };
     });
     port.postMessage(out);
   });

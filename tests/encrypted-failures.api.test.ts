@@ -1,6 +1,6 @@
 import type { BallotBody, PollRules } from '@piaojue/shared';
 import {
-  bindsList, candidateListDigest, encryptBallot, encryptedBallotToJson, importShareBackup, parseCommitment, parsePoint, partialDecrypt, partialToJson,
+  bindsList, candidateListDigest, encryptBallot, importShareBackup, packBallot, parseCommitment, parsePoint, partialDecrypt, partialToJson,
   parseCiphertexts, pollContextOf, slotValues, statements, type EncryptedBallot, type PollContext,
 } from '@piaojue/shared/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -161,7 +161,7 @@ describe('tablets', () => {
     two[4] = 2;
     const socket = wsClient(t.app, h.deputies[3]!.client.cookie, { origin: INJECTED_ORIGIN });
     await socket.opened;
-    socket.send({ type: 'cast', ref: 'r1', pollId, idempotencyKey: key(), ballot: { encrypted: encryptedBallotToJson(dishonest(ctx, two)) } });
+    socket.send({ type: 'cast', ref: 'r1', pollId, idempotencyKey: key(), ballot: { encrypted: packBallot(dishonest(ctx, two)) } });
     const ack = await socket.waitFor((m) => m.type === 'cast' && m.ref === 'r1');
     expect(ack).toMatchObject({ ok: true, duplicate: false });
     const verdict = await socket.waitFor((m) => m.type === 'verification');
@@ -173,18 +173,17 @@ describe('tablets', () => {
     for (const [i, declared] of [[4, 3], [5, 4]] as const) {
       const over = valuesOf(['for', 'for', 'for', 'for']);
       over[4] = declared;
-      const r = await h.deputies[i]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted: encryptedBallotToJson(dishonest(ctx, over)) } });
+      const r = await h.deputies[i]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted: packBallot(dishonest(ctx, over)) } });
       expect(r.status, JSON.stringify(r.body)).toBe(200);
     }
     // the proofs of one honest ballot over the ciphertexts of another
     const donor = encryptBallot(ctx, { type: 'approve', marks: ['for', 'abstain', 'abstain', 'abstain'] });
     const mine = (await encryptFor(h.deputies[6]!.client, pollId, { type: 'approve', marks: { [a]: 'against' } })).ballot;
-    const lifted = await h.deputies[6]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted: encryptedBallotToJson({ slots: mine.slots, proofs: donor.proofs }) } });
+    const lifted = await h.deputies[6]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted: packBallot({ slots: mine.slots, proofs: donor.proofs }) } });
     expect(lifted.status).toBe(200);
     // 32 well-spelt bytes that are no group element: the shape is checked before the answer, the elements after
-    const notAPoint = Buffer.alloc(32, 1).toString('base64url');
-    const honestJson = (await encryptFor(h.deputies[7]!.client, pollId, { type: 'approve', marks: {} })).json;
-    const bent = { ...honestJson, slots: [[notAPoint, honestJson.slots[0]![1]], ...honestJson.slots.slice(1)] };
+    const honestBytes = Buffer.from((await encryptFor(h.deputies[7]!.client, pollId, { type: 'approve', marks: {} })).packed, 'base64url');
+    const bent = Buffer.concat([Buffer.alloc(32, 1), honestBytes.subarray(32)]).toString('base64url');
     expect((await h.deputies[7]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted: bent } })).status).toBe(200);
 
     await t.app.services.casts.verified(pollId);
@@ -223,7 +222,7 @@ describe('tablets', () => {
       const spec = { ...wire.spec, candidates: list.length, listDigest: candidateListDigest(list) };
       const ctx = pollContextOf({ params: wire.params, spec, jointKey: parsePoint(wire.jointKey)! });
       const ballot = encryptBallot(ctx, { type: 'approve', marks: list.map((_, k) => (k === 0 ? 'for' : 'abstain')) });
-      return h.deputies[i]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted: encryptedBallotToJson(ballot) } });
+      return h.deputies[i]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted: packBallot(ballot) } });
     };
     // the same number of projects: the shape fits, so it is answered; its proofs fail after the answer
     expect((await castOver(0, [{ ...a, name: b.name }, { ...b, name: a.name }, ...rest])).status).toBe(200);

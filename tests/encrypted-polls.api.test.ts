@@ -55,29 +55,39 @@ describe('encrypted polls', () => {
       expect(r.receipt).toMatch(/^[0-9A-F]{4}(-[0-9A-F]{4}){4}$/);
       receipts.push(r.receipt);
       // a retry of the same ballot under the same key answers the same receipt
-      const again = await h.deputies[i]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: idem, ballot: { encrypted: r.json } });
+      const again = await h.deputies[i]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: idem, ballot: { encrypted: r.packed } });
       expect(again.body).toEqual({ receipt: r.receipt, duplicate: true });
     }
     // the same encrypted ballot from another tablet is an exact replay: refused, and nothing is written
     const sixth = await castEncrypted(h.deputies[5]!.client, pollId, bodies[0]);
-    const replayed = await h.deputies[6]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted: sixth.json } });
+    const replayed = await h.deputies[6]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted: sixth.packed } });
     expect(replayed.status).toBe(409);
     expectErrorBody(replayed.body, 'BALLOT_REPLAYED');
     // a plain ballot is refused in an encrypted poll, and a malformed one before anything is written
     const plain = await h.deputies[6]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: bodies[0] });
     expectErrorBody(plain.body, 'BALLOT_NOT_ENCRYPTED');
-    const short = { ...sixth.json, slots: sixth.json.slots.slice(1) };
-    expectErrorBody((await h.deputies[6]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted: short } })).body, 'BALLOT_FORMAT');
-    const garbled = { ...sixth.json, slots: [['AAAA', 'BBBB'], ...sixth.json.slots.slice(1)] };
-    expectErrorBody((await h.deputies[6]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted: garbled } })).body, 'BALLOT_FORMAT');
-    // a second spelling of the same 32 bytes (the last character's two spare bits set) would give the ballot a second tracker
-    const [alpha, beta] = sixth.json.slots[0]!;
-    const respelt = alpha.slice(0, 42) + 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.indexOf(alpha[42]!) + 1];
-    expect(Buffer.from(respelt, 'base64url')).toEqual(Buffer.from(alpha, 'base64url'));
-    const twin = { ...sixth.json, slots: [[respelt, beta], ...sixth.json.slots.slice(1)] };
-    const refusedTwin = await h.deputies[6]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted: twin } });
+    const packed = sixth.packed;
+    const refusals = {
+      'one element short': packed.slice(43),
+      'one character short': packed.slice(0, -1),
+      'padded': `${packed}=`,
+      'a foreign character (decoding would drop it)': `${packed.slice(0, 10)}.${packed.slice(11)}`,
+      'standard base64 in place of base64url': `+${packed.slice(1)}`,
+      'the elements as the bulletin lists them': { slots: [], proofs: [] },
+    };
+    for (const [name, encrypted] of Object.entries(refusals)) {
+      const r = await h.deputies[6]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted } });
+      expect(r.status, name).toBe(400);
+      expect(['BALLOT_FORMAT', 'VALIDATION'], name).toContain(r.body.error.code);
+    }
+    // a second spelling of the same bytes (the last character's spare bits set) would give the ballot a second tracker
+    const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    expect(packed.length % 4).not.toBe(0);
+    const respelt = packed.slice(0, -1) + ALPHABET[ALPHABET.indexOf(packed.at(-1)!) + 1];
+    expect(Buffer.from(respelt, 'base64url')).toEqual(Buffer.from(packed, 'base64url'));
+    const refusedTwin = await h.deputies[6]!.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted: respelt } });
     expectErrorBody(refusedTwin.body, 'BALLOT_FORMAT');
-    expect(refusedTwin.body.error.details).toEqual({ path: '$.slots[0]' });
+    expect(refusedTwin.body.error.details).toMatchObject({ path: '$.encrypted' });
     expect((await staff.get(`/api/polls/${pollId}/turnout`)).body).toMatchObject({ issued: 7, voted: 6, rejected: 0 });
 
     const closed = await staff.post(`/api/polls/${pollId}/close`);
@@ -124,8 +134,8 @@ describe('encrypted polls', () => {
     const tablets: BallotBody[] = [{ type: 'approve', marks: { [a]: 'for' } }, { type: 'approve', marks: { [a]: 'for', [b]: 'against' } }, { type: 'approve', marks: { [b]: 'for' } }];
     for (const [i, body] of tablets.entries()) await castEncrypted(h.deputies[i]!.client, pollId, body);
     // the tablet of a deputy issued paper cannot cast an encrypted ballot either
-    const { json } = await encryptFor(onPaper.client, pollId, tablets[0]!);
-    expectErrorBody((await onPaper.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted: json } })).body, 'PAPER_BALLOT_ISSUED');
+    const { packed } = await encryptFor(onPaper.client, pollId, tablets[0]!);
+    expectErrorBody((await onPaper.client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey: key(), ballot: { encrypted: packed } })).body, 'PAPER_BALLOT_ISSUED');
 
     expect((await staff.post(`/api/polls/${pollId}/close`)).body.status).toBe('counting');
     const paperBallot: BallotBody = { type: 'approve', marks: { [b]: 'for', [a]: 'against' } };
@@ -174,7 +184,7 @@ describe('encrypted polls', () => {
       if (stale) {
         // a verified ballot the box no longer holds: used, it would add a sixth 赞成 for a
         const gone = await encryptFor(h.deputies[0]!.client, pollId, { type: 'approve', marks: { [a]: 'for' } });
-        running().addToRunning(pollId, gone.ctx.spec, '00000000-0000-4000-8000-000000000000', gone.json);
+        running().addToRunning(pollId, gone.ctx.spec, '00000000-0000-4000-8000-000000000000', gone.packed);
       }
       expect((await staff.post(`/api/polls/${pollId}/close`)).body.status).toBe('decrypting');
       expect(running().running.has(pollId)).toBe(false);

@@ -1,5 +1,5 @@
 import type { BallotBody } from '@piaojue/shared';
-import { choiceFromBody, slotValues, type PollSpec } from '@piaojue/shared/crypto';
+import { choiceFromBody, packedShape, slotValues, type PollSpec } from '@piaojue/shared/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, TestApp } from './helpers/app.ts';
 import { ballotNeedles, bodyTexts, scanDatabase, scanEverything, type Needles } from './helpers/plaintext-scan.ts';
@@ -53,16 +53,22 @@ describe('encrypted poll, plaintext search', () => {
     await t.app.services.casts.verified(pollId);
     await clean('open, ballots cast');
 
-    // the box holds exactly what the encoding has: ciphertexts and proofs, nothing the tablet might add
-    const box = await withPg(t.url, async (db) => (await db.query(`select body, proof_status from poll_box where poll_id = $1`, [pollId])).rows);
-    expect(box).toHaveLength(5);
-    for (const row of box) {
-      expect(Object.keys(row.body).sort()).toEqual(['proofs', 'slots']);
+    // the box holds exactly what the encoding has: the packed ciphertexts and proofs (as many
+    // 32-byte elements as the poll's shape), nothing the tablet might add
+    const box = async () => withPg(t.url, async (db) => (await db.query(`select body, proof_status from poll_box where poll_id = $1 order by body::text`, [pollId])).rows);
+    const cast = await box();
+    expect(cast).toHaveLength(5);
+    const shape = packedShape(context.body.spec as PollSpec);
+    for (const row of cast) {
+      expect(row.body).toMatch(/^[A-Za-z0-9_-]+$/);
+      expect(row.body).toHaveLength(shape.chars);
       expect(row.proof_status).toBe('verified');
     }
 
     expect((await staff.post(`/api/polls/${pollId}/close`)).body.status).toBe('decrypting');
     await t.app.services.polls.compacted();
+    // the rewrite that drops the old row versions keeps every ballot as it was
+    expect((await box()).map((r) => r.body)).toEqual(cast.map((r) => r.body));
     await clean('closed, waiting for the 监票人');
 
     for (const g of h.ceremony!.guardians.slice(0, 2)) expect((await decryptAs(g, pollId)).status).toBe(200);

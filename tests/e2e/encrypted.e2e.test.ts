@@ -70,7 +70,7 @@ function verifyPoll(file: string): Promise<{ code: number; out: string }> {
 
 /** A ballot encrypted in this process exactly as a tablet encrypts it. */
 async function encrypted(client: Client, body: Parameters<typeof encryptFor>[2]) {
-  return (await encryptFor(client, pollId, body)).json;
+  return (await encryptFor(client, pollId, body)).packed;
 }
 
 async function tabletOf(name: string, i: number): Promise<Page> {

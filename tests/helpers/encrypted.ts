@@ -5,9 +5,9 @@
  */
 import type { BallotBody, RatingBallot } from '@piaojue/shared';
 import {
-  bindsList, choiceFromBody, commitmentToJson, cryptoReady, encryptBallot, encryptedBallotToJson, encryptShares, exportShareBackup, finishGuardian,
+  bindsList, choiceFromBody, commitmentToJson, cryptoReady, encryptBallot, encryptShares, packBallot, exportShareBackup, finishGuardian,
   parseCiphertexts, parseCommitment, parsePoint, parseShare, partialDecrypt, partialToJson, pointToB64, pollContextOf, shareToJson, startGuardian,
-  type CeremonyParams, type EncryptedBallot, type EncryptedBallotJson, type PlainChoice, type PollContext, type Scalar,
+  type CeremonyParams, type EncryptedBallot, type PlainChoice, type PollContext, type Scalar,
 } from '@piaojue/shared/crypto';
 import { expect } from 'vitest';
 import { key, type Client, type Res } from './app.ts';
@@ -82,19 +82,19 @@ export const tabletContext = async (client: Client, pollId: string): Promise<Pol
 /** What a test casts: a ballot body as the tablet's screen makes it, or a choice by candidate index. */
 export type TabletBallot = BallotBody | RatingBallot | { choice: PlainChoice };
 
-/** A ballot encrypted as the tablet does it. */
-export async function encryptFor(client: Client, pollId: string, ballot: TabletBallot): Promise<{ ctx: PollContext; ballot: EncryptedBallot; json: EncryptedBallotJson }> {
+/** A ballot encrypted as the tablet does it, and packed as it sends it (packBallot). */
+export async function encryptFor(client: Client, pollId: string, ballot: TabletBallot): Promise<{ ctx: PollContext; ballot: EncryptedBallot; packed: string }> {
   const { ctx, candidateIds } = await tablet(client, pollId);
   const b = encryptBallot(ctx, 'choice' in ballot ? ballot.choice : choiceFromBody(ballot, candidateIds));
-  return { ctx, ballot: b, json: encryptedBallotToJson(b) };
+  return { ctx, ballot: b, packed: packBallot(b) };
 }
 
 /** Casts an encrypted ballot over HTTP; answers the receipt. */
-export async function castEncrypted(client: Client, pollId: string, ballot: TabletBallot, idempotencyKey = key()): Promise<{ receipt: string; json: EncryptedBallotJson; res: Res }> {
-  const { json } = await encryptFor(client, pollId, ballot);
-  const res = await client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey, ballot: { encrypted: json } });
+export async function castEncrypted(client: Client, pollId: string, ballot: TabletBallot, idempotencyKey = key()): Promise<{ receipt: string; packed: string; res: Res }> {
+  const { packed } = await encryptFor(client, pollId, ballot);
+  const res = await client.post(`/api/polls/${pollId}/ballots`, { idempotencyKey, ballot: { encrypted: packed } });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return { receipt: res.body.receipt, json, res };
+  return { receipt: res.body.receipt, packed, res };
 }
 
 /** One 监票人 presses 解密: reads the sums, decrypts with their share on the tablet, sends the partial with its proofs. */

@@ -7,32 +7,32 @@
  * This is the seam for where the checks run: the server's is ProofPool (proof-pool.ts), worker
  * threads that each run checkBallot below, with the main thread as its fallback.
  */
-import { firstInvalidProof, parseEncryptedBallot, type EncryptedBallotJson, type PollContext } from '@piaojue/shared/crypto';
+import { firstInvalidProof, readStoredBallot, type PollContext } from '@piaojue/shared/crypto';
 
 export interface ProofChecker {
   /**
    * Checks one ballot: null when every proof verifies, −1 when it is malformed or has the wrong
    * number of slots or proofs, k ≥ 0 when statement k's proof fails (firstInvalidProof).
    * `ctxKey` names `ctx` (the same key always comes with the same context, so an implementation
-   * may keep it); it is the poll's id, which idle() takes.
+   * may keep it); it is the poll's id, which idle() takes. `ballotText` is the JSON text of the
+   * ballot as the box stores it (readStoredBallot): one string, cheap to hand to a worker and to
+   * keep while a storm's checks queue.
    */
-  check(ctxKey: string, ctx: PollContext, ballot: EncryptedBallotJson | string): Promise<number | null>;
+  check(ctxKey: string, ctx: PollContext, ballotText: string): Promise<number | null>;
   /** Resolves once every check handed in so far (under `pollId` when given) has settled. */
   idle(pollId?: string): Promise<void>;
   /** Stops taking checks and releases what the checker holds (threads); at shutdown. */
   close?(): Promise<void>;
 }
 
-/** One check, as any implementation does it (a worker runs the same function); the ballot as JSON or its text. */
-export function checkBallot(ctx: PollContext, ballot: EncryptedBallotJson | string): number | null {
-  let json: unknown = ballot;
-  if (typeof ballot === 'string') {
-    try {
-      json = JSON.parse(ballot);
-    } catch {
-      return -1;
-    }
+/** One check, as any implementation does it (a worker runs the same function), of the stored ballot's JSON text. */
+export function checkBallot(ctx: PollContext, ballotText: string): number | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(ballotText);
+  } catch {
+    return -1;
   }
-  const parsed = parseEncryptedBallot(json);
+  const parsed = readStoredBallot(ctx.spec, json);
   return parsed.ok ? firstInvalidProof(ctx, parsed.ballot) : -1;
 }

@@ -9,8 +9,8 @@ export interface PoolJob {
   id: number;
   /** the context's key in the worker's cache */
   key: string;
-  /** the ballot as the tablet sent it (EncryptedBallotJson, or its JSON text) */
-  ballot: unknown;
+  /** the JSON text of the ballot as the box stores it (ProofChecker.check) */
+  ballot: string;
 }
 
 export type PoolRequest =

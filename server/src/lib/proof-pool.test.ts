@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  cryptoReady, encryptBallot, encryptedBallotToJson, firstInvalidProof, parseEncryptedBallot, statements,
+  cryptoReady, encryptBallot, encryptedBallotToJson, firstInvalidProof, packBallot, parseEncryptedBallot, statements,
   type EncryptedBallotJson, type PollContext, type PollSpec,
 } from '@piaojue/shared/crypto';
 import { pollContext, randomChoice, runCeremony, withList } from '../../../shared/src/crypto/testkit.ts';
@@ -27,6 +27,12 @@ function otherScalar(b64: string): string {
 }
 
 const copy = (b: EncryptedBallotJson): EncryptedBallotJson => JSON.parse(JSON.stringify(b)) as EncryptedBallotJson;
+
+const parsedOf = (json: EncryptedBallotJson) => {
+  const p = parseEncryptedBallot(json);
+  if (!p.ok) throw new Error(p.reason);
+  return p.ballot;
+};
 
 /** The in-process answer the pool must equal. */
 function expected(ctx: PollContext, json: unknown): number | null {
@@ -60,7 +66,7 @@ describe('ProofPool', () => {
       return { ctx, json: encryptedBallotToJson(encryptBallot(ctx, randomChoice(ctx.spec, rand))) };
     });
     const answers = await Promise.all(
-      ballots.map(({ ctx, json }) => pool.check(ctx.spec.pollId, ctx, json)),
+      ballots.map(({ ctx, json }) => pool.check(ctx.spec.pollId, ctx, JSON.stringify(packBallot(parsedOf(json))))),
     );
     expect(answers).toEqual(ballots.map(() => null));
   });
@@ -94,8 +100,15 @@ describe('ProofPool', () => {
     cases.push({ name: 'not a ballot', json: { slots: 'x' } as unknown as EncryptedBallotJson, want: -1 });
 
     const answers = await Promise.all(
-      cases.map((t) => (t.name === 'replayed into poll B' ? pool.check('poll-b', ctxB, t.json) : pool.check('poll-a', ctxA, t.json))),
+      cases.map((t) => (t.name === 'replayed into poll B' ? pool.check('poll-b', ctxB, JSON.stringify(t.json)) : pool.check('poll-a', ctxA, JSON.stringify(t.json)))),
     );
+    // the same ballots packed, as the box stores them now (those whose elements decode)
+    const packable = cases.filter((t) => parseEncryptedBallot(t.json).ok);
+    expect(packable.length).toBeGreaterThan(2 * count);
+    const packedAnswers = await Promise.all(
+      packable.map((t) => pool.check(t.name === 'replayed into poll B' ? 'poll-b' : 'poll-a', t.name === 'replayed into poll B' ? ctxB : ctxA, JSON.stringify(packBallot(parsedOf(t.json))))),
+    );
+    expect(packedAnswers).toEqual(packable.map((t) => t.want));
     cases.forEach((t, i) => {
       expect({ name: t.name, answer: answers[i] }).toEqual({ name: t.name, answer: t.want });
       const ctx = t.name === 'replayed into poll B' ? ctxB : ctxA;
@@ -111,7 +124,7 @@ describe('ProofPool', () => {
       return json;
     });
     const crashesBefore = pool.stats().crashes;
-    const answers = Promise.all(ballots.map((b) => pool.check('poll-a', ctxA, b)));
+    const answers = Promise.all(ballots.map((b) => pool.check('poll-a', ctxA, JSON.stringify(b))));
     // Let the pool hand out the first batches, then end the first worker while it holds checks.
     while (pool.stats().held[0] === 0) await new Promise((r) => setImmediate(r));
     await pool.killWorker(0);
@@ -128,8 +141,8 @@ describe('ProofPool', () => {
     const answered = { a: 0, b: 0 };
     const a = Array.from({ length: 5 }, () => encryptedBallotToJson(encryptBallot(ctxA, randomChoice(ctxA.spec, rand))));
     const b = Array.from({ length: 7 }, () => encryptedBallotToJson(encryptBallot(ctxB, randomChoice(ctxB.spec, rand))));
-    for (const json of a) void pool.check('poll-a', ctxA, json).then(() => answered.a++);
-    for (const json of b) void pool.check('poll-b', ctxB, json).then(() => answered.b++);
+    for (const json of a) void pool.check('poll-a', ctxA, JSON.stringify(json)).then(() => answered.a++);
+    for (const json of b) void pool.check('poll-b', ctxB, JSON.stringify(json)).then(() => answered.b++);
     const drainedA = pool.idle('poll-a').then(() => answered.a);
     await pool.idle();
     expect(answered).toEqual({ a: 5, b: 7 });
@@ -140,11 +153,11 @@ describe('ProofPool', () => {
   it('at close refuses the checks not answered and wakes idle(); refuses checks after', async () => {
     const p = new ProofPool({ size: 1 });
     const json = encryptedBallotToJson(encryptBallot(ctxA, randomChoice(ctxA.spec, seeded(6))));
-    const waiting = p.check('poll-a', ctxA, json);
+    const waiting = p.check('poll-a', ctxA, JSON.stringify(json));
     const drained = p.idle('poll-a');
     await p.close();
     await expect(waiting).rejects.toThrow('closed');
     await expect(drained).resolves.toBeUndefined();
-    await expect(p.check('poll-a', ctxA, json)).rejects.toThrow('closed');
+    await expect(p.check('poll-a', ctxA, JSON.stringify(json))).rejects.toThrow('closed');
   });
 });

@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { EncryptedBallotJson, PollContext } from '@piaojue/shared/crypto';
+import type { PollContext } from '@piaojue/shared/crypto';
 import { checkBallot, type ProofChecker } from './proof-checker.ts';
 import type { PoolReply, PoolRequest, PoolResult } from './proof-jobs.ts';
 
@@ -53,7 +53,7 @@ interface Job {
   id: number;
   key: string;
   ctx: PollContext;
-  ballot: EncryptedBallotJson | string;
+  ballot: string;
   pollId: string;
   attempts: number;
   resolve: (r: number | null) => void;
@@ -125,7 +125,7 @@ export class ProofPool implements ProofChecker {
     for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
   }
 
-  check(ctxKey: string, ctx: PollContext, ballotJson: EncryptedBallotJson | string): Promise<number | null> {
+  check(ctxKey: string, ctx: PollContext, ballotText: string): Promise<number | null> {
     if (this.closed) return Promise.reject(new Error('proof pool closed'));
     return new Promise((resolve, reject) => {
       // The key is the poll's id (proof-checker.ts), which idle() takes.
@@ -133,7 +133,7 @@ export class ProofPool implements ProofChecker {
       this.pending.set(pollId, (this.pending.get(pollId) ?? 0) + 1);
       this.totalPending += 1;
       if (this.totalPending === 1) this.slots.forEach((s) => s.worker.ref());
-      this.queue.push({ id: this.nextId++, key: ctxKey, ctx, ballot: ballotJson, pollId, attempts: 0, resolve, reject });
+      this.queue.push({ id: this.nextId++, key: ctxKey, ctx, ballot: ballotText, pollId, attempts: 0, resolve, reject });
       this.start();
       this.schedule();
     });

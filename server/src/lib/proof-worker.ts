@@ -8,7 +8,7 @@
 import { readlinkSync } from 'node:fs';
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { cryptoReady, type EncryptedBallotJson, type PollContext } from '@piaojue/shared/crypto';
+import { cryptoReady, type PollContext } from '@piaojue/shared/crypto';
 import { checkBallot } from './proof-checker.ts';
 import type { PoolRequest, PoolResult } from './proof-jobs.ts';
 
@@ -50,7 +50,7 @@ function run(msg: PoolRequest): void {
     let result: number | null | 'error';
     try {
       // A context never sent is a pool bug; answering 'error' makes the pool check it itself.
-      result = ctx ? checkBallot(ctx, job.ballot as EncryptedBallotJson | string) : 'error';
+      result = ctx ? checkBallot(ctx, job.ballot) : 'error';
     } catch {
       result = 'error';
     }

@@ -8,7 +8,7 @@
 import type { RatingBallot } from '../domain/rating.ts';
 import type { BallotBody } from '../domain/rules.ts';
 import { ctAdd, ctSub, ctZero, encrypt, type Ciphertext } from './elgamal.ts';
-import { digest, encodeParts, GROUP_NAME, isIdentity, scalarAdd, scalarRandom, scalarSub, scalarZero, toHex, type Point, type Scalar } from './group.ts';
+import { digest, encodeParts, GROUP_NAME, isIdentity, scalarAdd, scalarRandom, scalarSub, scalarZero, toHex, type HashPart, type Point, type Scalar } from './group.ts';
 import { proveRange, verifyRange, type RangeProof } from './proofs.ts';
 
 export const CRYPTO_BALLOT_KINDS = ['approve', 'choose', 'rank', 'rating'] as const;
@@ -284,24 +284,8 @@ export function ballotTracker(ctx: PollContext, ballot: EncryptedBallot): string
   ]));
 }
 
-const trackerHead = (ctx: PollContext) => ['piaojue/tracker/1', ctx.baseHash];
-
-/**
- * The tracker's hash input laid out for a caller that writes the ballot's elements straight
- * into it (the server's cast path, which reads them from base64 without a Uint8Array each):
- * the encoded head, then `elements` parts of 32 bytes, each at `at(i)` after its 5-byte header
- * (already written). SHA-256 of the whole is ballotTracker's hash, because encodeParts encodes
- * a list part by part: elements in ballotTracker's order (α, β of each slot; then c…, v… of
- * each proof) give the same bytes.
- */
-export function trackerInput(ctx: PollContext, elements: number): { bytes: Uint8Array; at: (i: number) => number } {
-  const head = encodeParts(trackerHead(ctx));
-  const bytes = new Uint8Array(head.length + elements * 37);
-  bytes.set(head);
-  const part = encodeParts([new Uint8Array(32)]).subarray(0, 5);
-  for (let i = 0; i < elements; i++) bytes.set(part, head.length + i * 37);
-  return { bytes, at: (i) => head.length + i * 37 + 5 };
-}
+/** What every tracker's hash input starts with (packedTrackerInput lays out the same bytes). */
+export const trackerHead = (ctx: PollContext): HashPart[] => ['piaojue/tracker/1', ctx.baseHash];
 
 /** The short form shown on the done screen: the first 20 hex digits in groups of 4. */
 export const trackerDisplay = (tracker: string): string => (tracker.slice(0, 20).toUpperCase().match(/.{4}/g) ?? []).join('-');

@@ -13,7 +13,7 @@ export {
   type CeremonyParams, type EncryptedShare, type FinishResult, type GuardianCommitment, type GuardianSecret,
 } from './ceremony.ts';
 export {
-  ballotTracker, bindsList, candidateListDigest, trackerInput, checkSpec, choiceFromBody, CRYPTO_BALLOT_KINDS, encryptBallot, firstInvalidProof, packingBase, pollBaseHash,
+  ballotTracker, bindsList, candidateListDigest, checkSpec, choiceFromBody, CRYPTO_BALLOT_KINDS, encryptBallot, firstInvalidProof, packingBase, pollBaseHash,
   rankPositions, slotCount, slotValues, statements, tallySlotCount, trackerDisplay,
   type BallotCandidate, type CryptoBallotKind, type EncryptedBallot, type PlainChoice, type PollContext, type PollSpec, type Statement,
 } from './ballot.ts';
@@ -28,3 +28,4 @@ export {
 } from './bulletin.ts';
 export { countsAddition, paperProblems, resultOfCounts, type BulletinRules, type PollOutcome } from './result.ts';
 export { verifyBulletin, VERIFY_FAILURES, type VerifyFailure, type VerifyFailureCode, type VerifyReport } from './verify.ts';
+export { packBallot, packedBytes, packedShape, packedSlots, packedTrackerInput, readStoredBallot, storedSlots, unpackBallot, type PackedShape } from './packed.ts';

@@ -312,12 +312,13 @@ export const PollCryptoContext = Type.Object({
 });
 export type PollCryptoContext = Static<typeof PollCryptoContext>;
 
-/** An encrypted ballot as the tablet sends it in `ballot` (encryptedBallotToJson). */
+/**
+ * An encrypted ballot as the tablet sends it in `ballot`: packed (packBallot), its elements as one
+ * base64url string whose length the poll's statements fix (docs/CRYPTO.md §"Wire and tablet").
+ * The largest, a rank ballot of many candidates, runs to ~100 kB.
+ */
 export const EncryptedBallotWire = Type.Object({
-  encrypted: Type.Object({
-    slots: Type.Array(Pair, { maxItems: 2000 }),
-    proofs: Type.Array(Type.Object({ c: Type.Array(Element, { maxItems: 300 }), v: Type.Array(Element, { maxItems: 300 }) }), { maxItems: 2000 }),
-  }),
+  encrypted: Type.String({ pattern: '^[A-Za-z0-9_-]+$', maxLength: 250_000 }),
 });
 export type EncryptedBallotWire = Static<typeof EncryptedBallotWire>;
 

@@ -2,20 +2,18 @@
  * Encrypting a ballot on the tablet (docs/CRYPTO.md §"Wire and tablet"): the poll's context
  * (ceremony parameters, spec, joint key) from the server, checked against the candidate list the
  * tablet shows, the choice by candidate index, the ciphertexts and proofs from the crypto core,
- * sent as `{ encrypted }` in place of the body. The plaintext never leaves this function; the
+ * sent packed as `{ encrypted }` in place of the body. The plaintext never leaves this function; the
  * pending cast kept for retries holds ciphertext only.
  */
-import type { EncryptedBallotJson } from '@piaojue/shared/crypto';
-import type { HallState, Poll, PollCryptoContext, PollDecryption } from '@piaojue/shared';
+import type { EncryptedBallotWire, HallState, Poll, PollCryptoContext, PollDecryption } from '@piaojue/shared';
 import { ApiError } from '../api/client.ts';
 import { cryptoApi } from '../api/crypto.ts';
 import type { TabletBallot } from './ballotSelection.ts';
 
 import { loadCrypto, type CryptoCore as Crypto } from './cryptoCore.ts';
 
-export interface EncryptedCast {
-  encrypted: EncryptedBallotJson;
-}
+/** The packed ballot (packBallot), sent in place of the body. */
+export type EncryptedCast = EncryptedBallotWire;
 
 /** A poll whose ballots are encrypted; a poll the cycle set to plain is marked so on every screen. */
 export function isEncrypted(p: Partial<Pick<Poll, 'ballotMode'>> | null | undefined): boolean {
@@ -68,7 +66,7 @@ export async function sealBallot(
   const { c, ctx } = await load(pollId);
   if (!c.bindsList(ctx.spec, shown)) throw listMismatch();
   const ballot = c.encryptBallot(ctx, c.choiceFromBody(body, shown.map((x) => x.id)));
-  return { encrypted: c.encryptedBallotToJson(ballot) };
+  return { encrypted: c.packBallot(ballot) };
 }
 
 /** 监票人解密 k/t of a poll being decrypted (the poll and hall wire's `decryption`), else null. */

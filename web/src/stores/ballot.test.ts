@@ -132,7 +132,8 @@ describe('useBallotStore · encrypted poll', () => {
     expect(b.sealing).toBe(false);
     expect(Object.keys(out)).toEqual(['encrypted']);
     expect(JSON.stringify(out)).not.toMatch(/"(selected|b|d)"/);
-    const parsed = c.parseEncryptedBallot(out.encrypted);
+    expect(out.encrypted).toMatch(/^[A-Za-z0-9_-]+$/);
+    const parsed = c.unpackBallot(ctx.spec, out.encrypted);
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
     expect(c.firstInvalidProof(ctx, parsed.ballot)).toBeNull();

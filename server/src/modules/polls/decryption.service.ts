@@ -7,9 +7,9 @@
  */
 import { countReleasable, type CountRefusal, type DecryptionTask, type DeputyIdentity, type PaperFigures, type PartialDecryptionBody, type Poll } from '@piaojue/shared';
 import {
-  buildBulletin, bulletinToJson, ciphertextsToJson, combinePartials, decodeCounts, firstBadShare, parseCiphertexts, parseEncryptedBallot,
+  buildBulletin, bulletinToJson, ciphertextsToJson, combinePartials, decodeCounts, firstBadShare, parseCiphertexts, readStoredBallot,
   parsePartialDecryption, parsePoint, parseShare, partialToJson, publicShareKey, recoverCounts, resultOfCounts,
-  type BulletinJson, type BulletinRules, type Ciphertext, type EncryptedBallot, type PartialDecryption, type PollOutcome,
+  type BulletinJson, type BulletinRules, type Ciphertext, type EncryptedBallot, type PartialDecryption, type PollOutcome, type PollSpec,
 } from '@piaojue/shared/crypto';
 import type { Db, DbOrTx, Tx } from '../../db/database.ts';
 import type { PollRow } from '../../db/types.ts';
@@ -35,9 +35,9 @@ const sumsOf = (p: PollRow): Ciphertext[] => {
   return sums;
 };
 
-const ballotOf = (body: unknown): EncryptedBallot => {
-  const b = parseEncryptedBallot(body);
-  // Stored only after the cast path read it, re-encoded.
+const ballotOf = (spec: PollSpec, body: unknown): EncryptedBallot => {
+  const b = readStoredBallot(spec, body);
+  // Stored only after the cast path read its shape; verified ones after every element decoded.
   if (!b.ok) throw new Error('a stored encrypted ballot does not parse');
   return b.ballot;
 };
@@ -66,7 +66,7 @@ export class DecryptionService {
     // Ballots another instance accepted, or whose verdict was lost to a restart: checked now.
     const pending = await repo.boxByStatus(trx, p.id, 'pending');
     if (pending.length > 0) {
-      const results = await Promise.all(pending.map((r) => this.casts.checker.check(p.id, e.ctx, r.body as never)));
+      const results = await Promise.all(pending.map((r) => this.casts.checker.check(p.id, e.ctx, JSON.stringify(r.body))));
       await repo.setVerdicts(trx, p.id, pending.map((r, i) => ({ id: r.id, ok: results[i] === null, reason: results[i] === null ? null : rejectReason(results[i]!) })));
     }
     const box = await pollsRepository.reseal(trx, p.id);
@@ -220,7 +220,7 @@ export async function encryptedPollBulletin(db: DbOrTx, pollId: string): Promise
   const confirmations = messages
     .filter((m) => m.round === 3 && 'publicShare' in (m.body as object))
     .map((m) => ({ index: m.guardian, publicShare: parsePoint((m.body as { publicShare: string }).publicShare)! }));
-  const ballots = (await repo.boxByStatus(db, pollId, 'verified')).map((b) => ballotOf(b.body));
+  const ballots = (await repo.boxByStatus(db, pollId, 'verified')).map((b) => ballotOf(e.spec, b.body));
   const decrypted = p.status !== 'decrypting' && p.status !== 'counting';
   const partials = decrypted ? (await repo.partials(db, pollId)).map((x) => parsePartialDecryption(x.body)!) : null;
   const rules = await bulletinRules(db, p, e);

@@ -1,8 +1,8 @@
 /**
  * The cast path of an encrypted poll (docs/CRYPTO.md §"Polls"). Before the answer, only what is
- * cheap: the ballot's shape (as many slots and proofs as the poll's statements, each proof with
- * one branch per allowed value, every element 32 bytes in canonical base64url), rebuilt from
- * those elements alone (nothing else the tablet sent is stored), and its tracker. Decoding the
+ * cheap: the packed ballot's length and spelling (as many 32-byte elements as the poll's slots
+ * and the branches of its statements' proofs, in canonical base64url; nothing else the tablet
+ * sent is stored), and its tracker. Decoding the
  * elements as group elements costs ~2 ms a ballot, too much for the main thread in a storm: it
  * is the ProofChecker's first step. After the answer the checker verifies every element and
  * proof, and the verdict is recorded on the box row; a failed one makes the ballot 无效, is told
@@ -11,8 +11,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { ERRORS } from '@piaojue/shared';
 import {
-  addToSums, parseBallotSlots, trackerDisplay, trackerInput,
-  type Ciphertext, type EncryptedBallot, type EncryptedBallotJson, type PollSpec,
+  addToSums, packedTrackerInput, storedSlots, trackerDisplay,
+  type Ciphertext, type EncryptedBallot, type PollSpec,
 } from '@piaojue/shared/crypto';
 import { Batcher, type Db } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -43,46 +43,18 @@ interface Verdict {
 export const rejectReason = (result: number): string => (result < 0 ? 'format' : `proof:${result}`);
 
 /**
- * 32 bytes in canonical base64url: 43 characters, the last carrying the final 4 bits and two zero
- * bits (so its index in the alphabet is a multiple of 4). One spelling per value. Whether the
- * bytes encode a group element is the checker's question.
+ * The packed ballot (docs/CRYPTO.md §"Wire and tablet") in the poll's shape: exactly its length,
+ * and in the one base64url spelling of its bytes (decoding drops a foreign character and ignores
+ * the last character's unused bits, so the bytes are encoded again and compared); and its
+ * tracker. Node's base64 and SHA-256 rather than the shared ones (packedBytes, libsodium's): this
+ * runs on the event loop for every cast of a storm. Whether each 32 bytes are a group element or
+ * a scalar is the checker's question.
  */
-const ELEMENT = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
-
-const isElement = (s: unknown): s is string => typeof s === 'string' && ELEMENT.test(s);
-const isList = (v: unknown, n: number): v is unknown[] => Array.isArray(v) && v.length === n;
-
-/**
- * The ballot in the poll's shape, as the bulletin's JSON (rebuilt from its elements alone), and
- * its tracker; or the JSON path of the first thing out of shape. The elements are decoded
- * straight into the tracker's hash input (trackerInput), in ballotTracker's order: this runs on
- * the event loop for every cast of a storm, so it allocates one buffer, not one per element.
- */
-function readShape(e: EncryptedPoll, json: unknown): { ok: true; json: EncryptedBallotJson; tracker: string } | { ok: false; path: string } {
-  const o = typeof json === 'object' && json !== null ? (json as { slots?: unknown; proofs?: unknown }) : {};
-  if (!isList(o.slots, e.slots)) return { ok: false, path: '$.slots' };
-  if (!isList(o.proofs, e.branches.length)) return { ok: false, path: '$.proofs' };
-  const input = trackerInput(e.ctx, 2 * e.slots + 2 * e.branches.reduce((n, b) => n + b, 0));
-  const bytes = Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.length);
-  let next = 0;
-  const put = (s: string) => bytes.write(s, input.at(next++), 32, 'base64url');
-  const out: EncryptedBallotJson = { slots: [], proofs: [] };
-  for (const [i, pair] of o.slots.entries()) {
-    if (!isList(pair, 2) || !isElement(pair[0]) || !isElement(pair[1])) return { ok: false, path: `$.slots[${i}]` };
-    put(pair[0]);
-    put(pair[1]);
-    out.slots.push([pair[0], pair[1]]);
-  }
-  for (const [k, proof] of o.proofs.entries()) {
-    const p = typeof proof === 'object' && proof !== null ? (proof as { c?: unknown; v?: unknown }) : {};
-    const n = e.branches[k]!;
-    if (!isList(p.c, n) || !isList(p.v, n) || !p.c.every(isElement) || !p.v.every(isElement)) return { ok: false, path: `$.proofs[${k}]` };
-    for (const x of p.c) put(x);
-    for (const x of p.v) put(x);
-    // The tablet's own arrays, now known to hold exactly n canonical elements each.
-    out.proofs.push({ c: p.c, v: p.v });
-  }
-  return { ok: true, json: out, tracker: createHash('sha256').update(bytes).digest('hex') };
+function readPacked(e: EncryptedPoll, packed: unknown): { ok: true; tracker: string } | { ok: false } {
+  if (typeof packed !== 'string' || packed.length !== e.shape.chars) return { ok: false };
+  const bytes = Buffer.from(packed, 'base64url');
+  if (bytes.length !== e.shape.elements * 32 || bytes.toString('base64url') !== packed) return { ok: false };
+  return { ok: true, tracker: createHash('sha256').update(packedTrackerInput(e.ctx, bytes)).digest('hex') };
 }
 
 /** The sums of the ballots verified so far on this instance, by box row id (see EncryptedCasts.sums). */
@@ -94,8 +66,8 @@ interface RunningSums {
 /** Polls whose running sums an instance keeps (a session has a few dozen; the oldest go first). */
 const MAX_RUNNING = 64;
 
-const slotsOf = (body: unknown): Pick<EncryptedBallot, 'slots'> => {
-  const b = parseBallotSlots(body);
+const slotsOf = (spec: PollSpec, body: unknown): Pick<EncryptedBallot, 'slots'> => {
+  const b = storedSlots(spec, body);
   // Stored only after the cast path read its shape; verified ones after every element decoded.
   if (!b) throw new Error('a stored encrypted ballot does not parse');
   return b;
@@ -121,10 +93,11 @@ export class EncryptedCasts {
     if (!e) throw new AppError('POLL_STATE');
     const json = typeof rawBallot === 'object' && rawBallot !== null && !Array.isArray(rawBallot) ? (rawBallot as { encrypted?: unknown }).encrypted : undefined;
     if (json === undefined) return { ok: false, error: new AppError('BALLOT_NOT_ENCRYPTED') };
-    const read = readShape(e, json);
-    if (!read.ok) return { ok: false, error: new AppError('BALLOT_FORMAT', { path: read.path }) };
-    // ballotTracker's hash (the bulletin's verifier computes it from the decoded elements).
-    return { ok: true, receipt: trackerDisplay(read.tracker), tracker: read.tracker, body: read.json, text: JSON.stringify(read.json), boxId: randomUUID() };
+    const read = readPacked(e, json);
+    if (!read.ok) return { ok: false, error: new AppError('BALLOT_FORMAT', { path: '$.encrypted', expected: `${e.shape.chars} characters of base64url` }) };
+    // ballotTracker's hash (the bulletin's verifier computes it from the decoded elements). Stored
+    // as it came: a JSON string (base64url needs no escaping).
+    return { ok: true, receipt: trackerDisplay(read.tracker), tracker: read.tracker, body: json, text: `"${json as string}"`, boxId: randomUUID() };
   }
 
   /**
@@ -183,7 +156,7 @@ export class EncryptedCasts {
     const inBox = new Set(verified.map((b) => b.id));
     const usable = run !== undefined && run.sums !== null && [...run.ids].every((id) => inBox.has(id));
     const rest = usable ? verified.filter((b) => !run.ids.has(b.id)) : verified;
-    return addToSums(spec, usable ? run.sums : null, rest.map((b) => slotsOf(b.body)));
+    return addToSums(spec, usable ? run.sums : null, rest.map((b) => slotsOf(spec, b.body)));
   }
 
   /** The poll's ballots are resealed (new row ids) or destroyed: its running sums are of no more use. */
@@ -198,7 +171,7 @@ export class EncryptedCasts {
       run = { ids: new Set(), sums: null };
       this.running.set(pollId, run);
     }
-    run.sums = addToSums(spec, run.sums, [slotsOf(body)]);
+    run.sums = addToSums(spec, run.sums, [slotsOf(spec, body)]);
     run.ids.add(boxId);
   }
 

@@ -5,8 +5,8 @@
  */
 import type { BallotMode, DeputyIdentity, PollCryptoContext } from '@piaojue/shared';
 import {
-  candidateListDigest, cryptoReady, pointToB64, pollContextOf, slotCount, statements,
-  type BallotCandidate, type CeremonyParams, type GuardianCommitment, type Point, type PollContext, type PollSpec,
+  candidateListDigest, cryptoReady, packedShape, pointToB64, pollContextOf,
+  type BallotCandidate, type PackedShape, type CeremonyParams, type GuardianCommitment, type Point, type PollContext, type PollSpec,
 } from '@piaojue/shared/crypto';
 import type { Db, DbOrTx } from '../../db/database.ts';
 import type { PollRow } from '../../db/types.ts';
@@ -70,9 +70,8 @@ export interface EncryptedPoll {
   fingerprint: string;
   spec: PollSpec;
   ctx: PollContext;
-  /** the ballot's shape: ciphertexts, and branches of each statement's proof */
-  slots: number;
-  branches: number[];
+  /** the packed ballot's shape: its length, where its slots and proofs lie */
+  shape: PackedShape;
 }
 
 /** An open (or closed) encrypted poll's context, from its stored spec and its session's ceremony. */
@@ -96,8 +95,7 @@ export async function encryptedPoll(db: DbOrTx, p: PollRow): Promise<EncryptedPo
     fingerprint: c.fingerprint,
     spec,
     ctx: pollContextOf({ params: key.params, spec, jointKey: key.jointKey }),
-    slots: slotCount(spec),
-    branches: statements(spec).map((s) => s.allowed.length),
+    shape: packedShape(spec),
   };
 }
 

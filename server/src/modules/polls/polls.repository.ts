@@ -208,7 +208,8 @@ export const pollsRepository = {
    * linger as bytes in the data pages, as they do after a plain vacuum. Not VACUUM FULL: it keeps
    * every row version that some transaction anywhere on the server might still see (a backup in
    * progress is enough), while a rewriting ALTER TABLE copies only the current rows. The no-op
-   * expressions are there to force that rewrite. Runs after the close has committed.
+   * expressions are there to force that rewrite (a body through its text and back is itself, for
+   * every JSON value: an object, or a packed ballot's string). Runs after the close has committed.
    */
   async compactBallotTables(db: DbOrTx) {
     await db.transaction().execute(async (trx) => {
@@ -217,7 +218,7 @@ export const pollsRepository = {
       // backup or a report that reads the tables in another order.
       await sql`set local lock_timeout = '500ms'`.execute(trx);
       await sql`lock table poll_roll, poll_box, poll_trackers in access exclusive mode`.execute(trx);
-      await sql`alter table poll_box alter column body type jsonb using body || '{}'::jsonb`.execute(trx);
+      await sql`alter table poll_box alter column body type jsonb using body::text::jsonb`.execute(trx);
       await sql`alter table poll_trackers alter column tracker type text using tracker || ''`.execute(trx);
       await sql`alter table poll_roll alter column key_hash type text using key_hash || ''`.execute(trx);
     });
