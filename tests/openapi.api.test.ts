@@ -65,12 +65,17 @@ describe('the API document', () => {
     }
   });
 
-  it('types the ballot: one shape per ballot type, not {}', () => {
+  it('types the ballot: one shape per ballot type, and the packed encrypted ballot, not {}', () => {
     const body = doc.paths['/api/polls/{id}/ballots']!.post!.requestBody!.content['application/json']!.schema as {
-      properties: { ballot: { anyOf?: { properties: { type: { enum: string[] } } }[] } };
+      properties: { ballot: { anyOf?: { properties: { type?: { enum: string[] }; encrypted?: { type: string; pattern: string } } }[] } };
     };
-    const types = (body.properties.ballot.anyOf ?? []).map((b) => b.properties.type.enum[0]);
+    const shapes = body.properties.ballot.anyOf ?? [];
+    const types = shapes.flatMap((b) => (b.properties.type ? [b.properties.type.enum[0]] : []));
     expect(types.sort()).toEqual(['approve', 'choose', 'rank', 'rating']);
+    const encrypted = shapes.filter((b) => b.properties.encrypted);
+    expect(encrypted).toHaveLength(1);
+    expect(encrypted[0]!.properties.encrypted).toMatchObject({ type: 'string', pattern: '^[A-Za-z0-9_-]+$' });
+    expect(shapes).toHaveLength(5);
   });
 
   it('the explorer runs under the app’s own CSP: no framing, scripts from self only', async () => {

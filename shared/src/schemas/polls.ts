@@ -41,16 +41,27 @@ export type BallotBodyWire = Static<typeof BallotBodySchema>;
 export const IdempotencyKey = Type.String({ minLength: 16, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 export type IdempotencyKey = Static<typeof IdempotencyKey>;
 
+/**
+ * An encrypted ballot as the tablet sends it in `ballot`: packed (packBallot), its elements as one
+ * base64url string whose length the poll's statements fix (docs/CRYPTO.md §"Wire and tablet").
+ * The largest, a rank ballot of many candidates, runs to ~100 kB.
+ */
+export const EncryptedBallotWire = Type.Object({
+  encrypted: Type.String({ pattern: '^[A-Za-z0-9_-]+$', maxLength: 250_000 }),
+});
+export type EncryptedBallotWire = Static<typeof EncryptedBallotWire>;
+
 export const CastBody = Type.Object({
   idempotencyKey: IdempotencyKey,
   ballot: Type.Unknown(),
 });
 export type CastBody = Static<typeof CastBody>;
 /**
- * CastBody as the API document shows it: the ballot's shape per ballot type. The route itself
- * validates `ballot` with the shared ballot rules (validateBallot), which answer precise codes.
+ * CastBody as the API document shows it: the ballot's shape per ballot type, or, in an encrypted
+ * poll, the packed ballot. The route itself validates `ballot` with the shared ballot rules
+ * (validateBallot) or the packed ballot's shape, which answer precise codes.
  */
-export const CastBodyDocumented = Type.Object({ idempotencyKey: IdempotencyKey, ballot: BallotBodySchema });
+export const CastBodyDocumented = Type.Object({ idempotencyKey: IdempotencyKey, ballot: Type.Union([...BallotBodySchema.anyOf, EncryptedBallotWire]) });
 export type CastBodyDocumented = Static<typeof CastBodyDocumented>;
 
 export const CastReceipt = Type.Object({
@@ -312,15 +323,6 @@ export const PollCryptoContext = Type.Object({
 });
 export type PollCryptoContext = Static<typeof PollCryptoContext>;
 
-/**
- * An encrypted ballot as the tablet sends it in `ballot`: packed (packBallot), its elements as one
- * base64url string whose length the poll's statements fix (docs/CRYPTO.md §"Wire and tablet").
- * The largest, a rank ballot of many candidates, runs to ~100 kB.
- */
-export const EncryptedBallotWire = Type.Object({
-  encrypted: Type.String({ pattern: '^[A-Za-z0-9_-]+$', maxLength: 250_000 }),
-});
-export type EncryptedBallotWire = Static<typeof EncryptedBallotWire>;
 
 /** A 监票人's 解密 task: the poll's encrypted sums, to decrypt with their share on the tablet. */
 export const DecryptionTask = Type.Object({
