@@ -200,6 +200,17 @@ describe('encrypted polls', () => {
     }
   });
 
+  it('a cancel before the count drops the poll\'s running sums with its ballots', async () => {
+    const running = () => (t.app.services.casts as unknown as { encrypted: { running: Map<string, unknown> } }).encrypted.running;
+    const h = await hall(t, staff, { encrypted: true, deputies: 3, candidates: 4 });
+    const pollId = await openPoll(staff, h.sessionId);
+    for (const d of h.deputies.slice(0, 2)) await castEncrypted(d.client, pollId, { type: 'approve', marks: {} });
+    await t.app.services.casts.verified(pollId);
+    expect(running().has(pollId)).toBe(true);
+    expect((await staff.post(`/api/polls/${pollId}/cancel`, { reason: '表决程序有误，重新表决' })).body.status).toBe('cancelled');
+    expect(running().has(pollId)).toBe(false);
+  });
+
   it('a satisfaction rating and a run-off are encrypted too, as their session is', async () => {
     const h = await hall(t, staff, { encrypted: true, deputies: 5, candidates: 3, cycle: { chooseN: 1, ballotType: 'approve', tieRule: 'runoff' } });
     const [a, b, c] = h.candidateIds as [string, string, string];

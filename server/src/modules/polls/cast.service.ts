@@ -109,6 +109,11 @@ export class CastService {
     return sums;
   }
 
+  /** A poll's ballots are destroyed (cancelled before its count): its running sums go too (safe if that then rolls back: a close sums afresh). */
+  forgetSums(pollId: string): void {
+    this.encrypted.forget(pollId);
+  }
+
   /** An encrypted poll's context, as the cast path keeps it. */
   get contexts() {
     return this.encrypted.contexts;

@@ -97,6 +97,11 @@ export class DecryptionService {
     return toPoll(trx, row);
   }
 
+  /** The poll's ballots are destroyed (a cancel before its count): nothing of them is kept in memory either. */
+  discarded(pollId: string): void {
+    this.casts.forgetSums(pollId);
+  }
+
   /** The 监票人's index in the poll's ceremony, or refused. */
   private async guardianOf(db: DbOrTx, deputy: DeputyIdentity, p: PollRow): Promise<{ index: number; name: string }> {
     if (p.session_id !== deputy.sessionId) throw new AppError('NOT_FOUND');

@@ -279,6 +279,7 @@ export class PollsService {
     // Not yet counted: the box (and an encrypted poll's sums) go; a counted, returned one keeps its record.
     const uncounted = ['open', 'counting', 'decrypting'].includes(p.status);
     const destroyed = uncounted ? await repo.destroyBallots(trx, p.id) : 0;
+    if (uncounted) this.encrypted?.discarded(p.id);
     const row = await repo.update(trx, p.id, { status: 'cancelled', cancelled_at: new Date(), ...(uncounted && p.encrypted_sums !== null && { encrypted_sums: null }) });
     await appendAudit(trx, {
       actor: actor ? actorOf(actor) : 'system:countdown',
