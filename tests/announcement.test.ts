@@ -1,3 +1,4 @@
+import { announcementRecordRows, type Announcement } from '@piaojue/shared';
 import ExcelJS from 'exceljs';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,19 @@ async function pdfText(buf: Buffer): Promise<string> {
   const pdf = await getDocumentProxy(new Uint8Array(buf));
   const { text } = await extractText(pdf, { mergePages: true });
   return (text as string).replace(/\s+/g, '');
+}
+
+/** The workbook's sheets, each as its rows of cell values (exceljs counts columns from 1). */
+async function xlsxSheets(buf: Buffer): Promise<Map<string, unknown[][]>> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(buf as unknown as ArrayBuffer);
+  const sheets = new Map<string, unknown[][]>();
+  for (const ws of wb.worksheets) {
+    const rows: unknown[][] = [];
+    ws.eachRow({ includeEmpty: true }, (row) => rows.push((row.values as unknown[]).slice(1)));
+    sheets.set(ws.name, rows);
+  }
+  return sheets;
 }
 
 beforeAll(async () => {
@@ -72,6 +86,18 @@ describe('announcement (公告)', () => {
     expect(await pdfText(pdf.rawPayload)).toContain('草稿');
   });
 
+  it('exports the 表决记录 in the 公告’s own rows (announcementRecordRows), in the XLSX and the CSV', async () => {
+    const a = (await clerk.get(`/api/polls/${pollId}/announcement`)).body as Announcement;
+    const record = announcementRecordRows(a);
+    expect(record).toContainEqual(['主席团确认', '尚未确认（草稿）']);
+    const cookie = { cookie: `pj_session=${clerk.cookie}` };
+    const xlsx = await t.app.inject({ method: 'GET', url: `/api/polls/${pollId}/export.xlsx`, headers: cookie });
+    expect(xlsx.statusCode).toBe(200);
+    expect((await xlsxSheets(xlsx.rawPayload)).get('表决记录')).toEqual(record);
+    const csv = (await t.app.inject({ method: 'GET', url: `/api/polls/${pollId}/export.csv`, headers: cookie })).rawPayload.toString('utf8');
+    expect(csv.trimEnd().split('\r\n').slice(-record.length)).toEqual(record.map((r) => r.join(',')));
+  });
+
   it('once certified is public as JSON, a PDF with Chinese text, CSV and XLSX', async () => {
     const draft0 = (await clerk.get(`/api/polls/${pollId}/announcement`)).body;
     const certified = await clerk.post(`/api/polls/${pollId}/certify`);
@@ -106,6 +132,10 @@ describe('announcement (公告)', () => {
     await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['票决结果', '表决记录']);
     expect(wb.worksheets[0]!.getRow(2).values).toEqual([undefined, 1, names[0], 5, 0, 0, '入选']);
+    // the certified 表决记录, as the 公告 words it: times, certification and the audit anchor
+    const record = announcementRecordRows(pub.body as Announcement);
+    expect(record.map(([label]) => label)).toEqual(expect.arrayContaining(['出席情况', '表决票', '开始时间', '结束时间', '主席团确认', '审计日志锚点']));
+    expect((await xlsxSheets(xlsx.rawPayload)).get('表决记录')).toEqual(record);
 
     const results = await anon.get(`/api/public/cycles/${cycleId}/results`);
     expect(results.body.announcements).toHaveLength(1);

@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { announcedProjectLines, announcementAnnex, announcementPaperRows, announcementRecordRows, paperFiguresOf, RESULT_STATUS_ZH, type Announcement, type BallotBody, type PaperPoll } from '@piaojue/shared';
+import ExcelJS from 'exceljs';
 import { getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../server/src/modules/audit/audit.service.ts';
@@ -124,6 +125,12 @@ describe('the PDFs the server makes', () => {
     for (const [label, value] of rows) expect(text).toContain(`${label}${value}`);
     // the whole 表决记录, row by row as the web 公告 states it (one wording: announcementRecordRows)
     for (const [label, value] of announcementRecordRows(a)) expect(text).toContain(printed(`${label}${value}`));
+    // and the XLSX download's 表决记录 sheet is the same rows, the paper part included
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await download(staff, `/api/polls/${pollId}/export.xlsx`)).rawPayload as unknown as ArrayBuffer);
+    const sheet: unknown[][] = [];
+    wb.getWorksheet('表决记录')!.eachRow({ includeEmpty: true }, (row) => sheet.push((row.values as unknown[]).slice(1)));
+    expect(sheet).toEqual(announcementRecordRows(a));
   });
 
   it('a download by a signed-in reader is audited (who, which document, which format; no figure); an anonymous one is not', async () => {

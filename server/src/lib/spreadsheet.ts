@@ -21,14 +21,20 @@ export function toCsv(header: string[], rows: unknown[][]): Buffer {
   return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
 }
 
-export async function toXlsx(sheets: { name: string; header: string[]; rows: unknown[][] }[]): Promise<Buffer> {
+/**
+ * A workbook of the given sheets. A sheet without a header is a record of label and value
+ * (as the 公告's 表决记录): its rows only, the label column bold.
+ */
+export async function toXlsx(sheets: { name: string; header: string[] | null; rows: unknown[][] }[]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Piaojue';
   for (const s of sheets) {
     const ws = wb.addWorksheet(s.name.slice(0, 31));
-    ws.addRow(s.header).font = { bold: true };
+    if (s.header) ws.addRow(s.header).font = { bold: true };
     for (const r of s.rows) ws.addRow(r.map(safeCell));
-    ws.columns.forEach((c, i) => (c.width = Math.min(60, Math.max(8, ...[s.header, ...s.rows].map((r) => String(r[i] ?? '').length * 2)))));
+    const all = s.header ? [s.header, ...s.rows] : s.rows;
+    ws.columns.forEach((c, i) => (c.width = Math.min(60, Math.max(8, ...all.map((r) => String(r[i] ?? '').length * 2)))));
+    if (!s.header) ws.getColumn(1).font = { bold: true };
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -1,5 +1,6 @@
 import {
   Announcement,
+  announcementRecordRows,
   formatRate,
   GRADE_ZH,
   IdParams,
@@ -18,30 +19,12 @@ import type { RoutesPlugin } from '../../lib/routes.ts';
 import { announcementPdf } from './announcement-pdf.ts';
 import type { Announcement as AnnouncementT } from '@piaojue/shared';
 
+/**
+ * The download's sheets: the 附件's table, then the 表决记录 in the 公告's own rows
+ * (announcementRecordRows, shared), so the spreadsheet and the 公告 say the same thing.
+ */
 function sheets(a: AnnouncementT) {
-  const r = a.record;
-  const record = {
-    name: '表决记录',
-    header: ['项目', '数值'],
-    rows: [
-      ['会议', a.sessionName],
-      ['表决事项', a.cycleName],
-      ['应到', r.seated],
-      ['实到', r.present],
-      ['发出', r.issued],
-      ['收回', r.returned],
-      ['有效', r.valid],
-      ['无效', r.invalid],
-      ['未投票', r.notVoted],
-      ['应选数量', a.rules.chooseN],
-      ['开始时间', a.openedAt ?? ''],
-      ['结束时间', a.closedAt ?? ''],
-      ['确认时间', a.certifiedAt ?? '（待主席团确认）'],
-      ['监票人', a.scrutineers.join('、')],
-      ['主席团确认', a.certifiedBy.join('、')],
-      ['候选清单校验值', a.rules.listHash],
-    ],
-  };
+  const record = { name: '表决记录', header: null, rows: announcementRecordRows(a) };
   const results =
     a.kind === 'rating' && a.rating
       ? {
@@ -50,7 +33,7 @@ function sheets(a: AnnouncementT) {
           rows: a.rating.rows.map((x, i) => [i + 1, x.name, x.satisfied, x.basic, x.unsatisfied, x.abstain, formatRate(x.satisfiedRate), formatRate(x.satisfactionRate), GRADE_ZH[x.grade]]),
         }
       : { name: '票决结果', header: ['名次', '候选项目', '赞成', '反对', '弃权', '结果'], rows: a.rows.map((x) => [x.rank, x.name, x.for, x.against, x.abstain, RESULT_STATUS_ZH[x.status]]) };
-  return [results, record];
+  return [results, record] as const;
 }
 
 export const resultsRoutes: RoutesPlugin = async (app, { services }) => {
@@ -79,7 +62,7 @@ export const resultsRoutes: RoutesPlugin = async (app, { services }) => {
     async (req, reply) => {
       const a = await results.announcementExport(req.principal, req.params.id, 'csv');
       const [res, rec] = sheets(a);
-      const csv = toCsv(res!.header, [...res!.rows, [], ...rec!.rows]);
+      const csv = toCsv(res.header, [...res.rows, [], ...rec.rows]);
       return reply.type('text/csv; charset=utf-8').header('content-disposition', fileName(a, 'csv')).send(csv);
     },
   );
