@@ -4,9 +4,11 @@
  * answers to the document (helpers/contract.ts) — shown here to catch what it must catch.
  * `pnpm lint:api` lints the same document with Redocly's recommended rules (CI runs it).
  */
+import { checkShortlist, type BallotBody, type Shortlist } from '@piaojue/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, createTestApp, type TestApp } from './helpers/app.ts';
+import { Client, createTestApp, defaultCycle, ok, type TestApp } from './helpers/app.ts';
 import { contractChecker, type OpenApi } from './helpers/contract.ts';
+import { castOk, hall, openPoll, staffPair } from './helpers/world.ts';
 
 type Operation = {
   operationId?: string;
@@ -102,5 +104,45 @@ describe('the response checker', () => {
     expect(check('GET', '/api/no-such-route', 200, 'application/json', '{}')).toMatch(/not in the API document/);
     expect(check('GET', '/api/polls/:id/export.csv', 200, 'text/csv; charset=utf-8', 'a,b')).toBeNull();
     expect(check('GET', '/api/polls/:id/export.csv', 200, 'application/json', '{}')).toMatch(/content type/);
+  });
+
+  it('holds the cycle archive and the shortlist check to the schemas of what the server sends', async () => {
+    const check = contractChecker(doc);
+    const { staff } = await staffPair(t);
+    const h = await hall(t, staff, { deputies: 3, candidates: 4 });
+    const pollId = await openPoll(staff, h.sessionId);
+    const approve = (...forIdx: number[]): BallotBody => ({ type: 'approve', marks: Object.fromEntries(h.candidateIds.map((id, i) => [id, forIdx.includes(i) ? 'for' : 'against'])) });
+    for (const [i, b] of [approve(0, 1), approve(0, 2), approve(1)].entries()) await castOk(h.deputies[i]!.client, pollId, b);
+    expect((await staff.post(`/api/polls/${pollId}/close`)).status).toBe(200);
+
+    // the archive: a JSON document with a schema, not a file any JSON passes for
+    const download = await t.app.inject({ method: 'GET', url: `/api/cycles/${h.cycleId}/archive`, headers: { cookie: `pj_session=${staff.cookie}` } });
+    expect(download.statusCode).toBe(200);
+    const type = String(download.headers['content-type']);
+    expect(check('GET', '/api/cycles/:id/archive', 200, type, download.body)).toBeNull();
+    const archive = JSON.parse(download.body) as { format: string; sessions: { deputies: Record<string, unknown>[] }[]; polls: { box: unknown[]; roll: Record<string, unknown>[] }[] };
+    expect(archive.polls[0]!.box).toHaveLength(3);
+    const wrong = (change: (a: typeof archive) => void) => {
+      const a = structuredClone(archive);
+      change(a);
+      return check('GET', '/api/cycles/:id/archive', 200, type, JSON.stringify(a));
+    };
+    expect(wrong((a) => (a.format = 'piaojue-cycle-archive/3'))).toMatch(/does not match/);
+    expect(wrong((a) => (a.polls = [{ box: [] }] as never))).toMatch(/does not match/);
+    // the rows chosen column by column are closed: a deputy's phone or a roll's key would break the contract
+    expect(wrong((a) => (a.sessions[0]!.deputies[0]!.phone = '13800000000'))).toMatch(/does not match/);
+    expect(wrong((a) => (a.polls[0]!.roll[0]!.key_hash = 'x'))).toMatch(/does not match/);
+
+    // the shortlist's 差额 check carries the shared verdict whole: status and widened too
+    const shortlist = ok(await staff.read<Shortlist>(`/api/cycles/${h.cycleId}/shortlist`));
+    const c = shortlist.check;
+    expect(c).toMatchObject({ candidates: 4, places: defaultCycle.chooseN });
+    const verdict = checkShortlist(c.candidates, c.places, c.minExtraRatio, c.maxExtraRatio);
+    expect(shortlist.check).toMatchObject({ status: verdict.status, widened: verdict.widened, ok: verdict.status === 'ok', minCandidates: verdict.minCandidates, maxCandidates: verdict.maxCandidates });
+    expect(check('GET', '/api/cycles/:id/shortlist', 200, 'application/json; charset=utf-8', JSON.stringify(shortlist))).toBeNull();
+    for (const field of ['status', 'widened'] as const) {
+      const { [field]: _, ...without } = shortlist.check;
+      expect(check('GET', '/api/cycles/:id/shortlist', 200, 'application/json', JSON.stringify({ ...shortlist, check: without })), field).toMatch(/does not match/);
+    }
   });
 });

@@ -41,7 +41,7 @@ describe('差额: the server and the cycle page give one verdict', () => {
           await listOf(cycleId, count);
           const { check } = ok(await staff.read<Shortlist>(`/api/cycles/${cycleId}/shortlist`));
           const web = diffCheck(count, places, minPct / 100, maxPct / 100);
-          expect({ ok: check.ok, min: check.minCandidates, max: check.maxCandidates }).toEqual({ ok: web.status === 'ok', min: web.minCandidates, max: web.maxCandidates });
+          expect({ status: check.status, widened: check.widened, ok: check.ok, min: check.minCandidates, max: check.maxCandidates }).toEqual({ status: web.status, widened: web.widened, ok: web.status === 'ok', min: web.minCandidates, max: web.maxCandidates });
         },
       ),
       { numRuns: 25 },

@@ -32,8 +32,12 @@ declare module 'fastify' {
 export const errorSchema = { ...ErrorResponse, $id: 'Error', description: '错误（稳定的错误码与中英文说明）· Error: a stable code and a message in Chinese and English' };
 const ERROR_REF = { $ref: 'Error#' } as const;
 
-/** A download in one of the given content types (the response validator holds a route to them). */
+/**
+ * A download in one of the given content types (the response validator holds a route to them).
+ * Not for JSON: a JSON download is documented by its schema, so its contract can be checked.
+ */
 export function fileResponse(contentTypes: readonly string[], description: string) {
+  if (contentTypes.some((t) => t.endsWith('json'))) throw new Error(`fileResponse(${contentTypes.join(', ')}): document a JSON download by its schema`);
   return { 200: { description, content: Object.fromEntries(contentTypes.map((t) => [t, { schema: Type.Unsafe<Buffer | string>({ type: 'string', format: 'binary' }) }])) } };
 }
 

@@ -25,7 +25,7 @@ export function toCsv(header: string[], rows: unknown[][]): Buffer {
  * A workbook of the given sheets. A sheet without a header is a record of label and value
  * (as the 公告's 表决记录): its rows only, the label column bold.
  */
-export async function toXlsx(sheets: { name: string; header: string[] | null; rows: unknown[][] }[]): Promise<Buffer> {
+export async function toXlsx(sheets: readonly { name: string; header: string[] | null; rows: unknown[][] }[]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Piaojue';
   for (const s of sheets) {

@@ -19,3 +19,4 @@ export * from './paper.ts';
 export * from './count-sheet.ts';
 export * from './presidium.ts';
 export * from './bulletin.ts';
+export * from './archive.ts';

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { LEVELS } from '../domain/rules.ts';
+import { SHORTLIST_STATUSES } from '../domain/shortlist.ts';
 import { Candidate, CreateCandidateBody } from './cycles.ts';
 import { IsoDate, LongText, Nullable, Text, Uuid } from './common.ts';
 
@@ -434,6 +435,11 @@ export const ShortlistCheck = Type.Object({
   /** The 差额 range the cycle's ratios allow, always more than N. */
   minCandidates: Type.Integer(),
   maxCandidates: Type.Integer(),
+  /** The shared verdict (shared/src/domain/shortlist.ts): ok, too_few or too_many. */
+  status: Type.Enum(SHORTLIST_STATUSES),
+  /** The ratios admit no whole count, so the range is the smallest count that meets the minimum. */
+  widened: Type.Boolean(),
+  /** status === 'ok'. */
   ok: Type.Boolean(),
   /** Proposals still received or under review. */
   pendingProposals: Type.Integer(),

@@ -36,6 +36,8 @@ export class ShortlistService {
       maxExtraRatio: maxRatio,
       minCandidates: verdict.minCandidates,
       maxCandidates: verdict.maxCandidates,
+      status: verdict.status,
+      widened: verdict.widened,
       ok: verdict.status === 'ok',
       pendingProposals: Number(pending.n),
       unsourcedCandidates: candidates.filter((c) => !bySource.has(c.id)).length,

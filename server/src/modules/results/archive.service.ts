@@ -1,3 +1,4 @@
+import { ARCHIVE_FORMAT } from '@piaojue/shared';
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Principal } from '../auth/auth.service.ts';
@@ -5,12 +6,6 @@ import { toCandidate } from '../cycles/cycles.service.ts';
 import { encryptedPollBulletin } from '../polls/decryption.service.ts';
 import { archiveRepository as repo, SEALED_STATUSES } from './archive.repository.ts';
 import { recordExport } from './results.service.ts';
-
-/**
- * 3: polls carry their paper count (the two entries and the confirmed figures) and the roll says who voted on paper.
- * 4: an encrypted poll carries its bulletin (docs/CRYPTO.md §"Bulletin"), which archive:verify runs verify:poll's checks on.
- */
-export const ARCHIVE_FORMAT = 'piaojue-cycle-archive/4';
 
 /** The cycle archive for download (GET /api/cycles/:id/archive); archive.ts re-verifies one. */
 export class ArchiveService {
