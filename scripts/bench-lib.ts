@@ -177,7 +177,8 @@ export async function startServer(opts: {
     stopped = true;
     if (proc.exitCode === null && proc.signalCode === null) {
       proc.kill('SIGTERM');
-      if (!(await waitExit(proc, 15_000))) {
+      // A CPU profile of a whole run is written at exit and can take longer than the shutdown itself.
+      if (!(await waitExit(proc, opts.cpuProfDir ? 180_000 : 15_000))) {
         proc.kill('SIGKILL');
         await waitExit(proc, 5000);
       }
