@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { mount } from '@vue/test-utils';
 import fc from 'fast-check';
 import type { Poll, Signoff } from '@piaojue/shared';
@@ -6,9 +6,20 @@ import { signoffRole, signoffVerdict, type SignoffDecision } from '@piaojue/shar
 import { i18n, setLocale } from '../../i18n/index.ts';
 
 // The panel only renders here: every download link is a placeholder and no request is made.
+// The parts that load their own data (the paper count, the published receipts: their own tests)
+// are stubbed, and any request that still escapes is recorded and fails the test.
 vi.mock('../../api/index.ts', () => ({ api: {}, downloads: new Proxy({}, { get: () => () => '#' }) }));
 vi.mock('../../api/procedure.ts', () => ({ procedureApi: { presidiumMembers: async () => [] } }));
+const requests: string[] = [];
+vi.stubGlobal('fetch', async (input: unknown) => {
+  requests.push(String(input instanceof Request ? input.url : input));
+  throw new TypeError('no server in this test');
+});
+afterAll(() => {
+  vi.unstubAllGlobals();
+});
 const { default: PollPanel } = await import('./PollPanel.vue');
+const stubs = { RouterLink: true, NoticeNumberPanel: true, PaperPanel: true, TrackerList: true };
 
 const USERS = ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000003'];
 const DEPUTIES = ['00000000-0000-4000-9000-000000000001', '00000000-0000-4000-9000-000000000002', '00000000-0000-4000-9000-000000000003'];
@@ -72,7 +83,7 @@ describe('PollPanel — the sign-off buttons follow the rule the server applies'
         fc.constantFrom(...USERS),
         (k, needed, signoffs, userId) => {
           const poll = closedPoll(k, needed, signoffs);
-          const w = mount(PollPanel, { props: { poll, turnout: null, canRun: false, canCertify: true, userId }, global: { plugins: [i18n], stubs: { RouterLink: true, NoticeNumberPanel: true } } });
+          const w = mount(PollPanel, { props: { poll, turnout: null, canRun: false, canCertify: true, userId }, global: { plugins: [i18n], stubs } });
           const verdict = signoffVerdict(poll.certification, signoffs, { userId }, 'certify');
           const button = w.find('[data-testid=poll-certify]');
           expect(button.exists()).toBe(verdict.ok || verdict.code !== 'ALREADY_SIGNED');
@@ -84,5 +95,6 @@ describe('PollPanel — the sign-off buttons follow the rule the server applies'
       ),
       { numRuns: 60 },
     );
+    expect(requests).toEqual([]);
   });
 });
