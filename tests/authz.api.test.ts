@@ -115,10 +115,10 @@ describe('authorization matrix', () => {
     expect((await staff.get('/api/cycles')).status).toBe(200);
   });
 
-  it('websocket topics: the hall is public, the staff topic only for staff roles', async () => {
+  it('websocket topics: the hall is public, the staff topic only for staff roles, the presidium topic for staff and presidium', async () => {
     const result: string[] = [];
     for (const p of PRINCIPALS) {
-      for (const topic of [`hall:${sessionId}`, `staff:${sessionId}`]) {
+      for (const topic of [`hall:${sessionId}`, `staff:${sessionId}`, `presidium:${sessionId}`]) {
         const ws = wsClient(t.app, callers.get(p)!.cookie);
         await ws.waitFor((m) => m.type === 'hello', 5000);
         ws.send({ type: 'subscribe', topic });
@@ -128,7 +128,11 @@ describe('authorization matrix', () => {
         result.push(`${p} ${topic.split(':')[0]} ${answer}`);
       }
     }
-    const expected = PRINCIPALS.flatMap((p) => [`${p} hall allow`, `${p} staff ${['staff', 'presidium', 'scrutineer', 'admin'].includes(p) ? 'allow' : 'deny'}`]);
+    const expected = PRINCIPALS.flatMap((p) => [
+      `${p} hall allow`,
+      `${p} staff ${['staff', 'presidium', 'scrutineer', 'admin'].includes(p) ? 'allow' : 'deny'}`,
+      `${p} presidium ${['staff', 'presidium', 'admin'].includes(p) ? 'allow' : 'deny'}`,
+    ]);
     expect(result).toEqual(expected);
   });
 });

@@ -486,14 +486,16 @@ describe('each member signs on their own account', () => {
     ]);
   });
 
-  it('a member of another congress, even if named, can neither sign nor withdraw it, nor sees it pending', async () => {
+  it('a member of another congress, even if named before moving there, can neither sign nor withdraw it, nor sees it pending', async () => {
     const { pollId } = await countedPoll();
     const townId = await me(await userClient(t, admin, 'zhen-presidium', ['presidium']));
+    // Named while a member for the whole installation; another congress's member cannot be named
+    // (tests/presidium-privacy.api.test.ts).
+    const d = pendingOf((await decide(staff, pollId, { kind: 'certify', signerIds: [ids.staff, ids.p2, townId] })).body, 'certify');
     expect((await admin.req('PUT', `/api/users/${townId}/unit`, { unit: { level: 'township', name: '某镇人大' } })).status).toBe(200);
     // A new congress ends the account's sessions: it logs in again, as the township's member.
     const town = new Client(t.app);
     expect((await town.post('/api/auth/login', { username: 'zhen-presidium', password: 'a long enough password' })).status).toBe(200);
-    const d = pendingOf((await decide(staff, pollId, { kind: 'certify', signerIds: [ids.staff, ids.p2, townId] })).body, 'certify');
     await refused(sign(town, pollId, d.id), 404, 'NOT_FOUND');
     await refused(sign(town, pollId, d.id, 'decline'), 404, 'NOT_FOUND');
     await refused(withdraw(town, pollId, d.id), 404, 'NOT_FOUND');

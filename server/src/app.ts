@@ -171,8 +171,9 @@ export async function buildApp(opts: BuildOptions) {
   const proposals = new ProposalsService(db, config.publicUrl);
   const similarity = new SimilarityService(db);
   if (opts.listen !== false) await similarity.seedLexicon();
-  const hub = createHub({ db, auth, sessions, pollViews, casts }, app.log);
-  const services: Services = { config, db, auth, users: new UsersAdminService(db), units: new UnitsService(db), cycles, sessions, dualControl, polls, casts, decryption, pollViews, scrutiny, presidium: new PresidiumService(db), votingRules, paper, ceremony: new CeremonyService(db), results, countSheets: new CountSheetService(db, scrutiny), archive: new ArchiveService(db), bulletin: new BulletinService(db), noticeNumbers: new NoticeNumbersService(db), tracking, trackingReports, rectification, supervision, summary, proposals, similarity, hub };
+  const presidium = new PresidiumService(db);
+  const hub = createHub({ db, auth, sessions, pollViews, casts, presidium }, app.log);
+  const services: Services = { config, db, auth, users: new UsersAdminService(db), units: new UnitsService(db), cycles, sessions, dualControl, polls, casts, decryption, pollViews, scrutiny, presidium, votingRules, paper, ceremony: new CeremonyService(db), results, countSheets: new CountSheetService(db, scrutiny), archive: new ArchiveService(db), bulletin: new BulletinService(db), noticeNumbers: new NoticeNumbersService(db), tracking, trackingReports, rectification, supervision, summary, proposals, similarity, hub };
 
   await app.register(errorsPlugin);
   await app.register(securityHeadersPlugin, { hsts: config.COOKIE_SECURE });

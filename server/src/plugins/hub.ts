@@ -12,13 +12,14 @@ import { toAppError } from './errors.ts';
 import { BAD_TEXT, badText } from './text-check.ts';
 
 /** The websocket hub, wired to the services that load its topics and take a cast over a socket. */
-export function createHub(s: Pick<Services, 'db' | 'auth' | 'sessions' | 'pollViews' | 'casts'>, log: FastifyBaseLogger): Hub {
+export function createHub(s: Pick<Services, 'db' | 'auth' | 'sessions' | 'pollViews' | 'casts' | 'presidium'>, log: FastifyBaseLogger): Hub {
   return new Hub(
     {
       hall: async (id, forPublic) => ({ kind: 'hall', state: await s.pollViews.hallState(id, forPublic) }),
       seesProvisional: (principal, id, key) => s.sessions.seesProvisional(principal, id, key),
       inScope: (principal, id) => sessionInScope(s.db, principal, id),
       staff: async (id) => ({ kind: 'staff', state: await s.pollViews.staffState(id) }),
+      presidium: async (id) => ({ kind: 'presidium', state: await s.presidium.pendingOfSession(id) }),
       turnout: (id) => s.pollViews.focusTurnout(id),
     },
     log,

@@ -15,6 +15,8 @@ export interface TopicLoaders {
   /** Whether this reader of the hall topic sees a provisional result (sessions.service.ts). */
   seesProvisional(principal: Principal, sessionId: string, displayKey: string | undefined): Promise<boolean>;
   staff(sessionId: string): Promise<TopicData>;
+  /** The session's 主席团 decisions awaiting signatures. */
+  presidium(sessionId: string): Promise<TopicData>;
   turnout(sessionId: string): Promise<Turnout | null>;
 }
 
@@ -83,7 +85,7 @@ const MAX_CASTING = 2;
 const isCastMessage = Compile(CastMessage);
 const isCastRef = Compile(CastMessage.properties.ref);
 
-const TOPIC = /^(hall|staff):([0-9a-f-]{36})$/;
+const TOPIC = /^(hall|staff|presidium):([0-9a-f-]{36})$/;
 
 /** Tablets (deputies), screens (hall displays and staff), or the anonymous public. */
 type Audience = 'screens' | 'tablets' | 'public';
@@ -210,7 +212,9 @@ export class Hub {
     if (kind === 'hall') return 'ok';
     if (!client.origin.sameOrigin) return 'CSRF';
     const p = await this.actions.principal(client.origin.token);
-    return p.kind === 'user' && allowed(p, ['staff', 'presidium', 'scrutineer']) && (await this.loaders.inScope(p, sessionId)) ? 'ok' : 'FORBIDDEN';
+    // Decisions awaiting signatures are the 主席团's own deliberation: not for scrutineers' accounts.
+    const roles = kind === 'presidium' ? (['staff', 'presidium'] as const) : (['staff', 'presidium', 'scrutineer'] as const);
+    return p.kind === 'user' && allowed(p, roles) && (await this.loaders.inScope(p, sessionId)) ? 'ok' : 'FORBIDDEN';
   }
 
   private static key(topic: string, audience: Audience) {
@@ -276,12 +280,15 @@ export class Hub {
 
   private load(topic: string, audience: Audience): Promise<TopicData> {
     const [, kind, id] = TOPIC.exec(topic)!;
+    if (kind === 'presidium') return this.loaders.presidium(id!);
     return kind === 'hall' ? this.loaders.hall(id!, audience === 'public') : this.loaders.staff(id!);
   }
 
   /** A committed change: refresh the topics of that session that anyone here watches. */
   notice(n: ChangeNotice) {
-    for (const topic of [`hall:${n.sessionId}`, `staff:${n.sessionId}`]) {
+    // Turnout never moves a decision: the presidium topic reloads on state changes only.
+    const topics = [`hall:${n.sessionId}`, `staff:${n.sessionId}`, ...(n.what === 'state' ? [`presidium:${n.sessionId}`] : [])];
+    for (const topic of topics) {
       const what = n.what;
       for (const audience of AUDIENCES) {
         const state = this.topics.get(Hub.key(topic, audience));

@@ -5,6 +5,7 @@ import { IsoDate, Nullable, Uuid } from './common.ts';
 import { BALLOT_MODES } from '../domain/rules.ts';
 import { IdempotencyKey, PollDecryption, POLL_BALLOT_TYPES, POLL_KINDS, POLL_STATUSES, PollResult, RatingResultSchema, StaffTurnout, Turnout } from './polls.ts';
 import { Attendance } from './sessions.ts';
+import { PendingPresidiumDecisions } from './presidium.ts';
 
 /**
  * Topics:
@@ -12,8 +13,10 @@ import { Attendance } from './sessions.ts';
  *                     anonymous public gets no result before certification; the hall display
  *                     (with the session's display key), staff and deputies get the provisional one.
  *  staff:<sessionId>  staff/presidium/scrutineers: per-delegation turnout and who has not voted.
+ *  presidium:<sessionId>  staff/presidium only: the 主席团's decisions awaiting signatures on the
+ *                     session's polls (its internal deliberation, never on the other topics).
  */
-export type Topic = `hall:${string}` | `staff:${string}`;
+export type Topic = `hall:${string}` | `staff:${string}` | `presidium:${string}`;
 
 export const HallPoll = Type.Object({
   id: Uuid,
@@ -65,6 +68,13 @@ export const StaffState = Type.Object({
 });
 export type StaffState = Static<typeof StaffState>;
 
+/** The session's 主席团 decisions awaiting signatures, oldest first, as GET /api/presidium/decisions/pending lists them. */
+export const PresidiumState = Type.Object({
+  sessionId: Uuid,
+  pending: PendingPresidiumDecisions,
+});
+export type PresidiumState = Static<typeof PresidiumState>;
+
 /**
  * A tablet casts over the socket it already holds (the same ballot and idempotency key as
  * POST /api/polls/:id/ballots, the same answers); `ref` pairs the answer with the request.
@@ -89,7 +99,7 @@ export const ClientMessage = Type.Union([
 ]);
 export type ClientMessage = Static<typeof ClientMessage>;
 
-export type TopicData = { kind: 'hall'; state: HallState } | { kind: 'staff'; state: StaffState };
+export type TopicData = { kind: 'hall'; state: HallState } | { kind: 'staff'; state: StaffState } | { kind: 'presidium'; state: PresidiumState };
 export type TopicEvent = TopicData | { kind: 'turnout'; turnout: Turnout; serverTime: string };
 
 export type ServerMessage =

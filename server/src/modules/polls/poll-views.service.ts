@@ -8,7 +8,7 @@ import { toCandidate } from '../cycles/cycles.service.ts';
 import { interventionsOf } from '../sessions/dual-control.service.ts';
 import { attendanceOf } from '../sessions/sessions.service.ts';
 import { sessionsRepository } from '../sessions/sessions.repository.ts';
-import { checkPollReader, mustGetPoll, toPoll, toPollCandidate } from './poll-wire.ts';
+import { checkPollReader, mustGetPoll, readerOf, toPoll, toPollCandidate } from './poll-wire.ts';
 import { decryptionRepository } from './decryption.repository.ts';
 import { pollsRepository as repo } from './polls.repository.ts';
 import { decidedResult } from '../procedure/presidium-wire.ts';
@@ -30,13 +30,14 @@ export class PollViewsService {
   async get(principal: Principal, id: string): Promise<Poll> {
     const p = await mustGetPoll(this.db, id);
     checkPollReader(principal, p);
-    return toPoll(this.db, p);
+    return toPoll(this.db, p, readerOf(principal));
   }
 
-  async list(sessionId: string): Promise<Poll[]> {
+  async list(principal: Principal, sessionId: string): Promise<Poll[]> {
     if (!(await sessionsRepository.get(this.db, sessionId))) throw new AppError('NOT_FOUND');
     const rows = await repo.listBySession(this.db, sessionId);
-    return Promise.all(rows.map((r) => toPoll(this.db, r)));
+    const reader = readerOf(principal);
+    return Promise.all(rows.map((r) => toPoll(this.db, r, reader)));
   }
 
   async turnout(id: string): Promise<Turnout> {

@@ -19,7 +19,7 @@ import type { Principal } from '../auth/auth.service.ts';
 import { ceremonyRepository } from '../ceremony/ceremony.repository.ts';
 import { cyclesRepository } from '../cycles/cycles.repository.ts';
 import { toCandidate } from '../cycles/cycles.service.ts';
-import { presidiumOf } from '../procedure/presidium-wire.ts';
+import { presidiumOf, seesPendingDecisions } from '../procedure/presidium-wire.ts';
 import { confirmationsNeeded } from '../procedure/scrutiny.service.ts';
 import { decryptionRepository } from './decryption.repository.ts';
 import { pollsRepository as repo } from './polls.repository.ts';
@@ -89,8 +89,19 @@ export async function decryptionOf(db: DbOrTx, p: PollRow): Promise<PollDecrypti
   };
 }
 
+/**
+ * Who a poll is shown to. The 主席团's pending decisions are left out unless the reader may see
+ * them (seesPendingDecisions): a path that forgets to say shows none.
+ */
+export interface PollReader {
+  pending: boolean;
+}
+/** The 主席团's members and staff, on routes only they reach. */
+export const INSIDER: PollReader = { pending: true };
+export const readerOf = (principal: Principal): PollReader => ({ pending: seesPendingDecisions(principal) });
+
 /** The poll as the wire shows it: its result only once counted, its sign-offs with names. */
-export async function toPoll(db: DbOrTx, p: PollRow): Promise<Poll> {
+export async function toPoll(db: DbOrTx, p: PollRow, reader: PollReader = { pending: false }): Promise<Poll> {
   const showResult = p.status === 'closed' || p.status === 'rejected' || p.status === 'certified' || p.status === 'published';
   const isRating = p.kind === 'rating';
   const signoffs = await repo.signoffs(db, p.id);
@@ -128,7 +139,7 @@ export async function toPoll(db: DbOrTx, p: PollRow): Promise<Poll> {
       certifyK: p.certify_k,
       scrutineerConfirmations: await confirmationsNeeded(db, p),
       minBallots: p.min_ballots,
-      ...(await presidiumOf(db, p)),
+      ...(await presidiumOf(db, p, reader.pending)),
       signoffs: signoffs.map(
         (x): Signoff => ({
           role: x.role,

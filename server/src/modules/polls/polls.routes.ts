@@ -25,7 +25,7 @@ export const pollsRoutes: RoutesPlugin = async (app, { services }) => {
   const tags = ['polls'];
 
   app.get('/api/sessions/:id/polls', { config: { roles: READERS }, schema: { summary: '会议的表决 · Polls of a session', tags, params: IdParams, response: { 200: Type.Array(Poll) } } }, (req) =>
-    pollViews.list(req.params.id),
+    pollViews.list(req.principal, req.params.id),
   );
   app.post(
     '/api/sessions/:id/polls',

@@ -39,7 +39,7 @@ import { rectificationRepository } from '../tracking/rectification.repository.ts
 import { cancelReasonOf, countRefused } from './count-release.ts';
 import type { DecryptionService } from './decryption.service.ts';
 import { openEncryption, pollEncryption } from './encryption.service.ts';
-import { mustGetPoll, pollCandidates, ratingRulesOf, rulesOf, toPoll } from './poll-wire.ts';
+import { INSIDER, mustGetPoll, pollCandidates, ratingRulesOf, rulesOf, toPoll } from './poll-wire.ts';
 import { pollsRepository as repo } from './polls.repository.ts';
 
 /** How long after a close or cancel the ballot tables are rewritten (see compactLater). */
@@ -166,7 +166,7 @@ export class PollsService {
       await notifyInTx(trx, { sessionId: p.session_id, what: 'state' });
       return toPoll(trx, row);
     });
-    if (!poll) return toPoll(this.db, await mustGetPoll(this.db, id));
+    if (!poll) return toPoll(this.db, await mustGetPoll(this.db, id), INSIDER);
     this.compactLater();
     return poll;
   }
@@ -288,7 +288,7 @@ export class PollsService {
       details: { reason, wasOpen: p.status === 'open', ...(uncounted && { ballotsDestroyed: true, rollEntries: destroyed }) },
     });
     await notifyInTx(trx, { sessionId: p.session_id, what: 'state' });
-    return toPoll(trx, row);
+    return toPoll(trx, row, INSIDER);
   }
 
   /**
@@ -329,7 +329,7 @@ export class PollsService {
         details: { resultHash: sha256(canonicalJson(p.result)), ...(reason ? { reason } : {}), certified: row.status === 'certified' },
       });
       await notifyInTx(trx, { sessionId: p.session_id, what: 'state' });
-      return toPoll(trx, row);
+      return toPoll(trx, row, INSIDER);
     });
   }
 

@@ -1,6 +1,8 @@
 import { signersNeeded, tieUndecided, withTieDecision, type Announcement, type Poll, type PollResult, type PresidiumDecision } from '@piaojue/shared';
 import type { DbOrTx } from '../../db/database.ts';
 import type { PollRow } from '../../db/types.ts';
+import { allowed } from '../../auth/guard.ts';
+import type { Principal } from '../auth/auth.service.ts';
 import { presidiumRepository as repo, type DecisionRecord } from './presidium.repository.ts';
 
 /** The rule's part that says how many must sign: the poll's k and the cycle's return setting. */
@@ -29,23 +31,32 @@ export const toDecision = (d: DecisionRecord, rule: SigningRule): PresidiumDecis
 });
 
 /**
+ * Whether a reader sees the 主席团's decisions still awaiting signatures: they are its internal
+ * deliberation (docs/PROCEDURE.md §3, "The 主席团's decisions"), for its members and the
+ * secretariat only, never for deputies, scrutineers' accounts, the hall or the public.
+ */
+export const seesPendingDecisions = (p: Principal): boolean => p.kind === 'user' && allowed(p, ['staff', 'presidium']);
+
+/**
  * What a poll's certification shows of the 主席团's side: its decisions in effect, those awaiting
- * signatures, and the two flags of the rule. Nothing is decided before the count, and the cast
- * path reads polls often: an uncounted poll costs no query.
+ * signatures (only with `withPending`, see seesPendingDecisions), and the two flags of the rule.
+ * Nothing is decided before the count, and the cast path reads polls often: an uncounted poll
+ * costs no query.
  */
 export async function presidiumOf(
   db: DbOrTx,
   p: PollRow,
+  withPending: boolean,
 ): Promise<{ decisions?: PresidiumDecision[]; pending?: PresidiumDecision[]; rejectAlone?: boolean; tieUndecided?: boolean }> {
   if (!['closed', 'rejected', 'certified', 'published'].includes(p.status)) return {};
-  const [records, rejectAlone] = await Promise.all([repo.decisions(db, p.id, ['effective', 'pending']), repo.rejectAlone(db, p.id)]);
+  const [records, rejectAlone] = await Promise.all([repo.decisions(db, p.id, withPending ? ['effective', 'pending'] : ['effective']), repo.rejectAlone(db, p.id)]);
   const rule = { certifyK: p.certify_k, rejectAlone };
   const effective = records.filter((d) => d.status === 'effective');
   const tie = effective.find((d) => d.kind === 'tie');
   const result = p.kind === 'rating' ? null : (p.result as PollResult | null);
   return {
     decisions: effective.map((d) => toDecision(d, rule)),
-    pending: records.filter((d) => d.status === 'pending').map((d) => toDecision(d, rule)),
+    ...(withPending && { pending: records.filter((d) => d.status === 'pending').map((d) => toDecision(d, rule)) }),
     rejectAlone,
     tieUndecided: tieUndecided(result?.tie, tie ? tie.chosen : null),
   };

@@ -3,22 +3,41 @@ import type { DbOrTx } from '../../db/database.ts';
 import type { PresidiumDecisionsTable } from '../../db/types.ts';
 import type { DecisionStatus, SignatureAnswer } from '@piaojue/shared';
 
+/** A congress as a cycle names it: its level and the 人大 running it (null: the installation's own). */
+export interface Congress {
+  level: string;
+  unit_name: string | null;
+}
+
+/**
+ * The accounts that work for a congress: its own, and those of the whole installation (no
+ * congress), which reach every congress's polls (units/unit-scope.ts, ownCycle).
+ */
+const congressMembers = (c: Congress) =>
+  c.unit_name === null
+    ? sql<boolean>`(unit_level is null or unit_name is null)`
+    : sql<boolean>`(unit_level is null or unit_name is null or (unit_level = ${c.level} and unit_name = ${c.unit_name}))`;
+
 export type DecisionRecord = Awaited<ReturnType<typeof presidiumRepository.decisions>>[number];
 export type PendingRecord = Awaited<ReturnType<typeof presidiumRepository.pending>>[number];
 
 export const presidiumRepository = {
-  /** Active accounts holding the presidium role: the members who may sign. */
-  members(db: DbOrTx) {
+  /**
+   * Active accounts holding the presidium role that belong to `congress` (see congressMembers);
+   * null: every congress's.
+   */
+  members(db: DbOrTx, congress: Congress | null) {
     return db
       .selectFrom('users')
       .select(['id', 'display_name', 'username'])
       .where('disabled_at', 'is', null)
       .where(sql<boolean>`'presidium' = any(roles)`)
+      .$if(congress !== null, (q) => q.where(congressMembers(congress!)))
       .orderBy('username')
       .execute();
   },
-  /** Of `ids`, the active presidium members. */
-  membersAmong(db: DbOrTx, ids: readonly string[]) {
+  /** Of `ids`, the active presidium members of `congress`: the members who may sign for its polls. */
+  membersAmong(db: DbOrTx, ids: readonly string[], congress: Congress) {
     if (ids.length === 0) return Promise.resolve([]);
     return db
       .selectFrom('users')
@@ -26,6 +45,7 @@ export const presidiumRepository = {
       .where('id', 'in', [...ids])
       .where('disabled_at', 'is', null)
       .where(sql<boolean>`'presidium' = any(roles)`)
+      .where(congressMembers(congress))
       .execute();
   },
   /**
@@ -39,14 +59,15 @@ export const presidiumRepository = {
   decision(db: DbOrTx, id: string) {
     return decisionsQuery(db).where('d.id', '=', id).forUpdate('d').executeTakeFirst();
   },
-  /** Every pending decision, with its poll and session, oldest first. */
-  pending(db: DbOrTx) {
+  /** Every pending decision (or a session's), with its poll and session, oldest first. */
+  pending(db: DbOrTx, sessionId?: string) {
     return decisionsQuery(db)
       .innerJoin('polls as p', 'p.id', 'd.poll_id')
       .innerJoin('sessions as s', 's.id', 'p.session_id')
       .innerJoin('cycles as c', 'c.id', 's.cycle_id')
       .select(['p.title as poll_title', 's.id as session_id', 's.name as session_name', 'c.level as cycle_level', 'c.unit_name as cycle_unit'])
       .where('d.status', '=', 'pending')
+      .$if(sessionId !== undefined, (q) => q.where('s.id', '=', sessionId!))
       .orderBy('d.recorded_at')
       .execute();
   },

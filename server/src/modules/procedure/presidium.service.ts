@@ -8,6 +8,7 @@ import {
   type PollResult,
   type PresidiumDecisionBody,
   type PresidiumMembers,
+  type PresidiumState,
   type SignatureAnswer,
   type SignatureRefusal,
   type SignoffMark,
@@ -19,12 +20,13 @@ import { AppError } from '../../lib/errors.ts';
 import { notifyInTx } from '../../realtime/notify.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { actorOf, type Principal } from '../auth/auth.service.ts';
-import { mustGetPoll, toPoll } from '../polls/poll-wire.ts';
+import { INSIDER, mustGetPoll, toPoll } from '../polls/poll-wire.ts';
 import { pollsRepository } from '../polls/polls.repository.ts';
 import { giveNoticeNumber } from '../results/notice-numbers.service.ts';
 import { ownCycle, unitOf } from '../units/unit-scope.ts';
+import { unitsRepository } from '../units/units.repository.ts';
 import { toDecision } from './presidium-wire.ts';
-import { presidiumRepository as repo, type DecisionRecord } from './presidium.repository.ts';
+import { presidiumRepository as repo, type Congress, type DecisionRecord, type PendingRecord } from './presidium.repository.ts';
 import { confirmationsNeeded, isCounter } from './scrutiny.service.ts';
 
 const AUDIT_ACTION = { certify: 'poll.certification_signed', reject: 'poll.rejected', tie: 'poll.tie_decided' } as const;
@@ -46,14 +48,36 @@ function refusal(r: DecisionRefusal | SignatureRefusal): AppError {
 export class PresidiumService {
   constructor(private readonly db: Db) {}
 
-  async members(): Promise<PresidiumMembers> {
-    return (await repo.members(this.db)).map((m) => ({ userId: m.id, displayName: m.display_name, username: m.username }));
+  /**
+   * The members who may sign for a congress: the poll's (the route has checked it is the
+   * account's own), else the account's own congress; an account of the whole installation
+   * without a poll sees every congress's members.
+   */
+  async members(actor: Principal, pollId?: string): Promise<PresidiumMembers> {
+    let congress: Congress | null;
+    if (pollId) {
+      const [c] = await unitsRepository.cyclesOf(this.db, 'poll', [pollId]);
+      if (!c) throw new AppError('NOT_FOUND');
+      congress = c;
+    } else {
+      const unit = await unitOf(this.db, actor);
+      congress = unit && { level: unit.level, unit_name: unit.name };
+    }
+    return (await repo.members(this.db, congress)).map((m) => ({ userId: m.id, displayName: m.display_name, username: m.username }));
   }
 
   /** The decisions awaiting signatures in the account's congress, oldest first. */
   async pending(actor: Principal): Promise<PendingPresidiumDecisions> {
     const unit = await unitOf(this.db, actor);
-    const rows = (await repo.pending(this.db)).filter((r) => ownCycle(unit, { level: r.cycle_level, unit_name: r.cycle_unit }));
+    return this.listed((await repo.pending(this.db)).filter((r) => ownCycle(unit, { level: r.cycle_level, unit_name: r.cycle_unit })));
+  }
+
+  /** A session's decisions awaiting signatures, for its presidium topic (the hub has checked who reads it). */
+  async pendingOfSession(sessionId: string): Promise<PresidiumState> {
+    return { sessionId, pending: await this.listed(await repo.pending(this.db, sessionId)) };
+  }
+
+  private async listed(rows: PendingRecord[]): Promise<PendingPresidiumDecisions> {
     const rules = new Map<string, { certifyK: number; rejectAlone: boolean }>();
     const out: PendingPresidiumDecisions = [];
     for (const r of rows) {
@@ -77,7 +101,9 @@ export class PresidiumService {
     if (b.kind === 'reject' && !b.reason?.trim()) throw new AppError('VALIDATION', { field: 'reason', reason: 'a return gives its reason' });
     return this.db.transaction().execute(async (trx) => {
       const p = await closedPoll(trx, pollId);
-      const members = new Set((await repo.membersAmong(trx, b.signerIds)).map((m) => m.id));
+      // Only members who may sign for this poll's congress: another congress's member cannot reach it.
+      const [congress] = await unitsRepository.cyclesOf(trx, 'poll', [p.id]);
+      const members = new Set((await repo.membersAmong(trx, b.signerIds, congress!)).map((m) => m.id));
       const outsiders = b.signerIds.filter((id) => !members.has(id));
       if (outsiders.length > 0) throw new AppError('SIGNER_NOT_PRESIDIUM', { signerIds: outsiders });
       // Who counted does not also sign for the count.
@@ -135,7 +161,7 @@ export class PresidiumService {
       await repo.settle(trx, d.id, 'withdrawn');
       await appendAudit(trx, { actor: actorOf(actor), action: 'presidium.decision_withdrawn', subject: `poll:${pollId}`, details: { decision: d.id, kind: d.kind } });
       await notifyInTx(trx, { sessionId: p.session_id, what: 'state' });
-      return toPoll(trx, p);
+      return toPoll(trx, p, INSIDER);
     });
   }
 
@@ -161,7 +187,7 @@ export class PresidiumService {
       row = await this.takeEffect(trx, actor, p, d, signers.sort((a, b) => a.at.getTime() - b.at.getTime()), state.signoffs);
     }
     await notifyInTx(trx, { sessionId: p.session_id, what: 'state' });
-    return toPoll(trx, row);
+    return toPoll(trx, row, INSIDER);
   }
 
   /**

@@ -80,8 +80,16 @@ export const procedureRoutes: RoutesPlugin = async (app, { services }) => {
 
   app.get(
     '/api/presidium/members',
-    { config: { roles: ['staff', 'presidium'] }, schema: { tags, summary: '主席团成员（可签署决定）· Presidium members who may sign', response: { 200: PresidiumMembers } } },
-    () => presidium.members(),
+    { config: { roles: ['staff', 'presidium'] }, schema: { tags, summary: '本级人大主席团成员 · Presidium members of the account’s congress', response: { 200: PresidiumMembers } } },
+    (req) => presidium.members(req.principal),
+  );
+  app.get(
+    '/api/polls/:id/presidium-members',
+    {
+      config: { roles: ['staff', 'presidium'] },
+      schema: { tags: ['polls'], summary: '可签署本表决决定的主席团成员 · Presidium members who may sign for this poll', params: IdParams, response: { 200: PresidiumMembers } },
+    },
+    (req) => presidium.members(req.principal, req.params.id),
   );
   app.post(
     '/api/polls/:id/presidium-decisions',
