@@ -4,12 +4,14 @@
  * on the console (meeting, date, the tied project it chooses, the members asked to sign), the
  * form checking the draft by the server's rule; it is pending until the other member signs it on
  * their own account, from the list of decisions awaiting signatures on their console; the count
- * sheet keeps the tie as counted with the decision beside it; the 主席团 then certifies, and the
+ * sheet keeps the tie as counted with the decision beside it; the 主席团 then certifies (an open
+ * console's list follows the decision as it is recorded and takes effect), and the
  * 公告 lists the project with the sentence saying the 主席团 decided the tie.
  *
  * Needs the built web client (`pnpm --filter @piaojue/web build`) and Chromium.
  * With E2E_SCREENSHOTS=<dir> it saves console-presidium-decision.png,
- * console-presidium-pending.png and announcement-tie-decided.png (1440x900), and
+ * console-presidium-pending.png, console-presidium-pending-live.png and
+ * announcement-tie-decided.png (1440x900), and
  * count-sheet-tie-decided.png (A4 at 96 dpi, full page) there.
  */
 import path from 'node:path';
@@ -194,6 +196,12 @@ describe('a tie the 主席团 decides, on the console', () => {
   });
 
   it('the 主席团 certifies; the 公告 lists the decided project and says the 主席团 decided the tie', async () => {
+    // 李秀英's console is open: the certification recorded and signed by others shows on it, and
+    // leaves it, without a reload (the presidium topic of the session).
+    const open = await consoleAs('zhuxituan2');
+    await open.getByRole('link', { name: /市十届人大三次会议/ }).first().waitFor();
+    await open.waitForTimeout(500);
+    expect(await open.getByTestId('presidium-pending').count()).toBe(0);
     const member = new Client(h.app);
     expect((await member.post('/api/auth/login', { username: 'zhuxituan3', password: PASSWORD })).status).toBe(200);
     const certified = await member.post(`/api/polls/${pollId}/presidium-decisions`, {
@@ -207,9 +215,15 @@ describe('a tie the 主席团 decides, on the console', () => {
     const second = new Client(h.app);
     expect((await second.post('/api/auth/login', { username: 'zhuxituan2', password: PASSWORD })).status).toBe(200);
     const decisionId = certified.body.certification.pending[0].id as string;
+    const live = open.getByTestId('presidium-pending-certify');
+    await live.waitFor();
+    expect(await live.textContent()).toContain('主席团第四次会议');
+    await shot(open, 'console-presidium-pending-live.png');
     const signed = await second.post(`/api/polls/${pollId}/presidium-decisions/${decisionId}/signatures`, { answer: 'sign' });
     expect(signed.status, JSON.stringify(signed.body)).toBe(200);
     expect(signed.body.status).toBe('certified');
+    await poll(() => live.count()).toBe(0);
+    await open.context().close();
     const p = await page();
     await p.goto(`${base}/results/polls/${pollId}/announcement`);
     const doc = p.getByTestId('announcement-doc');

@@ -30,7 +30,8 @@ export const procedureApi = {
   sessionKey: (sessionId: string) => http.get<SessionKey>(`/api/sessions/${enc(sessionId)}/ceremony/key`),
   confirmCount: (pollId: string) => http.post<Poll>(`/api/polls/${enc(pollId)}/confirm`),
   /** The 主席团 members who may sign a decision. */
-  presidiumMembers: () => http.get<PresidiumMembers>('/api/presidium/members'),
+  /** The members who may sign for this poll: those of its congress. */
+  presidiumMembers: (pollId: string) => http.get<PresidiumMembers>(`/api/polls/${enc(pollId)}/presidium-members`),
   /** Records a 主席团 meeting's decision on a counted poll (certify, return, decide a tie). */
   presidiumDecision: (pollId: string, body: PresidiumDecisionBody) => http.post<Poll>(`/api/polls/${enc(pollId)}/presidium-decisions`, body),
   /** The decisions awaiting signatures in the account's congress. */
