@@ -1,6 +1,6 @@
 /**
  * The session console's server state: the session, its cycle, deputies and polls, and the live
- * hall and staff topics. REST answers and socket messages go through the same apply*()
+ * hall, staff and (for staff and the 主席团) presidium topics. REST answers and socket messages go through the same apply*()
  * reducers; the screen keeps only what the user is doing (tab, selection, forms).
  */
 import { defineStore } from 'pinia';
@@ -9,6 +9,7 @@ import type { CeremonyStatus, Cycle, Deputy, HallState, Poll, Session, StaffStat
 import { api } from '../api/index.ts';
 import { cryptoApi } from '../api/crypto.ts';
 import { useSocket } from '../composables/useSocket.ts';
+import { useAuthStore } from './auth.ts';
 import type { TopicMessage } from '../composables/socketCore.ts';
 import { applyHallMessage, applyStaffMessage, pollSignature } from '../lib/topicReducers.ts';
 
@@ -35,6 +36,7 @@ export const useSessionConsoleStore = defineStore('sessionConsole', () => {
 
   let offTopics: (() => void)[] = [];
   let hallSig = '';
+  let presidiumSig = '';
   let deputiesTimer: ReturnType<typeof setTimeout> | null = null;
 
   // ------------------------------------------------------------------ reducers
@@ -72,6 +74,19 @@ export const useSessionConsoleStore = defineStore('sessionConsole', () => {
     if (sig === hallSig) return;
     const first = hallSig === '';
     hallSig = sig;
+    if (!first) void loadPolls();
+  }
+  /**
+   * A presidium message: a decision recorded, answered, withdrawn or in effect (after the first
+   * list) refetches the polls, whose certification carries the session's decisions.
+   */
+  function applyPresidium(msg: TopicMessage) {
+    const data = msg.kind === 'snapshot' ? msg.data : msg.event;
+    if (data.kind !== 'presidium' || data.state.sessionId !== sessionId.value) return;
+    const sig = JSON.stringify(data.state.pending.map((x) => [x.decision.id, x.decision.named.map((n) => n.answer)]));
+    if (sig === presidiumSig) return;
+    const first = presidiumSig === '';
+    presidiumSig = sig;
     if (!first) void loadPolls();
   }
   /** A staff message; a change in who is present refetches the roster. */
@@ -155,6 +170,8 @@ export const useSessionConsoleStore = defineStore('sessionConsole', () => {
     sessionId.value = id;
     const { subscribe } = useSocket();
     offTopics = [subscribe(`hall:${id}`, applyHall), subscribe(`staff:${id}`, applyStaff)];
+    // Decisions awaiting signatures are for the 主席团 and staff only: others are refused the topic.
+    if (useAuthStore().hasRole('staff', 'presidium', 'admin')) offTopics.push(subscribe(`presidium:${id}`, applyPresidium));
     void load();
     void loadCeremony();
   }
@@ -165,6 +182,7 @@ export const useSessionConsoleStore = defineStore('sessionConsole', () => {
     if (deputiesTimer) clearTimeout(deputiesTimer);
     deputiesTimer = null;
     hallSig = '';
+    presidiumSig = '';
     sessionId.value = null;
     session.value = null;
     cycle.value = null;
@@ -240,6 +258,7 @@ export const useSessionConsoleStore = defineStore('sessionConsole', () => {
     applyCeremony,
     applyHall,
     applyStaff,
+    applyPresidium,
     open,
     close,
     load,
