@@ -152,6 +152,10 @@ describe('a tie the 主席团 decides, on the console', () => {
   });
 
   it('the other member signs it on their own console, and it takes effect with that signature', async () => {
+    // 王建国 keeps the poll open on his console: the signature shows there without a reload.
+    const recorder = await consoleAs('zhuxituan1');
+    await recorder.goto(`${base}/console/sessions/${members.sessionId}`);
+    await recorder.getByTestId('presidium-pending-tie').waitFor();
     const p = await consoleAs('zhuxituan2');
     const list = p.getByTestId('presidium-pending');
     const card = list.getByTestId('presidium-pending-tie');
@@ -163,6 +167,9 @@ describe('a tie the 主席团 decides, on the console', () => {
     await confirmDialog(p, '签署');
     await poll(() => list.getByTestId('presidium-pending-tie').count()).toBe(0);
     await poll(() => list.textContent()).toContain('没有待签署的决定');
+    await recorder.getByTestId('presidium-decision-tie').waitFor();
+    expect(await recorder.getByTestId('presidium-pending-tie').count()).toBe(0);
+    await recorder.context().close();
     await p.goto(`${base}/console/sessions/${members.sessionId}`);
     const decided = p.getByTestId('presidium-decision-tie');
     await decided.waitFor();
