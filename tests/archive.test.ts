@@ -34,7 +34,7 @@ describe('cycle archive', () => {
     expect(archive.polls[0]!.box).toHaveLength(6);
     const checks = verifyArchive(archive);
     expect(checks.map((c) => c.ok)).toEqual(checks.map(() => true));
-    expect(checks.map((c) => c.name)).toContain('audit chain');
+    expect(checks.map((c) => c.name)).toContain('audit entries');
     expect(checks.some((c) => c.name.endsWith('recount') && c.detail.startsWith('6 ballots'))).toBe(true);
   });
 
@@ -49,8 +49,9 @@ describe('cycle archive', () => {
     expect(verifyArchive(removed).find((c) => c.name.endsWith('roll = box'))!.ok).toBe(false);
 
     const audit = clone(archive);
-    (audit.audit[2] as { actor: string }).actor = 'user:someone-else';
-    expect(verifyArchive(audit).find((c) => c.name === 'audit chain')).toMatchObject({ ok: false, detail: expect.stringContaining('broken at 3') });
+    const entry = audit.audit.entries[2]!;
+    entry.actor = 'user:someone-else';
+    expect(verifyArchive(audit).find((c) => c.name === 'audit entries')).toMatchObject({ ok: false, detail: expect.stringContaining(`broken at ${entry.seq}`) });
 
     const list = clone(archive);
     list.candidates[0]!.investmentWan = 1;

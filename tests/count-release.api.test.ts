@@ -295,7 +295,7 @@ describe('secrecy', () => {
     expect(entry).toMatchObject({ box: [], trackers: [], paper: null, bulletin: null });
     expect(entry.poll.result).toBeNull();
     // the audit chain: nothing about this poll names a project or carries a receipt
-    const audit = archive.audit.filter((a: { subject: string }) => a.subject === `poll:${pollId}`);
+    const audit = archive.audit.entries.filter((a: { subject: string }) => a.subject === `poll:${pollId}`);
     expect(audit.map((a: { action: string }) => a.action)).toEqual(['poll.created', 'poll.opened', ...Array(6).fill('poll.paper_issued'), 'poll.cancelled']);
     for (const needle of [...names(h), ...mine]) expect(JSON.stringify(audit)).not.toContain(needle);
     // nor does the database, after the cancel: no ballot of the poll is left to read

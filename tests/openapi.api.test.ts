@@ -127,7 +127,7 @@ describe('the response checker', () => {
       change(a);
       return check('GET', '/api/cycles/:id/archive', 200, type, JSON.stringify(a));
     };
-    expect(wrong((a) => (a.format = 'piaojue-cycle-archive/3'))).toMatch(/does not match/);
+    expect(wrong((a) => (a.format = 'piaojue-cycle-archive/4'))).toMatch(/does not match/);
     expect(wrong((a) => (a.polls = [{ box: [] }] as never))).toMatch(/does not match/);
     // the rows chosen column by column are closed: a deputy's phone or a roll's key would break the contract
     expect(wrong((a) => (a.sessions[0]!.deputies[0]!.phone = '13800000000'))).toMatch(/does not match/);

@@ -174,7 +174,7 @@ describe('mixed: two deputies on paper, the rest on tablets', () => {
 
     // the archive carries both entries and the confirmed figures; archive:verify re-checks them
     const archive = (await staff.get(`/api/cycles/${h.cycleId}/archive`)).body as CycleArchive;
-    expect(archive.format).toBe('piaojue-cycle-archive/4');
+    expect(archive.format).toBe('piaojue-cycle-archive/5');
     const entry = archive.polls.find((x) => x.poll.id === pollId)!;
     expect(entry.paper?.entries).toHaveLength(2);
     expect(entry.roll.filter((r) => r.paper).map((r) => r.deputy_id).sort()).toEqual([p6.id, p7.id].sort());

@@ -10,8 +10,10 @@ import { POLL_KINDS, POLL_STATUSES } from './polls.ts';
  * The cycle archive's format. 3: polls carry their paper count (the two entries and the
  * confirmed figures) and the roll says who voted on paper. 4: an encrypted poll carries its
  * bulletin (docs/CRYPTO.md §"Bulletin"), which archive:verify runs verify:poll's checks on.
+ * 5: `audit` is the cycle's own entries and the chain's length and head, no longer the whole
+ * installation's chain (docs/OPERATIONS.md, "The archive's audit entries").
  */
-export const ARCHIVE_FORMAT = 'piaojue-cycle-archive/4';
+export const ARCHIVE_FORMAT = 'piaojue-cycle-archive/5';
 
 /** Read back from JSON, a stored timestamp is its ISO text. */
 const At = IsoDate;
@@ -107,7 +109,18 @@ export const CycleArchive = Type.Object({
       closed,
     ),
   ),
-  /** the whole audit chain */
-  audit: Type.Array(Type.Object({ seq: Type.Integer(), at: At, actor: Type.String(), action: Type.String(), subject: Type.String(), details: Type.Unknown(), prev_hash: Type.String(), hash: Type.String() })),
+  /**
+   * The cycle's own audit entries, not the installation's whole chain (which holds other
+   * congresses' entries): each with the previous entry's hash as stored, so its own hash
+   * recomputes; and the chain's length and last hash when the archive was built. A 主席团 decision
+   * still awaiting signatures is left out until it settles. Which entries: archiveRepository.audit.
+   */
+  audit: Type.Object(
+    {
+      chain: Type.Object({ length: Type.Integer({ minimum: 0 }), head: Type.String() }, closed),
+      entries: Type.Array(Type.Object({ seq: Type.Integer(), at: At, actor: Type.String(), action: Type.String(), subject: Type.String(), details: Type.Unknown(), prev_hash: Type.String(), hash: Type.String() })),
+    },
+    closed,
+  ),
 });
 export type CycleArchive = Static<typeof CycleArchive>;

@@ -88,6 +88,44 @@ export function verifyEntries(rows: Iterable<AuditRecord>, start = { prevHash: G
   return { ok: true, entries, brokenAt: null, reason: null, prevHash, nextSeq: expectedSeq };
 }
 
+/** The chain at a moment: how many entries it had and the last one's hash. */
+export interface ChainHead {
+  length: number;
+  head: string;
+}
+
+/**
+ * Checks entries picked out of the chain (a cycle archive's, in order of seq) without the others:
+ * each recomputes to its own hash from its content and the previous entry's hash as stored, the
+ * seqs rise strictly within the chain's length, two neighbours in the chain link (the later's
+ * prev_hash is the earlier's hash), the first entry of the chain starts from GENESIS and the last
+ * one of the chain is its head. It cannot see an entry left out between two picked ones, nor
+ * prove that a picked entry's hash is the one the chain holds: only the whole chain proves that
+ * (`pnpm audit:verify`, on the server, given the archive to compare).
+ */
+export function verifyExcerpt(rows: Iterable<AuditRecord>, chain: ChainHead): ChainReport {
+  let before: { seq: number; hash: string } | null = null;
+  let entries = 0;
+  for (const r of rows) {
+    const seq = Number(r.seq);
+    const fail = (reason: string): ChainReport => ({ ok: false, entries, brokenAt: seq, reason });
+    if (!Number.isInteger(seq) || seq < 1 || seq > chain.length) return fail(`seq ${String(r.seq)} outside the chain of ${chain.length} entries`);
+    if (before && seq <= before.seq) return fail(`seq ${seq} does not follow ${before.seq}`);
+    if (seq === 1 && r.prev_hash !== GENESIS) return fail('the first entry does not start from the genesis hash');
+    if (before && seq === before.seq + 1 && r.prev_hash !== before.hash) return fail('prev_hash does not match the previous entry');
+    const when = new Date(r.at);
+    if (Number.isNaN(when.getTime())) return fail('its time does not read as a time');
+    const at = when.toISOString();
+    if (entryHash(r.prev_hash, { seq, at, actor: r.actor, action: r.action, subject: r.subject, details: r.details }) !== r.hash) {
+      return fail('content does not match its hash (entry altered)');
+    }
+    if (seq === chain.length && r.hash !== chain.head) return fail('the chain\'s last entry is not its head');
+    before = { seq, hash: r.hash };
+    entries++;
+  }
+  return { ok: true, entries, brokenAt: null, reason: null };
+}
+
 export async function verifyAuditChain(db: Db): Promise<ChainReport> {
   let state = { prevHash: GENESIS, seq: 1 };
   let entries = 0;

@@ -1,6 +1,7 @@
 import { ARCHIVE_FORMAT } from '@piaojue/shared';
-import type { Db } from '../../db/database.ts';
+import type { Db, DbOrTx } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
+import { GENESIS } from '../audit/audit.service.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import { toCandidate } from '../cycles/cycles.service.ts';
 import { encryptedPollBulletin } from '../polls/decryption.service.ts';
@@ -24,7 +25,12 @@ export class ArchiveService {
    * ballot), and, for polls counted and resealed, the box (the ballots, sorted by content) and the
    * published receipts as a separate sorted list; the paper count's figures where there were
    * paper ballots; an encrypted poll's bulletin (ciphertexts, proofs, the 监票人's partial
-   * decryptions, rules and result); results, sign-offs, and the whole audit chain.
+   * decryptions, rules and result); results, sign-offs, and the cycle's own audit entries
+   * (archiveRepository.audit says which) with the chain's length and head hash when it was built.
+   * The audit log is one chain over the whole installation, so the archive carries only its
+   * cycle's entries, each with the previous entry's hash as stored: archive:verify recomputes each
+   * one's hash, but an entry left out between two carried ones shows only against the full chain
+   * on the server (`pnpm audit:verify <archive>`, docs/OPERATIONS.md).
    * No ballot of a poll that is open (or was cancelled) ever leaves the server, and nothing pairs
    * a receipt with a ballot (docs/PROCEDURE.md, "Secret ballot").
    */
@@ -52,9 +58,42 @@ export class ArchiveService {
       const bulletin = sealed && p.ballot_mode === 'encrypted' ? await encryptedPollBulletin(db, p.id) : null;
       pollEntries.push({ poll: p, roll, box, trackers: trackers.map((t) => t.tracker), signoffs, paper, bulletin });
     }
-    const audit = await repo.audit(db);
+    // The head first: the entries read after it stop at it, so the two describe one moment.
+    const head = await repo.chainHead(db);
+    const chain = { length: head ? Number(head.seq) : 0, head: head?.hash ?? GENESIS };
+    const audit = { chain, entries: await repo.audit(db, cycleId, chain.length) };
     return { format: ARCHIVE_FORMAT, generatedAt: new Date().toISOString(), cycle, candidates, sessions: out, polls: pollEntries, audit };
   }
 }
 
 export type CycleArchive = Awaited<ReturnType<ArchiveService['build']>>;
+
+/** What the server's chain says of an archive's audit entries (`pnpm audit:verify <archive>`). */
+export interface ArchiveChainReport {
+  ok: boolean;
+  problems: string[];
+}
+
+/**
+ * Compares an archive's audit entries with the chain as stored, which archive:verify alone cannot:
+ * the chain's entry at the archive's length has the archive's head hash, every carried entry is
+ * the stored one (same seq, prev_hash and hash; the caller has verified the stored chain, so the
+ * hash stands for the content), and the cycle's entries up to that length are all carried, but
+ * for a 主席团 decision's, which the file leaves out while the decision awaited signatures.
+ */
+export async function compareArchiveWithChain(db: DbOrTx, a: Pick<CycleArchive, 'cycle' | 'audit'>): Promise<ArchiveChainReport> {
+  const problems: string[] = [];
+  const { chain, entries } = a.audit;
+  const seqs = entries.map((e) => Number(e.seq)).filter((n) => Number.isSafeInteger(n));
+  const stored = new Map((await repo.auditAt(db, [...new Set([...seqs, chain.length])])).map((r) => [Number(r.seq), r]));
+  if (chain.length > 0 && stored.get(chain.length)?.hash !== chain.head) problems.push(`the chain's entry ${chain.length} is not the archive's head ${chain.head}`);
+  for (const e of entries) {
+    const s = stored.get(Number(e.seq));
+    if (!s) problems.push(`entry ${String(e.seq)} is not in the chain`);
+    else if (s.hash !== e.hash || s.prev_hash !== e.prev_hash) problems.push(`entry ${String(e.seq)} differs from the chain's`);
+  }
+  const carried = new Set(seqs);
+  const missing = (await repo.audit(db, a.cycle.id, chain.length)).filter((r) => !carried.has(Number(r.seq)) && !r.action.startsWith('presidium.decision_'));
+  if (missing.length > 0) problems.push(`the cycle's entries ${missing.map((r) => r.seq).join(', ')} are not in the archive`);
+  return { ok: problems.length === 0, problems };
+}

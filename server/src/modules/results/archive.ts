@@ -12,7 +12,7 @@ import {
   type RatingResultWire,
 } from '@piaojue/shared';
 import { canonicalJson, sha256 } from '../../lib/crypto.ts';
-import { verifyEntries, type AuditRecord } from '../audit/audit.service.ts';
+import { verifyExcerpt, type AuditRecord } from '../audit/audit.service.ts';
 import { candidateListHash } from '../cycles/cycles.service.ts';
 import { paperPollOf } from '../paper/paper.service.ts';
 import { ratingRulesOf, rulesOf } from '../polls/poll-wire.ts';
@@ -37,7 +37,8 @@ function leafDiffs(a: unknown, b: unknown, at: string, out: string[]) {
 }
 
 /**
- * Re-verifies an archive on its own: the audit chain, the frozen list, every paper count's
+ * Re-verifies an archive on its own: the cycle's audit entries (each against its own hash:
+ * audit.service.ts verifyExcerpt says what that proves and what it cannot), the frozen list, every paper count's
  * arithmetic, every plain tally from its box (and paper figures), and every encrypted poll
  * through its bulletin (archive-bulletin.ts; call `await cryptoReady()` first).
  */
@@ -57,8 +58,15 @@ export function verifyArchive(a: CycleArchive): ArchiveCheck[] {
       return id ? `.split${nameOf(id)}` : m;
     }));
   };
-  const chain = verifyEntries(a.audit as unknown as AuditRecord[]);
-  checks.push({ name: 'audit chain', ok: chain.ok, detail: chain.ok ? `${chain.entries} entries intact` : `broken at ${chain.brokenAt}: ${chain.reason}` });
+  const { chain, entries: auditEntries } = a.audit;
+  const excerpt = verifyExcerpt(auditEntries as unknown as AuditRecord[], chain);
+  checks.push({
+    name: 'audit entries',
+    ok: excerpt.ok,
+    detail: excerpt.ok
+      ? `${excerpt.entries} entries of this cycle each match their hash, of a chain of ${chain.length} ending in ${chain.head} (pnpm audit:verify compares them with the server's chain)`
+      : `broken at ${excerpt.brokenAt}: ${excerpt.reason}`,
+  });
   if (a.cycle.frozen_hash) {
     const hash = candidateListHash(a.candidates);
     checks.push({ name: 'frozen candidate list', ok: hash === a.cycle.frozen_hash, detail: hash === a.cycle.frozen_hash ? `hash ${hash}` : `list hashes to ${hash}, frozen as ${a.cycle.frozen_hash}` });
@@ -91,7 +99,7 @@ export function verifyArchive(a: CycleArchive): ArchiveCheck[] {
       const agree = entries.length === 2 && differ.length === 0;
       checks.push({ name: `poll ${p.id} paper entries`, ok: agree, detail: agree ? 'two entries, identical to the confirmed figures' : entries.length !== 2 ? `${entries.length} entries, not two` : `the entries differ from the confirmed figures: ${differ.join('; ')}` });
       // and what the 总监票人 confirmed, as the audit chain recorded it then
-      const confirmed = a.audit.findLast((e) => e.subject === `poll:${p.id}` && e.action === 'poll.paper_confirmed');
+      const confirmed = auditEntries.findLast((e) => e.subject === `poll:${p.id}` && e.action === 'poll.paper_confirmed');
       const recorded = (confirmed?.details as { figuresHash?: unknown } | undefined)?.figuresHash;
       const hash = sha256(stable(figures));
       checks.push({
