@@ -11,7 +11,7 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-function entryHash(prevHash: string, e: { seq: number; at: string; actor: string; action: string; subject: string; details: unknown }) {
+export function entryHash(prevHash: string, e: { seq: number; at: string; actor: string; action: string; subject: string; details: unknown }) {
   return sha256(prevHash + canonicalJson({ seq: e.seq, at: e.at, actor: e.actor, action: e.action, subject: e.subject, details: e.details }));
 }
 

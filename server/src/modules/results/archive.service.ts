@@ -1,7 +1,7 @@
 import { ARCHIVE_FORMAT } from '@piaojue/shared';
 import type { Db, DbOrTx } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
-import { GENESIS } from '../audit/audit.service.ts';
+import { GENESIS, verifyExcerpt, type AuditRecord } from '../audit/audit.service.ts';
 import type { Principal } from '../auth/auth.service.ts';
 import { toCandidate } from '../cycles/cycles.service.ts';
 import { encryptedPollBulletin } from '../polls/decryption.service.ts';
@@ -75,7 +75,8 @@ export interface ArchiveChainReport {
 }
 
 /**
- * Compares an archive's audit entries with the chain as stored, which archive:verify alone cannot:
+ * Compares an archive's audit entries with the chain as stored, which archive:verify alone cannot
+ * (and checks each against its hash, as archive:verify does):
  * the chain's entry at the archive's length has the archive's head hash, every carried entry is
  * the stored one (same seq, prev_hash and hash; the caller has verified the stored chain, so the
  * hash stands for the content), and the cycle's entries up to that length are all carried, but
@@ -84,6 +85,8 @@ export interface ArchiveChainReport {
 export async function compareArchiveWithChain(db: DbOrTx, a: Pick<CycleArchive, 'cycle' | 'audit'>): Promise<ArchiveChainReport> {
   const problems: string[] = [];
   const { chain, entries } = a.audit;
+  const own = verifyExcerpt(entries as unknown as AuditRecord[], chain);
+  if (!own.ok) problems.push(`entry ${own.brokenAt}: ${own.reason}`);
   const seqs = entries.map((e) => Number(e.seq)).filter((n) => Number.isSafeInteger(n));
   const stored = new Map((await repo.auditAt(db, [...new Set([...seqs, chain.length])])).map((r) => [Number(r.seq), r]));
   if (chain.length > 0 && stored.get(chain.length)?.hash !== chain.head) problems.push(`the chain's entry ${chain.length} is not the archive's head ${chain.head}`);
