@@ -240,6 +240,16 @@ describe('archive:verify and audit:verify on the cycle’s entries', () => {
     expect(check(first).ok).toBe(false);
   });
 
+  it('an archive kept before format 5 (the whole chain) still verifies, and an altered entry in it still fails', { timeout: 120_000 }, async () => {
+    const rows = (await withPg(t.url, (c) => c.query(`select * from audit_log where seq <= $1 order by seq`, [a.audit.chain.length]))).rows;
+    const old = { ...structuredClone(a), format: 'piaojue-cycle-archive/4', audit: JSON.parse(JSON.stringify(rows)) } as unknown as CycleArchive;
+    expect(verifyArchive(old).find((c) => c.name === 'audit chain')).toEqual({ name: 'audit chain', ok: true, detail: `${a.audit.chain.length} entries intact` });
+    const server = await cli('audit-verify', 'format4.json', old);
+    expect(server.code, server.out).toBe(0);
+    (old.audit as unknown as { actor: string }[])[4]!.actor = 'user:someone-else';
+    expect(verifyArchive(old).find((c) => c.name === 'audit chain')).toMatchObject({ ok: false, detail: expect.stringContaining('broken at 5') });
+  });
+
   it('an entry dropped from the file passes offline (the limitation) but not against the chain', async () => {
     const dropped = clone();
     const at = dropped.audit.entries.findIndex((e) => e.action === 'poll.certification_signed');

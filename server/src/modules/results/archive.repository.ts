@@ -54,6 +54,11 @@ export const archiveRepository = {
   chainHead(db: DbOrTx) {
     return db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   },
+  /** The stored chain's entries at these seqs (to compare an archive's with). */
+  auditAt(db: DbOrTx, seqs: number[]) {
+    if (seqs.length === 0) return Promise.resolve([]);
+    return db.selectFrom('audit_log').select(['seq', 'action', 'prev_hash', 'hash']).where('seq', 'in', seqs).orderBy('seq').execute();
+  },
   /**
    * The cycle's own audit entries up to `throughSeq`: the one place that says which entries a
    * cycle archive carries (docs/OPERATIONS.md, "The archive's audit entries"). An entry is the
@@ -71,11 +76,6 @@ export const archiveRepository = {
    * of a 主席团 decision still awaiting signatures, which stays with the 主席团 and staff
    * (docs/PROCEDURE.md §3) while the archive also goes to scrutineers.
    */
-  /** The stored chain's entries at these seqs (to compare an archive's with). */
-  auditAt(db: DbOrTx, seqs: number[]) {
-    if (seqs.length === 0) return Promise.resolve([]);
-    return db.selectFrom('audit_log').select(['seq', 'action', 'prev_hash', 'hash']).where('seq', 'in', seqs).orderBy('seq').execute();
-  },
   audit(db: DbOrTx, cycleId: string, throughSeq: number) {
     const subjects = sql`
       select 'cycle:' || id from cycles where id = ${cycleId}

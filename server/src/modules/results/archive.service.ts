@@ -84,7 +84,9 @@ export interface ArchiveChainReport {
  */
 export async function compareArchiveWithChain(db: DbOrTx, a: Pick<CycleArchive, 'cycle' | 'audit'>): Promise<ArchiveChainReport> {
   const problems: string[] = [];
-  const { chain, entries } = a.audit;
+  // Before format 5 an archive carried the whole chain: its last entry was the head.
+  const whole = Array.isArray(a.audit) ? (a.audit as CycleArchive['audit']['entries']) : null;
+  const { chain, entries } = whole ? { chain: { length: whole.length, head: whole.at(-1)?.hash ?? GENESIS }, entries: whole } : a.audit;
   const own = verifyExcerpt(entries as unknown as AuditRecord[], chain);
   if (!own.ok) problems.push(`entry ${own.brokenAt}: ${own.reason}`);
   const seqs = entries.map((e) => Number(e.seq)).filter((n) => Number.isSafeInteger(n));

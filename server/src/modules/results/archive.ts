@@ -12,7 +12,7 @@ import {
   type RatingResultWire,
 } from '@piaojue/shared';
 import { canonicalJson, sha256 } from '../../lib/crypto.ts';
-import { verifyExcerpt, type AuditRecord } from '../audit/audit.service.ts';
+import { verifyEntries, verifyExcerpt, type AuditRecord } from '../audit/audit.service.ts';
 import { candidateListHash } from '../cycles/cycles.service.ts';
 import { paperPollOf } from '../paper/paper.service.ts';
 import { ratingRulesOf, rulesOf } from '../polls/poll-wire.ts';
@@ -38,8 +38,9 @@ function leafDiffs(a: unknown, b: unknown, at: string, out: string[]) {
 
 /**
  * Re-verifies an archive on its own: the cycle's audit entries (each against its own hash:
- * audit.service.ts verifyExcerpt says what that proves and what it cannot), the frozen list, every paper count's
- * arithmetic, every plain tally from its box (and paper figures), and every encrypted poll
+ * audit.service.ts verifyExcerpt says what that proves and what it cannot; an archive of format
+ * 4 or before carried the whole chain, which is verified whole), the frozen list, every paper
+ * count's arithmetic, every plain tally from its box (and paper figures), and every encrypted poll
  * through its bulletin (archive-bulletin.ts; call `await cryptoReady()` first).
  */
 export function verifyArchive(a: CycleArchive): ArchiveCheck[] {
@@ -58,15 +59,23 @@ export function verifyArchive(a: CycleArchive): ArchiveCheck[] {
       return id ? `.split${nameOf(id)}` : m;
     }));
   };
-  const { chain, entries: auditEntries } = a.audit;
-  const excerpt = verifyExcerpt(auditEntries as unknown as AuditRecord[], chain);
-  checks.push({
-    name: 'audit entries',
-    ok: excerpt.ok,
-    detail: excerpt.ok
-      ? `${excerpt.entries} entries of this cycle each match their hash, of a chain of ${chain.length} ending in ${chain.head} (pnpm audit:verify compares them with the server's chain)`
-      : `broken at ${excerpt.brokenAt}: ${excerpt.reason}`,
-  });
+  // Archives kept with the minutes before format 5 carry the installation's whole chain.
+  const whole = Array.isArray(a.audit) ? (a.audit as AuditRecord[]) : null;
+  const auditEntries = (whole ?? a.audit.entries) as CycleArchive['audit']['entries'];
+  if (whole) {
+    const chain = verifyEntries(whole);
+    checks.push({ name: 'audit chain', ok: chain.ok, detail: chain.ok ? `${chain.entries} entries intact` : `broken at ${chain.brokenAt}: ${chain.reason}` });
+  } else {
+    const { chain } = a.audit;
+    const excerpt = verifyExcerpt(auditEntries as unknown as AuditRecord[], chain);
+    checks.push({
+      name: 'audit entries',
+      ok: excerpt.ok,
+      detail: excerpt.ok
+        ? `${excerpt.entries} entries of this cycle each match their hash, of a chain of ${chain.length} ending in ${chain.head} (pnpm audit:verify compares them with the server's chain)`
+        : `broken at ${excerpt.brokenAt}: ${excerpt.reason}`,
+    });
+  }
   if (a.cycle.frozen_hash) {
     const hash = candidateListHash(a.candidates);
     checks.push({ name: 'frozen candidate list', ok: hash === a.cycle.frozen_hash, detail: hash === a.cycle.frozen_hash ? `hash ${hash}` : `list hashes to ${hash}, frozen as ${a.cycle.frozen_hash}` });
