@@ -422,6 +422,8 @@ describe('the 差额 check and the freeze', () => {
       maxExtraRatio: 0.7,
       minCandidates: 4,
       maxCandidates: 5,
+      status: 'too_few',
+      widened: false,
       ok: false,
       pendingProposals: 1,
       unsourcedCandidates: 0,

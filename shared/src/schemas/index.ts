@@ -6,6 +6,7 @@ export * from './polls.ts';
 export * from './realtime.ts';
 export * from './results.ts';
 export * from './proposals.ts';
+export * from './public-proposals.ts';
 export * from './tracking.ts';
 export * from './similarity.ts';
 export * from './rectification.ts';
