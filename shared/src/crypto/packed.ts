@@ -10,7 +10,7 @@
 import { statements, slotCount, type EncryptedBallot, type PollContext, type PollSpec } from './ballot.ts';
 import { parseBallotSlots, parseEncryptedBallot } from './bulletin.ts';
 import type { Ciphertext } from './elgamal.ts';
-import { encodeParts, fromB64, pointFromBytes, scalarFromBytes, toB64, type Point, type Scalar } from './group.ts';
+import { encodeParts, fromB64, pointFromBytes, scalarFromBytes, toB64, type Scalar } from './group.ts';
 import type { RangeProof } from './proofs.ts';
 
 const EL = 32;
@@ -50,28 +50,44 @@ export function packedBytes(shape: PackedShape, packed: unknown): Uint8Array | n
   return bytes && bytes.length === shape.elements * EL && toB64(bytes) === packed ? bytes : null;
 }
 
-type Unpacked = { ok: true; ballot: EncryptedBallot } | { ok: false; path: string; reason: string };
+type Refusal = { ok: false; path: string; reason: string };
+type Unpacked = { ok: true; ballot: EncryptedBallot } | Refusal;
+
+/** A packed ballot's bytes and where they lie, or why it is not one (packedBytes). */
+function unpacked(spec: PollSpec, packed: unknown): { shape: PackedShape; bytes: Uint8Array } | Refusal {
+  const shape = packedShape(spec);
+  const bytes = packedBytes(shape, packed);
+  return bytes ? { shape, bytes } : { ok: false, path: '$', reason: `expected ${shape.chars} characters of base64url (${shape.elements} elements of 32 bytes)` };
+}
+
+const element = (bytes: Uint8Array, i: number) => bytes.subarray(i * EL, (i + 1) * EL);
+
+/** The slots (the first 2 × slots elements), or the index of the first whose α or β is no group element. */
+function readSlots(shape: PackedShape, bytes: Uint8Array): Ciphertext[] | number {
+  const slots: Ciphertext[] = [];
+  for (let i = 0; i < shape.slots; i++) {
+    const a = pointFromBytes(element(bytes, 2 * i));
+    const b = pointFromBytes(element(bytes, 2 * i + 1));
+    if (!a || !b) return i;
+    slots.push({ a, b });
+  }
+  return slots;
+}
 
 /** Decodes a packed ballot: every element a canonical group element or scalar. Whether it is a valid ballot is firstInvalidProof's question. */
 export function unpackBallot(spec: PollSpec, packed: unknown): Unpacked {
-  const shape = packedShape(spec);
-  const bytes = packedBytes(shape, packed);
-  if (!bytes) return { ok: false, path: '$', reason: `expected ${shape.chars} characters of base64url (${shape.elements} elements of 32 bytes)` };
-  const at = (i: number) => bytes.subarray(i * EL, (i + 1) * EL);
-  const slots: Ciphertext[] = [];
-  for (let i = 0; i < shape.slots; i++) {
-    const a = pointFromBytes(at(2 * i));
-    const b = pointFromBytes(at(2 * i + 1));
-    if (!a || !b) return { ok: false, path: `$.slots[${i}]`, reason: 'not a canonical ristretto255 element' };
-    slots.push({ a, b });
-  }
+  const u = unpacked(spec, packed);
+  if (!('bytes' in u)) return u;
+  const { shape, bytes } = u;
+  const slots = readSlots(shape, bytes);
+  if (typeof slots === 'number') return { ok: false, path: `$.slots[${slots}]`, reason: 'not a canonical ristretto255 element' };
   const proofs: RangeProof[] = [];
   let next = 2 * shape.slots;
   for (const [k, n] of shape.branches.entries()) {
     const read = (): Scalar[] | null => {
       const out: Scalar[] = [];
       for (let j = 0; j < n; j++) {
-        const s = scalarFromBytes(at(next++));
+        const s = scalarFromBytes(element(bytes, next++));
         if (!s) return null;
         out.push(s);
       }
@@ -87,17 +103,10 @@ export function unpackBallot(spec: PollSpec, packed: unknown): Unpacked {
 
 /** Only the ciphertexts of a packed ballot, for the sums (the proofs were checked when it came in); or null. */
 export function packedSlots(spec: PollSpec, packed: unknown): Pick<EncryptedBallot, 'slots'> | null {
-  const shape = packedShape(spec);
-  const bytes = packedBytes(shape, packed);
-  if (!bytes) return null;
-  const slots: Ciphertext[] = [];
-  for (let i = 0; i < shape.slots; i++) {
-    const a = pointFromBytes(bytes.subarray(2 * i * EL, (2 * i + 1) * EL));
-    const b = pointFromBytes(bytes.subarray((2 * i + 1) * EL, (2 * i + 2) * EL));
-    if (!a || !b) return null;
-    slots.push({ a: a as Point, b: b as Point });
-  }
-  return { slots };
+  const u = unpacked(spec, packed);
+  if (!('bytes' in u)) return null;
+  const slots = readSlots(u.shape, u.bytes);
+  return typeof slots === 'number' ? null : { slots };
 }
 
 /**

@@ -96,8 +96,8 @@ export class EncryptedCasts {
     const read = readPacked(e, json);
     if (!read.ok) return { ok: false, error: new AppError('BALLOT_FORMAT', { path: '$.encrypted', expected: `${e.shape.chars} characters of base64url` }) };
     // ballotTracker's hash (the bulletin's verifier computes it from the decoded elements). Stored
-    // as it came: a JSON string (base64url needs no escaping).
-    return { ok: true, receipt: trackerDisplay(read.tracker), tracker: read.tracker, body: json, text: `"${json as string}"`, boxId: randomUUID() };
+    // as it came, a JSON string.
+    return { ok: true, receipt: trackerDisplay(read.tracker), tracker: read.tracker, body: json, text: JSON.stringify(json), boxId: randomUUID() };
   }
 
   /**
