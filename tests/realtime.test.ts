@@ -4,7 +4,7 @@ import { loadConfig } from '../server/src/config.ts';
 import { createDb } from '../server/src/db/database.ts';
 import { Client, createTestApp, key, type TestApp } from './helpers/app.ts';
 import { scenario, type Scenario } from './helpers/world.ts';
-import { INJECTED_ORIGIN, wsClient as connect } from './helpers/socket.ts';
+import { INJECTED_ORIGIN, turnoutOf, wsClient as connect } from './helpers/socket.ts';
 
 let t: TestApp;
 let s: Scenario;
@@ -50,8 +50,8 @@ describe('websocket hub', () => {
     const [a] = s.candidateIds;
     const cast = await s.deputies[0]!.client.post(`/api/polls/${poll.body.id}/ballots`, { idempotencyKey: key(), ballot: { type: 'approve', marks: { [a!]: 'for' } } });
     expect(cast.status).toBe(200);
-    const moved = await display.waitFor((m) => m.type === 'event' && m.event.kind === 'turnout' && m.event.turnout.voted === 1);
-    expect(moved.event.turnout).toEqual({ pollId: poll.body.id, issued: 6, voted: 1 });
+    const moved = await display.waitFor((m) => turnoutOf(m)?.voted === 1);
+    expect(turnoutOf(moved)).toEqual({ pollId: poll.body.id, issued: 6, voted: 1 });
     expect(JSON.stringify(moved)).not.toContain(a);
 
     await s.staff.post(`/api/polls/${poll.body.id}/close`);
@@ -136,8 +136,8 @@ describe('websocket hub', () => {
 
     // Cast through A, seen on B's sockets, by tablet and display alike.
     for (const c of [tablet, display]) {
-      const moved = await c.waitFor((m) => m.type === 'event' && m.event.kind === 'turnout' && m.event.turnout.pollId === poll.body.id && m.event.turnout.voted === 1);
-      expect(moved.event.turnout).toEqual({ pollId: poll.body.id, issued: 6, voted: 1 });
+      const moved = await c.waitFor((m) => turnoutOf(m)?.pollId === poll.body.id && turnoutOf(m)?.voted === 1);
+      expect(turnoutOf(moved)).toEqual({ pollId: poll.body.id, issued: 6, voted: 1 });
     }
 
     // Logged out through B: refused on A at once, and the tablet's socket closes.

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, key, type TestApp } from './helpers/app.ts';
 import { scenario, type Scenario } from './helpers/world.ts';
-import { INJECTED_ORIGIN, wsClient as connect, type TestSocket } from './helpers/socket.ts';
+import { INJECTED_ORIGIN, turnoutOf, wsClient as connect, type TestSocket } from './helpers/socket.ts';
 
 let t: TestApp;
 let s: Scenario;
@@ -49,7 +49,7 @@ describe('casting over the websocket', () => {
     const first = await cast(c, { idempotencyKey: k, ballot });
     expect(first).toMatchObject({ type: 'cast', ok: true, duplicate: false });
     expect(first.receipt).toMatch(/^[A-Za-z0-9_-]{8,}$/);
-    const moved = await c.waitFor((m) => m.type === 'event' && m.event.kind === 'turnout' && m.event.turnout.voted === 1);
+    const moved = await c.waitFor((m) => turnoutOf(m)?.voted === 1);
     expect(JSON.stringify(moved)).not.toContain(s.candidateIds[0]!);
 
     const again = await cast(c, { idempotencyKey: k, ballot });

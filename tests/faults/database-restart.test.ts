@@ -20,6 +20,7 @@ import { migrateToLatest } from '../../server/src/db/migrate.ts';
 import { key, type Client, type TestApp } from '../helpers/app.ts';
 import { castOk, hall, openPoll, prng, staffPair, withPg, type Hall } from '../helpers/world.ts';
 import { freePort } from '../helpers/free-port.ts';
+import { turnoutOf } from '../helpers/socket.ts';
 import { castWithRetry, countsOf, expectedCounts, Http, randomBallot, sleep, wsClient, type ApproveBallot } from './lib.ts';
 
 const DEPUTIES = 60;
@@ -205,7 +206,7 @@ async function outage(label: string, firstDeputy: number, count: number, down: (
   ballots.set(next, nb);
   keys.set(next, key());
   await castOk(h.deputies[next]!.client, pollId, nb, keys.get(next));
-  await display.waitFor((m) => m.type === 'event' && m.event.kind === 'turnout' && m.event.turnout.voted === votedNow + 1, 10_000);
+  await display.waitFor((m) => turnoutOf(m)?.voted === votedNow + 1, 10_000);
   const seqs = display.messages.filter((x) => x.m.topic === `hall:${h.sessionId}`).map((x) => x.m.seq as number);
   expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
   display.close();

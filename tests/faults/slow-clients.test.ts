@@ -14,6 +14,7 @@ import { trackerFor } from '../../server/src/modules/polls/cast.service.ts';
 import { createTestApp, key, type Client, type TestApp } from '../helpers/app.ts';
 import { castOk, hall, openPoll, prng, staffPair, withPg, type Hall } from '../helpers/world.ts';
 import { countsOf, expectedCounts, randomBallot, root, sleep, wsClient, type ApproveBallot } from './lib.ts';
+import { turnoutOf } from '../helpers/socket.ts';
 
 const DEPUTIES = 120;
 const CHOOSE = 2;
@@ -63,7 +64,7 @@ async function castAndMeasure(displays: Awaited<ReturnType<typeof subscribed>>[]
   const t0 = Date.now();
   await castOk(h.deputies[i]!.client, pollId, b);
   const voted = i + 1;
-  await Promise.all(displays.map((d) => d.waitFor((m) => m.type === 'event' && (m.event.kind === 'turnout' ? m.event.turnout.voted : m.event.state?.poll?.turnout.voted) >= voted, 10_000, t0)));
+  await Promise.all(displays.map((d) => d.waitFor((m) => (turnoutOf(m)?.voted ?? -1) >= voted, 10_000, t0)));
   return Date.now() - t0;
 }
 

@@ -53,7 +53,7 @@ export function wsClient(target: App | string, cookie?: string, headers: Record<
       const found = messages.find((x) => x.at >= since && pred(x.m));
       if (found) return Promise.resolve(found.m);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms; last messages ${JSON.stringify(messages.slice(-5).map((x) => x.m)).slice(0, 1500)}`)), ms);
+        const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms; last messages ${messages.slice(-5).map((x) => JSON.stringify(x.m).slice(0, 400)).join(' | ')}`)), ms);
         waiters.push({ pred, resolve: (m) => (clearTimeout(timer), resolve(m)) });
       });
     },
@@ -62,3 +62,14 @@ export function wsClient(target: App | string, cookie?: string, headers: Record<
 }
 
 export type TestSocket = ReturnType<typeof wsClient>;
+
+/**
+ * The turnout a hall-topic event carries. A cast moves it by a turnout event, or inside a whole
+ * hall state when a state change (a poll's open, say) was still pending: the hub then sends the
+ * newer state instead, so a test waiting for a move must accept both.
+ */
+export function turnoutOf(m: any): { pollId: string; issued: number; voted: number } | undefined {
+  if (m?.type !== 'event') return undefined;
+  if (m.event.kind === 'turnout') return m.event.turnout;
+  return m.event.kind === 'hall' ? m.event.state.poll?.turnout : undefined;
+}
