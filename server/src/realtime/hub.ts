@@ -48,8 +48,8 @@ interface Client {
   socket: WebSocket;
   principal: Principal;
   origin: SocketOrigin;
-  /** The topics this socket reads, each with the audience it reads it as. */
-  topics: Map<string, Audience>;
+  /** The topics this socket reads, each with the audience it reads it as (and the hall display's key it gave). */
+  topics: Map<string, Reading>;
   alive: boolean;
   /** Casts sent and not yet answered. */
   casting: number;
@@ -89,6 +89,10 @@ const TOPIC = /^(hall|staff|presidium):([0-9a-f-]{36})$/;
 
 /** Tablets (deputies), screens (hall displays and staff), or the anonymous public. */
 type Audience = 'screens' | 'tablets' | 'public';
+interface Reading {
+  audience: Audience;
+  displayKey?: string;
+}
 const AUDIENCES = ['screens', 'tablets', 'public'] as const;
 
 /**
@@ -242,7 +246,7 @@ export class Hub {
     if (!this.clients.has(client)) return;
     const audience = await this.audienceOf(client, m[1]!, m[2]!, displayKey);
     // A resync, or a subscribe with another key: leave the topic as read before.
-    if (client.topics.has(topic) && client.topics.get(topic) !== audience) this.leave(client, topic);
+    if (client.topics.has(topic) && client.topics.get(topic)!.audience !== audience) this.leave(client, topic);
     const key = Hub.key(topic, audience);
     let state = this.topics.get(key);
     if (!state) {
@@ -260,12 +264,12 @@ export class Hub {
     }
     // Joined only now: every event after this snapshot carries seq + 1, + 2, ...
     state.subscribers.add(client);
-    client.topics.set(topic, audience);
+    client.topics.set(topic, { audience, ...(displayKey !== undefined && { displayKey }) });
     this.send(client, { type: 'snapshot', topic, seq: state.seq, data: state.data });
   }
 
   private leave(client: Client, topic: string) {
-    const audience = client.topics.get(topic);
+    const audience = client.topics.get(topic)?.audience;
     if (!audience) return;
     client.topics.delete(topic);
     const key = Hub.key(topic, audience);
@@ -286,10 +290,11 @@ export class Hub {
 
   /** A committed change: refresh the topics of that session that anyone here watches. */
   notice(n: ChangeNotice) {
+    if (n.what === 'scope') this.rescope(n.sessionId);
     // Turnout never moves a decision: the presidium topic reloads on state changes only.
-    const topics = [`hall:${n.sessionId}`, `staff:${n.sessionId}`, ...(n.what === 'state' ? [`presidium:${n.sessionId}`] : [])];
+    const what = n.what === 'turnout' ? 'turnout' : 'state';
+    const topics = [`hall:${n.sessionId}`, `staff:${n.sessionId}`, ...(what === 'state' ? [`presidium:${n.sessionId}`] : [])];
     for (const topic of topics) {
-      const what = n.what;
       for (const audience of AUDIENCES) {
         const state = this.topics.get(Hub.key(topic, audience));
         if (!state) continue;
@@ -299,12 +304,39 @@ export class Hub {
     }
   }
 
+  /**
+   * Who may read the session's topics has changed (its cycle moved to another congress), while
+   * the readers' logins stand: every socket that reads its staff or 主席团 topic, or its hall
+   * topic as a screen (the provisional result), leaves it at once, before any further event, and
+   * subscribes again as if anew. One that may no longer read it gets the refusal a subscribe
+   * would get; a hall reader reads what the public does. Tablets and the public are left alone:
+   * a congress decides neither.
+   */
+  private rescope(sessionId: string) {
+    const again: [Client, string, string | undefined][] = [];
+    for (const c of this.clients) {
+      for (const [topic, r] of c.topics) {
+        const m = TOPIC.exec(topic);
+        if (m?.[2] !== sessionId || (m[1] === 'hall' && r.audience !== 'screens')) continue;
+        this.leave(c, topic);
+        again.push([c, topic, r.displayKey]);
+      }
+    }
+    for (const [c, topic, displayKey] of again) {
+      this.subscribe(c, topic, displayKey).catch((err) => this.log.warn({ err, topic }, 'websocket re-check failed'));
+    }
+  }
+
   /** After a lost LISTEN connection: notices may have been missed, so reload everything. */
   refreshAll() {
     for (const state of this.topics.values()) {
       state.pending = 'state';
       this.schedule(state);
     }
+    // A missed move of a cycle to another congress: every session read is checked again.
+    const sessions = new Set<string>();
+    for (const state of this.topics.values()) sessions.add(state.topic.slice(state.topic.indexOf(':') + 1));
+    for (const id of sessions) this.rescope(id);
     void this.recheckLogins().catch((err) => this.log.warn({ err }, 'login re-check failed'));
   }
 

@@ -5,8 +5,12 @@ export const CHANNEL = 'piaojue_events';
 
 export interface ChangeNotice {
   sessionId: string;
-  /** state: anything may have changed · turnout: only the count of returned ballots */
-  what: 'state' | 'turnout';
+  /**
+   * state: anything may have changed · turnout: only the count of returned ballots ·
+   * scope: who may read the session's topics may have changed (its cycle moved to another
+   * congress): every reader but the public's and the tablets' is checked again, then as state.
+   */
+  what: 'state' | 'turnout' | 'scope';
 }
 
 /**

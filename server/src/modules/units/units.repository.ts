@@ -20,6 +20,10 @@ export const unitsRepository = {
   setCycleUnit(db: DbOrTx, cycleId: string, unitName: string | null) {
     return db.updateTable('cycles').set({ unit_name: unitName }).where('id', '=', cycleId).returning('id').executeTakeFirst();
   },
+  /** The ids of a cycle's sessions. */
+  sessionIdsOfCycle(db: DbOrTx, cycleId: string) {
+    return db.selectFrom('sessions').select('id').where('cycle_id', '=', cycleId).execute();
+  },
   /** Every congress that an account or a cycle names, with how many of each belong to it. */
   async units(db: DbOrTx) {
     const r = await sql<{ level: string; name: string; accounts: string; cycles: string }>`

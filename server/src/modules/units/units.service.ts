@@ -1,6 +1,7 @@
 import type { UnitCycle, UnitsOverview } from '@piaojue/shared';
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../lib/errors.ts';
+import { notifyInTx } from '../../realtime/notify.ts';
 import { appendAudit } from '../audit/audit.service.ts';
 import { actorOf, type Principal } from '../auth/auth.service.ts';
 import { cyclesRepository } from '../cycles/cycles.repository.ts';
@@ -43,7 +44,7 @@ export class UnitsService {
 
   /**
    * Moves a cycle to a congress of its level (null: none, so only the installation's accounts
-   * see it). Only an administrator of the whole installation does this; one of a single
+   * see it); sockets of the old congress reading its sessions' topics stop at once. Only an administrator of the whole installation does this; one of a single
    * congress would otherwise hand its cycle to, or take one from, another congress.
    */
   async setCycleUnit(actor: Principal, cycleId: string, unitName: string | null): Promise<void> {
@@ -52,6 +53,8 @@ export class UnitsService {
     await this.db.transaction().execute(async (trx) => {
       if (!(await repo.setCycleUnit(trx, cycleId, name))) throw new AppError('NOT_FOUND');
       await appendAudit(trx, { actor: actorOf(actor), action: 'cycle.unit_set', subject: `cycle:${cycleId}`, details: { unitName: name } });
+      // The old congress's open sockets stop reading its sessions' staff and 主席团 topics (realtime/hub.ts, rescope).
+      for (const s of await repo.sessionIdsOfCycle(trx, cycleId)) await notifyInTx(trx, { sessionId: s.id, what: 'scope' });
     });
   }
 }
