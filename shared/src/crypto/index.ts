@@ -18,7 +18,7 @@ export {
   type BallotCandidate, type CryptoBallotKind, type EncryptedBallot, type PlainChoice, type PollContext, type PollSpec, type Statement,
 } from './ballot.ts';
 export {
-  combinePartials, decodeCounts, firstBadShare, lagrangeAtZero, partialDecrypt, recoverCounts, sumBallots, addToSums,
+  combinePartials, decodeCounts, firstBadShare, lagrangeAtZero, partialDecrypt, recoverCounts, sumBallots, addToSums, warmSmallLogs, slotBound,
   type PartialDecryption, type PollCounts,
 } from './tally.ts';
 export {

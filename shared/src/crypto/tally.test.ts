@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { encryptBallot } from './ballot.ts';
 import { publicShareKey } from './ceremony.ts';
 import { baseMul, cryptoReady, pointAdd, scalarFromInt, scalarRandom, type Point } from './group.ts';
-import { combinePartials, firstBadShare, partialDecrypt, recoverCounts, smallLog, sumBallots, type PartialDecryption } from './tally.ts';
+import { combinePartials, firstBadShare, partialDecrypt, recoverCounts, smallLog, smallLogTableSize, sumBallots, WARM_FACTOR, warmSmallLogs, type PartialDecryption } from './tally.ts';
 import { pollContext, runCeremony, withList, type CeremonyRun, type TestSpec } from './testkit.ts';
 
 let run: CeremonyRun;
@@ -63,5 +63,23 @@ describe('threshold decryption (ElectionGuard 2.0 §3.6)', () => {
     expect(smallLog(g(3001), 3000)).toBeNull();
     expect(smallLog(g(2_000_000), 3000)).toBeNull();
     expect(smallLog(g(12_000_000), 3001 * 4097)).toBe(12_000_000);
+  });
+
+  it('small logs after the table was warmed past √bound: the same answers, the bounds still hold', async () => {
+    const g = (m: number): Point => baseMul(scalarFromInt(m));
+    const bound = 3001 * 3001;
+    const before = smallLogTableSize();
+    // Two calls at once share one warm-up; the table reaches 8 × √bound and no further.
+    await Promise.all([warmSmallLogs(bound), warmSmallLogs(100)]);
+    const size = smallLogTableSize();
+    expect(size).toBe(Math.max(before, WARM_FACTOR * Math.ceil(Math.sqrt(bound + 1))));
+    // Values on either side of the giant steps (multiples of the table's size) and at the ends.
+    for (const v of [0, 1, size - 1, size, size + 1, 2 * size - 1, 5 * size + 7, bound - 1, bound]) expect(smallLog(g(v), bound), `value ${v}`).toBe(v);
+    expect(smallLog(g(bound + 1), bound)).toBeNull();
+    // A bound smaller than the table: one lookup answers, and the bound is still enforced.
+    expect(smallLog(g(3000), 3000)).toBe(3000);
+    expect(smallLog(g(3001), 3000)).toBeNull();
+    expect(smallLog(g(size + 5), 3000)).toBeNull();
+    expect(smallLogTableSize()).toBe(size);
   });
 });

@@ -8,7 +8,7 @@
 import { countReleasable, type CountRefusal, type DecryptionTask, type DeputyIdentity, type PaperFigures, type PartialDecryptionBody, type Poll } from '@piaojue/shared';
 import {
   buildBulletin, bulletinToJson, ciphertextsToJson, combinePartials, decodeCounts, firstBadShare, parseCiphertexts, readStoredBallot,
-  parsePartialDecryption, parsePoint, parseShare, partialToJson, publicShareKey, recoverCounts, resultOfCounts,
+  parsePartialDecryption, parsePoint, parseShare, partialToJson, publicShareKey, recoverCounts, resultOfCounts, slotBound, warmSmallLogs,
   type BulletinJson, type BulletinRules, type Ciphertext, type EncryptedBallot, type PartialDecryption, type PollOutcome, type PollSpec,
 } from '@piaojue/shared/crypto';
 import type { Db, DbOrTx, Tx } from '../../db/database.ts';
@@ -33,6 +33,16 @@ const sumsOf = (p: PollRow): Ciphertext[] => {
   const sums = parseCiphertexts(p.encrypted_sums);
   if (!sums) throw new Error(`poll ${p.id}: stored sums do not parse`);
   return sums;
+};
+
+/**
+ * Between the close and the t-th 解密 the server has nothing to do: it grows the table the count's
+ * small logarithms look up (shared/src/crypto/tally.ts), in slices, so the count takes a fraction
+ * of the time. Any instance may take the t-th 解密, so each one that sees the poll does this. A
+ * failure here costs nothing but that speed: the count grows what it needs itself.
+ */
+const warmFor = (spec: PollSpec, ballots: number): void => {
+  warmSmallLogs(slotBound(spec, ballots)).catch(() => undefined);
 };
 
 const ballotOf = (spec: PollSpec, body: unknown): EncryptedBallot => {
@@ -94,6 +104,7 @@ export class DecryptionService {
       details: { encrypted: true, ballots: verified.length, rejected, sumsHash: sha256(canonicalJson(sumsJson)), ...(onPaper > 0 && { awaitingPaper: onPaper }) },
     });
     await notifyInTx(trx, { sessionId: p.session_id, what: 'state' });
+    warmFor(e.spec, verified.length);
     return toPoll(trx, row);
   }
 
@@ -118,6 +129,7 @@ export class DecryptionService {
     const me = await this.guardianOf(this.db, deputy, p);
     if (p.status !== 'decrypting') throw new AppError('POLL_STATE', { status: p.status });
     const done = (await repo.partials(this.db, pollId)).some((x) => x.guardian === me.index);
+    if (p.crypto_spec) warmFor(p.crypto_spec as PollSpec, p.encrypted_ballots ?? 0);
     return { pollId, ceremonyId: p.ceremony_id!, guardian: me.index, ballots: p.encrypted_ballots ?? 0, sums: ciphertextsToJson(sumsOf(p)), done };
   }
 
@@ -154,6 +166,7 @@ export class DecryptionService {
       const valid = [...partials.map((x) => parsePartialDecryption(x.body) as PartialDecryption), partial];
       let row = p;
       if (valid.length >= e.params.threshold) row = await this.count(trx, p, e, sums, valid);
+      else warmFor(e.spec, p.encrypted_ballots ?? 0);
       await notifyInTx(trx, { sessionId: p.session_id, what: 'state' });
       return toPoll(trx, row);
     });
