@@ -184,7 +184,7 @@ async function outage(label: string, firstDeputy: number, count: number, down: (
 
   // The display was never reconnected; after the LISTEN connection is back it gets the truth.
   const votedNow = votedBefore + count;
-  const event = await display.waitFor((m) => m.type === 'event' && (m.event.kind === 'hall' ? m.event.state.poll?.turnout.voted : m.event.turnout?.voted) === votedNow, 30_000, startAt);
+  const event = await display.waitFor((m) => turnoutOf(m)?.voted === votedNow, 30_000, startAt);
   const displayAt = display.messages.find((x) => x.m === event)!.at;
   // When the server logged the LISTEN connection back (pino writes JSON lines with a time).
   const listenAt = logText
