@@ -97,7 +97,8 @@ describe('the rating base is a setting of the rating poll', () => {
     expect(text).toContain('满意票超过全体代表半数的，为测评满意');
     expect(text).toContain('满意票与基本满意票之和未超过全体代表半数（含半数）的，为测评不满意');
     expect(text).toContain('应到代表10名，实到代表10名');
-    expect(text).toContain('满意率为满意票与基本满意票之和占有效票的比例');
+    // both rates the table gives are defined in the body
+    expect(text).toContain('满意票占比为满意票占有效票的比例，满意率为满意票与基本满意票之和占有效票的比例');
     for (const w of ['当选', '选票', '未按']) expect(text).not.toContain(w);
     expect(ann.rating.rows[1]).toMatchObject({ satisfactionRate: 5 / 8, grade: 'unsatisfied' });
 

@@ -1,4 +1,4 @@
-import { announcementRecordRows, type Announcement } from '@piaojue/shared';
+import { announcementRecordRows, announcementTable, VOTE_TABLE_HEADER, type Announcement } from '@piaojue/shared';
 import ExcelJS from 'exceljs';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,6 +132,13 @@ describe('announcement (公告)', () => {
     await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['票决结果', '表决记录']);
     expect(wb.worksheets[0]!.getRow(2).values).toEqual([undefined, 1, names[0], 5, 0, 0, '入选']);
+    // the 公告's table, headings and cells as on paper (announcementTable, shared), in the XLSX and the CSV
+    const table = announcementTable(pub.body as Announcement);
+    expect(table.header).toEqual(VOTE_TABLE_HEADER);
+    expect((await xlsxSheets(xlsx.rawPayload)).get('票决结果')).toEqual([[...table.header], ...table.rows]);
+    expect(csvText.slice(1).split('\r\n').slice(0, 1 + table.rows.length)).toEqual([table.header, ...table.rows].map((r) => r.join(',')));
+    // no place left empty: no 空缺名额 line
+    expect(csvText).not.toContain('空缺名额');
     // the certified 表决记录, as the 公告 words it: times, certification and the audit anchor
     const record = announcementRecordRows(pub.body as Announcement);
     expect(record.map(([label]) => label)).toEqual(expect.arrayContaining(['出席情况', '表决票', '开始时间', '结束时间', '主席团确认', '审计日志锚点']));

@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { announcedProjectLines, announcementAnnex, announcementPaperRows, announcementRecordRows, paperFiguresOf, RESULT_STATUS_ZH, type Announcement, type BallotBody, type PaperPoll } from '@piaojue/shared';
+import { announcedProjectLines, announcementAnnex, announcementPaperRows, announcementRecordRows, announcementTable, paperFiguresOf, RATING_TABLE_HEADER, RESULT_STATUS_ZH, type Announcement, type BallotBody, type PaperPoll } from '@piaojue/shared';
 import ExcelJS from 'exceljs';
 import { getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -194,9 +194,23 @@ describe('the PDFs the server makes', () => {
     const record = announcementRecordRows(a);
     expect(record.map(([label]) => label)).toEqual(expect.arrayContaining(['表决事项', '测评等次', '出席情况', '表决票', '监票人确认', '主席团确认', '候选清单校验值', '审计日志锚点']));
     for (const [label, value] of record) expect(text).toContain(printed(`${label}${value}`));
-    // the 附件's table: each project's row, its 等次 heading as on the web
-    expect(text).toContain('满意率等次');
+    // the table, in the body and in the 附件, headed and filled as the web 公告 and the download
+    // are (announcementTable, shared): both rates and the 测评等次, twice each
+    const table = announcementTable(a);
+    expect(table.header).toEqual(RATING_TABLE_HEADER);
+    const times = (s: string) => text.split(printed(s)).length - 1;
+    expect(times(table.header.join(''))).toBe(2);
+    for (const row of table.rows) expect(times(row.join('')), row.join(' ')).toBe(2);
+    expect(table.rows[0]).toEqual([1, '项目1', 3, 2, 1, 0, '50.00%', '83.33%', '基本满意']);
     expect(text).not.toMatch(RADICAL);
+    // the download: the same table, headings and cells, in the XLSX and the CSV
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await download(null, `/api/polls/${id}/export.xlsx`)).rawPayload as unknown as ArrayBuffer);
+    const sheet: unknown[][] = [];
+    wb.getWorksheet('测评结果')!.eachRow({ includeEmpty: true }, (row) => sheet.push((row.values as unknown[]).slice(1)));
+    expect(sheet).toEqual([[...table.header], ...table.rows]);
+    const csv = (await download(null, `/api/polls/${id}/export.csv`)).rawPayload.toString('utf8').replace(/^\uFEFF/, '');
+    expect(csv.split('\r\n').slice(0, 1 + table.rows.length)).toEqual([table.header, ...table.rows].map((r) => r.join(',')));
   });
 
   it('a city’s list of 15 for 10 (the demo’s): each chosen project with its unit, money, deadline and targets, all 15 in the 附件', async () => {

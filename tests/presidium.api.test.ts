@@ -194,6 +194,9 @@ describe('a tie the 主席团 decides', () => {
     expect(ann.body.chosen.map((c) => c.name)).toEqual(['项目2']);
     expect(ann.body.vacancies).toBe(1);
     expect(ann.body.paragraphs).toContain('另有1个名额空缺。');
+    // the download says so under its table, as the 公告's 附件 does (vacanciesLine, shared)
+    const csv = (await t.app.inject({ method: 'GET', url: `/api/polls/${pollId}/export.csv` })).rawPayload.toString('utf8');
+    expect(csv.split('\r\n')[1 + ann.body.rows.length]).toBe('空缺名额：1个。');
   });
 });
 

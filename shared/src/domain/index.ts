@@ -6,6 +6,7 @@ export * from './certification.ts';
 export * from './grading.ts';
 export * from './rating.ts';
 export * from './wording.ts';
+export * from './result-table.ts';
 export * from './paper.ts';
 export * from './ceremony.ts';
 export * from './shortlist.ts';

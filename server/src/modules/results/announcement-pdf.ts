@@ -1,4 +1,4 @@
-import { announcedProjectLines, announcementAnnex, announcementRecordRows, bodyLayout, formatRate, GRADE_ZH, noticeNumberLine, RESULT_STATUS_ZH, type Announcement } from '@piaojue/shared';
+import { announcedProjectLines, announcementAnnex, announcementRecordRows, announcementTable, bodyLayout, noticeNumberLine, vacanciesLine, type Announcement } from '@piaojue/shared';
 import { officialPdf } from '../../lib/pdf.ts';
 import { zhDate } from './announcement-text.ts';
 
@@ -37,13 +37,15 @@ export function announcementPdf(a: Announcement): Promise<Buffer> {
   for (const p of lead) body(p);
   doc.moveDown(0.3);
 
-  const rating = a.kind === 'rating' && a.rating ? a.rating : null;
-  const ratingTable = (r: NonNullable<typeof rating>, gradeHeading: string) =>
-    table(doc, ['序号', '项目名称', '满意', '基本满意', '不满意', '弃权', '满意率', gradeHeading], [0.07, 0.27, 0.08, 0.13, 0.10, 0.08, 0.14, 0.13], r.rows.map((row, i) => [
-      String(i + 1), row.name, String(row.satisfied), String(row.basic), String(row.unsatisfied), String(row.abstain), formatRate(row.satisfactionRate), GRADE_ZH[row.grade],
-    ]));
+  const rating = a.kind === 'rating' && !!a.rating;
+  // the table (shared: announcementTable), in the body of a rating's 公告 and in every 附件
+  const shared = announcementTable(a);
+  const results = { header: [...shared.header], rows: shared.rows.map((row) => row.map(String)) };
+  // a rating's nine columns: each as wide as its heading or widest cell, the project's name the rest
+  const resultWidths = rating ? fittedWidths(doc, results.header, results.rows) : [0.1, 0.46, 0.1, 0.1, 0.1, 0.14];
+  const drawResults = () => table(doc, results.header, resultWidths, results.rows);
   if (rating) {
-    ratingTable(rating, '测评等次');
+    drawResults();
   } else {
     for (const c of a.chosen) {
       const { heading, details } = announcedProjectLines(c);
@@ -78,9 +80,9 @@ export function announcementPdf(a: Announcement): Promise<Buffer> {
   doc.font('song-bold').fontSize(16).fillColor('black').text('附件', left, doc.y);
   doc.moveDown(0.3).fontSize(18).text(`${a.cycleName}${annex.title}`, { align: 'center' });
   doc.moveDown(0.6);
-  if (rating) ratingTable(rating, '等次');
-  else table(doc, ['名次', '候选项目', '赞成', '反对', '弃权', '结果'], [0.1, 0.46, 0.1, 0.1, 0.1, 0.14], a.rows.map((r) => [String(r.rank), r.name, String(r.for), String(r.against), String(r.abstain), RESULT_STATUS_ZH[r.status]]));
-  if (a.vacancies > 0) doc.moveDown(0.4).font('song').fontSize(12).fillColor('black').text(`空缺名额：${a.vacancies}个。`, left, doc.y, { width });
+  drawResults();
+  const vacancies = vacanciesLine(a.vacancies);
+  if (vacancies) doc.moveDown(0.4).font('song').fontSize(12).fillColor('black').text(vacancies, left, doc.y, { width });
   doc.moveDown(0.8).font('song-bold').fontSize(14).fillColor('black').text('表决记录', left, doc.y, { width });
   doc.moveDown(0.3);
   // 五号 (10.5 pt), the size of a table in an official document
@@ -102,6 +104,20 @@ export function announcementPdf(a: Announcement): Promise<Buffer> {
   }
   doc.end();
   return done;
+}
+
+/**
+ * Shares of the width for table() at its default size: every column but the second as wide as its
+ * heading (bold) or its widest cell, so that no heading breaks; the second, the name, takes the rest.
+ */
+function fittedWidths(doc: PDFKit.PDFDocument, header: string[], rows: string[][], { size = 11, pad = 4 } = {}): number[] {
+  const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
+  const widest = header.map((h, i) => {
+    const cells = rows.map((r) => doc.font('song').fontSize(size).widthOfString(r[i] ?? ''));
+    return Math.max(doc.font('song-bold').fontSize(size).widthOfString(h), ...cells) + pad * 2 + 1;
+  });
+  const fixed = widest.reduce((sum, w, i) => (i === 1 ? sum : sum + w), 0);
+  return widest.map((w, i) => (i === 1 ? Math.max(width - fixed, 0) : w) / width);
 }
 
 /** A bordered table, the second column flush left; without a header, a record of label and value. */

@@ -81,7 +81,7 @@ export function ratingParagraphs(a: {
   return [
     `${a.sessionName}于${when}以无记名投票方式，对${a.projects}个民生实事项目的实施情况进行了${a.rerating ? '整改后再次测评' : '满意度测评'}（${a.title}）。${MODE_TEXT[a.ballotMode]}`,
     `本次会议应到${noun}${a.record.seated}名，实到${noun}${a.record.present}名，${a.quorumMet ? '符合法定人数' : '不足法定人数'}。${recordSentence(a.record)}`,
-    `${noun}${BALLOT_TEXT.rating}。${gradingRuleText(a.ratingBase, a.ratingBody)}满意率为满意票与基本满意票之和占有效票的比例。测评结果如下：`,
+    `${noun}${BALLOT_TEXT.rating}。${gradingRuleText(a.ratingBase, a.ratingBody)}满意票占比为满意票占有效票的比例，满意率为满意票与基本满意票之和占有效票的比例。测评结果如下：`,
     '特此公告。',
   ];
 }

@@ -2,8 +2,7 @@ import {
   Announcement,
   CycleArchive,
   announcementRecordRows,
-  formatRate,
-  GRADE_ZH,
+  announcementTable,
   IdParams,
   noticeNumberLine,
   NoticeNumberBody,
@@ -12,7 +11,7 @@ import {
   PollBulletin,
   PublicCycleResults,
   PublicResultsCycles,
-  RESULT_STATUS_ZH,
+  vacanciesLine,
 } from '@piaojue/shared';
 import { Type } from 'typebox';
 import { toCsv, toXlsx } from '../../lib/spreadsheet.ts';
@@ -22,19 +21,15 @@ import { announcementPdf } from './announcement-pdf.ts';
 import type { Announcement as AnnouncementT } from '@piaojue/shared';
 
 /**
- * The download's sheets: the 附件's table, then the 表决记录 in the 公告's own rows
- * (announcementRecordRows, shared), so the spreadsheet and the 公告 say the same thing.
+ * The download's sheets: the 公告's table (announcementTable, shared: the same columns as the 公告
+ * on paper) with its 空缺名额 line when places stay empty, then the 表决记录 in the 公告's own
+ * rows (announcementRecordRows, shared), so the spreadsheet and the 公告 say the same thing.
  */
 function sheets(a: AnnouncementT) {
   const record = { name: '表决记录', header: null, rows: announcementRecordRows(a) };
-  const results =
-    a.kind === 'rating' && a.rating
-      ? {
-          name: '测评结果',
-          header: ['序号', '项目', '满意', '基本满意', '不满意', '弃权', '满意票占比', '满意率', '等次'],
-          rows: a.rating.rows.map((x, i) => [i + 1, x.name, x.satisfied, x.basic, x.unsatisfied, x.abstain, formatRate(x.satisfiedRate), formatRate(x.satisfactionRate), GRADE_ZH[x.grade]]),
-        }
-      : { name: '票决结果', header: ['名次', '候选项目', '赞成', '反对', '弃权', '结果'], rows: a.rows.map((x) => [x.rank, x.name, x.for, x.against, x.abstain, RESULT_STATUS_ZH[x.status]]) };
+  const table = announcementTable(a);
+  const vacancies = vacanciesLine(a.vacancies);
+  const results = { name: a.kind === 'rating' && a.rating ? '测评结果' : '票决结果', header: [...table.header], rows: vacancies ? [...table.rows, [vacancies]] : table.rows };
   return [results, record] as const;
 }
 

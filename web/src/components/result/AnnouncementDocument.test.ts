@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mount } from '@vue/test-utils';
+import { mount, type DOMWrapper } from '@vue/test-utils';
 import type { Announcement } from '@piaojue/shared';
+import { announcementTable, RATING_TABLE_HEADER, VOTE_TABLE_HEADER } from '@piaojue/shared/domain';
 import AnnouncementDocument from './AnnouncementDocument.vue';
 
 const record = { seated: 3, present: 3, issued: 3, returned: 3, valid: 3, invalid: 0, notVoted: 0, balanced: true };
@@ -55,6 +56,12 @@ function announcement(over: Partial<Announcement> = {}): Announcement {
   };
 }
 
+/** A table's headings and its rows of cells, as shown. */
+const grid = (table: Omit<DOMWrapper<Element>, 'exists'>) => ({
+  header: table.findAll('thead th').map((th) => th.text()),
+  rows: table.findAll('tbody tr').map((tr) => tr.findAll('td').map((td) => td.text())),
+});
+
 describe('AnnouncementDocument', () => {
   it('lays out masthead, number, body with the list after its introduction, signature and date', () => {
     const w = mount(AnnouncementDocument, { props: { a: announcement() } });
@@ -75,19 +82,27 @@ describe('AnnouncementDocument', () => {
 
   it('annexes the full table and the official record', () => {
     const w = mount(AnnouncementDocument, { props: { a: announcement() } });
-    const annex = w.get('[data-testid=announcement-annex]');
-    const rows = annex.findAll('table').at(0)!.findAll('tbody tr').map((tr) => tr.findAll('td').map((td) => td.text()));
-    expect(rows).toEqual([
+    // the table as the PDF and the download give it (announcementTable, shared)
+    const table = grid(w.get('[data-testid=announcement-table]'));
+    expect(table.header).toEqual(VOTE_TABLE_HEADER);
+    expect(table.rows).toEqual([
       ['1', '城区新建中小学3所', '3', '0', '0', '入选'],
       ['2', '社区养老服务中心提升', '2', '0', '1', '入选'],
       ['3', '老旧小区雨污分流改造', '1', '2', '0', '未入选'],
     ]);
+    expect(w.findAll('[data-testid=announcement-table] tbody tr').map((tr) => tr.classes())).toEqual([['s-chosen'], ['s-chosen'], ['s-not_chosen']]);
+    expect(w.get('[data-testid=announcement-annex]').text()).not.toContain('空缺名额');
     const rec = w.get('[data-testid=announcement-record]').text();
     expect(rec).toContain('应到代表3名，实到代表3名，符合法定人数');
     expect(rec).toContain('监票人甲');
     expect(rec).toContain('主席团成员甲');
     expect(rec).toContain('abc123');
     expect(rec).toContain('第 42 条 f00dcafe');
+  });
+
+  it('says under the table how many places stay empty', () => {
+    const w = mount(AnnouncementDocument, { props: { a: announcement({ vacancies: 1 }) } });
+    expect(w.get('[data-testid=announcement-annex] .annex-line').text()).toBe('空缺名额：1个。');
   });
 
   it('marks a draft on every page', () => {
@@ -109,8 +124,15 @@ describe('AnnouncementDocument', () => {
       props: { a: announcement({ kind: 'rating', chosen: [], rows: [], rating, rules: { ...announcement().rules, ballotType: 'rating' }, paragraphs: ['测评结果如下：', '特此公告。'] }) },
     });
     expect(w.find('[data-testid=announcement-projects]').exists()).toBe(false);
-    expect(w.get('.rating-grid').text()).toContain('满意');
-    expect(w.get('[data-testid=announcement-annex]').text()).toContain('100.00%');
+    // the table in the body and in the 附件: the same headings and cells, the PDF's and the download's
+    const a = w.props('a');
+    const shared = announcementTable(a);
+    for (const id of ['announcement-rating', 'announcement-table']) {
+      const table = grid(w.get(`[data-testid=${id}]`));
+      expect(table.header, id).toEqual(RATING_TABLE_HEADER);
+      expect(table.rows, id).toEqual(shared.rows.map((r) => r.map(String)));
+      expect(table.rows, id).toEqual([['1', '城区新建中小学3所', '2', '1', '0', '0', '66.67%', '100.00%', '满意']]);
+    }
     // the record follows the rating body and states the rule against all its members
     const rec = w.get('[data-testid=announcement-record]').text();
     expect(rec).toContain('应到常委会组成人员');
