@@ -22,10 +22,10 @@ let pollId: string;
 const me = async (c: Client) => (await c.get('/api/auth/me')).body.user.id as string;
 
 /** An account of one congress, logged in after the congress is set. */
-async function congressUser(username: string, roles: string[]): Promise<{ c: Client; id: string }> {
+async function congressUser(username: string, roles: string[], unit = CITY): Promise<{ c: Client; id: string }> {
   const made = await admin.post('/api/users', { username, displayName: username, password: PASSWORD, roles });
   expect(made.status, JSON.stringify(made.body)).toBe(200);
-  expect((await admin.req('PUT', `/api/users/${made.body.id}/unit`, { unit: CITY })).status).toBe(200);
+  expect((await admin.req('PUT', `/api/users/${made.body.id}/unit`, { unit })).status).toBe(200);
   const c = new Client(t.app);
   expect((await c.post('/api/auth/login', { username, password: PASSWORD })).status).toBe(200);
   return { c, id: made.body.id as string };
@@ -131,5 +131,47 @@ describe('a change of who may read closes what the socket reads', () => {
       expect(await ended, what).toBe(4401);
       expect((await member.c.get('/api/auth/me')).body.kind, what).toBe('anonymous');
     }
+  });
+});
+
+describe('the sessions topic: the console follows the sessions of its own congress', () => {
+  it('a session created later reaches the open consoles of its congress, and only theirs; a moved cycle takes its sessions along', async () => {
+    expect((await admin.req('PUT', `/api/cycles/${h.cycleId}/unit`, { unitName: CITY.name })).status).toBe(200);
+    const listOf = async (c: Client | undefined, headers: Record<string, string> = { origin: INJECTED_ORIGIN }) => {
+      const s = wsClient(t.app, c?.cookie, headers);
+      await s.opened;
+      s.send({ type: 'subscribe', topic: 'sessions' });
+      return { s, first: await s.waitFor((m) => (m.type === 'snapshot' || m.type === 'error') && m.topic === 'sessions') };
+    };
+    const city = await listOf((await congressUser('shi-list', ['presidium'])).c);
+    const town = await listOf((await congressUser('zhen-list', ['staff'], { level: 'township', name: '洋河镇人大' })).c);
+    const whole = await listOf(staff);
+    expect(city.first.data).toEqual({ kind: 'sessions', state: { sessionIds: [h.sessionId] } });
+    expect(town.first.data.state.sessionIds).toEqual([]);
+    expect(whole.first.data.state.sessionIds).toContain(h.sessionId);
+    // Not for a deputy, the public or another site's page.
+    expect((await listOf(h.deputies[0]!.client)).first).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
+    expect((await listOf(undefined)).first).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
+    expect((await listOf(staff, { origin: 'https://evil.example' })).first).toMatchObject({ type: 'error', code: 'CSRF' });
+
+    const since = Date.now();
+    const made = await staff.post('/api/sessions', { cycleId: h.cycleId, name: '市十届人大四次会议' });
+    expect(made.status, JSON.stringify(made.body)).toBe(200);
+    const heard = await city.s.waitFor((m) => m.type === 'event' && m.topic === 'sessions', 10_000, since);
+    expect(heard.event.state.sessionIds.sort()).toEqual([h.sessionId, made.body.id].sort());
+    expect((await whole.s.waitFor((m) => m.type === 'event' && m.topic === 'sessions', 10_000, since)).event.state.sessionIds).toContain(made.body.id);
+    // Another congress's new session is no news to the township: nothing is sent to it.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(after(town.s, 'sessions', since)).toEqual([]);
+
+    // The cycle leaves the city's congress (none: only the installation's accounts see it), then comes back: the list follows.
+    const moved = Date.now();
+    expect((await admin.req('PUT', `/api/cycles/${h.cycleId}/unit`, { unitName: null })).status).toBe(200);
+    expect((await city.s.waitFor((m) => m.type === 'event' && m.topic === 'sessions', 10_000, moved)).event.state.sessionIds).toEqual([]);
+    expect((await admin.req('PUT', `/api/cycles/${h.cycleId}/unit`, { unitName: CITY.name })).status).toBe(200);
+    const back = await city.s.waitFor((m) => m.type === 'event' && m.topic === 'sessions' && m.event.state.sessionIds.length === 2, 10_000, moved);
+    expect(back.seq).toBe(heard.seq + 2);
+    expect(after(town.s, 'sessions', since)).toEqual([]);
+    for (const x of [city, town, whole]) x.s.close();
   });
 });

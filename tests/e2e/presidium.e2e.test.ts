@@ -9,15 +9,19 @@
  * 公告 lists the project with the sentence saying the 主席团 decided the tie.
  *
  * Needs the built web client (`pnpm --filter @piaojue/web build`) and Chromium.
+ * A console left open on the first screen follows a session the secretariat creates afterwards
+ * (the sessions topic): it is listed, and a decision awaiting signatures there shows, without a reload.
+ *
  * With E2E_SCREENSHOTS=<dir> it saves console-presidium-decision.png,
- * console-presidium-pending.png, console-presidium-pending-live.png and
- * announcement-tie-decided.png (1440x900), and
+ * console-presidium-pending.png, console-presidium-pending-live.png,
+ * console-presidium-new-session.png and announcement-tie-decided.png (1440x900), and
  * count-sheet-tie-decided.png (A4 at 96 dpi, full page) there.
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adoptRules, Client, type TestApp } from '../helpers/app.ts';
+import type { Poll } from '@piaojue/shared';
 import { castOk, fixList, hall, openPoll, staffPair } from '../helpers/world.ts';
 import { startHarness, type Harness } from './harness.ts';
 
@@ -243,5 +247,39 @@ describe('a tie the 主席团 decides, on the console', () => {
     await p.getByText('经大会主席团第三次会议决定').scrollIntoViewIfNeeded();
     await shot(p, 'announcement-tie-decided.png');
     await p.context().close();
+  });
+
+  it('a session the secretariat creates after the console opened appears on it, with its decisions awaiting signatures', async () => {
+    const open = await consoleAs('zhuxituan2');
+    await open.getByRole('link', { name: /市十届人大三次会议/ }).first().waitFor();
+    expect(await open.getByRole('link', { name: /市十届人大四次会议/ }).count()).toBe(0);
+    const w = await hall({ app: h.app } as unknown as TestApp, staff, {
+      candidates: 2,
+      deputies: 3,
+      sessionName: '市十届人大四次会议',
+      cycle: { chooseN: 1, certifyK: 2, year: 2098, name: '2098年度宿迁市民生实事项目' },
+    });
+    // Listed without a reload.
+    await open.getByRole('link', { name: /市十届人大四次会议/ }).waitFor();
+    const vote = await openPoll(staff, w.sessionId);
+    for (const d of w.deputies) await castOk(d.client, vote, { type: 'approve', marks: { [w.candidateIds[0]!]: 'for' } });
+    expect((await staff.post<Poll>(`/api/polls/${vote}/close`)).body.status).toBe('closed');
+    const member = new Client(h.app);
+    expect((await member.post('/api/auth/login', { username: 'zhuxituan3', password: PASSWORD })).status).toBe(200);
+    const recorded = await member.post<Poll>(`/api/polls/${vote}/presidium-decisions`, {
+      kind: 'certify',
+      meeting: '主席团第五次会议',
+      decidedOn: '2098-01-16',
+      signerIds: [members.zhuxituan3, members.zhuxituan2],
+    });
+    expect(recorded.status, JSON.stringify(recorded.body)).toBe(200);
+    // The new session's decision awaiting signatures shows on the console opened before the session existed.
+    const list = open.getByTestId('presidium-pending');
+    const card = list.getByTestId('presidium-pending-certify');
+    await card.waitFor();
+    expect(await list.textContent()).toContain('市十届人大四次会议');
+    expect(await card.textContent()).toContain('主席团第五次会议');
+    await shot(open, 'console-presidium-new-session.png');
+    await open.context().close();
   });
 });

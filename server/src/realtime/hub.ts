@@ -7,6 +7,9 @@ import { AppError, errorBody } from '../lib/errors.ts';
 import type { Principal } from '../modules/auth/auth.service.ts';
 import type { ChangeNotice, EndedNotice } from './notify.ts';
 
+/** A congress as an account belongs to it (units/unit-scope.ts); null: the whole installation. */
+export type Congress = { level: string; name: string } | null;
+
 export interface TopicLoaders {
   /** `forPublic`: as the anonymous public may see it (no result before certification). */
   hall(sessionId: string, forPublic: boolean): Promise<TopicData>;
@@ -18,6 +21,10 @@ export interface TopicLoaders {
   /** The session's 主席团 decisions awaiting signatures. */
   presidium(sessionId: string): Promise<TopicData>;
   turnout(sessionId: string): Promise<Turnout | null>;
+  /** The congress an account works for. */
+  congressOf(principal: Principal): Promise<Congress>;
+  /** The ids of a congress's sessions, as GET /api/sessions lists them for its accounts. */
+  sessions(congress: Congress): Promise<TopicData>;
 }
 
 /**
@@ -58,6 +65,9 @@ interface Client {
 interface TopicState {
   /** The topic as clients name it. */
   topic: string;
+  key: string;
+  /** The sessions topic: the congress whose list this is. */
+  congress?: Congress;
   /** Tablets (deputies) or screens (displays, staff); see `turnoutGapMs`. */
   audience: Audience;
   subscribers: Set<Client>;
@@ -85,12 +95,21 @@ const MAX_CASTING = 2;
 const isCastMessage = Compile(CastMessage);
 const isCastRef = Compile(CastMessage.properties.ref);
 
-const TOPIC = /^(hall|staff|presidium):([0-9a-f-]{36})$/;
+const TOPIC = /^(hall|staff|presidium):([0-9a-f-]{36})$|^(sessions)$/;
+
+/** A topic's kind and session (none for the sessions topic), or null for a name no topic has. */
+function parse(topic: string): { kind: string; id: string } | null {
+  const m = TOPIC.exec(topic);
+  if (!m) return null;
+  return m[3] ? { kind: 'sessions', id: '' } : { kind: m[1]!, id: m[2]! };
+}
 
 /** Tablets (deputies), screens (hall displays and staff), or the anonymous public. */
 type Audience = 'screens' | 'tablets' | 'public';
 interface Reading {
   audience: Audience;
+  /** Where the hub keeps the topic as this socket reads it (see Hub.key). */
+  key: string;
   displayKey?: string;
 }
 const AUDIENCES = ['screens', 'tablets', 'public'] as const;
@@ -218,11 +237,15 @@ export class Hub {
     const p = await this.actions.principal(client.origin.token);
     // Decisions awaiting signatures are the 主席团's own deliberation: not for scrutineers' accounts.
     const roles = kind === 'presidium' ? (['staff', 'presidium'] as const) : (['staff', 'presidium', 'scrutineer'] as const);
-    return p.kind === 'user' && allowed(p, roles) && (await this.loaders.inScope(p, sessionId)) ? 'ok' : 'FORBIDDEN';
+    if (p.kind !== 'user' || !allowed(p, roles)) return 'FORBIDDEN';
+    // The sessions topic is the list of the account's own congress (Hub.key): no one session's scope.
+    return kind === 'sessions' || (await this.loaders.inScope(p, sessionId)) ? 'ok' : 'FORBIDDEN';
   }
 
-  private static key(topic: string, audience: Audience) {
-    return audience === 'screens' ? topic : `${topic}#${audience}`;
+  /** A topic as read by an audience; the sessions topic once per congress, each its own list. */
+  private static key(topic: string, audience: Audience, congress?: Congress) {
+    const base = audience === 'screens' ? topic : `${topic}#${audience}`;
+    return congress === undefined ? base : `${base}@${congress ? `${congress.level}/${congress.name}` : '*'}`;
   }
 
   /**
@@ -239,23 +262,24 @@ export class Hub {
   }
 
   private async subscribe(client: Client, topic: string, displayKey?: string) {
-    const m = TOPIC.exec(topic);
+    const m = parse(topic);
     if (!m) return this.send(client, { type: 'error', topic, code: 'NOT_FOUND', message: 'unknown topic' });
-    const may = await this.mayRead(client, m[1]!, m[2]!);
+    const may = await this.mayRead(client, m.kind, m.id);
     if (may !== 'ok') return this.send(client, { type: 'error', topic, code: may, message: may === 'CSRF' ? 'not from this site' : 'not allowed' });
     if (!this.clients.has(client)) return;
-    const audience = await this.audienceOf(client, m[1]!, m[2]!, displayKey);
+    const audience = await this.audienceOf(client, m.kind, m.id, displayKey);
+    const congress = m.kind === 'sessions' ? await this.loaders.congressOf(await this.actions.principal(client.origin.token)) : undefined;
+    const key = Hub.key(topic, audience, congress);
     // A resync, or a subscribe with another key: leave the topic as read before.
-    if (client.topics.has(topic) && client.topics.get(topic)!.audience !== audience) this.leave(client, topic);
-    const key = Hub.key(topic, audience);
+    if (client.topics.has(topic) && client.topics.get(topic)!.key !== key) this.leave(client, topic);
     let state = this.topics.get(key);
     if (!state) {
-      state = { topic, audience, subscribers: new Set(), seq: 0, data: null, pending: null, timer: null, due: 0, lastRun: 0, running: false };
+      state = { topic, key, congress, audience, subscribers: new Set(), seq: 0, data: null, pending: null, timer: null, due: 0, lastRun: 0, running: false };
       this.topics.set(key, state);
     }
     if (!state.data) {
       try {
-        state.data = await this.load(topic, audience);
+        state.data = await this.load(state);
       } catch (err) {
         if (this.topics.get(key) === state && state.subscribers.size === 0) this.topics.delete(key);
         const notFound = (err as { code?: string }).code === 'NOT_FOUND';
@@ -264,15 +288,14 @@ export class Hub {
     }
     // Joined only now: every event after this snapshot carries seq + 1, + 2, ...
     state.subscribers.add(client);
-    client.topics.set(topic, { audience, ...(displayKey !== undefined && { displayKey }) });
+    client.topics.set(topic, { audience, key, ...(displayKey !== undefined && { displayKey }) });
     this.send(client, { type: 'snapshot', topic, seq: state.seq, data: state.data });
   }
 
   private leave(client: Client, topic: string) {
-    const audience = client.topics.get(topic)?.audience;
-    if (!audience) return;
+    const key = client.topics.get(topic)?.key;
+    if (!key) return;
     client.topics.delete(topic);
-    const key = Hub.key(topic, audience);
     const state = this.topics.get(key);
     if (!state) return;
     state.subscribers.delete(client);
@@ -282,15 +305,24 @@ export class Hub {
     }
   }
 
-  private load(topic: string, audience: Audience): Promise<TopicData> {
-    const [, kind, id] = TOPIC.exec(topic)!;
-    if (kind === 'presidium') return this.loaders.presidium(id!);
-    return kind === 'hall' ? this.loaders.hall(id!, audience === 'public') : this.loaders.staff(id!);
+  private load(state: TopicState): Promise<TopicData> {
+    const { kind, id } = parse(state.topic)!;
+    if (kind === 'sessions') return this.loaders.sessions(state.congress ?? null);
+    if (kind === 'presidium') return this.loaders.presidium(id);
+    return kind === 'hall' ? this.loaders.hall(id, state.audience === 'public') : this.loaders.staff(id);
   }
 
   /** A committed change: refresh the topics of that session that anyone here watches. */
   notice(n: ChangeNotice) {
     if (n.what === 'scope') this.rescope(n.sessionId);
+    // A session created, or a cycle's moved: each congress's list reloads (and is sent only if it changed).
+    if (n.what === 'created' || n.what === 'scope') {
+      for (const state of this.topics.values()) {
+        if (state.topic !== 'sessions') continue;
+        state.pending = 'state';
+        this.schedule(state);
+      }
+    }
     // Turnout never moves a decision: the presidium topic reloads on state changes only.
     const what = n.what === 'turnout' ? 'turnout' : 'state';
     const topics = [`hall:${n.sessionId}`, `staff:${n.sessionId}`, ...(what === 'state' ? [`presidium:${n.sessionId}`] : [])];
@@ -316,8 +348,8 @@ export class Hub {
     const again: [Client, string, string | undefined][] = [];
     for (const c of this.clients) {
       for (const [topic, r] of c.topics) {
-        const m = TOPIC.exec(topic);
-        if (m?.[2] !== sessionId || (m[1] === 'hall' && r.audience !== 'screens')) continue;
+        const m = parse(topic);
+        if (m?.id !== sessionId || (m.kind === 'hall' && r.audience !== 'screens')) continue;
         this.leave(c, topic);
         again.push([c, topic, r.displayKey]);
       }
@@ -335,7 +367,8 @@ export class Hub {
     }
     // A missed move of a cycle to another congress: every session read is checked again.
     const sessions = new Set<string>();
-    for (const state of this.topics.values()) sessions.add(state.topic.slice(state.topic.indexOf(':') + 1));
+    for (const state of this.topics.values()) sessions.add(parse(state.topic)!.id);
+    sessions.delete('');
     for (const id of sessions) this.rescope(id);
     void this.recheckLogins().catch((err) => this.log.warn({ err }, 'login re-check failed'));
   }
@@ -391,7 +424,7 @@ export class Hub {
     const { topic } = state;
     const what = state.pending;
     state.pending = null;
-    if (!what || this.topics.get(Hub.key(topic, state.audience)) !== state) return;
+    if (!what || this.topics.get(state.key) !== state) return;
     state.running = true;
     state.lastRun = Date.now();
     try {
@@ -407,7 +440,10 @@ export class Hub {
         state.data = { kind: 'hall', state: { ...state.data.state, serverTime, poll: { ...state.data.state.poll, turnout } } };
         event = { kind: 'turnout', turnout, serverTime };
       } else {
-        state.data = await this.load(topic, state.audience);
+        const before = state.data;
+        state.data = await this.load(state);
+        // A congress's list is sent only when it changed: another congress's new session is not its news.
+        if (topic === 'sessions' && JSON.stringify(before) === JSON.stringify(state.data)) return;
         event = state.data;
       }
       state.seq += 1;

@@ -8,9 +8,10 @@ export interface ChangeNotice {
   /**
    * state: anything may have changed · turnout: only the count of returned ballots ·
    * scope: who may read the session's topics may have changed (its cycle moved to another
-   * congress): every reader but the public's and the tablets' is checked again, then as state.
+   * congress): every reader but the public's and the tablets' is checked again, then as state ·
+   * created: the session is new: the lists of sessions (the sessions topic) reload.
    */
-  what: 'state' | 'turnout' | 'scope';
+  what: 'state' | 'turnout' | 'scope' | 'created';
 }
 
 /**

@@ -15,8 +15,11 @@ import { PendingPresidiumDecisions } from './presidium.ts';
  *  staff:<sessionId>  staff/presidium/scrutineers: per-delegation turnout and who has not voted.
  *  presidium:<sessionId>  staff/presidium only: the 主席团's decisions awaiting signatures on the
  *                     session's polls (its internal deliberation, never on the other topics).
+ *  sessions           staff/presidium/scrutineers: the ids of the sessions of the account's own
+ *                     congress (as GET /api/sessions lists them); an event only when that list
+ *                     changes (a session created, a cycle moved), so the console follows new ones.
  */
-export type Topic = `hall:${string}` | `staff:${string}` | `presidium:${string}`;
+export type Topic = `hall:${string}` | `staff:${string}` | `presidium:${string}` | 'sessions';
 
 export const HallPoll = Type.Object({
   id: Uuid,
@@ -75,6 +78,12 @@ export const PresidiumState = Type.Object({
 });
 export type PresidiumState = Static<typeof PresidiumState>;
 
+/** The sessions topic: the ids of the account's congress's sessions, in the order GET /api/sessions gives. */
+export const SessionsState = Type.Object({
+  sessionIds: Type.Array(Uuid),
+});
+export type SessionsState = Static<typeof SessionsState>;
+
 /**
  * A tablet casts over the socket it already holds (the same ballot and idempotency key as
  * POST /api/polls/:id/ballots, the same answers); `ref` pairs the answer with the request.
@@ -99,7 +108,11 @@ export const ClientMessage = Type.Union([
 ]);
 export type ClientMessage = Static<typeof ClientMessage>;
 
-export type TopicData = { kind: 'hall'; state: HallState } | { kind: 'staff'; state: StaffState } | { kind: 'presidium'; state: PresidiumState };
+export type TopicData =
+  | { kind: 'hall'; state: HallState }
+  | { kind: 'staff'; state: StaffState }
+  | { kind: 'presidium'; state: PresidiumState }
+  | { kind: 'sessions'; state: SessionsState };
 export type TopicEvent = TopicData | { kind: 'turnout'; turnout: Turnout; serverTime: string };
 
 export type ServerMessage =

@@ -21,7 +21,7 @@ import { allowed } from '../../auth/guard.ts';
 import { authRepository } from '../auth/auth.repository.ts';
 import { actorOf, type Principal } from '../auth/auth.service.ts';
 import { cyclesRepository } from '../cycles/cycles.repository.ts';
-import { ownCycle, sessionInScope, unitOf } from '../units/unit-scope.ts';
+import { ownCycle, sessionInScope, unitOf, type Unit } from '../units/unit-scope.ts';
 import { pollsRepository } from '../polls/polls.repository.ts';
 import { forgetScrutineers } from '../procedure/scrutiny.service.ts';
 import { votingRulesAdopted } from '../procedure/voting-rules.service.ts';
@@ -70,10 +70,18 @@ export class SessionsService {
 
   /** The sessions of the caller's congress (all of them for an account of the whole installation). */
   async list(actor: Principal): Promise<Session[]> {
-    const unit = await unitOf(this.db, actor);
-    const own = new Set((await cyclesRepository.list(this.db)).filter((c) => ownCycle(unit, c)).map((c) => c.id));
-    const rows = (await repo.list(this.db)).filter((r) => own.has(r.cycle_id));
+    const rows = await this.rowsOf(await unitOf(this.db, actor));
     return Promise.all(rows.map((r) => this.toSession(this.db, r)));
+  }
+
+  /** The ids of a congress's sessions (null: every congress's), in the order list() gives them: the sessions topic. */
+  async idsOf(unit: Unit | null): Promise<string[]> {
+    return (await this.rowsOf(unit)).map((r) => r.id);
+  }
+
+  private async rowsOf(unit: Unit | null) {
+    const own = new Set((await cyclesRepository.list(this.db)).filter((c) => ownCycle(unit, c)).map((c) => c.id));
+    return (await repo.list(this.db)).filter((r) => own.has(r.cycle_id));
   }
 
   async get(id: string, db: DbOrTx = this.db): Promise<Session> {
@@ -87,6 +95,8 @@ export class SessionsService {
       if (!(await cyclesRepository.get(trx, b.cycleId))) throw new AppError('NOT_FOUND', { field: 'cycleId' });
       const s = await repo.insert(trx, { cycle_id: b.cycleId, name: b.name, venue: b.venue ?? '' });
       await appendAudit(trx, { actor: actorOf(actor), action: 'session.created', subject: `session:${s.id}`, details: { ...b } });
+      // Open consoles of its congress list it (the sessions topic).
+      await notifyInTx(trx, { sessionId: s.id, what: 'created' });
       return this.toSession(trx, s);
     });
   }
