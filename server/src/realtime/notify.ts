@@ -24,7 +24,8 @@ export interface EndedNotice {
 
 /**
  * Queue a change notice inside the transaction that makes the change: PostgreSQL delivers it
- * to every listening instance only if and when that transaction commits.
+ * to every listening instance only if and when that transaction commits. Given the pool instead
+ * (TurnoutNotifier, a proof verdict recorded after its own commit), the notice goes out at once.
  */
 export async function notifyInTx(trx: DbOrTx, notice: ChangeNotice): Promise<void> {
   await notifyRepository.notify(trx, CHANNEL, JSON.stringify(notice));
