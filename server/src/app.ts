@@ -158,6 +158,9 @@ export async function buildApp(opts: BuildOptions) {
   const casts = new CastService(db, turnoutNotifier, proofs, app.log);
   const decryption = new DecryptionService(db, casts);
   const polls = new PollsService(db, app.log, decryption);
+  // A stop right after a close must not leave the old ballot row versions for later: the rewrite
+  // that drops them (PollsService.compactLater) runs before the pool goes.
+  app.addHook('onClose', () => polls.compacted());
   const pollViews = new PollViewsService(db);
   const scrutiny = new ScrutinyService(db);
   const paper = new PaperService(db);
