@@ -1,9 +1,11 @@
-import { announcementRecordRows, announcementTable, VOTE_TABLE_HEADER, type Announcement } from '@piaojue/shared';
+import fs from 'node:fs';
+import path from 'node:path';
+import { announcementRecordRows, announcementTable, type Announcement } from '@piaojue/shared';
 import ExcelJS from 'exceljs';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adoptRules, adminClient, Client, createTestApp, key, userClient, type TestApp } from './helpers/app.ts';
-import { fixList } from './helpers/world.ts';
+import { castOk, fixList, hall, openPoll } from './helpers/world.ts';
 
 let t: TestApp;
 let clerk: Client;
@@ -134,7 +136,7 @@ describe('announcement (公告)', () => {
     expect(wb.worksheets[0]!.getRow(2).values).toEqual([undefined, 1, names[0], 5, 0, 0, '入选']);
     // the 公告's table, headings and cells as on paper (announcementTable, shared), in the XLSX and the CSV
     const table = announcementTable(pub.body as Announcement);
-    expect(table.header).toEqual(VOTE_TABLE_HEADER);
+    expect(table.header).toEqual(['名次', '候选项目', '赞成', '反对', '弃权', '结果']);
     expect((await xlsxSheets(xlsx.rawPayload)).get('票决结果')).toEqual([[...table.header], ...table.rows]);
     expect(csvText.slice(1).split('\r\n').slice(0, 1 + table.rows.length)).toEqual([table.header, ...table.rows].map((r) => r.join(',')));
     // no place left empty: no 空缺名额 line
@@ -147,4 +149,69 @@ describe('announcement (公告)', () => {
     const results = await anon.get(`/api/public/cycles/${cycleId}/results`);
     expect(results.body.announcements).toHaveLength(1);
   });
+});
+
+/**
+ * The 公告 of a 差额勾选 and of a rank poll: its table shows the figures of the ballot form, as the
+ * count sheet does (docs/PROCEDURE.md §3, "Counting"), in the JSON, the PDF and the download alike.
+ * With PDF_DUMP=<dir> it saves the two PDFs there (announcement-choose.pdf, announcement-rank.pdf).
+ */
+describe('the 公告 of a 差额勾选 and of a rank poll', () => {
+  // five deputies, 项目1–3, two places; ballots by position in the list
+  const cases = [
+    {
+      form: 'choose' as const,
+      // 项目1 ticked 4 times, 项目2 3 times, 项目3 once; unticked: 5 − ticks
+      ballots: [[0, 1], [0, 1], [0, 2], [0], [1]].map((picked) => (ids: string[]) => ({ type: 'choose', selected: picked.map((i) => ids[i]!) })),
+      header: ['名次', '候选项目', '赞成（勾选）', '未勾选', '结果'],
+      rows: [
+        [1, '项目1', 4, 1, '入选'],
+        [2, '项目2', 3, 2, '入选'],
+        [3, '项目3', 1, 4, '未入选'],
+      ],
+    },
+    {
+      form: 'rank' as const,
+      // first place 2 points, second 1: 项目2 6 points (ranked 3 times), 项目3 5 (3), 项目1 4 (4):
+      // ranked by the most ballots, 项目1 is last by points and not chosen
+      ballots: [[2, 0], [2, 0], [1, 0], [1, 0], [1, 2]].map((order) => (ids: string[]) => ({ type: 'rank', ranking: order.map((i) => ids[i]!) })),
+      header: ['名次', '候选项目', '被排序次数', '得分', '未排序', '结果'],
+      rows: [
+        [1, '项目2', 3, 6, 2, '入选'],
+        [2, '项目3', 3, 5, 2, '入选'],
+        [3, '项目1', 4, 4, 1, '未入选'],
+      ],
+    },
+  ];
+
+  for (const c of cases) {
+    it(`${c.form}: the table headed and filled by the ballot form, in the 公告, its PDF, the XLSX and the CSV`, async () => {
+      const h = await hall(t, clerk, { candidates: 3, deputies: 5, cycle: { chooseN: 2, ballotType: c.form, passThreshold: 'none' } });
+      const id = await openPoll(clerk, h.sessionId);
+      for (const [i, ballot] of c.ballots.entries()) await castOk(h.deputies[i]!.client, id, ballot(h.candidateIds));
+      expect((await clerk.post(`/api/polls/${id}/close`)).status).toBe(200);
+      expect((await clerk.post(`/api/polls/${id}/certify`)).body.status).toBe('certified');
+
+      const a = (await new Client(t.app).get(`/api/polls/${id}/announcement`)).body as Announcement;
+      expect(a.rules.ballotType).toBe(c.form);
+      const table = announcementTable(a);
+      expect(table.header).toEqual(c.header);
+      expect(table.rows).toEqual(c.rows);
+
+      // the PDF's 附件: the same headings and rows, and no 反对 anywhere (the form has none)
+      const pdf = await t.app.inject({ method: 'GET', url: `/api/polls/${id}/announcement.pdf` });
+      expect(pdf.statusCode).toBe(200);
+      if (process.env.PDF_DUMP) fs.writeFileSync(path.join(process.env.PDF_DUMP, `announcement-${c.form}.pdf`), pdf.rawPayload);
+      const text = await pdfText(pdf.rawPayload);
+      expect(text).toContain(c.header.join(''));
+      for (const row of c.rows) expect(text, row.join(' ')).toContain(row.join(''));
+      expect(text).not.toContain('反对');
+
+      // the download: the same table, numbers as numbers
+      const xlsx = await t.app.inject({ method: 'GET', url: `/api/polls/${id}/export.xlsx` });
+      expect((await xlsxSheets(xlsx.rawPayload)).get('票决结果')).toEqual([c.header, ...c.rows]);
+      const csv = (await t.app.inject({ method: 'GET', url: `/api/polls/${id}/export.csv` })).rawPayload.toString('utf8').replace(/^\uFEFF/, '');
+      expect(csv.split('\r\n').slice(0, 1 + c.rows.length)).toEqual([c.header, ...c.rows].map((r) => r.join(',')));
+    });
+  }
 });

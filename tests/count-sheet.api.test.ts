@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countSheetColumns, paperFiguresOf, partsAddUp, type BallotBody, type CountSheet, type CreateCycleBody, type PaperPoll } from '@piaojue/shared';
+import { ballotFormColumns, paperFiguresOf, partsAddUp, type BallotBody, type CountSheet, type CreateCycleBody, type PaperPoll } from '@piaojue/shared';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { adoptRules, Client, createTestApp, userClient, type TestApp } from './helpers/app.ts';
 import { castOk, expectErrorBody, hall, snapshot, staffPair, withPg, type Hall } from './helpers/world.ts';
@@ -272,7 +272,7 @@ describe('a mixed poll: two deputies on paper', () => {
     expect(partsAddUp(sheet.record, sheet.parts!.electronic, sheet.parts!.paper)).toBe(true);
     for (const row of sheet.rows) {
       expect(row.split).not.toBeNull();
-      for (const c of countSheetColumns('approve')) expect(row.split!.electronic[c.key]! + row.split!.paper[c.key]!).toBe(row[c.key]);
+      for (const c of ballotFormColumns('approve')) expect(row.split!.electronic[c.key]! + row.split!.paper[c.key]!).toBe(row[c.key]);
     }
     // 项目1 leads with 4; 项目2, 项目3 and 项目4 tie at 3 for the 2 places left: a run-off
     expect(sheet.tie).toEqual({ names: ['项目2', '项目3', '项目4'], places: 2, resolution: 'runoff' });

@@ -4,6 +4,7 @@
  * printed page and the PDF share live here, so the two say the same thing.
  */
 import { PAPER_INVALID_REASON_LABELS, type PaperInvalidReason } from './paper.ts';
+import type { BallotFormColumn } from './result-table.ts';
 import type { BallotType, PassThreshold, TieRule } from './rules.ts';
 import type { OfficialRecord } from './tally.ts';
 import { PASS_RULE_ZH } from './voting-rules.ts';
@@ -14,48 +15,16 @@ export function countSheetTitle(sessionName: string, pollTitle: string): string[
   return [sessionName, pollTitle, '表决结果报告单'];
 }
 
-/** A figure column of the per-project table. */
-export interface CountSheetColumn {
-  key: 'for' | 'against' | 'abstain' | 'score';
-  zh: string;
-  en: string;
-}
-
 /**
- * The per-project columns for the ballot type: 赞成/反对/弃权; ticks and the projects left
- * unticked; for rank ballots the times ranked, the Borda score that orders them, and the
- * ballots that did not rank the project (docs/PROCEDURE.md §3, "Counting").
- */
-export function countSheetColumns(ballotType: BallotType): CountSheetColumn[] {
-  switch (ballotType) {
-    case 'approve':
-      return [
-        { key: 'for', zh: '赞成', en: 'For' },
-        { key: 'against', zh: '反对', en: 'Against' },
-        { key: 'abstain', zh: '弃权', en: 'Abstain' },
-      ];
-    case 'choose':
-      return [
-        { key: 'for', zh: '赞成（勾选）', en: 'Ticked' },
-        { key: 'abstain', zh: '未勾选', en: 'Not ticked' },
-      ];
-    case 'rank':
-      return [
-        { key: 'for', zh: '被排序次数', en: 'Times ranked' },
-        { key: 'score', zh: '得分', en: 'Score' },
-        { key: 'abstain', zh: '未排序', en: 'Not ranked' },
-      ];
-  }
-}
-
-/**
+ * The per-project columns are the figures of the ballot form (ballotFormColumns, result-table.ts:
+ * the 公告's table has the same columns in the same words).
  * With paper ballots, each project's figures by part sit in the main table: one cell per part,
  * the columns' figures in order (7/0/1), headed e.g. 电子表决（赞成/反对/弃权）.
  */
-export function countSheetPartHeader(columns: CountSheetColumn[], part: 'electronic' | 'paper'): string {
+export function countSheetPartHeader(columns: BallotFormColumn[], part: 'electronic' | 'paper'): string {
   return `${part === 'electronic' ? '电子表决' : '纸质表决票'}（${columns.map((c) => c.zh).join('/')}）`;
 }
-export function countSheetPartCell(columns: CountSheetColumn[], counts: Record<string, number>): string {
+export function countSheetPartCell(columns: BallotFormColumn[], counts: Record<string, number>): string {
   return columns.map((c) => String(counts[c.key] ?? 0)).join('/');
 }
 

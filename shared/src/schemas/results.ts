@@ -61,7 +61,11 @@ export const Announcement = Type.Object({
   closedAt: Nullable(IsoDate),
   certifiedAt: Nullable(IsoDate),
   chosen: Type.Array(AnnouncedProject),
-  /** All candidates with their counts, for the annexed table (附件). */
+  /**
+   * All candidates with their counts, for the annexed table (附件), which shows those of the ballot
+   * form (ballotFormColumns): 赞成/反对/弃权; ticks (for) and not ticked (abstain); times ranked
+   * (for), the Borda points (score) and not ranked (abstain).
+   */
   rows: Type.Array(
     Type.Object({
       rank: Type.Integer(),
@@ -69,6 +73,8 @@ export const Announcement = Type.Object({
       for: Type.Integer(),
       against: Type.Integer(),
       abstain: Type.Integer(),
+      /** rank ballots: the Borda points that order the projects; otherwise the same as for */
+      score: Type.Number(),
       status: Type.Enum(['chosen', 'not_chosen', 'tied'] as const),
     }),
   ),

@@ -41,8 +41,10 @@ export function announcementPdf(a: Announcement): Promise<Buffer> {
   // the table (shared: announcementTable), in the body of a rating's 公告 and in every 附件
   const shared = announcementTable(a);
   const results = { header: [...shared.header], rows: shared.rows.map((row) => row.map(String)) };
-  // a rating's nine columns: each as wide as its heading or widest cell, the project's name the rest
-  const resultWidths = rating ? fittedWidths(doc, results.header, results.rows) : [0.1, 0.46, 0.1, 0.1, 0.1, 0.14];
+  // each column as wide as its heading or widest cell, the project's name the rest: a rating's
+  // nine as narrow as that; a vote's, headed by its ballot form (赞成（勾选）, 被排序次数…), at
+  // least a tenth of the width each (what 赞成, 反对 and 弃权 always had), so no figure is cramped
+  const resultWidths = fittedWidths(doc, results.header, results.rows, { min: rating ? 0 : 0.1 });
   const drawResults = () => table(doc, results.header, resultWidths, results.rows);
   if (rating) {
     drawResults();
@@ -108,13 +110,14 @@ export function announcementPdf(a: Announcement): Promise<Buffer> {
 
 /**
  * Shares of the width for table() at its default size: every column but the second as wide as its
- * heading (bold) or its widest cell, so that no heading breaks; the second, the name, takes the rest.
+ * heading (bold) or its widest cell, so that no heading breaks, and at least `min` of the width;
+ * the second, the name, takes the rest.
  */
-function fittedWidths(doc: PDFKit.PDFDocument, header: string[], rows: string[][], { size = 11, pad = 4 } = {}): number[] {
+function fittedWidths(doc: PDFKit.PDFDocument, header: string[], rows: string[][], { size = 11, pad = 4, min = 0 } = {}): number[] {
   const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
   const widest = header.map((h, i) => {
     const cells = rows.map((r) => doc.font('song').fontSize(size).widthOfString(r[i] ?? ''));
-    return Math.max(doc.font('song-bold').fontSize(size).widthOfString(h), ...cells) + pad * 2 + 1;
+    return Math.max(doc.font('song-bold').fontSize(size).widthOfString(h), ...cells, min * width - pad * 2 - 1) + pad * 2 + 1;
   });
   const fixed = widest.reduce((sum, w, i) => (i === 1 ? sum : sum + w), 0);
   return widest.map((w, i) => (i === 1 ? Math.max(width - fixed, 0) : w) / width);

@@ -1,7 +1,7 @@
 import {
+  ballotFormColumns,
   countSheetAttendance,
   countSheetBallotTable,
-  countSheetColumns,
   countSheetInvalidReasons,
   countSheetPartCell,
   countSheetPartHeader,
@@ -68,7 +68,7 @@ export function countSheetPdf(s: CountSheet): Promise<Buffer> {
   }
 
   label('二、各候选项目得票情况');
-  const cols = countSheetColumns(s.rules.ballotType);
+  const cols = ballotFormColumns(s.rules.ballotType);
   // with paper ballots, each part's figures beside the totals, unless a part is too small to show
   const split = !!s.parts && s.rows.length > 0 && s.rows.every((r) => r.split);
   const figure = split ? 0.065 : cols.length === 3 ? 0.12 : 0.15;

@@ -218,6 +218,7 @@ export class ResultsService {
         for: r.for,
         against: r.against,
         abstain: r.abstain,
+        score: r.score,
         status: runoffWinners.has(r.candidateId) ? 'chosen' : r.status,
       })),
       vacancies,

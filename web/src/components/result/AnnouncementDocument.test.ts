@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mount, type DOMWrapper } from '@vue/test-utils';
 import type { Announcement } from '@piaojue/shared';
-import { announcementTable, RATING_TABLE_HEADER, VOTE_TABLE_HEADER } from '@piaojue/shared/domain';
+import { announcementTable, RATING_TABLE_HEADER } from '@piaojue/shared/domain';
 import AnnouncementDocument from './AnnouncementDocument.vue';
 
 const record = { seated: 3, present: 3, issued: 3, returned: 3, valid: 3, invalid: 0, notVoted: 0, balanced: true };
@@ -42,9 +42,9 @@ function announcement(over: Partial<Announcement> = {}): Announcement {
     certifiedAt: '2027-01-14T16:30:00Z',
     chosen: [project(1, '城区新建中小学3所'), project(2, '社区养老服务中心提升', { viaRunoff: true, investmentWan: null })],
     rows: [
-      { rank: 1, name: '城区新建中小学3所', for: 3, against: 0, abstain: 0, status: 'chosen' },
-      { rank: 2, name: '社区养老服务中心提升', for: 2, against: 0, abstain: 1, status: 'chosen' },
-      { rank: 3, name: '老旧小区雨污分流改造', for: 1, against: 2, abstain: 0, status: 'not_chosen' },
+      { rank: 1, name: '城区新建中小学3所', for: 3, against: 0, abstain: 0, score: 3, status: 'chosen' },
+      { rank: 2, name: '社区养老服务中心提升', for: 2, against: 0, abstain: 1, score: 2, status: 'chosen' },
+      { rank: 3, name: '老旧小区雨污分流改造', for: 1, against: 2, abstain: 0, score: 1, status: 'not_chosen' },
     ],
     vacancies: 0,
     rating: null,
@@ -84,7 +84,7 @@ describe('AnnouncementDocument', () => {
     const w = mount(AnnouncementDocument, { props: { a: announcement() } });
     // the table as the PDF and the download give it (announcementTable, shared)
     const table = grid(w.get('[data-testid=announcement-table]'));
-    expect(table.header).toEqual(VOTE_TABLE_HEADER);
+    expect(table.header).toEqual(['名次', '候选项目', '赞成', '反对', '弃权', '结果']);
     expect(table.rows).toEqual([
       ['1', '城区新建中小学3所', '3', '0', '0', '入选'],
       ['2', '社区养老服务中心提升', '2', '0', '1', '入选'],
@@ -98,6 +98,53 @@ describe('AnnouncementDocument', () => {
     expect(rec).toContain('主席团成员甲');
     expect(rec).toContain('abc123');
     expect(rec).toContain('第 42 条 f00dcafe');
+  });
+
+  it('heads and fills the table by the ballot form: 差额勾选 without 反对, a rank ballot with its points', () => {
+    const rules = announcement().rules;
+    const choose = mount(AnnouncementDocument, {
+      props: {
+        a: announcement({
+          rules: { ...rules, ballotType: 'choose' },
+          rows: [
+            { rank: 1, name: '城区新建中小学3所', for: 3, against: 0, abstain: 0, score: 3, status: 'chosen' },
+            { rank: 2, name: '社区养老服务中心提升', for: 2, against: 0, abstain: 1, score: 2, status: 'chosen' },
+            { rank: 3, name: '老旧小区雨污分流改造', for: 1, against: 0, abstain: 2, score: 1, status: 'not_chosen' },
+          ],
+        }),
+      },
+    });
+    const chooseTable = grid(choose.get('[data-testid=announcement-table]'));
+    expect(chooseTable.header).toEqual(['名次', '候选项目', '赞成（勾选）', '未勾选', '结果']);
+    expect(chooseTable.rows).toEqual([
+      ['1', '城区新建中小学3所', '3', '0', '入选'],
+      ['2', '社区养老服务中心提升', '2', '1', '入选'],
+      ['3', '老旧小区雨污分流改造', '1', '2', '未入选'],
+    ]);
+    expect(choose.get('[data-testid=announcement-table]').text()).not.toContain('反对');
+
+    // N = 2, first place 2 points, second 1: 老旧小区 ranked on all three ballots, second each time
+    const rank = mount(AnnouncementDocument, {
+      props: {
+        a: announcement({
+          rules: { ...rules, ballotType: 'rank' },
+          chosen: [project(1, '城区新建中小学3所'), project(2, '老旧小区雨污分流改造')],
+          rows: [
+            { rank: 1, name: '城区新建中小学3所', for: 2, against: 0, abstain: 1, score: 4, status: 'chosen' },
+            { rank: 2, name: '老旧小区雨污分流改造', for: 3, against: 0, abstain: 0, score: 3, status: 'chosen' },
+            { rank: 3, name: '社区养老服务中心提升', for: 1, against: 0, abstain: 2, score: 2, status: 'not_chosen' },
+          ],
+        }),
+      },
+    });
+    const rankTable = grid(rank.get('[data-testid=announcement-table]'));
+    expect(rankTable.header).toEqual(['名次', '候选项目', '被排序次数', '得分', '未排序', '结果']);
+    expect(rankTable.rows).toEqual([
+      ['1', '城区新建中小学3所', '2', '4', '1', '入选'],
+      ['2', '老旧小区雨污分流改造', '3', '3', '0', '入选'],
+      ['3', '社区养老服务中心提升', '1', '2', '2', '未入选'],
+    ]);
+    expect(rank.get('[data-testid=announcement-table]').text()).not.toMatch(/反对|弃权/);
   });
 
   it('says under the table how many places stay empty', () => {
