@@ -197,6 +197,12 @@ describe('the 公告 of a 差额勾选 and of a rank poll', () => {
       const table = announcementTable(a);
       expect(table.header).toEqual(c.header);
       expect(table.rows).toEqual(c.rows);
+      // How the places were filled, in the body and the 表决记录: a rank poll by points, not by 赞成.
+      const order = c.form === 'rank' ? '按照得分高低确定' : '按照得票多少确定';
+      expect(a.paragraphs.join('')).toContain(order);
+      expect(a.paragraphs.join('')).not.toContain(c.form === 'rank' ? '得票多少' : '得分');
+      const rule = announcementRecordRows(a).find(([label]) => label === '通过规则')?.[1];
+      expect(rule).toBe(c.form === 'rank' ? '不设过半数条件（按得分排名）' : '不设过半数条件（按赞成票排名）');
 
       // the PDF's 附件: the same headings and rows, and no 反对 anywhere (the form has none)
       const pdf = await t.app.inject({ method: 'GET', url: `/api/polls/${id}/announcement.pdf` });

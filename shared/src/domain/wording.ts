@@ -78,6 +78,10 @@ export const RULES_ZH: { ballotType: Record<BallotType, string>; passThreshold: 
   tieRule: { runoff: '再次投票', vacant: '名额空缺', presidium: '主席团决定' },
 };
 
+/** The 通过规则 as the 表决记录 states it: without a threshold a rank poll is ordered by points, not 赞成. */
+export const passRuleZh = (threshold: PassThreshold, ballotType: BallotType | 'rating'): string =>
+  threshold === 'none' && ballotType === 'rank' ? '不设过半数条件（按得分排名）' : RULES_ZH.passThreshold[threshold];
+
 const hallDate = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' });
 const hallTime = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 /** 2027年1月15日 09:42 in the hall's time zone; — when unknown. */
@@ -124,7 +128,7 @@ export function announcementRecordRows(a: AnnouncementRecordSource): [string, st
   if (a.rating) rows.push(['测评等次', gradingRuleText(a.rating.ratingBase, a.rating.ratingBody)]);
   if (!isRating) {
     rows.push(['候选与应选', `候选项目${a.rules.candidateCount}个，应选${a.rules.chooseN}个`]);
-    rows.push(['通过规则', RULES_ZH.passThreshold[a.rules.passThreshold]]);
+    rows.push(['通过规则', passRuleZh(a.rules.passThreshold, a.rules.ballotType)]);
     rows.push(['票数相同时', RULES_ZH.tieRule[a.rules.tieRule]]);
   }
   rows.push(

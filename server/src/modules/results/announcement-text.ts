@@ -19,6 +19,16 @@ const THRESHOLD_TEXT: Record<PassThreshold, string> = {
 };
 
 /**
+ * A rank poll orders by points (得分), while its pass condition counts the ballots that ranked a
+ * project at all (被排序次数), the column words of its table (docs/PROCEDURE.md §3, "Counting").
+ */
+const RANK_THRESHOLD_TEXT: Record<PassThreshold, string> = {
+  none: '按照得分高低确定',
+  seated_majority: '被排序次数超过全体代表半数的候选项目，按照得分高低确定',
+  present_majority: '被排序次数超过实到代表半数的候选项目，按照得分高低确定',
+};
+
+/**
  * How the electronic ballots were kept secret. A plain poll is marked as such (the congress chose
  * it explicitly, docs/PROCEDURE.md §3); an encrypted one points to the public verification data.
  */
@@ -54,7 +64,7 @@ export function voteParagraphs(a: {
   const p = [
     `${a.sessionName}于${when}以无记名投票方式，对${a.cycleName}候选项目进行了票决。${MODE_TEXT[a.ballotMode]}`,
     `本次会议应到代表${a.record.seated}名，实到代表${a.record.present}名，${a.quorumMet ? '符合法定人数' : '不足法定人数'}。${recordSentence(a.record)}`,
-    `根据票决办法，${a.candidateCount}个候选项目中应选${a.chooseN}个，${a.ballotType === 'rating' ? '代表' : ''}${BALLOT_TEXT[a.ballotType]}，${THRESHOLD_TEXT[a.passThreshold]}。经票决，确定以下${a.chosenCount}个项目为${a.cycleName}：`,
+    `根据票决办法，${a.candidateCount}个候选项目中应选${a.chooseN}个，${a.ballotType === 'rating' ? '代表' : ''}${BALLOT_TEXT[a.ballotType]}，${(a.ballotType === 'rank' ? RANK_THRESHOLD_TEXT : THRESHOLD_TEXT)[a.passThreshold]}。经票决，确定以下${a.chosenCount}个项目为${a.cycleName}：`,
   ];
   if (a.presidiumTie) p.push(`${a.presidiumTie.tiedNames.join('、')}得票相同，经${a.presidiumTie.meeting}决定，${a.presidiumTie.chosenNames.join('、')}入选。`);
   if (a.tiedNames.length && a.tieResolution === 'presidium') p.push(`${a.tiedNames.join('、')}得票相同，由大会主席团决定。`);
