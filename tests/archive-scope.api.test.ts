@@ -16,12 +16,11 @@ import type { Poll } from '@piaojue/shared';
 import { entryHash } from '../server/src/modules/audit/audit.service.ts';
 import { verifyArchive } from '../server/src/modules/results/archive.ts';
 import type { CycleArchive } from '../server/src/modules/results/archive.service.ts';
-import { adoptRules, Client, createTestApp, userClient, type TestApp } from './helpers/app.ts';
+import { accountClient, adoptRules, Client, createTestApp, userClient, type TestApp } from './helpers/app.ts';
 import { castOk, fixList, hall, openPoll, staffPair, withPg, type Hall } from './helpers/world.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const run = promisify(execFile);
-const PASSWORD = 'a long enough password';
 // Unique, so that finding one anywhere in the archive means it leaked.
 const PENDING = '主席团第九次会议（待签）';
 const TOWN_MEETING = '某镇主席团会议（另一人大）';
@@ -39,14 +38,7 @@ let dir: string;
 
 const me = async (c: Client) => (await c.get('/api/auth/me')).body.user.id as string;
 
-async function congressUser(username: string, roles: string[], unit: { level: string; name: string }): Promise<Client> {
-  const made = await admin.post('/api/users', { username, displayName: username, password: PASSWORD, roles });
-  expect(made.status, JSON.stringify(made.body)).toBe(200);
-  expect((await admin.req('PUT', `/api/users/${made.body.id}/unit`, { unit })).status).toBe(200);
-  const c = new Client(t.app);
-  expect((await c.post('/api/auth/login', { username, password: PASSWORD })).status).toBe(200);
-  return c;
-}
+const congressUser = async (username: string, roles: string[], unit: { level: string; name: string }): Promise<Client> => (await accountClient(t, admin, username, roles, unit)).c;
 
 /** A poll of the hall's session, every deputy voting for its first project, closed. */
 async function countedPoll(h: Hall): Promise<string> {

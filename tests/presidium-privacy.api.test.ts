@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PendingPresidiumDecisions, Poll, PresidiumMembers } from '@piaojue/shared';
-import { Client, createTestApp, userClient, type TestApp } from './helpers/app.ts';
+import { accountClient, Client, createTestApp, userClient, type TestApp } from './helpers/app.ts';
 import { wsClient } from './helpers/socket.ts';
 import { castOk, expectErrorBody, hall, openPoll, staffPair, type Hall } from './helpers/world.ts';
 
@@ -11,19 +11,11 @@ let admin: Client, staff: Client, p2: Client, clerk: Client, teller: Client;
 let ids: { staff: string; p2: string };
 
 const me = async (c: Client) => (await c.get('/api/auth/me')).body.user.id as string;
-const PASSWORD = 'a long enough password';
 // Unique, so that finding it anywhere in an answer means the pending decision leaked.
 const MEETING = '主席团第七次会议（待签）';
 
 /** An account of one congress (it logs in after the congress is set, as a moved account must). */
-async function congressUser(username: string, roles: string[], unit: { level: string; name: string }): Promise<{ c: Client; id: string }> {
-  const made = await admin.post('/api/users', { username, displayName: username, password: PASSWORD, roles });
-  expect(made.status, JSON.stringify(made.body)).toBe(200);
-  expect((await admin.req('PUT', `/api/users/${made.body.id}/unit`, { unit })).status).toBe(200);
-  const c = new Client(t.app);
-  expect((await c.post('/api/auth/login', { username, password: PASSWORD })).status).toBe(200);
-  return { c, id: made.body.id as string };
-}
+const congressUser = (username: string, roles: string[], unit: { level: string; name: string }) => accountClient(t, admin, username, roles, unit);
 
 /** A counted poll (A 入选) of k = 2, three deputies. */
 async function countedPoll(cycle: Record<string, unknown> = {}): Promise<{ h: Hall; pollId: string }> {

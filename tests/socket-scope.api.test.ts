@@ -5,11 +5,10 @@
 // congress's open sockets at once (docs/PROCEDURE.md §3, "The 主席团's decisions").
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Poll } from '@piaojue/shared';
-import { Client, createTestApp, userClient, type TestApp } from './helpers/app.ts';
+import { accountClient, Client, createTestApp, userClient, type TestApp } from './helpers/app.ts';
 import { INJECTED_ORIGIN, wsClient, type TestSocket } from './helpers/socket.ts';
 import { castOk, hall, openPoll, staffPair, type Hall } from './helpers/world.ts';
 
-const PASSWORD = 'a long enough password';
 const CITY = { level: 'city', name: '宿迁市人大' };
 // Unique, so that finding it in a socket's messages means the pending decision reached it.
 const MEETING = '主席团第九次会议（迁出后）';
@@ -22,14 +21,7 @@ let pollId: string;
 const me = async (c: Client) => (await c.get('/api/auth/me')).body.user.id as string;
 
 /** An account of one congress, logged in after the congress is set. */
-async function congressUser(username: string, roles: string[], unit = CITY): Promise<{ c: Client; id: string }> {
-  const made = await admin.post('/api/users', { username, displayName: username, password: PASSWORD, roles });
-  expect(made.status, JSON.stringify(made.body)).toBe(200);
-  expect((await admin.req('PUT', `/api/users/${made.body.id}/unit`, { unit })).status).toBe(200);
-  const c = new Client(t.app);
-  expect((await c.post('/api/auth/login', { username, password: PASSWORD })).status).toBe(200);
-  return { c, id: made.body.id as string };
-}
+const congressUser = (username: string, roles: string[], unit = CITY) => accountClient(t, admin, username, roles, unit);
 
 /** A socket of this server's pages, subscribed to the session's three topics, each answered with its snapshot. */
 async function following(c: Client): Promise<TestSocket> {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scopedKind } from '../server/src/modules/units/unit-scope.ts';
-import { Client, createTestApp, type TestApp } from './helpers/app.ts';
+import { accountClient, Client, createTestApp, type TestApp } from './helpers/app.ts';
 import { castOk, hall, openPoll, snapshot, staffPair, type Hall } from './helpers/world.ts';
 import { INJECTED_ORIGIN, wsClient } from './helpers/socket.ts';
 
@@ -13,15 +13,8 @@ let townStaff: Client, otherTown: Client;
 /** One id of each kind, all of the city's cycle. */
 const ids: Record<string, string> = {};
 
-async function scopedUser(username: string, unit: { level: string; name: string }): Promise<Client> {
-  const password = 'a long enough password';
-  const made = await admin.post('/api/users', { username, displayName: username, password, roles: ['staff', 'presidium', 'scrutineer', 'department'], department: '市民政局' });
-  expect(made.status, JSON.stringify(made.body)).toBe(200);
-  expect((await admin.req('PUT', `/api/users/${made.body.id}/unit`, { unit })).status).toBe(200);
-  const c = new Client(t.app);
-  expect((await c.post('/api/auth/login', { username, password })).status).toBe(200);
-  return c;
-}
+const scopedUser = async (username: string, unit: { level: string; name: string }): Promise<Client> =>
+  (await accountClient(t, admin, username, ['staff', 'presidium', 'scrutineer', 'department'], unit, { department: '市民政局' })).c;
 
 beforeAll(async () => {
   t = await createTestApp();

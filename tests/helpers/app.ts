@@ -125,13 +125,32 @@ export async function adminClient(t: TestApp): Promise<Client> {
 }
 
 export async function userClient(t: TestApp, admin: Client, username: string, roles: string[]): Promise<Client> {
+  return (await accountClient(t, admin, username, roles)).c;
+}
+
+/**
+ * An account made by the admin and logged in; with `unit`, put into that congress first (a moved
+ * account's logins end, so it logs in after). `extra` goes into the account's body (a department).
+ */
+export async function accountClient(
+  t: TestApp,
+  admin: Client,
+  username: string,
+  roles: string[],
+  unit?: { level: string; name: string },
+  extra: Record<string, unknown> = {},
+): Promise<{ c: Client; id: string }> {
   const password = 'a long enough password';
-  const made = await admin.post('/api/users', { username, displayName: username, password, roles });
+  const made = await admin.post('/api/users', { username, displayName: username, password, roles, ...extra });
   if (made.status !== 200) throw new Error(`user create failed: ${JSON.stringify(made.body)}`);
+  if (unit) {
+    const moved = await admin.req('PUT', `/api/users/${made.body.id}/unit`, { unit });
+    if (moved.status !== 200) throw new Error(`unit change failed: ${JSON.stringify(moved.body)}`);
+  }
   const c = new Client(t.app);
   const r = await c.post('/api/auth/login', { username, password });
   if (r.status !== 200) throw new Error(`login failed: ${JSON.stringify(r.body)}`);
-  return c;
+  return { c, id: made.body.id as string };
 }
 
 export const defaultCycle: CreateCycleBody = {
