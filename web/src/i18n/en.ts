@@ -543,6 +543,7 @@ const en: Messages = {
     showAll: 'Show every candidate',
     hideAll: 'Hide',
     votesFor: '{n} for',
+    points: '{n} points',
     certifiedAt: 'Certified by the presidium on {at}',
     certifiedBy: 'Certified by: {names}',
     scrutineers: 'Scrutineers: {names}',

@@ -558,6 +558,7 @@ const zhCN = {
     showAll: '展开全部候选项目',
     hideAll: '收起',
     votesFor: '赞成 {n} 票',
+    points: '得分 {n}',
     certifiedAt: '主席团确认于 {at}',
     certifiedBy: '确认人：{names}',
     scrutineers: '监票人：{names}',
