@@ -4,7 +4,7 @@ import type { Services } from '../app.ts';
 import { SESSION_COOKIE } from '../auth/guard.ts';
 import { sha256 } from '../lib/crypto.ts';
 import { AppError } from '../lib/errors.ts';
-import { sessionInScope, unitOf, type Unit } from '../modules/units/unit-scope.ts';
+import { sessionInScope, unitOf } from '../modules/units/unit-scope.ts';
 import { Hub } from '../realtime/hub.ts';
 import { NoticeListener } from '../realtime/listener.ts';
 import type { TurnoutNotifier } from '../realtime/notify.ts';
@@ -22,7 +22,7 @@ export function createHub(s: Pick<Services, 'db' | 'auth' | 'sessions' | 'pollVi
       presidium: async (id) => ({ kind: 'presidium', state: await s.presidium.pendingOfSession(id) }),
       turnout: (id) => s.pollViews.focusTurnout(id),
       congressOf: (principal) => unitOf(s.db, principal),
-      sessions: async (congress) => ({ kind: 'sessions', state: { sessionIds: await s.sessions.idsOf(congress as Unit | null) } }),
+      sessions: async (congress) => ({ kind: 'sessions', state: { sessionIds: await s.sessions.idsOf(congress) } }),
     },
     log,
     {

@@ -5,10 +5,11 @@ import type { WebSocket } from 'ws';
 import { allowed } from '../auth/guard.ts';
 import { AppError, errorBody } from '../lib/errors.ts';
 import type { Principal } from '../modules/auth/auth.service.ts';
+import type { Unit } from '../modules/units/unit-scope.ts';
 import type { ChangeNotice, EndedNotice } from './notify.ts';
 
-/** A congress as an account belongs to it (units/unit-scope.ts); null: the whole installation. */
-export type Congress = { level: string; name: string } | null;
+/** A congress as an account belongs to it; null: the whole installation. */
+export type Congress = Unit | null;
 
 export interface TopicLoaders {
   /** `forPublic`: as the anonymous public may see it (no result before certification). */

@@ -115,7 +115,7 @@ export function smallLog(point: Point, bound: number): number | null {
   let q = point;
   for (let i = 0; i * m <= bound; i++) {
     const j = baby.get(toHex(q));
-    if (j !== undefined && j < m) {
+    if (j !== undefined) {
       const value = i * m + j;
       return value <= bound ? value : null;
     }
