@@ -5,10 +5,7 @@
  */
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildApp } from '../server/src/app.ts';
-import { loadConfig } from '../server/src/config.ts';
-import { createDb } from '../server/src/db/database.ts';
-import { Client, createTestApp, type TestApp } from './helpers/app.ts';
+import { Client, createTestApp, secondInstance, type TestApp } from './helpers/app.ts';
 import { castOk, openPoll, scenario, withPg, type Scenario } from './helpers/world.ts';
 
 let t: TestApp;
@@ -29,18 +26,14 @@ it('stopping the server just after a close waits for the rewrite of the ballot t
   // A second instance on the same database, stopped the moment its close is answered.
   let logText = '';
   const logStream = new PassThrough().on('data', (b: Buffer) => (logText += b.toString('utf8')));
-  const config = loadConfig({ LOG_LEVEL: 'info', WEB_DIST: '/nonexistent', DATABASE_URL: t.url });
-  const { db } = createDb(t.url, 4);
-  const other = await buildApp({ config, db, databaseUrl: t.url, logStream });
-  await other.ready();
-  const staff = Object.assign(new Client(other), { cookie: s.staff.cookie });
+  const other = await secondInstance(t, logStream);
+  const staff = Object.assign(new Client(other.app), { cookie: s.staff.cookie });
 
   const pollId = await openPoll(s.staff, s.sessionId);
   for (const d of s.deputies.slice(0, 3)) await castOk(d.client, pollId, { type: 'approve', marks: { [s.candidateIds[0]!]: 'for' } });
   const before = await files();
   expect((await staff.post(`/api/polls/${pollId}/close`)).status).toBe(200);
   await other.close();
-  await db.destroy();
 
   // Every ballot table is in new files, and nothing was logged as failed.
   const after = await files();

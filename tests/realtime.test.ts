@@ -1,27 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type App } from '../server/src/app.ts';
-import { loadConfig } from '../server/src/config.ts';
-import { createDb } from '../server/src/db/database.ts';
-import { Client, createTestApp, key, type TestApp } from './helpers/app.ts';
+import { Client, createTestApp, key, secondInstance, type TestApp } from './helpers/app.ts';
 import { scenario, type Scenario } from './helpers/world.ts';
 import { INJECTED_ORIGIN, turnoutOf, wsClient as connect } from './helpers/socket.ts';
 
 let t: TestApp;
 let s: Scenario;
-let second: { app: App; destroy(): Promise<void> };
+let second: Awaited<ReturnType<typeof secondInstance>>;
 
 beforeAll(async () => {
   t = await createTestApp();
   s = await scenario(t, { candidates: 4, deputies: 6, cycle: { chooseN: 2 } });
   // A second instance on the same database, as behind a load balancer.
-  const config = loadConfig({ LOG_LEVEL: 'silent', WEB_DIST: '/nonexistent', DATABASE_URL: t.url });
-  const { db } = createDb(t.url, 4);
-  const app = await buildApp({ config, db, databaseUrl: t.url });
-  await app.ready();
-  second = { app, destroy: async () => (await app.close(), await db.destroy()) };
+  second = await secondInstance(t);
 });
 afterAll(async () => {
-  await second?.destroy();
+  await second?.close();
   await t?.close();
 });
 

@@ -2,30 +2,23 @@
 // from our own pages and with the login as it is at each subscribe, and a socket closes when the
 // login it was opened with ends — on whichever server instance holds it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type App } from '../server/src/app.ts';
-import { loadConfig } from '../server/src/config.ts';
-import { createDb, type Db } from '../server/src/db/database.ts';
-import { Client, createTestApp, userClient, type TestApp } from './helpers/app.ts';
+import type { App } from '../server/src/app.ts';
+import { Client, createTestApp, secondInstance, userClient, type TestApp } from './helpers/app.ts';
 import { INJECTED_ORIGIN, wsClient as connect, type TestSocket } from './helpers/socket.ts';
 import { scenario, type Scenario, withPg } from './helpers/world.ts';
 
 let t: TestApp;
 let s: Scenario;
 /** A second server instance on the same database, as behind a load balancer. */
-let other: { app: App; db: Db };
+let other: Awaited<ReturnType<typeof secondInstance>>;
 
 beforeAll(async () => {
   t = await createTestApp();
   s = await scenario(t, { candidates: 3, deputies: 4, cycle: { chooseN: 2 } });
-  const config = loadConfig({ LOG_LEVEL: 'silent', WEB_DIST: '/nonexistent', DATABASE_URL: t.url });
-  const { db } = createDb(t.url, 4);
-  const app = await buildApp({ config, db, databaseUrl: t.url });
-  await app.ready();
-  other = { app, db };
+  other = await secondInstance(t);
 });
 afterAll(async () => {
-  await other?.app.close();
-  await other?.db.destroy();
+  await other?.close();
   await t?.close();
 });
 

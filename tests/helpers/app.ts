@@ -3,7 +3,7 @@ import type { CreateCycleBody, ErrorResponse } from '@piaojue/shared';
 import { expect } from 'vitest';
 import { buildApp, type App } from '../../server/src/app.ts';
 import { loadConfig } from '../../server/src/config.ts';
-import { createDb } from '../../server/src/db/database.ts';
+import { createDb, type Db } from '../../server/src/db/database.ts';
 import { watchContract } from './contract.ts';
 import { cloneDatabase } from './db.ts';
 
@@ -116,6 +116,18 @@ export class Client {
 }
 
 /** Sets up the first administrator through the one-time token and returns their client. */
+/**
+ * A second server instance on the test's database, as behind a load balancer. `logStream`: its log
+ * (level info) goes there; without one it logs nothing. close() stops it, then its pool.
+ */
+export async function secondInstance(t: TestApp, logStream?: NodeJS.WritableStream): Promise<{ app: App; db: Db; close(): Promise<void> }> {
+  const config = loadConfig({ LOG_LEVEL: logStream ? 'info' : 'silent', WEB_DIST: '/nonexistent', DATABASE_URL: t.url });
+  const { db } = createDb(t.url, 4);
+  const app = await buildApp({ config, db, databaseUrl: t.url, ...(logStream && { logStream }) });
+  await app.ready();
+  return { app, db, close: async () => (await app.close(), await db.destroy()) };
+}
+
 export async function adminClient(t: TestApp): Promise<Client> {
   const token = await t.app.services.auth.ensureSetupToken();
   const c = new Client(t.app);
